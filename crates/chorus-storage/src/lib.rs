@@ -1,0 +1,14 @@
+//! Chorus storage engine: SQLite's database file format.
+//!
+//! Layers, bottom up: [`vfs`] (files and locks) → pager (page cache, dirty
+//! pages, transaction boundary) → records and B-trees. This crate knows
+//! nothing of SQL.
+
+pub mod error;
+pub mod types;
+pub mod value;
+pub mod vfs;
+
+pub use error::{Error, Result, ResultCode};
+pub use types::{PageNo, RowId};
+pub use value::{Value, ValueRef};

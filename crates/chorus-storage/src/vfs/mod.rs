@@ -1,0 +1,75 @@
+//! The VFS: every file operation of the engine goes through these traits, so
+//! that the OS, memory and a fault-injecting VFS are interchangeable.
+//!
+//! Locks follow SQLite's protocol (`lockingv3.in`): a file moves through
+//! NONE → SHARED → RESERVED → (PENDING) → EXCLUSIVE and back down. A request
+//! that cannot be granted fails at once with `SQLITE_BUSY`; waiting and retry
+//! (busy timeout) belong to the layers above.
+
+use crate::error::Result;
+use std::sync::Arc;
+
+/// SQLite's lock levels, ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LockLevel {
+    None = 0,
+    Shared = 1,
+    Reserved = 2,
+    Pending = 3,
+    Exclusive = 4,
+}
+
+/// How a file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OpenFlags {
+    pub read_only: bool,
+    pub create: bool,
+    /// Delete the file when it is closed (temporary files).
+    pub delete_on_close: bool,
+}
+
+/// How thoroughly `sync` must reach stable storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncKind {
+    /// `fsync` (or `fdatasync`-equivalent) of the file's data.
+    Normal,
+    /// A full sync (`F_FULLFSYNC` where the OS has one).
+    Full,
+}
+
+/// A file system.
+pub trait Vfs: Send + Sync {
+    /// Open (and with `flags.create`, create) a file.
+    fn open(&self, path: &str, flags: OpenFlags) -> Result<Box<dyn VfsFile>>;
+    /// Delete a file; with `sync_dir`, make the deletion durable (sync the directory).
+    fn delete(&self, path: &str, sync_dir: bool) -> Result<()>;
+    /// Does the file exist?
+    fn exists(&self, path: &str) -> Result<bool>;
+}
+
+/// An open file. Positional I/O; methods take `&self` so that a file can be
+/// shared between threads behind an `Arc`.
+pub trait VfsFile: Send + Sync {
+    /// Read `buf.len()` bytes at `offset`. Returns how many bytes were read;
+    /// the rest of `buf` (past the end of the file) is zero-filled, as in
+    /// SQLite's short-read rule.
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize>;
+    /// Write all of `buf` at `offset`, growing the file if needed.
+    fn write_at(&self, buf: &[u8], offset: u64) -> Result<()>;
+    /// Make written data durable.
+    fn sync(&self, kind: SyncKind) -> Result<()>;
+    /// Truncate (or extend with zeros) to `size` bytes.
+    fn truncate(&self, size: u64) -> Result<()>;
+    /// Current size in bytes.
+    fn size(&self) -> Result<u64>;
+    /// Raise the lock to `level` (fails with `SQLITE_BUSY` if it cannot be granted now).
+    fn lock(&self, level: LockLevel) -> Result<()>;
+    /// Lower the lock to `level` (`Shared` or `None`).
+    fn unlock(&self, level: LockLevel) -> Result<()>;
+    /// Does any connection (this process or another) hold RESERVED or higher?
+    fn check_reserved_lock(&self) -> Result<bool>;
+    /// The lock this handle holds.
+    fn lock_level(&self) -> LockLevel;
+}
+
+pub type VfsRef = Arc<dyn Vfs>;

@@ -1,0 +1,3 @@
+//! Chorus: SQL on SQLite's file format. (The SQL layer grows here.)
+
+pub use chorus_storage::{Value, ValueRef};
