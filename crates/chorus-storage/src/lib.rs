@@ -5,10 +5,16 @@
 //! nothing of SQL.
 
 pub mod error;
+pub mod freelist;
+pub mod header;
+pub mod pager;
+pub mod ptrmap;
 pub mod types;
 pub mod value;
 pub mod vfs;
 
 pub use error::{Error, Result, ResultCode};
+pub use header::DbHeader;
+pub use pager::{AutoVacuum, PageBuf, PageRef, Pager, PagerOptions};
 pub use types::{PageNo, RowId};
 pub use value::{Value, ValueRef};

@@ -6,6 +6,14 @@
 //! that cannot be granted fails at once with `SQLITE_BUSY`; waiting and retry
 //! (busy timeout) belong to the layers above.
 
+pub mod memory;
+#[cfg(unix)]
+pub mod os;
+
+pub use memory::MemoryVfs;
+#[cfg(unix)]
+pub use os::OsVfs;
+
 use crate::error::Result;
 use std::sync::Arc;
 
