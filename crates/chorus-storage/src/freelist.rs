@@ -60,7 +60,11 @@ impl Pager {
     }
 
     fn check_free_pgno(&self, pgno: u32, what: &str) -> Result<()> {
-        if pgno < 2 || pgno > self.db_size || pgno == lock_byte_page(self.page_size()).get() {
+        if pgno < 2
+            || pgno > self.db_size
+            || pgno == lock_byte_page(self.page_size()).get()
+            || self.is_ptrmap_page(PageNo(pgno))
+        {
             return Err(Error::corrupt(format!(
                 "freelist {what} page {pgno} out of range 2..={}",
                 self.db_size

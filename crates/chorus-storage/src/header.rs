@@ -226,3 +226,98 @@ impl DbHeader {
         b
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ResultCode;
+
+    fn sample() -> DbHeader {
+        let mut h = DbHeader::new(4096, 0);
+        h.change_counter = 7;
+        h.page_count = 12;
+        h.freelist_trunk = 5;
+        h.freelist_count = 3;
+        h.schema_cookie = 9;
+        h.user_version = 0xdead_beef;
+        h.application_id = 42;
+        h.version_valid_for = 7;
+        h
+    }
+
+    #[test]
+    fn round_trip_every_field() {
+        let h = sample();
+        let b = h.to_bytes();
+        assert_eq!(&b[..16], MAGIC);
+        assert_eq!(DbHeader::parse(&b).unwrap(), h);
+        assert_eq!(&b[60..64], &0xdead_beefu32.to_be_bytes());
+    }
+
+    #[test]
+    fn page_size_65536_is_stored_as_one() {
+        let h = DbHeader::new(65536, 0);
+        let b = h.to_bytes();
+        assert_eq!(&b[16..18], &[0, 1]);
+        assert_eq!(DbHeader::parse(&b).unwrap().page_size, 65536);
+    }
+
+    fn expect_notadb(mut patch: impl FnMut(&mut [u8; HEADER_SIZE])) {
+        let mut b = sample().to_bytes();
+        patch(&mut b);
+        assert_eq!(DbHeader::parse(&b).unwrap_err().code, ResultCode::NOTADB);
+    }
+
+    #[test]
+    fn invalid_headers_are_not_a_database() {
+        expect_notadb(|b| b[0] = b'X');
+        expect_notadb(|b| b[16..18].copy_from_slice(&1000u16.to_be_bytes()));
+        expect_notadb(|b| b[16..18].copy_from_slice(&256u16.to_be_bytes()));
+        expect_notadb(|b| b[16..18].copy_from_slice(&0u16.to_be_bytes()));
+        expect_notadb(|b| b[21] = 65);
+        expect_notadb(|b| b[22] = 31);
+        expect_notadb(|b| b[23] = 0);
+        expect_notadb(|b| b[19] = 3);
+        // 512-byte pages with 33 reserved bytes leave 479 usable bytes.
+        expect_notadb(|b| {
+            b[16..18].copy_from_slice(&512u16.to_be_bytes());
+            b[20] = 33;
+        });
+        assert_eq!(
+            DbHeader::parse(&[0u8; 10]).unwrap_err().code,
+            ResultCode::NOTADB
+        );
+        assert_eq!(DbHeader::parse(&[]).unwrap_err().code, ResultCode::NOTADB);
+    }
+
+    #[test]
+    fn boundary_values_are_accepted() {
+        let mut b = sample().to_bytes();
+        b[16..18].copy_from_slice(&512u16.to_be_bytes());
+        b[20] = 32; // 480 usable bytes: the minimum
+        assert_eq!(DbHeader::parse(&b).unwrap().usable_size(), 480);
+        b[18] = 2;
+        b[19] = 2; // WAL
+        assert!(DbHeader::parse(&b).is_ok());
+        b[18] = 3; // unknown write version: readable, not writable
+        assert!(DbHeader::parse(&b).unwrap().write_protected());
+    }
+
+    #[test]
+    fn in_header_page_count_validity() {
+        let mut h = sample();
+        assert!(h.page_count_valid());
+        h.version_valid_for = 6;
+        assert!(!h.page_count_valid());
+        h.version_valid_for = 7;
+        h.page_count = 0;
+        assert!(!h.page_count_valid());
+    }
+
+    #[test]
+    fn reserved_expansion_bytes_written_as_zero() {
+        let mut b = [0xffu8; HEADER_SIZE];
+        sample().write_to(&mut b);
+        assert!(b[72..92].iter().all(|&x| x == 0));
+    }
+}

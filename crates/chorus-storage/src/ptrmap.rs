@@ -126,3 +126,53 @@ pub fn put(pager: &mut Pager, pgno: PageNo, ty: PtrType, parent: PageNo) -> Resu
     slot.copy_from_slice(&want);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_map_page_positions() {
+        // 1024-byte pages: 204 entries per map page; maps at 2, 207, 412, ...
+        let (u, ps) = (1024, 1024);
+        assert_eq!(ptrmap_page_for(1, u, ps), 0);
+        assert_eq!(ptrmap_page_for(2, u, ps), 2);
+        assert_eq!(ptrmap_page_for(3, u, ps), 2);
+        assert_eq!(ptrmap_page_for(206, u, ps), 2);
+        assert_eq!(ptrmap_page_for(207, u, ps), 207);
+        assert_eq!(ptrmap_page_for(208, u, ps), 207);
+        assert_eq!(ptrmap_page_for(412, u, ps), 412);
+        assert!(is_ptrmap_page(2, u, ps));
+        assert!(!is_ptrmap_page(3, u, ps));
+        assert!(is_ptrmap_page(207, u, ps));
+        assert!(!is_ptrmap_page(1, u, ps));
+        // Reserved bytes shrink the usable size and so the spacing.
+        assert_eq!(ptrmap_page_for(200, 1000, 1024), 2);
+        assert!(is_ptrmap_page(203, 1000, 1024));
+    }
+
+    #[test]
+    fn pointer_map_page_after_the_lock_byte_page() {
+        // 1024-byte pages: the lock-byte page 1048577 falls exactly on a map
+        // position (1048577 - 2 is a multiple of 205), so the map page moves
+        // to the next page, as in SQLite's ptrmapPageno().
+        let (u, ps) = (1024, 1024);
+        let lock = lock_byte_page(ps).get();
+        assert_eq!(lock, 1_048_577);
+        assert_eq!((lock - 2) % 205, 0);
+        assert_eq!(ptrmap_page_for(lock, u, ps), lock + 1);
+        assert_eq!(ptrmap_page_for(lock + 5, u, ps), lock + 1);
+        assert!(is_ptrmap_page(lock + 1, u, ps));
+        assert!(!is_ptrmap_page(lock, u, ps));
+        assert_eq!(ptrmap_page_for(lock - 1, u, ps), lock - 205);
+    }
+
+    #[test]
+    fn type_byte_decoding() {
+        for b in 1..=5u8 {
+            assert_eq!(PtrType::from_byte(b).map(|t| t as u8), Some(b));
+        }
+        assert_eq!(PtrType::from_byte(0), None);
+        assert_eq!(PtrType::from_byte(6), None);
+    }
+}

@@ -261,3 +261,93 @@ impl Drop for MemoryFile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rw() -> OpenFlags {
+        OpenFlags {
+            read_only: false,
+            create: true,
+            delete_on_close: false,
+        }
+    }
+
+    #[test]
+    fn two_handles_exclude_each_other() {
+        let vfs = MemoryVfs::new();
+        let a = vfs.open("x", rw()).unwrap();
+        let b = vfs.open("x", rw()).unwrap();
+        crate::vfs::check_two_handle_locking(&*a, &*b);
+    }
+
+    #[test]
+    fn dropping_a_handle_releases_its_locks() {
+        let vfs = MemoryVfs::new();
+        let a = vfs.open("x", rw()).unwrap();
+        let b = vfs.open("x", rw()).unwrap();
+        a.lock(LockLevel::Exclusive).unwrap();
+        assert_eq!(
+            b.lock(LockLevel::Shared).unwrap_err().code,
+            ResultCode::BUSY
+        );
+        drop(a);
+        b.lock(LockLevel::Exclusive).unwrap();
+    }
+
+    #[test]
+    fn files_are_shared_by_name_and_persist() {
+        let vfs = MemoryVfs::new();
+        let a = vfs.open("x", rw()).unwrap();
+        a.write_at(b"abc", 10).unwrap();
+        drop(a);
+        assert!(vfs.exists("x").unwrap());
+        let b = vfs.open("x", rw()).unwrap();
+        assert_eq!(b.size().unwrap(), 13);
+        let mut buf = [9u8; 8];
+        assert_eq!(b.read_at(&mut buf, 8).unwrap(), 5);
+        assert_eq!(buf, [0, 0, b'a', b'b', b'c', 0, 0, 0]);
+        b.truncate(11).unwrap();
+        assert_eq!(b.size().unwrap(), 11);
+        // another instance has its own namespace
+        let other = MemoryVfs::new();
+        assert!(!other.exists("x").unwrap());
+        assert_eq!(
+            other.open("x", OpenFlags::default()).err().map(|e| e.code),
+            Some(ResultCode::CANTOPEN)
+        );
+        vfs.delete("x", false).unwrap();
+        assert!(!vfs.exists("x").unwrap());
+        // the open handle still sees the data
+        assert_eq!(b.size().unwrap(), 11);
+    }
+
+    #[test]
+    fn read_only_and_delete_on_close() {
+        let vfs = MemoryVfs::new();
+        drop(vfs.open("x", rw()).unwrap());
+        let ro = vfs
+            .open(
+                "x",
+                OpenFlags {
+                    read_only: true,
+                    ..rw()
+                },
+            )
+            .unwrap();
+        assert_eq!(ro.write_at(b"a", 0).unwrap_err().code, ResultCode::READONLY);
+        let t = vfs
+            .open(
+                "tmp",
+                OpenFlags {
+                    delete_on_close: true,
+                    ..rw()
+                },
+            )
+            .unwrap();
+        assert!(vfs.exists("tmp").unwrap());
+        drop(t);
+        assert!(!vfs.exists("tmp").unwrap());
+    }
+}

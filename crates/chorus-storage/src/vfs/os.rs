@@ -459,3 +459,119 @@ impl Drop for OsFile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rw() -> OpenFlags {
+        OpenFlags {
+            read_only: false,
+            create: true,
+            delete_on_close: false,
+        }
+    }
+
+    fn key_of(path: &str) -> InodeKey {
+        let m = std::fs::metadata(path).unwrap();
+        (m.dev(), m.ino())
+    }
+
+    #[test]
+    fn two_handles_in_one_process_exclude_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.db");
+        let path = path.to_str().unwrap();
+        let a = OsVfs.open(path, rw()).unwrap();
+        let b = OsVfs.open(path, rw()).unwrap();
+        crate::vfs::check_two_handle_locking(&*a, &*b);
+    }
+
+    #[test]
+    fn closing_one_handle_keeps_the_other_handles_locks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let path = path.to_str().unwrap();
+        let a = OsVfs.open(path, rw()).unwrap();
+        let b = OsVfs.open(path, rw()).unwrap();
+        a.lock(LockLevel::Reserved).unwrap();
+        b.lock(LockLevel::Shared).unwrap();
+        drop(b); // a POSIX close() here would drop a's RESERVED lock
+                 // The OS-level check (another process sees a's lock) is in
+                 // tests/sqlite_locking.rs; here a third handle must still be excluded.
+        assert_eq!(
+            lock_table().get(&key_of(path)).map(|i| i.parked.len()),
+            Some(1)
+        );
+        let c = OsVfs.open(path, rw()).unwrap();
+        c.lock(LockLevel::Shared).unwrap();
+        assert_eq!(
+            c.lock(LockLevel::Reserved).unwrap_err().code,
+            ResultCode::BUSY
+        );
+        assert!(c.check_reserved_lock().unwrap());
+        drop(a);
+        c.lock(LockLevel::Reserved).unwrap();
+        c.lock(LockLevel::Exclusive).unwrap();
+    }
+
+    #[test]
+    fn positional_io_and_short_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("io.db");
+        let path = path.to_str().unwrap();
+        assert!(!OsVfs.exists(path).unwrap());
+        assert_eq!(
+            OsVfs.open(path, OpenFlags::default()).err().map(|e| e.code),
+            Some(ResultCode::CANTOPEN)
+        );
+        let f = OsVfs.open(path, rw()).unwrap();
+        f.write_at(b"xyz", 5).unwrap();
+        assert_eq!(f.size().unwrap(), 8);
+        let mut buf = [7u8; 6];
+        assert_eq!(f.read_at(&mut buf, 4).unwrap(), 4);
+        assert_eq!(buf, [0, b'x', b'y', b'z', 0, 0]);
+        f.truncate(6).unwrap();
+        f.sync(SyncKind::Normal).unwrap();
+        assert_eq!(f.size().unwrap(), 6);
+        drop(f);
+        let ro = OsVfs
+            .open(
+                path,
+                OpenFlags {
+                    read_only: true,
+                    ..rw()
+                },
+            )
+            .unwrap();
+        assert_eq!(ro.write_at(b"a", 0).unwrap_err().code, ResultCode::READONLY);
+        drop(ro);
+        OsVfs.delete(path, true).unwrap();
+        assert!(!OsVfs.exists(path).unwrap());
+        assert_eq!(
+            OsVfs.delete(path, false).unwrap_err().code,
+            ResultCode::IOERR_DELETE
+        );
+    }
+
+    #[test]
+    fn delete_on_close_removes_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tmp");
+        let path = path.to_str().unwrap();
+        let f = OsVfs
+            .open(
+                path,
+                OpenFlags {
+                    delete_on_close: true,
+                    ..rw()
+                },
+            )
+            .unwrap();
+        f.write_at(b"data", 0).unwrap();
+        assert!(!OsVfs.exists(path).unwrap());
+        let mut b = [0u8; 4];
+        f.read_at(&mut b, 0).unwrap();
+        assert_eq!(&b, b"data");
+    }
+}
