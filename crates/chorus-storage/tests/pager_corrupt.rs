@@ -211,7 +211,7 @@ fn random_damage_never_panics() {
         let mut bytes = base.clone();
         for _ in 0..1 + rng.next() % 6 {
             // aim at the header and the freelist trunk area most of the time
-            let off = if rng.next() % 2 == 0 {
+            let off = if rng.next() & 1 == 0 {
                 (16 + rng.next() % 84) as usize
             } else {
                 (rng.next() % bytes.len() as u64) as usize
