@@ -206,3 +206,91 @@ impl Pager {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::pager::{AutoVacuum, Pager, PagerOptions};
+    use crate::types::{lock_byte_page, PageNo};
+    use crate::vfs::MemoryVfs;
+    use std::sync::Arc;
+
+    fn pager(page_size: usize, av: AutoVacuum) -> Pager {
+        let opts = PagerOptions {
+            page_size,
+            auto_vacuum: av,
+            ..PagerOptions::default()
+        };
+        let mut p = Pager::open(Arc::new(MemoryVfs::new()), "lb.db", opts).unwrap();
+        p.begin_write().unwrap();
+        p
+    }
+
+    #[test]
+    fn growth_steps_over_the_lock_byte_page() {
+        let mut p = pager(65536, AutoVacuum::None);
+        let lock = lock_byte_page(65536).get();
+        assert_eq!(lock, 16385);
+        // Pretend the database already reaches the page before the lock-byte page
+        // (no commit follows, so nothing is written at 1 GiB).
+        p.db_size = lock - 1;
+        let pg = p.allocate().unwrap();
+        assert_eq!(pg, PageNo(lock + 1));
+        assert_eq!(p.page_count(), lock + 1);
+        assert_eq!(p.header().page_count, lock + 1);
+        assert!(
+            p.write(PageNo(lock)).is_err(),
+            "the lock-byte page is never written"
+        );
+        assert_eq!(
+            p.free(PageNo(lock)).unwrap_err().code,
+            crate::ResultCode::CORRUPT
+        );
+        p.rollback().unwrap();
+        assert_eq!(p.page_count(), 0);
+    }
+
+    #[test]
+    fn growth_over_the_lock_byte_page_then_its_pointer_map_page() {
+        // 1024-byte pages: the pointer-map page that would sit on the lock-byte
+        // page (1048577) moves to 1048578, so growth from 1048576 yields 1048579.
+        let mut p = pager(1024, AutoVacuum::Full);
+        let lock = lock_byte_page(1024).get();
+        p.db_size = lock - 1;
+        assert!(p.is_ptrmap_page(PageNo(lock + 1)));
+        let pg = p.allocate().unwrap();
+        assert_eq!(pg, PageNo(lock + 2));
+        assert_eq!(p.page_count(), lock + 2);
+        assert!(p.read(PageNo(lock + 1)).unwrap().iter().all(|&b| b == 0));
+        crate::ptrmap::put(&mut p, pg, crate::ptrmap::PtrType::BTree, PageNo(7)).unwrap();
+        assert_eq!(
+            crate::ptrmap::get(&p, pg).unwrap(),
+            (crate::ptrmap::PtrType::BTree, PageNo(7))
+        );
+        assert_eq!(&p.read(PageNo(lock + 1)).unwrap()[..5], &[5, 0, 0, 0, 7]);
+        p.rollback().unwrap();
+    }
+
+    #[test]
+    fn trunk_fill_limit_is_sqlites() {
+        // usable 1024: a trunk takes 248 (= 1024/4 - 8) leaves before a new trunk starts.
+        let mut p = pager(1024, AutoVacuum::None);
+        let pages: Vec<PageNo> = (0..260).map(|_| p.allocate().unwrap()).collect();
+        for pg in &pages {
+            p.free(*pg).unwrap();
+        }
+        let first = pages[0];
+        let trunk = p.read(first).unwrap();
+        assert_eq!(u32::from_be_bytes(trunk[4..8].try_into().unwrap()), 248);
+        // page 250 (the 250th freed) became the second trunk and heads the list
+        assert_eq!(p.header().freelist_trunk, pages[249].get());
+        let head = p.read(pages[249]).unwrap();
+        assert_eq!(
+            u32::from_be_bytes(head[0..4].try_into().unwrap()),
+            first.get()
+        );
+        assert_eq!(u32::from_be_bytes(head[4..8].try_into().unwrap()), 10);
+        assert_eq!(p.freelist_pages().unwrap().len(), 260);
+        assert_eq!(p.header().freelist_count, 260);
+        p.rollback().unwrap();
+    }
+}

@@ -206,7 +206,24 @@ impl Pager {
             file_touched: false,
             create,
         };
-        pager.refresh()?;
+        // Read the header under SHARED so a concurrent writer cannot show us a
+        // half-written page 1. If another connection holds the file
+        // exclusively, look anyway: `begin_read` validates again under lock.
+        match pager.file.lock(LockLevel::Shared) {
+            Ok(()) => {
+                let r = pager.refresh();
+                pager.file.unlock(LockLevel::None)?;
+                r?;
+            }
+            Err(e) if e.code == ResultCode::BUSY => {
+                if let Err(e) = pager.refresh() {
+                    if e.code != ResultCode::NOTADB && e.code != ResultCode::CORRUPT {
+                        return Err(e);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
         Ok(pager)
     }
 

@@ -406,3 +406,10 @@ fn ptrmap_on_a_plain_database_is_misuse() {
     );
     p.rollback().unwrap();
 }
+
+#[test]
+fn pager_is_send() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Pager>();
+    assert_send::<chorus_storage::PageRef>();
+}
