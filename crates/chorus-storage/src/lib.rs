@@ -14,6 +14,7 @@ pub mod value;
 pub mod vfs;
 
 pub use error::{Error, Result, ResultCode};
+pub use freelist::AllocMode;
 pub use header::DbHeader;
 pub use pager::{AutoVacuum, PageBuf, PageRef, Pager, PagerOptions};
 pub use types::{PageNo, RowId};
