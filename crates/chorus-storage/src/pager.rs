@@ -111,6 +111,19 @@ impl Default for PagerOptions {
     }
 }
 
+/// How hard `commit` pushes data to stable storage (`PRAGMA synchronous`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Synchronous {
+    /// No sync at all: fast, not durable across power loss.
+    Off,
+    /// `fsync`-class sync of the data at commit (the default).
+    Normal,
+    /// Full sync (`F_FULLFSYNC` where the OS has one).
+    Full,
+    /// As `Full` (the difference in SQLite concerns the journal, not yet here).
+    Extra,
+}
+
 /// The smallest number of pages the cache holds, whatever `cache_size` says
 /// (SQLite's page cache keeps at least 10 pages too).
 pub const MIN_CACHE_PAGES: usize = 10;
@@ -152,6 +165,7 @@ pub struct Pager {
     /// A commit failed after it began writing the file: the clean pages in
     /// the cache may no longer match the file, so rollback drops them all.
     file_touched: bool,
+    synchronous: Synchronous,
     /// Creation parameters for an empty file.
     create: PagerOptions,
 }
@@ -208,6 +222,7 @@ impl Pager {
             implicit_read: false,
             saved: None,
             file_touched: false,
+            synchronous: Synchronous::Normal,
             create,
         };
         // Read the header under SHARED so a concurrent writer cannot show us a
@@ -290,6 +305,25 @@ impl Pager {
         self.cache
             .get_mut()
             .set_capacity(cache_pages(cache_size, self.page_size));
+    }
+
+    /// Set `PRAGMA synchronous` for later commits.
+    pub fn set_synchronous(&mut self, level: Synchronous) {
+        self.synchronous = level;
+    }
+
+    pub fn synchronous(&self) -> Synchronous {
+        self.synchronous
+    }
+
+    /// The path the pager was opened with.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The VFS the pager's files live in (journals and WAL files go there too).
+    pub fn vfs(&self) -> &Arc<dyn Vfs> {
+        &self.vfs
     }
 
     /// The `cache_size` value in force.
@@ -519,7 +553,11 @@ impl Pager {
         if self.file.size()? > want {
             self.file.truncate(want)?;
         }
-        self.file.sync(SyncKind::Normal)
+        match self.synchronous {
+            Synchronous::Off => Ok(()),
+            Synchronous::Normal => self.file.sync(SyncKind::Normal),
+            Synchronous::Full | Synchronous::Extra => self.file.sync(SyncKind::Full),
+        }
     }
 
     /// Re-read the header from the file and adopt it (drops the cache when the

@@ -413,3 +413,90 @@ fn pager_is_send() {
     assert_send::<Pager>();
     assert_send::<chorus_storage::PageRef>();
 }
+
+/// A VFS wrapper that counts syncs.
+mod counting {
+    use chorus_storage::vfs::{LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
+    use chorus_storage::Result;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    pub struct CountingVfs {
+        pub inner: Arc<dyn Vfs>,
+        pub syncs: Arc<AtomicUsize>,
+    }
+
+    struct CountingFile {
+        inner: Box<dyn VfsFile>,
+        syncs: Arc<AtomicUsize>,
+    }
+
+    impl Vfs for CountingVfs {
+        fn open(&self, path: &str, flags: OpenFlags) -> Result<Box<dyn VfsFile>> {
+            Ok(Box::new(CountingFile {
+                inner: self.inner.open(path, flags)?,
+                syncs: self.syncs.clone(),
+            }))
+        }
+        fn delete(&self, path: &str, sync_dir: bool) -> Result<()> {
+            self.inner.delete(path, sync_dir)
+        }
+        fn exists(&self, path: &str) -> Result<bool> {
+            self.inner.exists(path)
+        }
+    }
+
+    impl VfsFile for CountingFile {
+        fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize> {
+            self.inner.read_at(buf, offset)
+        }
+        fn write_at(&self, buf: &[u8], offset: u64) -> Result<()> {
+            self.inner.write_at(buf, offset)
+        }
+        fn sync(&self, kind: SyncKind) -> Result<()> {
+            self.syncs.fetch_add(1, Ordering::SeqCst);
+            self.inner.sync(kind)
+        }
+        fn truncate(&self, size: u64) -> Result<()> {
+            self.inner.truncate(size)
+        }
+        fn size(&self) -> Result<u64> {
+            self.inner.size()
+        }
+        fn lock(&self, level: LockLevel) -> Result<()> {
+            self.inner.lock(level)
+        }
+        fn unlock(&self, level: LockLevel) -> Result<()> {
+            self.inner.unlock(level)
+        }
+        fn check_reserved_lock(&self) -> Result<bool> {
+            self.inner.check_reserved_lock()
+        }
+        fn lock_level(&self) -> LockLevel {
+            self.inner.lock_level()
+        }
+    }
+}
+
+#[test]
+fn synchronous_off_skips_sync() {
+    use chorus_storage::Synchronous;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let syncs = Arc::new(AtomicUsize::new(0));
+    let vfs: Arc<dyn Vfs> = Arc::new(counting::CountingVfs {
+        inner: mem(),
+        syncs: syncs.clone(),
+    });
+    let mut p = Pager::open(vfs.clone(), "s.db", PagerOptions::default()).unwrap();
+    assert_eq!(p.path(), "s.db");
+    assert_eq!(p.synchronous(), Synchronous::Normal);
+    p.begin_write().unwrap();
+    p.commit().unwrap();
+    assert_eq!(syncs.load(Ordering::SeqCst), 1);
+    p.set_synchronous(Synchronous::Off);
+    p.begin_write().unwrap();
+    p.allocate().unwrap();
+    p.commit().unwrap();
+    assert_eq!(syncs.load(Ordering::SeqCst), 1);
+    assert_eq!(p.page_count(), 2);
+}
