@@ -60,7 +60,7 @@ fn hammer(vfs: Arc<dyn Vfs>, path: &str) {
                 for i in 0..ROUNDS {
                     increment(&mut p);
                     // readers interleave; values seen never go backwards
-                    if (i + t as u64) % 3 == 0 {
+                    if (i + t as u64).is_multiple_of(3) {
                         if let Some(v) = read_counter(&mut p) {
                             assert!(v >= last, "counter went back from {last} to {v}");
                             last = v;
