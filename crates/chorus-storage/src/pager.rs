@@ -637,7 +637,8 @@ impl Pager {
     // ----------------------------------------------------------------------
     // Pages
 
-    /// Read a page. Err(CORRUPT) if `pgno` is 0 or beyond the database.
+    /// Read a page. Err(CORRUPT) if `pgno` is 0, beyond the database, or the
+    /// lock-byte page (which never holds content; SQLite refuses it too).
     pub fn read(&self, pgno: PageNo) -> Result<PageRef> {
         let n = pgno.get();
         if n == 0 || n > self.db_size {
@@ -645,6 +646,9 @@ impl Pager {
                 "page {n} out of range 1..={}",
                 self.db_size
             )));
+        }
+        if n == lock_byte_page(self.page_size).get() {
+            return Err(Error::corrupt("attempt to read the lock-byte page"));
         }
         if let Some(p) = self.cache.borrow_mut().get(n) {
             return Ok(p);
