@@ -680,18 +680,15 @@ impl Pager {
             return Err(Error::corrupt("attempt to write the lock-byte page"));
         }
         let cache = self.cache.get_mut();
-        if !cache.contains(n) {
-            // First modification of this page in the transaction (a rollback
-            // journal will record the original image here).
-            let page = PageBuf {
-                data: {
-                    let mut b = vec![0u8; self.page_size].into_boxed_slice();
-                    self.file
-                        .read_at(&mut b, PageNo(n).file_offset(self.page_size))?;
-                    b
-                },
-            };
-            cache.insert(n, Arc::new(page), false);
+        if !cache.is_dirty(n) {
+            // First modification of this page in the transaction: this is
+            // where a rollback journal will record the page's original image.
+            if !cache.contains(n) {
+                let mut page = PageBuf::zeroed(self.page_size);
+                self.file
+                    .read_at(&mut page.data, PageNo(n).file_offset(self.page_size))?;
+                cache.insert(n, Arc::new(page), false);
+            }
         }
         cache
             .make_dirty(n)
