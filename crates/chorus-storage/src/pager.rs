@@ -511,17 +511,22 @@ impl Pager {
         }
         let cache = self.cache.get_mut();
         cache.discard_dirty();
-        if self.file_touched {
-            self.file_touched = false;
-            cache.clear();
-        }
         if let Some(saved) = self.saved.take() {
             cache.remove_beyond(saved.db_size);
             self.header = saved.header;
             self.db_size = saved.db_size;
             self.auto_vacuum = saved.auto_vacuum;
         }
-        self.end_write()
+        let resync = if self.file_touched {
+            // A commit failed half-way: show the file as it now is.
+            self.file_touched = false;
+            self.cache.get_mut().clear();
+            self.refresh()
+        } else {
+            Ok(())
+        };
+        let ended = self.end_write();
+        resync.and(ended)
     }
 
     fn end_write(&mut self) -> Result<()> {
