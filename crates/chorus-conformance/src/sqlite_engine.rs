@@ -14,8 +14,13 @@ pub struct SqliteEngine {
 
 impl SqliteEngine {
     /// Opens a fresh, empty in-memory database.
+    ///
+    /// rusqlite's bundled build turns foreign-key enforcement on by default
+    /// (`SQLITE_DEFAULT_FOREIGN_KEYS=1`); it is switched off here so the
+    /// reference behaves like a stock SQLite (and the `sqlite3` shell).
     pub fn new() -> Result<SqliteEngine, EngineError> {
         let conn = Connection::open_in_memory().map_err(map_error)?;
+        conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(map_error)?;
         Ok(SqliteEngine { conn })
     }
 
@@ -126,6 +131,13 @@ mod tests {
         assert_eq!(err.message, "UNIQUE constraint failed: t.a");
         let err = e.execute("SELECT * FROM nope").unwrap_err();
         assert_eq!(err.message, "no such table: nope");
+    }
+
+    #[test]
+    fn foreign_keys_are_off_like_stock_sqlite() {
+        let mut e = SqliteEngine::new().unwrap();
+        let r = e.execute("PRAGMA foreign_keys").unwrap().unwrap();
+        assert_eq!(r.rows, vec![vec![Value::Integer(0)]]);
     }
 
     #[test]
