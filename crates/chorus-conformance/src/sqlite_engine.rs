@@ -37,6 +37,9 @@ pub(crate) fn map_error(err: rusqlite::Error) -> EngineError {
             let message = msg.unwrap_or_else(|| e.to_string());
             EngineError::new(e.extended_code, message)
         }
+        // Prepare errors with a position: keep SQLite's own message, not
+        // rusqlite's decoration of it.
+        rusqlite::Error::SqlInputError { error, msg, .. } => EngineError::new(error.extended_code, msg),
         other => EngineError::new(1, other.to_string()),
     }
 }
@@ -123,7 +126,7 @@ mod tests {
         let mut e = SqliteEngine::new().unwrap();
         let err = e.execute("SELEC 1").unwrap_err();
         assert_eq!(err.code, 1);
-        assert!(err.message.contains("syntax error"), "{}", err.message);
+        assert_eq!(err.message, "near \"SELEC\": syntax error");
         e.execute("CREATE TABLE t(a UNIQUE)").unwrap();
         e.execute("INSERT INTO t VALUES(1)").unwrap();
         let err = e.execute("INSERT INTO t VALUES(1)").unwrap_err();
