@@ -126,13 +126,20 @@ pub fn compare_outcomes(a: &Outcome, b: &Outcome, opts: &DiffOptions) -> Option<
         }
         (Ok(None), Ok(None)) => None,
         (Ok(Some(x)), Ok(Some(y))) => compare_results(x, y),
-        _ => Some(format!("{} vs {}", describe_outcome(a), describe_outcome(b))),
+        _ => Some(format!(
+            "{} vs {}",
+            describe_outcome(a),
+            describe_outcome(b)
+        )),
     }
 }
 
 fn compare_results(a: &QueryResult, b: &QueryResult) -> Option<String> {
     if a.columns != b.columns {
-        return Some(format!("column names differ: {:?} vs {:?}", a.columns, b.columns));
+        return Some(format!(
+            "column names differ: {:?} vs {:?}",
+            a.columns, b.columns
+        ));
     }
     for (i, (ra, rb)) in a.rows.iter().zip(&b.rows).enumerate() {
         if ra.len() != rb.len() {
@@ -154,7 +161,11 @@ fn compare_results(a: &QueryResult, b: &QueryResult) -> Option<String> {
         }
     }
     if a.rows.len() != b.rows.len() {
-        return Some(format!("row counts differ: {} vs {}", a.rows.len(), b.rows.len()));
+        return Some(format!(
+            "row counts differ: {} vs {}",
+            a.rows.len(),
+            b.rows.len()
+        ));
     }
     None
 }
@@ -166,7 +177,12 @@ pub fn run_differential(a: &mut dyn Engine, b: &mut dyn Engine, script: &str) ->
 }
 
 /// [`run_differential`] with options.
-pub fn run_differential_with(a: &mut dyn Engine, b: &mut dyn Engine, script: &str, opts: &DiffOptions) -> Report {
+pub fn run_differential_with(
+    a: &mut dyn Engine,
+    b: &mut dyn Engine,
+    script: &str,
+    opts: &DiffOptions,
+) -> Report {
     let mut rep = Report::default();
     for st in split_statements(script) {
         rep.statements += 1;
@@ -203,7 +219,11 @@ pub fn error_marker(st: &SqlStatement) -> Option<Option<String>> {
             marker = Some(None);
         } else if let Some(rest) = l.strip_prefix("-- error:") {
             let rest = rest.trim();
-            marker = Some(if rest.is_empty() { None } else { Some(rest.to_string()) });
+            marker = Some(if rest.is_empty() {
+                None
+            } else {
+                Some(rest.to_string())
+            });
         }
     }
     marker
@@ -219,9 +239,10 @@ pub fn validate_script(engine: &mut dyn Engine, script: &str) -> Vec<Mismatch> {
         let problem = match (error_marker(&st), &outcome) {
             (None, Err(e)) => Some(format!("unexpected error: {e}")),
             (Some(_), Ok(_)) => Some("marked `-- error` but succeeded".to_string()),
-            (Some(Some(text)), Err(e)) if !e.message.contains(text.as_str()) => {
-                Some(format!("error message {:?} does not contain {:?}", e.message, text))
-            }
+            (Some(Some(text)), Err(e)) if !e.message.contains(text.as_str()) => Some(format!(
+                "error message {:?} does not contain {:?}",
+                e.message, text
+            )),
             _ => None,
         };
         if let Some(detail) = problem {
@@ -233,6 +254,37 @@ pub fn validate_script(engine: &mut dyn Engine, script: &str) -> Vec<Mismatch> {
         }
     }
     problems
+}
+
+/// Rewrites `script` so that its `-- error` markers match what `engine`
+/// (SQLite) does: every failing statement gets `-- error: <message>` on the
+/// line before it, and stale markers are dropped. The rest of the text is
+/// kept; anything after the last statement is dropped. For writing new
+/// scripts: write the SQL, annotate, then review every marker.
+pub fn annotate_script(engine: &mut dyn Engine, script: &str) -> String {
+    let mut out = String::with_capacity(script.len() + 1024);
+    for st in split_statements(script) {
+        let kept: Vec<&str> = st
+            .preceding
+            .split_inclusive('\n')
+            .filter(|l| {
+                let t = l.trim();
+                !(t == "-- error" || t.starts_with("-- error:"))
+            })
+            .collect();
+        out.push_str(&kept.concat());
+        if let Err(e) = guarded(engine, &st.text) {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            let first_line = e.message.lines().next().unwrap_or("");
+            out.push_str(&format!("-- error: {first_line}\n"));
+        }
+        out.push_str(&st.text);
+        out.push_str(";");
+    }
+    out.push('\n');
+    out
 }
 
 /// Number of statements in a script.
@@ -268,7 +320,25 @@ mod tests {
         assert!(values_equal(&Value::Real(0.0), &Value::Real(-0.0)));
         assert!(!values_equal(&Value::Real(0.1 + 0.2), &Value::Real(0.3)));
         assert!(!values_equal(&Value::Integer(1), &Value::Real(1.0)));
-        assert!(!values_equal(&Value::Text(b"a".to_vec()), &Value::Blob(b"a".to_vec())));
+        assert!(!values_equal(
+            &Value::Text(b"a".to_vec()),
+            &Value::Blob(b"a".to_vec())
+        ));
+    }
+
+    #[test]
+    fn annotation_marks_exactly_the_failing_statements() {
+        let mut e = SqliteEngine::new().unwrap();
+        let out = annotate_script(
+            &mut e,
+            "-- intro\nSELECT 1;\n-- error\nSELECT 2;\nSELECT * FROM nope; SELECT 3;\n",
+        );
+        assert_eq!(
+            out,
+            "-- intro\nSELECT 1;\nSELECT 2;\n-- error: no such table: nope\nSELECT * FROM nope; SELECT 3;\n"
+        );
+        let mut e = SqliteEngine::new().unwrap();
+        assert!(validate_script(&mut e, &out).is_empty());
     }
 
     #[test]

@@ -20,7 +20,8 @@ impl SqliteEngine {
     /// reference behaves like a stock SQLite (and the `sqlite3` shell).
     pub fn new() -> Result<SqliteEngine, EngineError> {
         let conn = Connection::open_in_memory().map_err(map_error)?;
-        conn.execute_batch("PRAGMA foreign_keys = OFF").map_err(map_error)?;
+        conn.execute_batch("PRAGMA foreign_keys = OFF")
+            .map_err(map_error)?;
         Ok(SqliteEngine { conn })
     }
 
@@ -39,7 +40,9 @@ pub(crate) fn map_error(err: rusqlite::Error) -> EngineError {
         }
         // Prepare errors with a position: keep SQLite's own message, not
         // rusqlite's decoration of it.
-        rusqlite::Error::SqlInputError { error, msg, .. } => EngineError::new(error.extended_code, msg),
+        rusqlite::Error::SqlInputError { error, msg, .. } => {
+            EngineError::new(error.extended_code, msg)
+        }
         other => EngineError::new(1, other.to_string()),
     }
 }

@@ -9,7 +9,11 @@ use chorus_conformance::make_engine;
 
 fn scripts() -> Vec<(String, String)> {
     let files = script_files(&bundled_scripts_dir()).unwrap();
-    assert!(!files.is_empty(), "no scripts in {}", bundled_scripts_dir().display());
+    assert!(
+        !files.is_empty(),
+        "no scripts in {}",
+        bundled_scripts_dir().display()
+    );
     files
         .iter()
         .map(|f| {
@@ -30,7 +34,12 @@ fn markers_hold_on_sqlite() {
             problems.push(format!("{name}:{}: {}\n    {}", p.line, p.detail, p.sql));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]

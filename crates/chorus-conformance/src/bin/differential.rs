@@ -5,27 +5,38 @@
 //! ```text
 //! differential [--a sqlite] [--b sqlite] [--messages] [--no-validate]
 //!              [--verbose] [PATHS...]
+//! differential --annotate FILE
 //! ```
+//!
+//! `--annotate` prints FILE with its `-- error:` markers rewritten from what
+//! SQLite does (for writing new scripts; review the result).
 //!
 //! PATHS are `.sql` files or directories of them (default: the scripts in
 //! this crate's `differential/`). Prints the statement count and the result
 //! of each file and a total line; exits 1 on any mismatch or marker problem.
 
 use chorus_conformance::differential::{
-    bundled_scripts_dir, count_statements, run_differential_with, script_files, validate_script, DiffOptions,
-    Mismatch,
+    annotate_script, bundled_scripts_dir, count_statements, run_differential_with, script_files,
+    validate_script, DiffOptions, Mismatch,
 };
 use chorus_conformance::make_engine;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: differential [--a ENGINE] [--b ENGINE] [--messages] [--no-validate] [--verbose] [PATHS...]";
+const USAGE: &str = "usage: differential [--a ENGINE] [--b ENGINE] [--messages] [--no-validate] [--verbose] [PATHS...]\n       differential --annotate FILE";
 
 fn print_mismatches(kind: &str, list: &[Mismatch], verbose: bool) {
-    let shown = if verbose { list.len() } else { list.len().min(5) };
+    let shown = if verbose {
+        list.len()
+    } else {
+        list.len().min(5)
+    };
     for m in &list[..shown] {
-        println!("     {kind} line {}: {}", m.line, m.detail.replace('\n', "\n     "));
+        println!(
+            "     {kind} line {}: {}",
+            m.line,
+            m.detail.replace('\n', "\n     ")
+        );
         println!("       sql: {}", m.sql.replace('\n', "\n            "));
     }
     if list.len() > shown {
@@ -41,6 +52,29 @@ fn main() -> ExitCode {
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
+            "--annotate" => {
+                let Some(path) = it.next() else {
+                    eprintln!("--annotate needs a file\n{USAGE}");
+                    return ExitCode::from(2);
+                };
+                let script = match std::fs::read_to_string(&path) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("cannot read {path}: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+                return match make_engine("sqlite") {
+                    Ok(mut e) => {
+                        print!("{}", annotate_script(e.as_mut(), &script));
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("{e}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
             "--a" | "--b" => {
                 let Some(v) = it.next() else {
                     eprintln!("{arg} needs a value\n{USAGE}");
@@ -108,7 +142,9 @@ fn main() -> ExitCode {
             Vec::new()
         };
         let rep = match (make_engine(&a), make_engine(&b)) {
-            (Ok(mut ea), Ok(mut eb)) => run_differential_with(ea.as_mut(), eb.as_mut(), &script, &opts),
+            (Ok(mut ea), Ok(mut eb)) => {
+                run_differential_with(ea.as_mut(), eb.as_mut(), &script, &opts)
+            }
             (Err(e), _) | (_, Err(e)) => {
                 eprintln!("{e}");
                 return ExitCode::from(2);
@@ -121,7 +157,11 @@ fn main() -> ExitCode {
             file.display(),
             rep.matched,
             rep.statements,
-            if validate { format!(", {} marker problems", markers.len()) } else { String::new() }
+            if validate {
+                format!(", {} marker problems", markers.len())
+            } else {
+                String::new()
+            }
         );
         print_mismatches("marker", &markers, verbose);
         print_mismatches("mismatch", &rep.mismatches, verbose);
