@@ -281,7 +281,7 @@ pub fn annotate_script(engine: &mut dyn Engine, script: &str) -> String {
             out.push_str(&format!("-- error: {first_line}\n"));
         }
         out.push_str(&st.text);
-        out.push_str(";");
+        out.push(';');
     }
     out.push('\n');
     out
