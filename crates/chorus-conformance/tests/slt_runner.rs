@@ -183,8 +183,14 @@ fn corpus() -> Option<PathBuf> {
     dir
 }
 
+/// The engine the corpus runs on: `CHORUS_SLT_ENGINE`, default sqlite.
+fn corpus_engine() -> String {
+    std::env::var("CHORUS_SLT_ENGINE").unwrap_or_else(|_| "sqlite".to_string())
+}
+
 fn run_corpus(paths: &[PathBuf]) {
-    let make = || make_engine("sqlite");
+    let name = corpus_engine();
+    let make = || make_engine(&name);
     let reports = run_slt_paths(&make, paths, &SltOptions::default()).unwrap();
     assert!(!reports.is_empty());
     let mut total = 0;
@@ -202,9 +208,9 @@ fn run_corpus(paths: &[PathBuf]) {
     assert!(total > 0);
 }
 
-/// The evidence files and select1..5: every record passes on SQLite.
+/// The evidence files and select1..5: every record passes.
 #[test]
-fn sqlite_passes_corpus_sample() {
+fn corpus_sample_passes() {
     let Some(dir) = corpus() else { return };
     let mut paths = vec![dir.join("evidence")];
     for i in 1..=5 {
@@ -215,7 +221,7 @@ fn sqlite_passes_corpus_sample() {
 
 /// The whole corpus (about 20 s in release): `CHORUS_SOAK=1`.
 #[test]
-fn sqlite_passes_full_corpus() {
+fn full_corpus_passes() {
     if std::env::var_os("CHORUS_SOAK").is_none() {
         eprintln!("full corpus run skipped; set CHORUS_SOAK=1");
         return;
