@@ -20,15 +20,15 @@ SELECT typeof(sum(x)), typeof(total(x)), typeof(avg(x)) FROM empty;
 SELECT count(*) FROM empty WHERE 0;
 SELECT sum(DISTINCT v), count(DISTINCT v), avg(DISTINCT h), total(DISTINCT w) FROM s;
 SELECT min(DISTINCT v), max(DISTINCT v) FROM s;
-SELECT group_concat(g) FROM s;
-SELECT group_concat(g, '-') FROM s;
-SELECT group_concat(DISTINCT g) FROM s;
-SELECT group_concat(v, '') FROM s;
-SELECT group_concat(w) FROM s;
-SELECT group_concat(h, NULL) FROM s;
+SELECT group_concat(g ORDER BY rowid) FROM s;
+SELECT group_concat(g, '-' ORDER BY rowid) FROM s;
+SELECT group_concat(DISTINCT g ORDER BY g) FROM s;
+SELECT group_concat(v, '' ORDER BY rowid) FROM s;
+SELECT group_concat(w ORDER BY w) FROM s;
+SELECT group_concat(h, NULL ORDER BY rowid DESC) FROM s;
 SELECT group_concat(g ORDER BY g DESC) FROM s;
 SELECT group_concat(v, ';' ORDER BY w DESC, v) FROM s;
-SELECT string_agg(g, ',') FROM s;
+SELECT string_agg(g, ',' ORDER BY g, rowid) FROM s;
 -- error: DISTINCT aggregates must have exactly one argument
 SELECT string_agg(DISTINCT g, '|' ORDER BY g) FROM s;
 SELECT string_agg(g, '|' ORDER BY g DESC) FROM s;
@@ -36,7 +36,7 @@ SELECT group_concat(x'41') FROM s WHERE g = 'a';
 SELECT count(*) FILTER (WHERE h = 1), sum(v) FILTER (WHERE typeof(v) = 'integer') FROM s;
 SELECT count(DISTINCT g) FILTER (WHERE v IS NOT NULL), max(w) FILTER (WHERE w < 5) FROM s;
 SELECT avg(w) FILTER (WHERE 0), count(*) FILTER (WHERE NULL) FROM s;
-SELECT group_concat(g, ',') FILTER (WHERE h = 2) FROM s;
+SELECT group_concat(g, ',' ORDER BY rowid) FILTER (WHERE h = 2) FROM s;
 SELECT g, group_concat(w, ',' ORDER BY w DESC) FILTER (WHERE w > 0) FROM s GROUP BY g ORDER BY g;
 
 -- GROUP BY.
@@ -111,16 +111,20 @@ INSERT INTO big VALUES(9223372036854775807), (1);
 SELECT sum(n) FROM big;
 SELECT total(n), avg(n) FROM big;
 SELECT sum(n) FROM big WHERE n = 1;
-INSERT INTO big VALUES(-1);
--- error: integer overflow
-SELECT sum(n) FROM big;
 DELETE FROM big WHERE n = 1;
 SELECT sum(n) FROM big;
-INSERT INTO big VALUES(-9223372036854775807), (-9223372036854775807);
+INSERT INTO big VALUES(-9223372036854775807);
+SELECT sum(n) FROM big;
+-- Whether sum() overflows can depend on the order it adds in; these overflow in any order.
+DELETE FROM big;
+INSERT INTO big VALUES(-9223372036854775807), (-2);
+-- error: integer overflow
 SELECT sum(n) FROM big;
 -- error: integer overflow
 SELECT sum(n) FROM (SELECT n FROM big UNION ALL SELECT -9223372036854775807);
-SELECT sum(n + 0.0) FROM big;
+SELECT sum(n + 0.0), total(n) FROM big;
+-- error: integer overflow
+SELECT sum(x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1 UNION ALL SELECT 0);
 SELECT sum(x) FROM (SELECT 1e308 AS x UNION ALL SELECT 1e308);
 SELECT total(x) FROM (SELECT 1e308 AS x UNION ALL SELECT 1e308);
 SELECT sum(x) FROM (SELECT 1e308 AS x UNION ALL SELECT -1e308);
@@ -137,7 +141,7 @@ WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000) I
 SELECT count(*), sum(n), avg(n), min(n), max(n), total(n) FROM nums;
 SELECT m, count(*), sum(n), min(n), max(n) FROM nums GROUP BY m ORDER BY m;
 SELECT m, avg(n) FROM nums GROUP BY m HAVING avg(n) > 500 ORDER BY m;
-SELECT count(DISTINCT m), sum(DISTINCT m), group_concat(DISTINCT m) FROM nums;
+SELECT count(DISTINCT m), sum(DISTINCT m), group_concat(DISTINCT m ORDER BY m DESC) FROM nums;
 SELECT length(group_concat(n)) FROM nums;
 SELECT sum(n * n), sum(n) * sum(n) FROM nums;
 SELECT m, count(*) FILTER (WHERE n % 2 = 0) AS evens FROM nums GROUP BY m ORDER BY m;

@@ -179,7 +179,7 @@ SELECT name FROM main.sqlite_schema WHERE name = 'qualified';
 -- WITHOUT ROWID and STRICT tables.
 CREATE TABLE wr(k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;
 INSERT INTO wr VALUES('b', 2), ('a', 1), ('c', 3);
-SELECT k, v FROM wr;
+SELECT k, v FROM wr ORDER BY k;
 -- error: no such column: rowid
 SELECT rowid FROM wr;
 -- error: PRIMARY KEY missing on table nopk
@@ -217,7 +217,7 @@ CREATE TABLE cta4 AS SELECT i AS "weird name", t AS [another one] FROM src;
 SELECT sql FROM sqlite_schema WHERE name = 'cta4';
 CREATE TABLE cta5 AS VALUES(1, 'a'), (2, 'b');
 PRAGMA table_info(cta5);
-SELECT * FROM cta5;
+SELECT * FROM cta5 ORDER BY 1;
 
 -- Indexes.
 CREATE TABLE ix(a INTEGER, b TEXT, c REAL, d);

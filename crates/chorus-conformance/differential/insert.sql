@@ -44,7 +44,7 @@ INSERT INTO dst SELECT x, y FROM m WHERE x IS NOT NULL ORDER BY rowid;
 SELECT p, q FROM dst ORDER BY rowid;
 INSERT INTO dst(q) SELECT 'from select ' || count(*) FROM m;
 INSERT INTO dst SELECT * FROM (SELECT 1, 2 UNION ALL SELECT 3, 4);
-INSERT INTO dst SELECT p + 100, q FROM dst WHERE typeof(p) = 'integer';
+INSERT INTO dst SELECT p + 100, q FROM dst WHERE typeof(p) = 'integer' ORDER BY rowid;
 SELECT rowid, p, q FROM dst ORDER BY rowid;
 INSERT INTO dst SELECT 7, 8 WHERE 0;
 SELECT changes();

@@ -129,7 +129,6 @@ PRAGMA foreign_keys = true;
 PRAGMA foreign_keys;
 PRAGMA foreign_keys = 0;
 PRAGMA recursive_triggers;
-PRAGMA reverse_unordered_selects;
 PRAGMA automatic_index;
 PRAGMA temp_store;
 PRAGMA synchronous;

@@ -68,14 +68,17 @@ UPDATE OR FAIL t SET name = 'fig' WHERE id = 2;
 -- error: UNIQUE constraint failed: t.name
 UPDATE OR ROLLBACK t SET name = 'fig' WHERE id = 2;
 SELECT id, name, qty FROM t ORDER BY id;
--- A multi-row UPDATE that hits a conflict half-way: ABORT undoes all of it, FAIL keeps the rows done.
+-- A multi-row UPDATE that hits a conflict undoes all of it (ABORT). Which rows a
+-- multi-row UPDATE OR FAIL keeps depends on the order rows are visited, which
+-- SQL leaves open, so FAIL is exercised on one row here (insert.sql covers
+-- multi-row FAIL with VALUES, whose order is fixed).
 CREATE TABLE seq(n INTEGER PRIMARY KEY, v UNIQUE);
 INSERT INTO seq VALUES(1, 10), (2, 20), (3, 30), (4, 40);
 -- error: UNIQUE constraint failed: seq.v
 UPDATE seq SET v = 30 WHERE n >= 2;
 SELECT n, v FROM seq ORDER BY n;
 -- error: UNIQUE constraint failed: seq.v
-UPDATE OR FAIL seq SET v = v + 10;
+UPDATE OR FAIL seq SET v = 20 WHERE n = 1;
 SELECT n, v FROM seq ORDER BY n;
 UPDATE seq SET v = v * 100;
 SELECT n, v FROM seq ORDER BY n;

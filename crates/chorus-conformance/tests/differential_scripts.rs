@@ -75,3 +75,29 @@ fn engines_agree_on_every_statement() {
         failures.join("\n")
     );
 }
+
+/// Row order must not depend on how the engine scans: SQLite with
+/// `PRAGMA reverse_unordered_selects` (scans run backwards, so ties and
+/// missing ORDER BYs come out differently) must agree with plain SQLite.
+#[test]
+fn scripts_do_not_depend_on_scan_order() {
+    use chorus_conformance::SqliteEngine;
+    let mut failures = Vec::new();
+    for (name, script) in scripts() {
+        let mut a = SqliteEngine::new().unwrap();
+        let mut b = SqliteEngine::new().unwrap();
+        b.connection()
+            .execute_batch("PRAGMA reverse_unordered_selects = ON")
+            .unwrap();
+        let rep = run_differential(&mut a, &mut b, &script);
+        for m in &rep.mismatches {
+            failures.push(format!("{name}:{}: {}\n    {}", m.line, m.detail, m.sql));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} order-dependent statements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
