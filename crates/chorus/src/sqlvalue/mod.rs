@@ -15,3 +15,7 @@ pub mod utf8;
 
 pub use affinity::{apply_affinity, Affinity};
 pub use collation::Collation;
+pub mod functions;
+pub mod printf;
+
+pub use functions::{find_scalar, scalar_name_known, FunctionContext, ScalarFn, ScalarFnInfo};
