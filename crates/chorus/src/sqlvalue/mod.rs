@@ -19,3 +19,4 @@ pub mod functions;
 pub mod printf;
 
 pub use functions::{find_scalar, scalar_name_known, FunctionContext, ScalarFn, ScalarFnInfo};
+pub mod aggregate;
