@@ -7,6 +7,7 @@ pub mod arith;
 pub mod cast;
 pub mod collation;
 pub mod compare;
+pub mod datetime;
 pub mod format;
 pub mod like;
 mod longdouble;

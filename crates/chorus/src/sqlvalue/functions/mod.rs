@@ -215,6 +215,42 @@ static TABLE: &[Entry] = &[
     e!("tan", Exact(1), math::tan),
     e!("tanh", Exact(1), math::tanh),
     e!("trunc", Exact(1), math::trunc),
+    // Date and time functions (lang_datefunc).
+    e!("date", AtLeast(0), super::datetime::date_fn, nondet),
+    e!("time", AtLeast(0), super::datetime::time_fn, nondet),
+    e!("datetime", AtLeast(0), super::datetime::datetime_fn, nondet),
+    e!(
+        "julianday",
+        AtLeast(0),
+        super::datetime::julianday_fn,
+        nondet
+    ),
+    e!(
+        "unixepoch",
+        AtLeast(0),
+        super::datetime::unixepoch_fn,
+        nondet
+    ),
+    e!("strftime", AtLeast(0), super::datetime::strftime_fn, nondet),
+    e!("timediff", Exact(2), super::datetime::timediff_fn, nondet),
+    e!(
+        "current_date",
+        Exact(0),
+        super::datetime::current_date,
+        nondet
+    ),
+    e!(
+        "current_time",
+        Exact(0),
+        super::datetime::current_time,
+        nondet
+    ),
+    e!(
+        "current_timestamp",
+        Exact(0),
+        super::datetime::current_timestamp,
+        nondet
+    ),
 ];
 
 fn lookup(name: &str) -> impl Iterator<Item = &'static Entry> + '_ {
