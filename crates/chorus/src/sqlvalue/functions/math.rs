@@ -240,3 +240,27 @@ pub(super) fn log(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     }
     Ok(real_or_null(x.ln() / b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(f: fn(&mut FunctionContext, &[Value]) -> Result<Value>, a: &[Value]) -> Value {
+        f(&mut FunctionContext::new(), a).unwrap()
+    }
+
+    #[test]
+    fn logarithms() {
+        assert_eq!(call(log10, &[Value::Integer(1000)]), Value::Real(3.0));
+        assert_eq!(call(log2, &[Value::Integer(1024)]), Value::Real(10.0));
+        assert_eq!(call(log, &[Value::Integer(100)]), Value::Real(2.0));
+        assert_eq!(
+            call(log, &[Value::Integer(2), Value::Integer(8)]),
+            Value::Real(3.0)
+        );
+        assert_eq!(call(log, &[Value::Integer(0)]), Value::Null);
+        assert_eq!(call(ln, &[Value::from("abc")]), Value::Null);
+        assert_eq!(call(ceil, &[Value::from("3")]), Value::Integer(3));
+        assert_eq!(call(sqrt, &[Value::Integer(-1)]), Value::Null);
+    }
+}

@@ -8,6 +8,9 @@ mod math;
 mod misc;
 mod text;
 
+pub use misc::{SQLITE_SOURCE_ID, SQLITE_VERSION};
+pub use text::quote_value;
+
 use super::collation::Collation;
 use chorus_storage::{Error, Result, ResultCode, Value};
 use std::hash::{BuildHasher, Hasher};
