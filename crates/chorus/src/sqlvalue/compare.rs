@@ -5,7 +5,7 @@
 
 use super::affinity::{apply_numeric_affinity_ref, Affinity};
 use super::collation::Collation;
-use super::format::{format_int, format_real};
+use super::format::StackText;
 use chorus_storage::ValueRef;
 use std::cmp::Ordering;
 
@@ -90,18 +90,8 @@ pub fn comparison_affinity(a: Option<Affinity>, b: Option<Affinity>) -> Option<A
     }
 }
 
-fn text_cmp_num(num: ValueRef, text: &[u8], coll: &Collation, num_first: bool) -> Ordering {
-    let mut buf = Vec::with_capacity(24);
-    match num {
-        ValueRef::Integer(i) => format_int(i, &mut buf),
-        ValueRef::Real(r) => format_real(r, &mut buf),
-        _ => {}
-    }
-    if num_first {
-        coll.compare(&buf, text)
-    } else {
-        coll.compare(text, &buf)
-    }
+fn num_text(v: ValueRef) -> StackText {
+    StackText::of_number(v).unwrap_or_default()
 }
 
 /// Compare for a comparison operator after applying the comparison
@@ -124,28 +114,21 @@ pub fn compare_with_affinity(
             let b2 = apply_numeric_affinity_ref(b);
             Some(sort_compare(a2, b2, coll))
         }
-        Some(Affinity::Text) => match (a, b) {
-            (Integer(_) | Real(_), Text(t)) => Some(text_cmp_num(a, t, coll, true)),
-            (Text(t), Integer(_) | Real(_)) => Some(text_cmp_num(b, t, coll, false)),
-            (Integer(_) | Real(_), Integer(_) | Real(_)) => {
-                let mut x = Vec::with_capacity(24);
-                let mut y = Vec::with_capacity(24);
-                super::format::append_text(a, &mut x);
-                super::format::append_text(b, &mut y);
-                Some(coll.compare(&x, &y))
-            }
-            (Integer(_) | Real(_), Blob(bb)) => {
-                let mut x = Vec::with_capacity(24);
-                super::format::append_text(a, &mut x);
-                Some(sort_compare(Text(&x), Blob(bb), coll))
-            }
-            (Blob(bb), Integer(_) | Real(_)) => {
-                let mut y = Vec::with_capacity(24);
-                super::format::append_text(b, &mut y);
-                Some(sort_compare(Blob(bb), Text(&y), coll))
-            }
-            _ => Some(sort_compare(a, b, coll)),
-        },
+        Some(Affinity::Text) => {
+            // Numbers become text (no heap allocation); blobs stay blobs.
+            let (ta, tb) = (num_text(a), num_text(b));
+            let a2 = if matches!(a, Integer(_) | Real(_)) {
+                Text(ta.as_bytes())
+            } else {
+                a
+            };
+            let b2 = if matches!(b, Integer(_) | Real(_)) {
+                Text(tb.as_bytes())
+            } else {
+                b
+            };
+            Some(sort_compare(a2, b2, coll))
+        }
         _ => Some(sort_compare(a, b, coll)),
     }
 }
