@@ -10,7 +10,7 @@
 //! - [`numeric`]: `atof`/`atoi64` (SQLite's parsers, bit-exact), the numeric
 //!   views of a value (`value_to_f64`, `value_to_i64`, `value_to_numeric`,
 //!   `text_to_numeric`, `is_true`).
-//! - [`format`]: `format_real` (`%!.15g`), `format_int`, `value_to_text`,
+//! - [`format`](mod@format): `format_real` (`%!.15g`), `format_int`, `value_to_text`,
 //!   `StackText` (number text without heap allocation).
 //! - [`arith`]: `+ - * / %`, bitwise operators, shifts, unary minus, `||`.
 //! - [`compare`]: `sort_compare` (ORDER BY order), `comparison_affinity` +
