@@ -649,3 +649,47 @@ fn like_and_glob_on_invalid_utf8_match_sqlite() {
         &bad[..bad.len().min(20)]
     );
 }
+
+#[test]
+fn is_operator_matches_sqlite() {
+    use chorus::sqlvalue::compare::is_same;
+    let c = conn();
+    c.execute_batch("CREATE TABLE a(ci INTEGER, ct TEXT, cx)")
+        .unwrap();
+    let pool = value_pool();
+    let mut bad = Vec::new();
+    for x in &pool {
+        c.execute("DELETE FROM a", []).unwrap();
+        c.execute("INSERT INTO a VALUES(?1, ?1, ?1)", [Bind(x)])
+            .unwrap();
+        for y in &pool {
+            for (col, decl) in [("ci", "INTEGER"), ("ct", "TEXT"), ("cx", "")] {
+                let aff = Affinity::from_declared_type(decl);
+                let stored = apply_affinity(x.clone(), aff);
+                let expect = eval(&c, &format!("SELECT {col} IS ?1 FROM a"), &[y]).unwrap();
+                let opt = if aff == Affinity::Blob {
+                    None
+                } else {
+                    Some(aff)
+                };
+                let got = is_same(
+                    stored.as_ref(),
+                    y.as_ref(),
+                    comparison_affinity(opt, None),
+                    &Collation::Binary,
+                );
+                if expect != Value::Integer(got as i64) {
+                    bad.push(format!(
+                        "{stored:?}({decl}) IS {y:?}: sqlite {expect:?} ours {got}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+}
