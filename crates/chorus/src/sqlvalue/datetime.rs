@@ -1029,7 +1029,10 @@ pub(crate) fn strftime_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Valu
 }
 
 pub(crate) fn timediff_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
-    let (Some(mut d1), Some(mut d2)) = (is_date(ctx, &a[..1])?, is_date(ctx, &a[1..2])?) else {
+    let (Some(a1), Some(a2)) = (a.get(..1), a.get(1..2)) else {
+        return Ok(Value::Null);
+    };
+    let (Some(mut d1), Some(mut d2)) = (is_date(ctx, a1)?, is_date(ctx, a2)?) else {
         return Ok(Value::Null);
     };
     d1.compute_ymd_hms();

@@ -320,3 +320,28 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Calling any function with any argument count (engine misuse) must
+    /// not panic.
+    #[test]
+    fn any_arity_never_panics() {
+        let vals = [
+            Value::Null,
+            Value::Integer(-3),
+            Value::Real(2.5),
+            Value::from("2024-01-01"),
+            Value::Blob(vec![0xff]),
+        ];
+        let mut ctx = FunctionContext::new();
+        for e in TABLE {
+            for n in 0..5 {
+                let args: Vec<Value> = (0..n).map(|i| vals[i % vals.len()].clone()).collect();
+                let _ = (e.func)(&mut ctx, &args);
+            }
+        }
+    }
+}

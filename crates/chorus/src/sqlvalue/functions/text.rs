@@ -391,9 +391,9 @@ pub(super) fn concat(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
 }
 
 pub(super) fn concat_ws(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
-    match text_of(arg(a, 0)) {
-        None => Ok(Value::Null),
-        Some(sep) => concat_core(&a[1..], &sep),
+    match (text_of(arg(a, 0)), a.get(1..)) {
+        (Some(sep), Some(rest)) => concat_core(rest, &sep),
+        _ => Ok(Value::Null),
     }
 }
 
