@@ -93,7 +93,7 @@ fn format_real_matches_sqlite() {
         1.0000000000000002,
         0.9999999999999999,
     ];
-    for _ in 0..20000 {
+    for _ in 0..iterations(20000) {
         cases.push(random_double(&mut rng));
     }
     let mut bad = Vec::new();
@@ -191,7 +191,7 @@ fn text_to_number_casts_match_sqlite() {
         .iter()
         .map(|s| s.to_string()),
     );
-    for _ in 0..20000 {
+    for _ in 0..iterations(20000) {
         texts.push(random_numeric_text(&mut rng));
     }
     let mut bad = Vec::new();

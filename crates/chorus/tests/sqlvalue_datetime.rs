@@ -117,7 +117,7 @@ fn date_functions_match_sqlite() {
     let mut bad = Vec::new();
     let fns = ["date", "time", "datetime", "julianday", "unixepoch"];
     let mut non_null = 0;
-    for _ in 0..12000 {
+    for _ in 0..iterations(12000) {
         let name = *rng.pick(&fns);
         let mut args = vec![time_values(&mut rng)];
         for _ in 0..rng.below(4) {
@@ -165,7 +165,7 @@ fn strftime_matches_sqlite() {
         "%",
         "%s",
     ];
-    for _ in 0..6000 {
+    for _ in 0..iterations(6000) {
         let f = t(rng.pick_str(&formats));
         let mut args = vec![f, time_values(&mut rng)];
         if rng.below(2) == 0 {

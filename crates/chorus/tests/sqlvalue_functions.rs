@@ -350,7 +350,7 @@ fn printf_matches_sqlite() {
             cases.push((f.to_string(), vec![v.clone(), Value::Integer(7), t("zz")]));
         }
     }
-    for _ in 0..15000 {
+    for _ in 0..iterations(15000) {
         let (f, kinds) = random_format(&mut rng);
         let args: Vec<Value> = kinds
             .iter()
@@ -396,7 +396,7 @@ fn round_and_quote_of_random_doubles_match_sqlite() {
     let mut rng = Rng::new(13);
     let mut ctx = FunctionContext::new();
     let mut bad = Vec::new();
-    for _ in 0..10000 {
+    for _ in 0..iterations(10000) {
         let r = match rng.below(3) {
             0 => f64::from_bits(rng.next()),
             1 => (rng.next() as i64 as f64) / 10f64.powi(rng.below(18) as i32),
