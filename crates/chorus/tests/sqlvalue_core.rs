@@ -693,3 +693,88 @@ fn is_operator_matches_sqlite() {
         &bad[..bad.len().min(20)]
     );
 }
+
+#[test]
+fn numeric_literals_match_sqlite() {
+    use chorus::sqlvalue::numeric::numeric_literal;
+    let c = conn();
+    let mut lits: Vec<String> = [
+        "0",
+        "1",
+        "123",
+        "2147483647",
+        "2147483648",
+        "9223372036854775807",
+        "9223372036854775808",
+        "9223372036854775809",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "1.5",
+        "1e3",
+        "1E-3",
+        ".5",
+        "5.",
+        "1e308",
+        "1e309",
+        "0x10",
+        "0XfF",
+        "0x7FFFFFFFFFFFFFFF",
+        "0x8000000000000000",
+        "0xFFFFFFFFFFFFFFFF",
+        "0x00000000000000000001",
+        "0x1_0000",
+        "1_000_000",
+        "1_000.000_1",
+        "1e1_0",
+        "00012",
+        "0.000_001",
+        "3.141_592_653_589_793",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rng = Rng::new(8);
+    for _ in 0..2000 {
+        let mut s = String::new();
+        for _ in 0..rng.below(22) + 1 {
+            s.push((b'0' + rng.below(10) as u8) as char);
+        }
+        if rng.below(3) == 0 {
+            s.push('.');
+            s.push_str(&rng.below(1000).to_string());
+        }
+        if rng.below(4) == 0 {
+            s.push_str(&format!("e{}", rng.below(40) as i64 - 20));
+        }
+        lits.push(s);
+    }
+    let mut bad = Vec::new();
+    for lit in &lits {
+        for negate in [false, true] {
+            let sql = format!("SELECT {}{lit}", if negate { "-" } else { "" });
+            let expect = eval(&c, &sql, &[]);
+            let got = numeric_literal(lit, negate).map_err(|e| e.message);
+            let ok = match (&expect, &got) {
+                (Ok(a), Ok(b)) => same(a, b),
+                (Err(_), Err(_)) => true,
+                _ => false,
+            };
+            if !ok {
+                bad.push(format!("{sql}: sqlite {expect:?} ours {got:?}"));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+    assert_eq!(
+        numeric_literal("0x1FFFFFFFFFFFFFFFF", false)
+            .unwrap_err()
+            .message,
+        "hex literal too big: 0x1FFFFFFFFFFFFFFFF"
+    );
+    assert!(numeric_literal("1__0", false).is_err());
+}
