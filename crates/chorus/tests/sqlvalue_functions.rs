@@ -16,7 +16,21 @@ use sqlvalue_util::*;
 fn ours(name: &str, args: &[Value], ctx: &mut FunctionContext) -> Result<Value, String> {
     let f =
         find_scalar(name, args.len()).unwrap_or_else(|| panic!("{name}/{} not found", args.len()));
-    (f.func)(ctx, args).map_err(|e| e.message)
+    let owned = (f.func)(ctx, args).map_err(|e| e.message);
+    // The borrowed-argument entry point must agree (random() aside).
+    if f.deterministic || !name.starts_with("random") {
+        let refs: Vec<chorus::ValueRef> = args.iter().map(|v| v.as_ref()).collect();
+        let borrowed = (f.func_ref)(ctx, &refs).map_err(|e| e.message);
+        let agree = match (&owned, &borrowed) {
+            (Ok(a), Ok(b)) => same(a, b),
+            (a, b) => a == b,
+        };
+        assert!(
+            agree,
+            "{name}{args:?}: func {owned:?} func_ref {borrowed:?}"
+        );
+    }
+    owned
 }
 
 fn sql_call(name: &str, n: usize) -> String {

@@ -739,14 +739,14 @@ fn c_text(v: ValueRef) -> Option<Vec<u8>> {
 }
 
 /// `isDate`: parse the time value and apply modifiers. `Ok(None)` → NULL.
-fn is_date(ctx: &FunctionContext, args: &[Value]) -> Result<Option<DateTime>> {
+fn is_date(ctx: &FunctionContext, args: &[ValueRef]) -> Result<Option<DateTime>> {
     let mut p = DateTime::default();
     if args.is_empty() {
         if p.set_now(ctx) {
             return Ok(None);
         }
     } else {
-        match args[0].as_ref() {
+        match args[0] {
             v @ (ValueRef::Integer(_) | ValueRef::Real(_)) => p.set_raw_number(value_to_f64(v)),
             v => {
                 let Some(z) = c_text(v) else {
@@ -759,7 +759,7 @@ fn is_date(ctx: &FunctionContext, args: &[Value]) -> Result<Option<DateTime>> {
         }
     }
     for (i, m) in args.iter().enumerate().skip(1) {
-        let Some(z) = c_text(m.as_ref()) else {
+        let Some(z) = c_text(*m) else {
             return Ok(None);
         };
         if p.modifier(&z, i)? {
@@ -811,7 +811,7 @@ fn push_time(out: &mut Vec<u8>, x: &DateTime) {
     }
 }
 
-pub(crate) fn date_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(crate) fn date_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match is_date(ctx, a)? {
         None => Value::Null,
         Some(mut x) => {
@@ -823,7 +823,7 @@ pub(crate) fn date_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     })
 }
 
-pub(crate) fn time_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(crate) fn time_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match is_date(ctx, a)? {
         None => Value::Null,
         Some(mut x) => {
@@ -835,7 +835,7 @@ pub(crate) fn time_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     })
 }
 
-pub(crate) fn datetime_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(crate) fn datetime_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match is_date(ctx, a)? {
         None => Value::Null,
         Some(mut x) => {
@@ -849,14 +849,14 @@ pub(crate) fn datetime_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Valu
     })
 }
 
-pub(crate) fn julianday_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(crate) fn julianday_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match is_date(ctx, a)? {
         None => Value::Null,
         Some(x) => Value::Real(x.ijd as f64 / 86400000.0),
     })
 }
 
-pub(crate) fn unixepoch_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(crate) fn unixepoch_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match is_date(ctx, a)? {
         None => Value::Null,
         Some(x) => {
@@ -869,15 +869,15 @@ pub(crate) fn unixepoch_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Val
     })
 }
 
-pub(crate) fn current_date(ctx: &mut FunctionContext, _: &[Value]) -> Result<Value> {
+pub(crate) fn current_date(ctx: &mut FunctionContext, _: &[ValueRef]) -> Result<Value> {
     date_fn(ctx, &[])
 }
 
-pub(crate) fn current_time(ctx: &mut FunctionContext, _: &[Value]) -> Result<Value> {
+pub(crate) fn current_time(ctx: &mut FunctionContext, _: &[ValueRef]) -> Result<Value> {
     time_fn(ctx, &[])
 }
 
-pub(crate) fn current_timestamp(ctx: &mut FunctionContext, _: &[Value]) -> Result<Value> {
+pub(crate) fn current_timestamp(ctx: &mut FunctionContext, _: &[ValueRef]) -> Result<Value> {
     datetime_fn(ctx, &[])
 }
 
@@ -912,11 +912,11 @@ fn iso_thursday(x: &DateTime) -> DateTime {
     y
 }
 
-pub(crate) fn strftime_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(crate) fn strftime_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let Some(first) = a.first() else {
         return Ok(Value::Null);
     };
-    let Some(zfmt) = c_text(first.as_ref()) else {
+    let Some(zfmt) = c_text(*first) else {
         return Ok(Value::Null);
     };
     let Some(mut x) = is_date(ctx, &a[1..])? else {
@@ -1028,7 +1028,7 @@ pub(crate) fn strftime_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Valu
     Ok(Value::Text(out))
 }
 
-pub(crate) fn timediff_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(crate) fn timediff_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let (Some(a1), Some(a2)) = (a.get(..1), a.get(1..2)) else {
         return Ok(Value::Null);
     };

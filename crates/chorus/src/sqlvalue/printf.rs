@@ -19,17 +19,17 @@ fn too_big() -> Error {
     Error::new(ResultCode::TOOBIG, "string or blob too big")
 }
 
-struct Args<'a> {
-    vals: &'a [Value],
+struct Args<'a, 'v> {
+    vals: &'a [ValueRef<'v>],
     used: usize,
 }
 
-impl<'a> Args<'a> {
+impl<'a, 'v> Args<'a, 'v> {
     fn int(&mut self) -> i64 {
         match self.vals.get(self.used) {
             Some(v) => {
                 self.used += 1;
-                value_to_i64(v.as_ref())
+                value_to_i64(*v)
             }
             None => 0,
         }
@@ -38,7 +38,7 @@ impl<'a> Args<'a> {
         match self.vals.get(self.used) {
             Some(v) => {
                 self.used += 1;
-                value_to_f64(v.as_ref())
+                value_to_f64(*v)
             }
             None => 0.0,
         }
@@ -46,11 +46,11 @@ impl<'a> Args<'a> {
     /// Text of the next argument (C-string view: up to the first NUL).
     fn text<'s>(&mut self, scratch: &'s mut Vec<u8>) -> Option<&'s [u8]>
     where
-        'a: 's,
+        'v: 's,
     {
-        let v = self.vals.get(self.used)?;
+        let v = *self.vals.get(self.used)?;
         self.used += 1;
-        match v.as_ref() {
+        match v {
             ValueRef::Null => None,
             ValueRef::Text(t) | ValueRef::Blob(t) => Some(until_nul(t)),
             other => {
@@ -134,13 +134,18 @@ fn push_n(out: &mut Vec<u8>, b: u8, n: i64) -> Result<()> {
 
 /// Render `fmt` with SQL-value arguments exactly like SQLite's `printf()`.
 pub fn sql_printf(fmt: &[u8], args: &[Value]) -> Result<Vec<u8>> {
+    super::functions::with_refs(args, |r| sql_printf_refs(fmt, r))
+}
+
+/// [`sql_printf`] over borrowed arguments.
+pub fn sql_printf_refs(fmt: &[u8], args: &[ValueRef]) -> Result<Vec<u8>> {
     sql_printf_inner(fmt, args).map(|(out, _)| out)
 }
 
 /// The `printf()` / `format()` SQL function's result: NULL when the format
 /// produced nothing at all (empty format, or an unknown conversion first) or
 /// when the result would exceed the length limit, else TEXT (possibly empty).
-pub fn printf_value(fmt: &[u8], args: &[Value]) -> Value {
+pub fn printf_value(fmt: &[u8], args: &[ValueRef]) -> Value {
     match sql_printf_inner(fmt, args) {
         Ok((out, true)) => Value::Text(out),
         _ => Value::Null,
@@ -149,7 +154,7 @@ pub fn printf_value(fmt: &[u8], args: &[Value]) -> Value {
 
 /// The rendered bytes and whether anything (even an empty field) was
 /// appended.
-fn sql_printf_inner(fmt: &[u8], args: &[Value]) -> Result<(Vec<u8>, bool)> {
+fn sql_printf_inner(fmt: &[u8], args: &[ValueRef]) -> Result<(Vec<u8>, bool)> {
     let mut touched = false;
     let fmt = until_nul(fmt);
     let mut out: Vec<u8> = Vec::with_capacity(fmt.len() + 16);

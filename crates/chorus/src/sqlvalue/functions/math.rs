@@ -7,11 +7,11 @@ use crate::sqlvalue::numeric::{atof, value_to_f64, value_to_i64};
 use crate::sqlvalue::printf::sql_printf;
 use chorus_storage::{Result, Value, ValueRef};
 
-fn arg(a: &[Value], i: usize) -> ValueRef<'_> {
-    a.get(i).map(|v| v.as_ref()).unwrap_or(ValueRef::Null)
+fn arg<'a>(a: &[ValueRef<'a>], i: usize) -> ValueRef<'a> {
+    a.get(i).copied().unwrap_or(ValueRef::Null)
 }
 
-pub(super) fn abs(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn abs(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     match arg(a, 0) {
         ValueRef::Integer(i) => {
             if i == i64::MIN {
@@ -32,13 +32,13 @@ pub(super) fn value_int(v: ValueRef) -> i32 {
     value_to_i64(v) as i32
 }
 
-pub(super) fn round(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn round(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let mut n = 0i32;
     if a.len() == 2 {
         if a[1].is_null() {
             return Ok(Value::Null);
         }
-        n = value_int(a[1].as_ref()).clamp(0, 30);
+        n = value_int(a[1]).clamp(0, 30);
     }
     if arg(a, 0).is_null() {
         return Ok(Value::Null);
@@ -55,7 +55,7 @@ pub(super) fn round(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     Ok(Value::Real(r))
 }
 
-pub(super) fn sign(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn sign(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let v = apply_numeric_affinity_ref(arg(a, 0));
     let x = match v {
         ValueRef::Integer(i) => i as f64,
@@ -71,7 +71,7 @@ pub(super) fn sign(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     }))
 }
 
-pub(super) fn random(ctx: &mut FunctionContext, _: &[Value]) -> Result<Value> {
+pub(super) fn random(ctx: &mut FunctionContext, _: &[ValueRef]) -> Result<Value> {
     let mut r = ctx.next_random() as i64;
     if r < 0 {
         r = -(r & i64::MAX);
@@ -79,7 +79,7 @@ pub(super) fn random(ctx: &mut FunctionContext, _: &[Value]) -> Result<Value> {
     Ok(Value::Integer(r))
 }
 
-pub(super) fn randomblob(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn randomblob(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let n = value_to_i64(arg(a, 0)).max(1);
     if n > MAX_LENGTH {
         return Err(too_big());
@@ -103,7 +103,7 @@ fn num_arg(v: ValueRef) -> Option<f64> {
     }
 }
 
-fn math1(a: &[Value], f: fn(f64) -> f64) -> Result<Value> {
+fn math1(a: &[ValueRef], f: fn(f64) -> f64) -> Result<Value> {
     match num_arg(arg(a, 0)) {
         None => Ok(Value::Null),
         Some(x) => {
@@ -117,7 +117,7 @@ fn math1(a: &[Value], f: fn(f64) -> f64) -> Result<Value> {
     }
 }
 
-fn math2(a: &[Value], f: fn(f64, f64) -> f64) -> Result<Value> {
+fn math2(a: &[ValueRef], f: fn(f64, f64) -> f64) -> Result<Value> {
     match (num_arg(arg(a, 0)), num_arg(arg(a, 1))) {
         (Some(x), Some(y)) => {
             let r = f(x, y);
@@ -133,7 +133,7 @@ fn math2(a: &[Value], f: fn(f64, f64) -> f64) -> Result<Value> {
 
 macro_rules! m1 {
     ($name:ident, $f:expr) => {
-        pub(super) fn $name(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+        pub(super) fn $name(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
             math1(a, $f)
         }
     };
@@ -156,24 +156,24 @@ m1!(tanh, f64::tanh);
 m1!(degrees, |x| x * (180.0 / std::f64::consts::PI));
 m1!(radians, |x| x * (std::f64::consts::PI / 180.0));
 
-pub(super) fn atan2(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn atan2(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     math2(a, f64::atan2)
 }
 
-pub(super) fn pow(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn pow(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     math2(a, f64::powf)
 }
 
-pub(super) fn fmod(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn fmod(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     math2(a, |x, y| x % y)
 }
 
-pub(super) fn pi(_: &mut FunctionContext, _: &[Value]) -> Result<Value> {
+pub(super) fn pi(_: &mut FunctionContext, _: &[ValueRef]) -> Result<Value> {
     Ok(Value::Real(std::f64::consts::PI))
 }
 
 /// ceil/floor/trunc: integers stay integers, reals round, others NULL.
-fn ceiling_like(a: &[Value], f: fn(f64) -> f64) -> Result<Value> {
+fn ceiling_like(a: &[ValueRef], f: fn(f64) -> f64) -> Result<Value> {
     match apply_numeric_affinity_ref(arg(a, 0)) {
         ValueRef::Integer(i) => Ok(Value::Integer(i)),
         ValueRef::Real(r) => Ok(Value::Real(f(r))),
@@ -181,19 +181,19 @@ fn ceiling_like(a: &[Value], f: fn(f64) -> f64) -> Result<Value> {
     }
 }
 
-pub(super) fn ceil(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn ceil(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     ceiling_like(a, f64::ceil)
 }
 
-pub(super) fn floor(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn floor(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     ceiling_like(a, f64::floor)
 }
 
-pub(super) fn trunc(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn trunc(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     ceiling_like(a, f64::trunc)
 }
 
-pub(super) fn ln(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn ln(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match num_arg(arg(a, 0)) {
         Some(x) if x > 0.0 => real_or_null(x.ln()),
         _ => Value::Null,
@@ -208,14 +208,14 @@ fn real_or_null(r: f64) -> Value {
     }
 }
 
-pub(super) fn log10(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn log10(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match num_arg(arg(a, 0)) {
         Some(x) if x > 0.0 => real_or_null(x.log10()),
         _ => Value::Null,
     })
 }
 
-pub(super) fn log2(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn log2(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match num_arg(arg(a, 0)) {
         Some(x) if x > 0.0 => real_or_null(x.log2()),
         _ => Value::Null,
@@ -223,7 +223,7 @@ pub(super) fn log2(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
 }
 
 /// log(X) is log10; log(B, X) is the base-B logarithm (NULL for B <= 1).
-pub(super) fn log(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn log(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     if a.len() == 1 {
         return log10(ctx, a);
     }
@@ -245,8 +245,8 @@ pub(super) fn log(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
 mod tests {
     use super::*;
 
-    fn call(f: fn(&mut FunctionContext, &[Value]) -> Result<Value>, a: &[Value]) -> Value {
-        f(&mut FunctionContext::new(), a).unwrap()
+    fn call(f: fn(&mut FunctionContext, &[ValueRef]) -> Result<Value>, a: &[Value]) -> Value {
+        crate::sqlvalue::functions::with_refs(a, |r| f(&mut FunctionContext::new(), r)).unwrap()
     }
 
     #[test]

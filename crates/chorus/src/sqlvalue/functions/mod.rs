@@ -12,7 +12,7 @@ pub use misc::{SQLITE_SOURCE_ID, SQLITE_VERSION};
 pub use text::quote_value;
 
 use super::collation::Collation;
-use chorus_storage::{Error, Result, ResultCode, Value};
+use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
 use std::hash::{BuildHasher, Hasher};
 
 /// Per-call environment of a scalar function.
@@ -80,15 +80,35 @@ impl FunctionContext {
     }
 }
 
-/// A scalar function implementation.
+/// A scalar function implementation over owned arguments.
 pub type ScalarFn = fn(&mut FunctionContext, &[Value]) -> Result<Value>;
+
+/// The same function over borrowed arguments (no per-row copies of text or
+/// blob arguments: prefer this one on hot paths).
+pub type ScalarFnRef = fn(&mut FunctionContext, &[ValueRef]) -> Result<Value>;
 
 /// A found scalar function.
 #[derive(Clone, Copy)]
 pub struct ScalarFnInfo {
     pub func: ScalarFn,
+    pub func_ref: ScalarFnRef,
     /// Same result for the same arguments (random(), changes() … are not).
     pub deterministic: bool,
+}
+
+/// Run `f` over borrowed views of `a` (on the stack for up to 8 arguments).
+#[inline]
+pub fn with_refs<R>(a: &[Value], f: impl FnOnce(&[ValueRef]) -> R) -> R {
+    if a.len() <= 8 {
+        let mut buf = [ValueRef::Null; 8];
+        for (slot, v) in buf.iter_mut().zip(a) {
+            *slot = v.as_ref();
+        }
+        f(&buf[..a.len()])
+    } else {
+        let v: Vec<ValueRef> = a.iter().map(|v| v.as_ref()).collect();
+        f(&v)
+    }
 }
 
 /// Argument-count rule of a function name.
@@ -113,24 +133,24 @@ struct Entry {
     name: &'static str,
     arity: Arity,
     func: ScalarFn,
+    func_ref: ScalarFnRef,
     deterministic: bool,
 }
 
 macro_rules! e {
-    ($name:expr, $arity:expr, $f:expr) => {
-        Entry {
-            name: $name,
-            arity: $arity,
-            func: $f,
-            deterministic: true,
-        }
+    ($name:expr, $arity:expr, $f:path) => {
+        e!(@ $name, $arity, $f, true)
     };
-    ($name:expr, $arity:expr, $f:expr, nondet) => {
+    ($name:expr, $arity:expr, $f:path, nondet) => {
+        e!(@ $name, $arity, $f, false)
+    };
+    (@ $name:expr, $arity:expr, $f:path, $det:expr) => {
         Entry {
             name: $name,
             arity: $arity,
-            func: $f,
-            deterministic: false,
+            func: |ctx: &mut FunctionContext, a: &[Value]| with_refs(a, |r| $f(ctx, r)),
+            func_ref: $f,
+            deterministic: $det,
         }
     };
 }
@@ -269,6 +289,7 @@ pub fn find_scalar(name: &str, n_args: usize) -> Option<ScalarFnInfo> {
         .find(|e| e.arity.accepts(n_args))
         .map(|e| ScalarFnInfo {
             func: e.func,
+            func_ref: e.func_ref,
             deterministic: e.deterministic,
         })
 }

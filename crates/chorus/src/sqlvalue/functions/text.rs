@@ -12,8 +12,8 @@ use crate::sqlvalue::utf8::{char_count, push_char, read_char, skip_char, until_n
 use chorus_storage::{Result, Value, ValueRef};
 use std::borrow::Cow;
 
-fn arg(a: &[Value], i: usize) -> ValueRef<'_> {
-    a.get(i).map(|v| v.as_ref()).unwrap_or(ValueRef::Null)
+fn arg<'a>(a: &[ValueRef<'a>], i: usize) -> ValueRef<'a> {
+    a.get(i).copied().unwrap_or(ValueRef::Null)
 }
 
 /// `sqlite3_value_text`: `None` for NULL.
@@ -33,7 +33,7 @@ fn check_len(n: usize) -> Result<()> {
     }
 }
 
-pub(super) fn length(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn length(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match arg(a, 0) {
         ValueRef::Null => Value::Null,
         ValueRef::Text(t) => Value::Integer(char_count(until_nul(t)) as i64),
@@ -41,31 +41,31 @@ pub(super) fn length(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     })
 }
 
-pub(super) fn octet_length(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn octet_length(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match arg(a, 0) {
         ValueRef::Null => Value::Null,
         v => Value::Integer(value_to_text(v).len() as i64),
     })
 }
 
-fn map_bytes(a: &[Value], f: fn(&u8) -> u8) -> Result<Value> {
+fn map_bytes(a: &[ValueRef], f: fn(&u8) -> u8) -> Result<Value> {
     Ok(match text_of(arg(a, 0)) {
         None => Value::Null,
         Some(t) => Value::Text(t.iter().map(f).collect()),
     })
 }
 
-pub(super) fn upper(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn upper(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     map_bytes(a, u8::to_ascii_uppercase)
 }
 
-pub(super) fn lower(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn lower(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     map_bytes(a, u8::to_ascii_lowercase)
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-pub(super) fn hex(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn hex(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let t = value_to_text(arg(a, 0));
     check_len(t.len() * 2)?;
     let mut out = Vec::with_capacity(t.len() * 2);
@@ -85,7 +85,7 @@ fn hex_val(c: u8) -> Option<u8> {
     }
 }
 
-pub(super) fn unhex(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn unhex(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let Some(hex) = text_of(arg(a, 0)) else {
         return Ok(Value::Null);
     };
@@ -131,7 +131,7 @@ pub(super) fn unhex(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     Ok(Value::Blob(out))
 }
 
-pub(super) fn unicode(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn unicode(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     Ok(match text_of(arg(a, 0)) {
         Some(t) if t.first().is_some_and(|&b| b != 0) => {
             let mut p = 0;
@@ -141,10 +141,10 @@ pub(super) fn unicode(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     })
 }
 
-pub(super) fn char_fn(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn char_fn(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let mut out = Vec::with_capacity(a.len() * 4);
     for v in a {
-        let mut x = value_to_i64(v.as_ref());
+        let mut x = value_to_i64(*v);
         if !(0..=0x10ffff).contains(&x) {
             x = 0xfffd;
         }
@@ -153,7 +153,7 @@ pub(super) fn char_fn(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     Ok(Value::Text(out))
 }
 
-pub(super) fn zeroblob(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn zeroblob(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let n = value_to_i64(arg(a, 0)).max(0);
     if n > MAX_LENGTH {
         return Err(too_big());
@@ -161,7 +161,7 @@ pub(super) fn zeroblob(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     Ok(Value::Blob(vec![0; n as usize]))
 }
 
-pub(super) fn instr(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn instr(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let (h, n) = (arg(a, 0), arg(a, 1));
     if h.is_null() || n.is_null() {
         return Ok(Value::Null);
@@ -189,7 +189,7 @@ pub(super) fn instr(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     }
 }
 
-pub(super) fn substr(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn substr(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     if arg(a, 1).is_null() || (a.len() == 3 && arg(a, 2).is_null()) {
         return Ok(Value::Null);
     }
@@ -266,7 +266,7 @@ pub(super) fn substr(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     }
 }
 
-pub(super) fn replace(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn replace(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let Some(s) = text_of(arg(a, 0)) else {
         return Ok(Value::Null);
     };
@@ -294,7 +294,7 @@ pub(super) fn replace(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     Ok(Value::Text(out))
 }
 
-fn trim_impl(a: &[Value], left: bool, right: bool) -> Result<Value> {
+fn trim_impl(a: &[ValueRef], left: bool, right: bool) -> Result<Value> {
     let Some(input) = text_of(arg(a, 0)) else {
         return Ok(Value::Null);
     };
@@ -358,22 +358,22 @@ fn trim_bytes<'a>(z: &'a [u8], set: &[&[u8]], left: bool, right: bool) -> &'a [u
     &z[s..e]
 }
 
-pub(super) fn ltrim(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn ltrim(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     trim_impl(a, true, false)
 }
 
-pub(super) fn rtrim(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn rtrim(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     trim_impl(a, false, true)
 }
 
-pub(super) fn trim(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn trim(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     trim_impl(a, true, true)
 }
 
-fn concat_core(args: &[Value], sep: &[u8]) -> Result<Value> {
+fn concat_core(args: &[ValueRef], sep: &[u8]) -> Result<Value> {
     let mut out = Vec::new();
     for v in args {
-        let t = value_to_text(v.as_ref());
+        let t = value_to_text(*v);
         if t.is_empty() || v.is_null() {
             continue;
         }
@@ -386,19 +386,19 @@ fn concat_core(args: &[Value], sep: &[u8]) -> Result<Value> {
     Ok(Value::Text(out))
 }
 
-pub(super) fn concat(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn concat(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     concat_core(a, b"")
 }
 
-pub(super) fn concat_ws(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn concat_ws(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     match (text_of(arg(a, 0)), a.get(1..)) {
         (Some(sep), Some(rest)) => concat_core(rest, &sep),
         _ => Ok(Value::Null),
     }
 }
 
-pub(super) fn printf(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
-    match a.first().map(|v| v.as_ref()) {
+pub(super) fn printf(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
+    match a.first().copied() {
         None | Some(ValueRef::Null) => Ok(Value::Null),
         Some(f) => {
             let fmt = value_to_text(f);
@@ -448,13 +448,13 @@ fn quote_real(r: f64, wide: bool) -> Vec<u8> {
     sql_printf(fmt, &[Value::Real(r)]).unwrap_or_default()
 }
 
-pub(super) fn quote(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn quote(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let mut out = Vec::new();
     quote_value(arg(a, 0), &mut out);
     Ok(Value::Text(out))
 }
 
-pub(super) fn like_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn like_fn(ctx: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let pat = arg(a, 0);
     let pat_len = value_to_text(pat).len();
     if pat_len > MAX_PATTERN_LEN {
@@ -480,7 +480,7 @@ pub(super) fn like_fn(ctx: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     ))
 }
 
-pub(super) fn glob_fn(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn glob_fn(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     let pat = arg(a, 0);
     if value_to_text(pat).len() > MAX_PATTERN_LEN {
         return Err(func_error("LIKE or GLOB pattern too complex"));
@@ -491,7 +491,7 @@ pub(super) fn glob_fn(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
     Ok(Value::Integer(glob(&p, &t) as i64))
 }
 
-pub(super) fn soundex(_: &mut FunctionContext, a: &[Value]) -> Result<Value> {
+pub(super) fn soundex(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
     const CODE: [u8; 128] = {
         let mut t = [0u8; 128];
         let groups: [(&[u8], u8); 6] = [
