@@ -1,0 +1,220 @@
+//! `.dump`: the database as SQL text that rebuilds it, in sqlite3's exact
+//! format: `PRAGMA foreign_keys=OFF;`, `BEGIN TRANSACTION;`, each table's
+//! CREATE followed by one `INSERT INTO t VALUES(...);` per row (values as
+//! SQL literals: reals with `%!.20g`, blobs as `X'..'`, newlines in text via
+//! `replace(...)`), then indexes, triggers and views, then `COMMIT;`.
+
+use crate::backend::{Connection, Value};
+use crate::dot::{option_match, MetaResult};
+use crate::quote;
+use crate::render::value_sql;
+use crate::schema::{query_rows, schema_line};
+use crate::shell::Shell;
+use crate::state::{eprint, State};
+
+fn b2s(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Column names of a table for its INSERT list: PRAGMA table_info when the
+/// engine has it, else the columns of `SELECT *`.
+fn table_columns(db: &dyn Connection, table: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let q = format!("PRAGMA table_info({})", b2s(&quote::dquote(table)));
+    if let Ok(rows) = query_rows(db, &q) {
+        if !rows.is_empty() {
+            return Some(
+                rows.into_iter()
+                    .map(|r| r.get(1).cloned().flatten().unwrap_or_default())
+                    .collect(),
+            );
+        }
+    }
+    let q = format!("SELECT * FROM {}", b2s(&quote::dquote(table)));
+    let (stmt, _) = db.prepare(&q).ok()?;
+    let stmt = stmt?;
+    Some(
+        (0..stmt.column_count())
+            .map(|i| stmt.column_name(i).as_bytes().to_vec())
+            .collect(),
+    )
+}
+
+/// One INSERT per row of `select`.
+fn dump_rows(
+    db: &dyn Connection,
+    st: &mut State,
+    select: &str,
+    dest: &[u8],
+    newlines: bool,
+) -> crate::backend::Result<()> {
+    let (stmt, _) = db.prepare(select)?;
+    let Some(mut stmt) = stmt else {
+        return Ok(());
+    };
+    let n = stmt.column_count();
+    let mut buf = Vec::with_capacity(256);
+    let mut rows: u64 = 0;
+    let progress = crate::progress::Progress::new("dump", None);
+    while stmt.step()? {
+        buf.clear();
+        buf.extend_from_slice(b"INSERT INTO ");
+        buf.extend_from_slice(dest);
+        for i in 0..n {
+            buf.extend_from_slice(if i > 0 { b"," } else { b" VALUES(" });
+            let v = stmt.column_value(i);
+            match v {
+                Value::Text(_) => value_sql(&v, !newlines, &mut buf),
+                _ => value_sql(&v, false, &mut buf),
+            }
+        }
+        buf.extend_from_slice(b");\n");
+        st.write(&buf);
+        rows += 1;
+        if rows % 4096 == 0 {
+            progress.set(rows);
+        }
+    }
+    progress.finish();
+    Ok(())
+}
+
+pub fn dump(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
+    sh.open_db(false);
+    let mut like: Vec<String> = Vec::new();
+    let mut data_only = false;
+    let mut no_sys = false;
+    let mut newlines = false;
+    let mut preserve_rowids = false;
+    for a in args {
+        if a.first() == Some(&b'-') {
+            if option_match(a, "preserve-rowids") {
+                preserve_rowids = true;
+            } else if option_match(a, "newlines") {
+                newlines = true;
+            } else if option_match(a, "data-only") {
+                data_only = true;
+            } else if option_match(a, "nosys") {
+                no_sys = true;
+            } else {
+                let msg = format!("Unknown option \"{}\" on \".dump\"\n", b2s(a));
+                eprint(&mut sh.st, &msg);
+                return MetaResult::Error;
+            }
+        } else {
+            let q = b2s(&quote::squote(a));
+            like.push(format!(
+                "name LIKE {q} ESCAPE '\\' OR EXISTS (  SELECT 1 FROM sqlite_schema WHERE     name LIKE {q} ESCAPE '\\' AND    sql LIKE 'CREATE VIRTUAL TABLE%' AND    substr(o.name, 1, length(name)+1) == (name||'_'))"
+            ));
+        }
+    }
+    let _ = preserve_rowids; // rowids are kept only through INTEGER PRIMARY KEY columns
+    let z_like = if like.is_empty() {
+        "true".to_string()
+    } else {
+        like.join(" OR ")
+    };
+    let Shell { db, st, .. } = sh;
+    let Some(db) = db.as_deref() else {
+        return MetaResult::Error;
+    };
+    if !data_only {
+        st.write(b"PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\n");
+    }
+    let mut n_err = 0u32;
+    let _ = query_rows(db, "SAVEPOINT dump");
+    let tables_sql = format!(
+        "SELECT name, type, sql FROM sqlite_schema AS o WHERE ({z_like}) AND type=='table'  AND sql NOT NULL ORDER BY tbl_name='sqlite_sequence', rowid"
+    );
+    let mut writable_schema = false;
+    match query_rows(db, &tables_sql) {
+        Ok(rows) => {
+            for r in rows {
+                let mut it = r.into_iter();
+                let table = it.next().flatten().unwrap_or_default();
+                let ty = it.next().flatten().unwrap_or_default();
+                let sql = it.next().flatten().unwrap_or_default();
+                let mut out = Vec::new();
+                if table == b"sqlite_sequence" && !no_sys {
+                    if !data_only {
+                        out.extend_from_slice(b"DELETE FROM sqlite_sequence;\n");
+                    }
+                } else if table.starts_with(b"sqlite_stat") && table.len() == 12 && !no_sys {
+                    if !data_only {
+                        out.extend_from_slice(b"ANALYZE sqlite_schema;\n");
+                    }
+                } else if table.starts_with(b"sqlite_") {
+                    continue;
+                } else if data_only {
+                } else if sql.starts_with(b"CREATE VIRTUAL TABLE") {
+                    if !writable_schema {
+                        out.extend_from_slice(b"PRAGMA writable_schema=ON;\n");
+                        writable_schema = true;
+                    }
+                    out.extend_from_slice(b"INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table',");
+                    out.extend_from_slice(&quote::squote(&table));
+                    out.push(b',');
+                    out.extend_from_slice(&quote::squote(&table));
+                    out.extend_from_slice(b",0,");
+                    out.extend_from_slice(&quote::squote(&sql));
+                    out.extend_from_slice(b");\n");
+                    st.write(&out);
+                    continue;
+                } else {
+                    schema_line(&mut out, &sql, b";\n");
+                }
+                st.write(&out);
+                if ty == b"table" {
+                    let Some(cols) = table_columns(db, &table) else {
+                        n_err += 1;
+                        continue;
+                    };
+                    let dest = quote::maybe_dquote(&table);
+                    let mut select = String::from("SELECT ");
+                    for (i, c) in cols.iter().enumerate() {
+                        if i > 0 {
+                            select.push(',');
+                        }
+                        select.push_str(&b2s(&quote::maybe_dquote(c)));
+                    }
+                    select.push_str(" FROM ");
+                    select.push_str(&b2s(&quote::maybe_dquote(&table)));
+                    if dump_rows(db, st, &select, &dest, newlines).is_err() {
+                        n_err += 1;
+                    }
+                }
+            }
+        }
+        Err(_) => n_err += 1,
+    }
+    if !data_only {
+        let others = format!(
+            "SELECT sql FROM sqlite_schema AS o WHERE ({z_like}) AND sql NOT NULL  AND type IN ('index','trigger','view')"
+        );
+        match query_rows(db, &others) {
+            Ok(rows) => {
+                let mut out = Vec::new();
+                for r in rows {
+                    let z = r.into_iter().next().flatten().unwrap_or_default();
+                    out.extend_from_slice(&z);
+                    let has_line_comment = z.windows(2).any(|w| w == b"--");
+                    out.extend_from_slice(if has_line_comment { b"\n;\n" } else { b";\n" });
+                }
+                st.write(&out);
+            }
+            Err(_) => n_err += 1,
+        }
+    }
+    if writable_schema {
+        st.write(b"PRAGMA writable_schema=OFF;\n");
+    }
+    let _ = query_rows(db, "RELEASE dump");
+    if !data_only {
+        st.write(if n_err > 0 {
+            b"ROLLBACK; -- due to errors\n"
+        } else {
+            b"COMMIT;\n"
+        });
+    }
+    st.n_err = n_err;
+    MetaResult::Ok
+}

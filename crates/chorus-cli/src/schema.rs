@@ -1,0 +1,369 @@
+//! Dot commands that describe the schema: `.tables`, `.indexes`,
+//! `.schema`, `.databases`. They read `sqlite_schema` (and
+//! `PRAGMA database_list` when the engine has it) through the backend.
+
+use crate::backend::{Connection, Value};
+use crate::dot::MetaResult;
+use crate::quote;
+use crate::shell::Shell;
+use crate::state::eprint;
+
+pub type Row = Vec<Option<Vec<u8>>>;
+
+/// Run one query and collect its rows as text (NULL as None).
+pub fn query_rows(db: &dyn Connection, sql: &str) -> crate::backend::Result<Vec<Row>> {
+    let (stmt, _) = db.prepare(sql)?;
+    let Some(mut stmt) = stmt else {
+        return Ok(Vec::new());
+    };
+    let n = stmt.column_count();
+    let mut rows = Vec::new();
+    while stmt.step()? {
+        let mut row = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = stmt.column_value(i);
+            row.push(match v {
+                Value::Null => None,
+                _ => {
+                    let mut b = Vec::new();
+                    crate::render::value_text(&v, &mut b);
+                    Some(b)
+                }
+            });
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// Schema names from PRAGMA database_list, or just "main" when the engine
+/// does not support it.
+fn database_names(db: &dyn Connection) -> Vec<(Vec<u8>, Vec<u8>)> {
+    match query_rows(db, "PRAGMA database_list") {
+        Ok(rows) if !rows.is_empty() => rows
+            .into_iter()
+            .filter_map(|r| {
+                let name = r.get(1).cloned().flatten()?;
+                let file = r.get(2).cloned().flatten()?;
+                Some((name, file))
+            })
+            .collect(),
+        _ => vec![(b"main".to_vec(), Vec::new())],
+    }
+}
+
+fn b2s(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `.tables ?PATTERN?` (is_tables) and `.indexes ?TABLE?`.
+pub fn tables(sh: &mut Shell, args: &[Vec<u8>], is_tables: bool) -> MetaResult {
+    sh.open_db(false);
+    if !is_tables && args.len() > 2 {
+        eprint(&mut sh.st, "Usage: .indexes ?LIKE-PATTERN?\n");
+        return MetaResult::Error;
+    }
+    let Some(db) = sh.db.as_deref() else {
+        return MetaResult::Error;
+    };
+    let pattern = args.get(1).cloned().unwrap_or_else(|| b"%".to_vec());
+    let pat_sql = b2s(&quote::squote(&pattern));
+    let mut sql = String::new();
+    for (name, _) in database_names(db) {
+        if !sql.is_empty() {
+            sql.push_str(" UNION ALL ");
+        }
+        if name == b"main" {
+            sql.push_str("SELECT name FROM ");
+        } else {
+            sql.push_str("SELECT ");
+            sql.push_str(&b2s(&quote::squote(&name)));
+            sql.push_str("||'.'||name FROM ");
+        }
+        sql.push_str(&b2s(&quote::dquote(&name)));
+        sql.push_str(".sqlite_schema ");
+        if is_tables {
+            sql.push_str(&format!(
+                " WHERE type IN ('table','view')   AND name NOT LIKE 'sqlite_%'   AND name LIKE {pat_sql}"
+            ));
+        } else {
+            sql.push_str(&format!(
+                " WHERE type='index'   AND tbl_name LIKE {pat_sql}"
+            ));
+        }
+    }
+    sql.push_str(" ORDER BY 1");
+    let rows = match query_rows(db, &sql) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = format!("Error: {}\n", e.message);
+            eprint(&mut sh.st, &msg);
+            return MetaResult::Error;
+        }
+    };
+    let names: Vec<Vec<u8>> = rows
+        .into_iter()
+        .map(|r| r.into_iter().next().flatten().unwrap_or_default())
+        .collect();
+    if names.is_empty() {
+        return MetaResult::Ok;
+    }
+    let maxlen = names.iter().map(|n| n.len()).max().unwrap_or(0);
+    let mut n_col = 80 / (maxlen + 2);
+    if n_col < 1 {
+        n_col = 1;
+    }
+    let n_row = names.len().div_ceil(n_col);
+    let mut out = Vec::new();
+    for i in 0..n_row {
+        let mut j = i;
+        while j < names.len() {
+            if j >= n_row {
+                out.extend_from_slice(b"  ");
+            }
+            out.extend_from_slice(&names[j]);
+            out.resize(out.len() + (maxlen - names[j].len()), b' ');
+            j += n_row;
+        }
+        out.push(b'\n');
+    }
+    sh.st.write(&out);
+    MetaResult::Ok
+}
+
+/// shell.c printSchemaLine: the CREATE text with `zTail`, closing an
+/// unterminated trailing comment, and `CREATE TABLE IF NOT EXISTS` for
+/// quoted names.
+pub fn schema_line(out: &mut Vec<u8>, z: &[u8], tail: &[u8]) {
+    let mut z = z.to_vec();
+    let has_comment = z.windows(2).any(|w| w == b"/*" || w == b"--");
+    if tail.first() == Some(&b';') && has_comment {
+        for term in [&b""[..], b"*/", b"\n"] {
+            let mut t = z.clone();
+            t.extend_from_slice(term);
+            t.push(b';');
+            if crate::complete::is_complete(&t) {
+                t.pop();
+                z = t;
+                break;
+            }
+        }
+    }
+    if z.len() > 13
+        && z[..13].eq_ignore_ascii_case(b"CREATE TABLE ")
+        && &z[..13] == b"CREATE TABLE "
+        && (z[13] == b'\'' || z[13] == b'"')
+    {
+        out.extend_from_slice(b"CREATE TABLE IF NOT EXISTS ");
+        out.extend_from_slice(&z[13..]);
+    } else {
+        out.extend_from_slice(&z);
+    }
+    out.extend_from_slice(tail);
+}
+
+/// `.schema ?--nosys? ?PATTERN?`
+pub fn schema(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
+    sh.open_db(false);
+    let mut name: Option<Vec<u8>> = None;
+    let mut no_sys = false;
+    for a in &args[1..] {
+        if crate::dot::option_match(a, "indent") {
+            // Pretty-printing is not implemented; plain text is shown.
+        } else if crate::dot::option_match(a, "nosys") {
+            no_sys = true;
+        } else if a.first() == Some(&b'-') {
+            let msg = format!("Unknown option \"{}\" on \".schema\"\n", b2s(a));
+            eprint(&mut sh.st, &msg);
+            return MetaResult::Error;
+        } else if name.is_none() {
+            name = Some(a.clone());
+        } else {
+            eprint(
+                &mut sh.st,
+                "Usage: .schema ?--indent? ?--nosys? ?LIKE-PATTERN?\n",
+            );
+            return MetaResult::Error;
+        }
+    }
+    let Some(db) = sh.db.as_deref() else {
+        return MetaResult::Error;
+    };
+    let mut sql = String::from("SELECT sql, sname, name FROM (");
+    for (i, (schema, _)) in database_names(db).iter().enumerate() {
+        if i > 0 {
+            sql.push_str(" UNION ALL ");
+        }
+        sql.push_str(&format!(
+            "SELECT sql, type, tbl_name, name, rowid, {} AS snum, {} AS sname FROM {}.sqlite_schema",
+            i + 1,
+            b2s(&quote::squote(schema)),
+            b2s(&quote::maybe_dquote(schema))
+        ));
+    }
+    sql.push_str(") WHERE ");
+    if let Some(n) = &name {
+        let q = b2s(&quote::squote(n));
+        let glob = n.iter().any(|&c| c == b'*' || c == b'?' || c == b'[');
+        if n.contains(&b'.') {
+            sql.push_str("lower(printf('%s.%s',sname,tbl_name))");
+        } else {
+            sql.push_str("lower(tbl_name)");
+        }
+        sql.push_str(if glob { " GLOB " } else { " LIKE " });
+        sql.push_str(&q);
+        if !glob {
+            sql.push_str(" ESCAPE '\\' ");
+        }
+        sql.push_str(" AND ");
+    }
+    if no_sys {
+        sql.push_str("name NOT LIKE 'sqlite_%' AND ");
+    }
+    sql.push_str("sql IS NOT NULL ORDER BY snum, rowid");
+    match query_rows(db, &sql) {
+        Ok(rows) => {
+            let mut out = Vec::new();
+            for r in rows {
+                let mut it = r.into_iter();
+                let (Some(Some(s)), Some(schema), Some(name)) = (it.next(), it.next(), it.next())
+                else {
+                    continue;
+                };
+                let schema = schema.filter(|s| !s.eq_ignore_ascii_case(b"main"));
+                let s = add_schema_name(db, &s, schema.as_deref(), name.as_deref());
+                schema_line(&mut out, &s, b";\n");
+            }
+            sh.st.write(&out);
+            MetaResult::Ok
+        }
+        Err(e) => {
+            let msg = format!("Error: {}\n", e.message);
+            eprint(&mut sh.st, &msg);
+            MetaResult::Error
+        }
+    }
+}
+
+/// `.databases`
+pub fn databases(sh: &mut Shell) -> MetaResult {
+    sh.open_db(false);
+    let Some(db) = sh.db.as_deref() else {
+        return MetaResult::Error;
+    };
+    let read_only = sh.open_opts.read_only;
+    let mut names = database_names(db);
+    if names.len() == 1 && names[0].1.is_empty() && sh.db_filename != ":memory:" {
+        names[0].1 = sh.db_filename.as_bytes().to_vec();
+    }
+    let txn = if db.is_autocommit() { "" } else { " write-txn" };
+    let mut out = Vec::new();
+    for (name, file) in names {
+        out.extend_from_slice(&name);
+        out.extend_from_slice(b": ");
+        if file.is_empty() {
+            out.extend_from_slice(b"\"\"");
+        } else {
+            out.extend_from_slice(&file);
+        }
+        out.extend_from_slice(if read_only && name == b"main" {
+            b" r/o"
+        } else {
+            b" r/w"
+        });
+        out.extend_from_slice(txn.as_bytes());
+        out.push(b'\n');
+    }
+    sh.st.write(&out);
+    MetaResult::Ok
+}
+
+/// shell.c shellAddSchemaName: qualify the object name with its schema
+/// (when not "main") and follow a view's text with a comment listing its
+/// columns.
+fn add_schema_name(
+    db: &dyn Connection,
+    sql: &[u8],
+    schema: Option<&[u8]>,
+    name: Option<&[u8]>,
+) -> Vec<u8> {
+    const PREFIXES: [&str; 6] = [
+        "TABLE",
+        "INDEX",
+        "UNIQUE INDEX",
+        "VIEW",
+        "TRIGGER",
+        "VIRTUAL TABLE",
+    ];
+    if !sql.starts_with(b"CREATE ") {
+        return sql.to_vec();
+    }
+    for p in PREFIXES {
+        let n = p.len();
+        if !(sql[7..].starts_with(p.as_bytes()) && sql.get(n + 7) == Some(&b' ')) {
+            continue;
+        }
+        let mut z: Option<Vec<u8>> = None;
+        if let Some(sc) = schema {
+            let mut v = sql[..n + 7].to_vec();
+            v.push(b' ');
+            if quote::needs_quote(sc) && !sc.eq_ignore_ascii_case(b"temp") {
+                v.extend_from_slice(&quote::dquote(sc));
+            } else {
+                v.extend_from_slice(sc);
+            }
+            v.push(b'.');
+            v.extend_from_slice(&sql[n + 8..]);
+            z = Some(v);
+        }
+        if let (Some(name), true) = (name, p.starts_with('V')) {
+            if let Some(fake) = fake_schema(db, schema, name) {
+                let mut v = z.unwrap_or_else(|| sql.to_vec());
+                v.extend_from_slice(b"\n/* ");
+                v.extend_from_slice(&fake);
+                v.extend_from_slice(b" */");
+                z = Some(v);
+            }
+        }
+        if let Some(z) = z {
+            return z;
+        }
+    }
+    sql.to_vec()
+}
+
+/// "name(col1,col2)" for a view (shell.c shellFakeSchema), None when the
+/// columns cannot be listed.
+fn fake_schema(db: &dyn Connection, schema: Option<&[u8]>, name: &[u8]) -> Option<Vec<u8>> {
+    let q = format!(
+        "PRAGMA {}.table_info={}",
+        b2s(&quote::dquote(schema.unwrap_or(b"main"))),
+        b2s(&quote::squote(name))
+    );
+    let cols: Vec<Vec<u8>> = match query_rows(db, &q) {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|r| r.get(1).cloned().flatten().unwrap_or_default())
+            .collect(),
+        Err(_) => return None,
+    };
+    if cols.is_empty() {
+        return None;
+    }
+    let mut s = Vec::new();
+    if let Some(sc) = schema {
+        if quote::needs_quote(sc) && !sc.eq_ignore_ascii_case(b"temp") {
+            s.extend_from_slice(&quote::dquote(sc));
+        } else {
+            s.extend_from_slice(sc);
+        }
+        s.push(b'.');
+    }
+    s.extend_from_slice(&quote::maybe_dquote(name));
+    for (i, c) in cols.iter().enumerate() {
+        s.push(if i == 0 { b'(' } else { b',' });
+        s.extend_from_slice(&quote::maybe_dquote(c));
+    }
+    s.push(b')');
+    Some(s)
+}
