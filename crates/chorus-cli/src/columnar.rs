@@ -5,7 +5,7 @@
 //! newline spans several output lines.
 
 use crate::backend::{self, Statement, Value};
-use crate::render::{value_sql, value_text};
+use crate::render::value_text;
 use crate::state::{Mode, State};
 
 const BOX_24: &str = "\u{2500}"; // ─
@@ -204,11 +204,19 @@ fn box_row_separator(out: &mut Vec<u8>, widths: &[usize], s1: &str, s2: &str, s3
 fn cell_source(st: &State, v: &Value, buf: &mut Vec<u8>) {
     buf.clear();
     if st.cm_opts.quote {
-        value_sql(v, false, buf);
-        // quoted_column() renders through %Q-style SQL text; the C shell
-        // then treats it as a C string.
-        if let Some(p) = buf.iter().position(|&c| c == 0) {
-            buf.truncate(p);
+        // shell.c quoted_column: numbers as their text, text as %Q, blobs
+        // as lower-case x'..'.
+        match v {
+            Value::Null => buf.extend_from_slice(b"NULL"),
+            Value::Integer(_) | Value::Real(_) => value_text(v, buf),
+            Value::Text(t) => crate::quote::sql_quoted(buf, crate::quote::c_str(t)),
+            Value::Blob(b) => {
+                buf.extend_from_slice(b"x'");
+                for c in b.iter() {
+                    buf.extend_from_slice(format!("{c:02x}").as_bytes());
+                }
+                buf.push(b'\'');
+            }
         }
     } else if let Value::Null = v {
         buf.extend_from_slice(&st.null_value);

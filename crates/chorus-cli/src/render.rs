@@ -26,11 +26,19 @@ pub fn value_text(v: &Value, out: &mut Vec<u8>) {
     }
 }
 
-/// A value as a SQL literal (quote and insert modes, `.dump`).
+/// A value as a SQL literal (quote and insert modes, `.dump`). Insert mode
+/// and `.dump` write infinities as `1e999`; quote mode as `Inf`.
 pub fn value_sql(v: &Value, escaped_newlines: bool, out: &mut Vec<u8>) {
+    value_sql_ext(v, escaped_newlines, true, out)
+}
+
+pub fn value_sql_ext(v: &Value, escaped_newlines: bool, inf_1e999: bool, out: &mut Vec<u8>) {
     match v {
         Value::Null => out.extend_from_slice(b"NULL"),
         Value::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Value::Real(r) if !inf_1e999 && r.is_infinite() => {
+            out.extend_from_slice(real_format::format_g_alt2(*r, 20).as_bytes())
+        }
         Value::Real(r) => out.extend_from_slice(real_format::real_to_sql(*r).as_bytes()),
         Value::Text(t) => {
             let t = quote::c_str(t);
@@ -231,7 +239,7 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                 if i > 0 {
                     out.extend_from_slice(&st.col_sep);
                 }
-                value_sql(&stmt.column_value(i), false, out);
+                value_sql_ext(&stmt.column_value(i), false, false, out);
             }
             out.extend_from_slice(&st.row_sep);
         }

@@ -1,0 +1,119 @@
+//! Error reporting, exit codes and -bail, compared with sqlite3.
+
+mod common;
+use common::same;
+
+#[test]
+fn parse_and_runtime_errors_mid_script() {
+    let script = "create table t(a unique);\nselect 1;\n\nselect * from\n  nosuch;\nselec 1;\ninsert into t values(1);\ninsert into t values(1);\nselect abs(-9223372036854775808);\nselect 2;\n";
+    let o = same(&[], script, &[]);
+    if let Some(o) = o {
+        assert_eq!(o.code, Some(1));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("Parse error near line 4"));
+    }
+    same(&["-bail"], script, &[]);
+}
+
+#[test]
+fn bail_stops_at_first_error() {
+    let script = "select 1;\nselect * from nosuch;\nselect 2;\n";
+    if let Some(o) = same(&["-bail"], script, &[]) {
+        assert_eq!(o.stdout, b"1\n");
+        assert_eq!(o.code, Some(1));
+    }
+    same(&[], ".bail on\nselect 1;\nselec;\nselect 2;\n", &[]);
+    same(&[], ".bail off\nselect 1;\nselec;\nselect 2;\n", &[]);
+    same(&[], ".bail\n.bail maybe\nselect 1;\n", &[]);
+}
+
+#[test]
+fn syntax_error_carets() {
+    // The "^--- error here" context lines need the parser's error offset.
+    same(&[], "selec 1;\n", &[]);
+    same(&[], "select 1 from t where (;\n", &[]);
+    same(
+        &[],
+        "select 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21 frm t;\n",
+        &[],
+    );
+    same(
+        &[],
+        "select 'ünïcödé', 'ünïcödé', 'ünïcödé', 'ünïcödé', 'ünïcödé' frm;\n",
+        &[],
+    );
+    same(&[], "   \n  selec\n  1;\n", &[]);
+}
+
+#[test]
+fn errors_in_multi_statement_lines() {
+    same(
+        &[],
+        "select 1; select * from nosuch; select 2;\nselect 3;\n",
+        &[],
+    );
+    same(&[], "select 1; selec 2; select 3;\n", &[]);
+}
+
+#[test]
+fn runtime_error_after_some_rows() {
+    // Rows produced before the error stay printed, in every kind of mode.
+    for mode in ["list", "box", "json", "line"] {
+        same(
+            &[],
+            &format!(".mode {mode}\nselect 1 as x union all select abs(-9223372036854775808);\nselect 5;\n"),
+            &[],
+        );
+    }
+}
+
+#[test]
+fn incomplete_input_at_eof() {
+    same(&[], "select 1", &[]);
+    same(&[], "select 1; select", &[]);
+    same(&[], "select 'abc\n", &[]);
+    same(&[], "select 1 /* unterminated", &[]);
+}
+
+#[test]
+fn constraint_error_codes() {
+    same(
+        &[],
+        "create table t(a primary key, b not null);\ninsert into t values(1,1);\ninsert into t values(1,1);\ninsert into t values(2,null);\n",
+        &[],
+    );
+}
+
+#[test]
+fn sql_arguments_exit_with_result_code() {
+    if let Some(o) = same(&[":memory:", "select 1", "select * from t"], "", &[]) {
+        assert_eq!(o.code, Some(1));
+    }
+    same(&[":memory:", "selec 1"], "", &[]);
+    same(
+        &[
+            ":memory:",
+            "create table t(a unique); insert into t values(1); insert into t values(1);",
+        ],
+        "",
+        &[],
+    );
+    same(&[":memory:", ".bogus"], "", &[]);
+    same(&[":memory:", ".quit", "select 1"], "", &[]);
+}
+
+#[test]
+fn dot_command_errors() {
+    same(
+        &[],
+        ".bogus\n.headers\n.nullvalue\n.separator\n.echo\n.changes\n.timer\n.show x\n.read\n.read nofile.sql\n.indexes a b\nselect 1;\n",
+        &[],
+    );
+}
+
+#[test]
+fn exit_codes_from_exit() {
+    same(&[], "select 1;\n.exit 3\nselect 2;\n", &[]);
+    same(&[], "select 1;\n.exit\nselect 2;\n", &[]);
+    same(&[], "select 1;\n.quit\nselect 2;\n", &[]);
+    same(&[], "selec;\n.quit\n", &[]);
+}
