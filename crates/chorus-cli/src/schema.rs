@@ -36,20 +36,26 @@ pub fn query_rows(db: &dyn Connection, sql: &str) -> crate::backend::Result<Vec<
     Ok(rows)
 }
 
-/// Schema names from PRAGMA database_list, or just "main" when the engine
-/// does not support it.
-fn database_names(db: &dyn Connection) -> Vec<(Vec<u8>, Vec<u8>)> {
+/// Schema names and files from PRAGMA database_list, or None when the
+/// engine does not support it.
+fn database_list(db: &dyn Connection) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
     match query_rows(db, "PRAGMA database_list") {
-        Ok(rows) if !rows.is_empty() => rows
-            .into_iter()
-            .filter_map(|r| {
-                let name = r.get(1).cloned().flatten()?;
-                let file = r.get(2).cloned().flatten()?;
-                Some((name, file))
-            })
-            .collect(),
-        _ => vec![(b"main".to_vec(), Vec::new())],
+        Ok(rows) if !rows.is_empty() => Some(
+            rows.into_iter()
+                .filter_map(|r| {
+                    let name = r.get(1).cloned().flatten()?;
+                    let file = r.get(2).cloned().flatten()?;
+                    Some((name, file))
+                })
+                .collect(),
+        ),
+        _ => None,
     }
+}
+
+/// Schema names, just "main" when the engine has no PRAGMA database_list.
+fn database_names(db: &dyn Connection) -> Vec<(Vec<u8>, Vec<u8>)> {
+    database_list(db).unwrap_or_else(|| vec![(b"main".to_vec(), Vec::new())])
 }
 
 fn b2s(b: &[u8]) -> String {
@@ -173,7 +179,7 @@ pub fn schema(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         } else if crate::dot::option_match(a, "nosys") {
             no_sys = true;
         } else if a.first() == Some(&b'-') {
-            let msg = format!("Unknown option \"{}\" on \".schema\"\n", b2s(a));
+            let msg = format!("Unknown option: \"{}\"\n", b2s(a));
             eprint(&mut sh.st, &msg);
             return MetaResult::Error;
         } else if name.is_none() {
@@ -252,10 +258,14 @@ pub fn databases(sh: &mut Shell) -> MetaResult {
         return MetaResult::Error;
     };
     let read_only = sh.open_opts.read_only;
-    let mut names = database_names(db);
-    if names.len() == 1 && names[0].1.is_empty() && sh.db_filename != ":memory:" {
-        names[0].1 = sh.db_filename.as_bytes().to_vec();
-    }
+    let names = database_list(db).unwrap_or_else(|| {
+        let f = if sh.db_filename == ":memory:" {
+            ""
+        } else {
+            &sh.db_filename
+        };
+        vec![(b"main".to_vec(), f.as_bytes().to_vec())]
+    });
     let txn = if db.is_autocommit() { "" } else { " write-txn" };
     let mut out = Vec::new();
     for (name, file) in names {
