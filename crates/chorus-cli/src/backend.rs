@@ -49,13 +49,6 @@ impl Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// SQLITE_ERROR
-pub const CODE_ERROR: i32 = 1;
-/// SQLITE_INTERRUPT
-pub const CODE_INTERRUPT: i32 = 9;
-/// SQLITE_CANTOPEN
-pub const CODE_CANTOPEN: i32 = 14;
-
 /// How to open a database.
 #[derive(Debug, Clone, Default)]
 pub struct OpenOptions {
@@ -85,6 +78,9 @@ pub trait Statement {
     fn column_count(&self) -> usize;
     fn column_name(&self, i: usize) -> &str;
     /// Declared type of the result column when it is a table column.
+    /// (Part of the contract for adapters; the shell's current output
+    /// formats do not need it.)
+    #[allow(dead_code)]
     fn column_decltype(&self, i: usize) -> Option<&str>;
     /// Advance to the next row: `Ok(true)` when a row is available.
     fn step(&mut self) -> Result<bool>;

@@ -225,6 +225,7 @@ fn cell_source(st: &State, v: &Value, buf: &mut Vec<u8>) {
     }
 }
 
+#[allow(clippy::needless_range_loop)]
 pub fn exec_columnar(st: &mut State, stmt: &mut dyn Statement) -> backend::Result<()> {
     if !stmt.step()? {
         return Ok(());
@@ -339,7 +340,7 @@ pub fn exec_columnar(st: &mut State, stmt: &mut dyn Statement) -> backend::Resul
                 let n = strlen_char(&data[i]);
                 spaces(&mut out, (w - n) / 2);
                 out.extend_from_slice(&data[i]);
-                spaces(&mut out, (w - n + 1) / 2);
+                spaces(&mut out, (w - n).div_ceil(2));
                 out.extend_from_slice(if i == ncol - 1 { b" |\n" } else { b" | " });
             }
             row_separator(
@@ -358,7 +359,7 @@ pub fn exec_columnar(st: &mut State, stmt: &mut dyn Statement) -> backend::Resul
                 let n = strlen_char(&data[i]);
                 spaces(&mut out, (w - n) / 2);
                 out.extend_from_slice(&data[i]);
-                spaces(&mut out, (w - n + 1) / 2);
+                spaces(&mut out, (w - n).div_ceil(2));
                 if i == ncol - 1 {
                     out.push(b' ');
                     out.extend_from_slice(BOX_13.as_bytes());

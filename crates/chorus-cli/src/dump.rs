@@ -70,7 +70,7 @@ fn dump_rows(
         buf.extend_from_slice(b");\n");
         st.write(&buf);
         rows += 1;
-        if rows % 4096 == 0 {
+        if rows.is_multiple_of(4096) {
             progress.set(rows);
         }
     }

@@ -110,8 +110,7 @@ impl<R: Read> ImportCtx<R> {
                     pc = 0;
                     continue;
                 }
-                if (c == c_sep && pc == quote)
-                    || (c == r_sep && pc == quote)
+                if ((c == c_sep || c == r_sep) && pc == quote)
                     || (c == r_sep && pc == b'\r' as i32 && ppc == quote)
                     || (c == EOF && pc == quote)
                 {
@@ -452,7 +451,7 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
             if z.is_none() && i == 0 {
                 break;
             }
-            if ascii && z.as_ref().map_or(true, |z| z.is_empty()) && i == 0 {
+            if ascii && z.as_ref().is_none_or(|z| z.is_empty()) && i == 0 {
                 break;
             }
             values[i] = z;
@@ -514,7 +513,7 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                     n_err += 1;
                 }
             }
-            if n_row % 4096 == 0 {
+            if n_row.is_multiple_of(4096) {
                 progress.set(ctx.input.consumed);
             }
         }

@@ -1,10 +1,10 @@
 //! Reading from a terminal: line editing and history through rustyline.
-//! History lives in `$CHORUS_HISTORY` or `~/.chorus_history` (100 entries,
+//! History lives in `$CHORUS_HISTORY` or `~/.chorus_history` (2000 entries,
 //! as sqlite3 keeps).
 
 use crate::input::Line;
 use rustyline::error::ReadlineError;
-use rustyline::history::DefaultHistory;
+use rustyline::history::FileHistory as DefaultHistory;
 use rustyline::{Config, Editor};
 
 pub const PROMPT: &str = "chorus> ";
@@ -25,7 +25,7 @@ fn history_path() -> Option<std::path::PathBuf> {
 impl Terminal {
     pub fn new() -> Terminal {
         let config = Config::builder()
-            .max_history_size(100)
+            .max_history_size(2000)
             .map(|b| b.auto_add_history(false).build())
             .unwrap_or_default();
         let mut ed = Editor::<(), DefaultHistory>::with_config(config).ok();

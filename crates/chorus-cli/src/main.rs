@@ -78,7 +78,7 @@ fn version_line() -> String {
 
 /// The value of an option that takes an argument, or exit with sqlite3's
 /// message when it is missing.
-fn option_value<'a>(args: &'a [String], i: usize) -> &'a str {
+fn option_value(args: &[String], i: usize) -> &str {
     match args.get(i) {
         Some(v) => v,
         None => {
@@ -137,7 +137,7 @@ fn main() {
     }
 
     interrupt::install();
-    let mut st = State::new(argv0.clone(), stdin_interactive);
+    let mut st = State::new(stdin_interactive);
     st.bail = bail;
     let mut sh = Shell::new(st);
     let warn_in_memory = args.len() == 1;

@@ -329,7 +329,8 @@ pub fn real_to_sql(r: f64) -> String {
     }
     // C's (sqlite3_int64)r saturates on x86-64 to i64::MIN for out-of-range
     // values; (double)i64::MIN == r only when r is exactly -2^63.
-    let ir = if r.is_nan() || !(-9.223372036854775808e18..9.223372036854775808e18).contains(&r) {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    let ir = if r.is_nan() || !(-TWO_63..TWO_63).contains(&r) {
         i64::MIN
     } else {
         r as i64
@@ -368,7 +369,7 @@ mod tests {
         assert_eq!(real_to_text(100000000000000.0), "100000000000000.0");
         assert_eq!(real_to_text(1e15), "1.0e+15");
         assert_eq!(real_to_text(-2.5e-7), "-2.5e-07");
-        assert_eq!(real_to_text(3.141592653589793), "3.14159265358979");
+        assert_eq!(real_to_text(std::f64::consts::PI), "3.14159265358979");
         assert_eq!(real_to_text(f64::INFINITY), "Inf");
         assert_eq!(real_to_sql(0.1), "0.10000000000000000555");
         assert_eq!(real_to_sql(1e300), "1.0000000000000000047e+300");

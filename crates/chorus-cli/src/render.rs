@@ -8,14 +8,6 @@ use crate::quote;
 use crate::real_format;
 use crate::state::{Mode, State};
 
-/// One cell as the C shell's `azArg[i]` sees it: the value's text (up to the
-/// first NUL), or `None` for NULL.
-#[derive(Default)]
-pub struct Cell {
-    pub null: bool,
-    pub text: Vec<u8>,
-}
-
 /// Text of a value as `sqlite3_column_text` gives it, truncated at NUL.
 pub fn value_text(v: &Value, out: &mut Vec<u8>) {
     match v {

@@ -10,7 +10,6 @@ pub enum Mode {
     Line,
     Column,
     List,
-    Semi,
     Html,
     Insert,
     Quote,
@@ -31,7 +30,6 @@ impl Mode {
             Mode::Line => "line",
             Mode::Column => "column",
             Mode::List => "list",
-            Mode::Semi => "semi",
             Mode::Html => "html",
             Mode::Insert => "insert",
             Mode::Quote => "quote",
@@ -132,12 +130,10 @@ pub struct State {
     /// Errors seen during `.dump`.
     pub n_err: u32,
     pub input_nesting: u32,
-    /// Name this program was invoked as (argv[0]).
-    pub argv0: String,
 }
 
 impl State {
-    pub fn new(argv0: String, interactive: bool) -> State {
+    pub fn new(interactive: bool) -> State {
         State {
             mode: Mode::List,
             show_header: false,
@@ -160,7 +156,6 @@ impl State {
             cnt: 0,
             n_err: 0,
             input_nesting: 0,
-            argv0,
         }
     }
 

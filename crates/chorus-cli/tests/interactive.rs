@@ -1,0 +1,210 @@
+//! The shell at a real terminal, driven through tmux: a multi-line
+//! statement, history recall with Up, Ctrl-C interrupting a long query
+//! without leaving the shell, history saved to the file, Ctrl-D to exit.
+//! Skipped (with a note) when tmux is not installed.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "s"]).stdout).into_owned()
+    }
+
+    /// Type text literally; a trailing ';' is escaped from tmux's parser.
+    fn type_text(&self, text: &str) {
+        let (body, semi) = match text.strip_suffix(';') {
+            Some(b) => (b, true),
+            None => (text, false),
+        };
+        if !body.is_empty() {
+            self.cmd(&["send-keys", "-t", "s", "-l", body]);
+        }
+        if semi {
+            self.cmd(&["send-keys", "-t", "s", "-l", "\\;"]);
+        }
+    }
+
+    fn key(&self, k: &str) {
+        self.cmd(&["send-keys", "-t", "s", k]);
+    }
+
+    /// Wait until the screen satisfies `pred`.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn count(&self, needle: &str) -> usize {
+        self.screen().matches(needle).count()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+#[test]
+fn interactive_session_under_tmux() {
+    if !have_tmux() {
+        eprintln!("note: tmux is not installed (apt-get install tmux); interactive test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hist = dir.path().join("hist");
+    let t = Tmux {
+        socket: format!("chorus-test-{}", std::process::id()),
+    };
+    let shell_cmd = format!(
+        "env HOME='{}' CHORUS_HISTORY='{}' '{}'; echo EXITED:$?; sleep 30",
+        dir.path().display(),
+        hist.display(),
+        common::CHORUS
+    );
+    let o = t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "s",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &shell_cmd,
+    ]);
+    assert!(o.status.success(), "tmux new-session failed: {o:?}");
+
+    let s = t.wait_for("banner and prompt", |s| s.contains("chorus>"));
+    assert!(s.contains("Enter \".help\" for usage hints."));
+    assert!(s.contains("transient in-memory database"));
+
+    // A statement over two lines: continuation prompt, then the result.
+    t.type_text("select 1,");
+    t.key("Enter");
+    t.wait_for("continuation prompt", |s| s.contains("   ...>"));
+    t.type_text("  'two';");
+    t.key("Enter");
+    t.wait_for("multi-line result", |s| s.contains("1|two"));
+
+    // History: Up recalls the previous line.
+    t.type_text("select 40+2;");
+    t.key("Enter");
+    t.wait_for("first 42", |s| s.lines().any(|l| l == "42"));
+    t.key("Up");
+    t.wait_for("recalled line", |s| s.matches("select 40+2;").count() == 2);
+    t.key("Enter");
+    t.wait_for("second 42", |s| {
+        s.lines().filter(|l| *l == "42").count() == 2
+    });
+
+    // Errors at the terminal carry no line number.
+    t.type_text("select * from nosuch;");
+    t.key("Enter");
+    t.wait_for("error", |s| {
+        s.contains("Parse error: no such table: nosuch")
+    });
+
+    // Ctrl-C interrupts a long-running query; the shell stays.
+    t.type_text(
+        "with recursive c(x) as (select 1 union all select x+1 from c where x<1000000000) select count(*) from c;",
+    );
+    t.key("Enter");
+    std::thread::sleep(Duration::from_millis(500));
+    let prompts_before = t.count("chorus>");
+    t.key("C-c");
+    t.wait_for("interrupted", |s| s.contains("interrupted (9)"));
+    t.wait_for("new prompt", |s| {
+        s.matches("chorus>").count() > prompts_before
+    });
+    t.type_text("select 'still alive';");
+    t.key("Enter");
+    t.wait_for("alive", |s| s.lines().any(|l| l == "still alive"));
+
+    // Ctrl-C at the prompt drops the partial line.
+    t.type_text("select 'dropped'");
+    t.key("C-c");
+    t.type_text("select 'kept';");
+    t.key("Enter");
+    let s = t.wait_for("kept", |s| s.lines().any(|l| l == "kept"));
+    assert!(!s.lines().any(|l| l == "dropped"));
+
+    // Ctrl-D leaves and saves the history. As with sqlite3, the exit
+    // status is 1 because the session saw errors.
+    t.key("C-d");
+    t.wait_for("exit", |s| s.contains("EXITED:1"));
+    let h = std::fs::read_to_string(&hist).expect("history file");
+    assert!(h.contains("select 40+2;"), "history: {h}");
+    assert!(h.contains("select 'kept';"), "history: {h}");
+}
+
+#[test]
+fn history_is_reloaded_in_next_session() {
+    if !have_tmux() {
+        eprintln!("note: tmux is not installed; interactive test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hist = dir.path().join("hist");
+    std::fs::write(&hist, "#V2\nselect 'from history';\n").expect("write history");
+    let t = Tmux {
+        socket: format!("chorus-test-h-{}", std::process::id()),
+    };
+    let shell_cmd = format!(
+        "env HOME='{}' CHORUS_HISTORY='{}' '{}'; echo EXITED:$?; sleep 30",
+        dir.path().display(),
+        hist.display(),
+        common::CHORUS
+    );
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "s",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &shell_cmd,
+    ]);
+    t.wait_for("prompt", |s| s.contains("chorus>"));
+    t.key("Up");
+    t.key("Enter");
+    t.wait_for("result", |s| s.lines().any(|l| l == "from history"));
+    t.type_text(".quit");
+    t.key("Enter");
+    t.wait_for("exit", |s| s.contains("EXITED:0"));
+}
