@@ -71,6 +71,19 @@ pub trait Connection {
     fn is_autocommit(&self) -> bool;
     /// A handle that makes the running statement fail with SQLITE_INTERRUPT.
     fn interrupt_handle(&self) -> InterruptHandle;
+    /// Transaction state of one schema ("main", "temp", ...) for
+    /// `.databases`; None when the engine cannot tell (nothing is shown).
+    fn txn_state(&self, _schema: &str) -> Option<TxnState> {
+        None
+    }
+}
+
+/// sqlite3_txn_state: no transaction, reading, or writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxnState {
+    None,
+    Read,
+    Write,
 }
 
 /// A prepared statement.

@@ -2,7 +2,9 @@
 //! `rusqlite` links), called through its C API. Used to byte-compare the
 //! shell with `sqlite3` while the chorus engine is being built.
 
-use crate::backend::{Connection, Error, InterruptHandle, OpenOptions, Result, Statement, Value};
+use crate::backend::{
+    Connection, Error, InterruptHandle, OpenOptions, Result, Statement, TxnState, Value,
+};
 use rusqlite::ffi;
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
@@ -137,6 +139,17 @@ impl Connection for SqliteConnection {
     fn is_autocommit(&self) -> bool {
         // SAFETY: live handle.
         unsafe { ffi::sqlite3_get_autocommit(self.db) != 0 }
+    }
+
+    fn txn_state(&self, schema: &str) -> Option<TxnState> {
+        let s = CString::new(schema).ok()?;
+        // SAFETY: live handle and valid C string.
+        match unsafe { ffi::sqlite3_txn_state(self.db, s.as_ptr()) } {
+            0 => Some(TxnState::None),
+            1 => Some(TxnState::Read),
+            2 => Some(TxnState::Write),
+            _ => None,
+        }
     }
 
     fn interrupt_handle(&self) -> InterruptHandle {

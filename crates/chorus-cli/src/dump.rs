@@ -184,7 +184,8 @@ pub fn dump(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 }
             }
         }
-        Err(_) => n_err += 1,
+        // As in sqlite3, a failure to list the tables is not itself counted.
+        Err(_) => {}
     }
     if !data_only {
         let others = format!(
@@ -201,7 +202,18 @@ pub fn dump(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 }
                 st.write(&out);
             }
-            Err(_) => n_err += 1,
+            Err(e) => {
+                let msg = format!(
+                    "/**** ERROR: ({}) {} *****/\n{}",
+                    e.code,
+                    e.message,
+                    crate::shell::error_context(&others, e.offset)
+                );
+                st.write(msg.as_bytes());
+                if e.code != 11 {
+                    n_err += 1;
+                }
+            }
         }
     }
     if writable_schema {

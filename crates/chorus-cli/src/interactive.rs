@@ -28,7 +28,13 @@ impl Terminal {
             .max_history_size(2000)
             .map(|b| b.auto_add_history(false).build())
             .unwrap_or_default();
-        let mut ed = Editor::<(), DefaultHistory>::with_config(config).ok();
+        // Forced -interactive on a pipe: plain reads, echoing each line as
+        // sqlite3's readline does.
+        let mut ed = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            Editor::<(), DefaultHistory>::with_config(config).ok()
+        } else {
+            None
+        };
         let history = history_path();
         if let (Some(ed), Some(h)) = (ed.as_mut(), history.as_ref()) {
             let _ = ed.load_history(h);
@@ -54,6 +60,9 @@ impl Terminal {
                     if buf.last() == Some(&b'\n') {
                         buf.pop();
                     }
+                    let mut o = std::io::stdout();
+                    let _ = o.write_all(&buf);
+                    let _ = o.write_all(b"\n");
                     Line::Text(buf)
                 }
             };

@@ -266,9 +266,13 @@ pub fn databases(sh: &mut Shell) -> MetaResult {
         };
         vec![(b"main".to_vec(), f.as_bytes().to_vec())]
     });
-    let txn = if db.is_autocommit() { "" } else { " write-txn" };
     let mut out = Vec::new();
     for (name, file) in names {
+        let txn = match db.txn_state(&b2s(&name)) {
+            Some(crate::backend::TxnState::Read) => " read-txn",
+            Some(crate::backend::TxnState::Write) => " write-txn",
+            _ => "",
+        };
         out.extend_from_slice(&name);
         out.extend_from_slice(b": ");
         if file.is_empty() {

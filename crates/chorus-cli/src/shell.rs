@@ -85,7 +85,9 @@ impl Shell {
     }
 }
 
-fn context(sql: &str, offset: Option<usize>) -> String {
+/// The "  SQL\n  ^--- error here" lines under an error (shell.c
+/// shell_error_context); empty when the offset is unknown.
+pub fn error_context(sql: &str, offset: Option<usize>) -> String {
     let Some(mut off) = offset else {
         return String::new();
     };
@@ -152,7 +154,7 @@ pub fn exec_sql(db: &dyn Connection, st: &mut State, sql: &str) -> Result<(), Ex
                         "in prepare, {}{}{}",
                         e.message,
                         rc_suffix(e.code),
-                        context(rest, e.offset)
+                        error_context(rest, e.offset)
                     ),
                     code: e.code,
                 })

@@ -161,3 +161,36 @@ fn readonly() {
 fn batch_flag() {
     same(&["-batch"], "select 1;\nselect * from nosuch;\n", &[]);
 }
+
+#[test]
+fn forced_interactive_on_a_pipe() {
+    // Same transcript as sqlite3 apart from the banner's first line and the
+    // prompt's name ("sqlite> " vs "chorus> ", the same width).
+    if !common::have_sqlite3() {
+        return;
+    }
+    let (a, b) = common::run_both(
+        &["-interactive"],
+        b"select 1;\nselect 1,\n2;\nselec;\n",
+        &[],
+    );
+    let norm = |o: &[u8]| -> String {
+        let s = String::from_utf8_lossy(o).replace("sqlite> ", "chorus> ");
+        s.lines().skip(1).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(norm(&a.stdout), norm(&b.stdout));
+    assert_eq!(a.stderr, b.stderr);
+    assert_eq!(a.code, b.code);
+    assert!(String::from_utf8_lossy(&b.stdout).contains("   ...> 2;"));
+}
+
+#[test]
+fn not_a_database_file() {
+    let files: &[(&str, &[u8])] = &[(
+        "junk.db",
+        b"this is not an SQLite database file, just some text that is long enough",
+    )];
+    same(&["junk.db"], "select 1;\n.tables\n.schema\n", files);
+    same(&["junk.db", ".dump"], "", files);
+    same(&["junk.db"], ".dump\nselect 2;\n", files);
+}

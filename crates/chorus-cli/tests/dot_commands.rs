@@ -203,3 +203,17 @@ fn command_prefix_abbreviations() {
         &[],
     );
 }
+
+#[test]
+fn databases_shows_transaction_state() {
+    same(
+        &[],
+        "begin;\n.databases\nselect 1;\n.databases\ncreate table x(y);\n.databases\nselect * from x;\n.databases\ncommit;\n.databases\n",
+        &[],
+    );
+    same(
+        &["d.db"],
+        "create table t(x);\nbegin;\nselect * from t;\n.databases\ninsert into t values(1);\n.databases\nrollback;\n",
+        &[],
+    );
+}
