@@ -126,66 +126,65 @@ pub fn dump(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         "SELECT name, type, sql FROM sqlite_schema AS o WHERE ({z_like}) AND type=='table'  AND sql NOT NULL ORDER BY tbl_name='sqlite_sequence', rowid"
     );
     let mut writable_schema = false;
-    match query_rows(db, &tables_sql) {
-        Ok(rows) => {
-            for r in rows {
-                let mut it = r.into_iter();
-                let table = it.next().flatten().unwrap_or_default();
-                let ty = it.next().flatten().unwrap_or_default();
-                let sql = it.next().flatten().unwrap_or_default();
-                let mut out = Vec::new();
-                if table == b"sqlite_sequence" && !no_sys {
-                    if !data_only {
-                        out.extend_from_slice(b"DELETE FROM sqlite_sequence;\n");
-                    }
-                } else if table.starts_with(b"sqlite_stat") && table.len() == 12 && !no_sys {
-                    if !data_only {
-                        out.extend_from_slice(b"ANALYZE sqlite_schema;\n");
-                    }
-                } else if table.starts_with(b"sqlite_") {
-                    continue;
-                } else if data_only {
-                } else if sql.starts_with(b"CREATE VIRTUAL TABLE") {
-                    if !writable_schema {
-                        out.extend_from_slice(b"PRAGMA writable_schema=ON;\n");
-                        writable_schema = true;
-                    }
-                    out.extend_from_slice(b"INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table',");
-                    out.extend_from_slice(&quote::squote(&table));
-                    out.push(b',');
-                    out.extend_from_slice(&quote::squote(&table));
-                    out.extend_from_slice(b",0,");
-                    out.extend_from_slice(&quote::squote(&sql));
-                    out.extend_from_slice(b");\n");
-                    st.write(&out);
-                    continue;
-                } else {
-                    schema_line(&mut out, &sql, b";\n");
+    // As in sqlite3, a failure to list the tables is not itself counted.
+    if let Ok(rows) = query_rows(db, &tables_sql) {
+        for r in rows {
+            let mut it = r.into_iter();
+            let table = it.next().flatten().unwrap_or_default();
+            let ty = it.next().flatten().unwrap_or_default();
+            let sql = it.next().flatten().unwrap_or_default();
+            let mut out = Vec::new();
+            if table == b"sqlite_sequence" && !no_sys {
+                if !data_only {
+                    out.extend_from_slice(b"DELETE FROM sqlite_sequence;\n");
                 }
+            } else if table.starts_with(b"sqlite_stat") && table.len() == 12 && !no_sys {
+                if !data_only {
+                    out.extend_from_slice(b"ANALYZE sqlite_schema;\n");
+                }
+            } else if table.starts_with(b"sqlite_") {
+                continue;
+            } else if data_only {
+            } else if sql.starts_with(b"CREATE VIRTUAL TABLE") {
+                if !writable_schema {
+                    out.extend_from_slice(b"PRAGMA writable_schema=ON;\n");
+                    writable_schema = true;
+                }
+                out.extend_from_slice(
+                    b"INSERT INTO sqlite_schema(type,name,tbl_name,rootpage,sql)VALUES('table',",
+                );
+                out.extend_from_slice(&quote::squote(&table));
+                out.push(b',');
+                out.extend_from_slice(&quote::squote(&table));
+                out.extend_from_slice(b",0,");
+                out.extend_from_slice(&quote::squote(&sql));
+                out.extend_from_slice(b");\n");
                 st.write(&out);
-                if ty == b"table" {
-                    let Some(cols) = table_columns(db, &table) else {
-                        n_err += 1;
-                        continue;
-                    };
-                    let dest = quote::maybe_dquote(&table);
-                    let mut select = String::from("SELECT ");
-                    for (i, c) in cols.iter().enumerate() {
-                        if i > 0 {
-                            select.push(',');
-                        }
-                        select.push_str(&b2s(&quote::maybe_dquote(c)));
+                continue;
+            } else {
+                schema_line(&mut out, &sql, b";\n");
+            }
+            st.write(&out);
+            if ty == b"table" {
+                let Some(cols) = table_columns(db, &table) else {
+                    n_err += 1;
+                    continue;
+                };
+                let dest = quote::maybe_dquote(&table);
+                let mut select = String::from("SELECT ");
+                for (i, c) in cols.iter().enumerate() {
+                    if i > 0 {
+                        select.push(',');
                     }
-                    select.push_str(" FROM ");
-                    select.push_str(&b2s(&quote::maybe_dquote(&table)));
-                    if dump_rows(db, st, &select, &dest, newlines).is_err() {
-                        n_err += 1;
-                    }
+                    select.push_str(&b2s(&quote::maybe_dquote(c)));
+                }
+                select.push_str(" FROM ");
+                select.push_str(&b2s(&quote::maybe_dquote(&table)));
+                if dump_rows(db, st, &select, &dest, newlines).is_err() {
+                    n_err += 1;
                 }
             }
         }
-        // As in sqlite3, a failure to list the tables is not itself counted.
-        Err(_) => {}
     }
     if !data_only {
         let others = format!(
