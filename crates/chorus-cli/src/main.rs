@@ -3,6 +3,8 @@
 //! messages).
 
 mod backend;
+// Building without `sqlite-backend` needs `src/backend_chorus.rs` (the
+// adapter over the chorus engine) and `mod backend_chorus;` here.
 #[cfg(feature = "sqlite-backend")]
 mod backend_sqlite;
 mod columnar;
@@ -136,6 +138,9 @@ fn main() {
         i += 1;
     }
 
+    // Like a C program, die quietly on a closed output pipe (`| head`).
+    // SAFETY: restoring the default disposition of SIGPIPE.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     interrupt::install();
     let mut st = State::new(stdin_interactive);
     st.bail = bail;

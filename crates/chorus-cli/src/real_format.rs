@@ -198,15 +198,24 @@ fn get_digit(val: &mut F80, cnt: &mut i32) -> u8 {
 }
 
 /// `sqlite3_mprintf("%!.<precision>g", r)` as SQLite 3.40 renders it.
+#[cfg(test)]
 pub fn format_g_alt2(r: f64, precision: usize) -> String {
+    let mut v = Vec::with_capacity(32);
+    write_g_alt2(&mut v, r, precision);
+    String::from_utf8_lossy(&v).into_owned()
+}
+
+/// `format_g_alt2` appended to `buf` (no allocation once `buf` has room).
+pub fn write_g_alt2(buf: &mut Vec<u8>, r: f64, precision: usize) {
     if r.is_nan() {
-        return "NaN".to_string();
+        buf.extend_from_slice(b"NaN");
+        return;
     }
     if r.is_infinite() {
-        return if r < 0.0 { "-Inf" } else { "Inf" }.to_string();
+        buf.extend_from_slice(if r < 0.0 { b"-Inf" } else { b"Inf" });
+        return;
     }
     let mut precision = precision.min(100) as i32;
-    let mut out = String::new();
     let mut value = F80::from_f64(r);
     let prefix_neg = r < 0.0;
     if prefix_neg {
@@ -249,7 +258,8 @@ pub fn format_g_alt2(r: f64, precision: usize) -> String {
             exp -= 1;
         }
         if exp > 350 {
-            return if prefix_neg { "-Inf" } else { "Inf" }.to_string();
+            buf.extend_from_slice(if prefix_neg { b"-Inf" } else { b"Inf" });
+            return;
         }
     }
     value = value.add(rounder);
@@ -264,9 +274,9 @@ pub fn format_g_alt2(r: f64, precision: usize) -> String {
     let mut e2 = if use_exp { 0 } else { exp };
     let mut nsd = 26; // 16 + 10 for the '!' flag
     if prefix_neg {
-        out.push('-');
+        buf.push(b'-');
     }
-    let mut buf: Vec<u8> = Vec::new();
+    let body_start = buf.len();
     if e2 < 0 {
         buf.push(b'0');
     } else {
@@ -286,7 +296,7 @@ pub fn format_g_alt2(r: f64, precision: usize) -> String {
         buf.push(get_digit(&mut value, &mut nsd));
         precision -= 1;
     }
-    while buf.last() == Some(&b'0') {
+    while buf.len() > body_start && buf.last() == Some(&b'0') {
         buf.pop();
     }
     if buf.last() == Some(&b'.') {
@@ -308,27 +318,33 @@ pub fn format_g_alt2(r: f64, precision: usize) -> String {
         buf.push(b'0' + (x / 10) as u8);
         buf.push(b'0' + (x % 10) as u8);
     }
-    out.push_str(&String::from_utf8_lossy(&buf));
-    out
 }
 
 /// How `sqlite3_column_text` renders a REAL (`%!.15g`).
+#[cfg(test)]
 pub fn real_to_text(r: f64) -> String {
     format_g_alt2(r, 15)
+}
+
+/// `real_to_text` appended to `buf`.
+pub fn write_real_text(buf: &mut Vec<u8>, r: f64) {
+    write_g_alt2(buf, r, 15)
 }
 
 /// The shell's rendering of a REAL in quote/insert modes and `.dump`:
 /// `1e999`/`-1e999` for infinities, `N.0` when the value is a whole number
 /// that fits an i64, otherwise `%!.20g`.
-pub fn real_to_sql(r: f64) -> String {
+pub fn write_real_sql(buf: &mut Vec<u8>, r: f64) {
     if r == f64::INFINITY {
-        return "1e999".to_string();
+        buf.extend_from_slice(b"1e999");
+        return;
     }
     if r == f64::NEG_INFINITY {
-        return "-1e999".to_string();
+        buf.extend_from_slice(b"-1e999");
+        return;
     }
-    // C's (sqlite3_int64)r saturates on x86-64 to i64::MIN for out-of-range
-    // values; (double)i64::MIN == r only when r is exactly -2^63.
+    // C's (sqlite3_int64)r gives i64::MIN on x86-64 for out-of-range values;
+    // (double)i64::MIN == r only when r is exactly -2^63.
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     let ir = if r.is_nan() || !(-TWO_63..TWO_63).contains(&r) {
         i64::MIN
@@ -336,21 +352,29 @@ pub fn real_to_sql(r: f64) -> String {
         r as i64
     };
     if r == ir as f64 {
-        format!("{ir}.0")
+        crate::render::write_int(buf, ir);
+        buf.extend_from_slice(b".0");
     } else {
-        format_g_alt2(r, 20)
+        write_g_alt2(buf, r, 20)
     }
 }
 
+#[cfg(test)]
+pub fn real_to_sql(r: f64) -> String {
+    let mut v = Vec::new();
+    write_real_sql(&mut v, r);
+    String::from_utf8_lossy(&v).into_owned()
+}
+
 /// The shell's rendering of a REAL in json mode.
-pub fn real_to_json(r: f64) -> String {
+pub fn write_real_json(buf: &mut Vec<u8>, r: f64) {
     if r == f64::INFINITY {
-        return "1e999".to_string();
+        buf.extend_from_slice(b"1e999");
+    } else if r == f64::NEG_INFINITY {
+        buf.extend_from_slice(b"-1e999");
+    } else {
+        write_g_alt2(buf, r, 20)
     }
-    if r == f64::NEG_INFINITY {
-        return "-1e999".to_string();
-    }
-    format_g_alt2(r, 20)
 }
 
 #[cfg(test)]

@@ -12,10 +12,29 @@ use crate::state::{Mode, State};
 pub fn value_text(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::Null => {}
-        Value::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
-        Value::Real(r) => out.extend_from_slice(real_format::real_to_text(*r).as_bytes()),
+        Value::Integer(i) => write_int(out, *i),
+        Value::Real(r) => real_format::write_real_text(out, *r),
         Value::Text(t) | Value::Blob(t) => out.extend_from_slice(quote::c_str(t)),
     }
+}
+
+/// Decimal digits of `i` appended without allocating.
+pub fn write_int(out: &mut Vec<u8>, i: i64) {
+    let mut tmp = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut p = tmp.len();
+    loop {
+        p -= 1;
+        tmp[p] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&tmp[p..]);
 }
 
 /// A value as a SQL literal (quote and insert modes, `.dump`). Insert mode
@@ -27,11 +46,9 @@ pub fn value_sql(v: &Value, escaped_newlines: bool, out: &mut Vec<u8>) {
 pub fn value_sql_ext(v: &Value, escaped_newlines: bool, inf_1e999: bool, out: &mut Vec<u8>) {
     match v {
         Value::Null => out.extend_from_slice(b"NULL"),
-        Value::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
-        Value::Real(r) if !inf_1e999 && r.is_infinite() => {
-            out.extend_from_slice(real_format::format_g_alt2(*r, 20).as_bytes())
-        }
-        Value::Real(r) => out.extend_from_slice(real_format::real_to_sql(*r).as_bytes()),
+        Value::Integer(i) => write_int(out, *i),
+        Value::Real(r) if !inf_1e999 && r.is_infinite() => real_format::write_g_alt2(out, *r, 20),
+        Value::Real(r) => real_format::write_real_sql(out, *r),
         Value::Text(t) => {
             let t = quote::c_str(t);
             if escaped_newlines {
@@ -58,11 +75,12 @@ pub fn exec_prepared(st: &mut State, stmt: &mut dyn Statement) -> backend::Resul
         .map(|i| stmt.column_name(i).as_bytes().to_vec())
         .collect();
     let mut buf = Vec::with_capacity(256);
+    let mut text = Vec::with_capacity(64);
     let mut n_row: u64 = 0;
     let result = loop {
         n_row += 1;
         buf.clear();
-        render_row(st, stmt, &names, &mut buf);
+        render_row(st, stmt, &names, &mut buf, &mut text);
         st.write(&buf);
         match stmt.step() {
             Ok(true) => continue,
@@ -81,7 +99,13 @@ pub fn exec_prepared(st: &mut State, stmt: &mut dyn Statement) -> backend::Resul
     result
 }
 
-fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut Vec<u8>) {
+fn render_row(
+    st: &mut State,
+    stmt: &dyn Statement,
+    names: &[Vec<u8>],
+    out: &mut Vec<u8>,
+    text: &mut Vec<u8>,
+) {
     let n = names.len();
     let first = st.cnt == 0;
     match st.mode {
@@ -92,7 +116,6 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                 out.extend_from_slice(&st.row_sep);
             }
             st.cnt += 1;
-            let mut text = Vec::new();
             for (i, name) in names.iter().enumerate() {
                 let v = stmt.column_value(i);
                 for _ in name.len()..w {
@@ -104,8 +127,8 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                     out.extend_from_slice(&st.null_value);
                 } else {
                     text.clear();
-                    value_text(&v, &mut text);
-                    out.extend_from_slice(&text);
+                    value_text(&v, text);
+                    out.extend_from_slice(text);
                 }
                 out.extend_from_slice(&st.row_sep);
             }
@@ -122,7 +145,6 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                 out.extend_from_slice(b"</TR>\n");
             }
             out.extend_from_slice(b"<TR>");
-            let mut text = Vec::new();
             for i in 0..n {
                 out.extend_from_slice(b"<TD>");
                 let v = stmt.column_value(i);
@@ -130,8 +152,8 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                     quote::html(out, &st.null_value);
                 } else {
                     text.clear();
-                    value_text(&v, &mut text);
-                    quote::html(out, &text);
+                    value_text(&v, text);
+                    quote::html(out, text);
                 }
                 out.extend_from_slice(b"</TD>\n");
             }
@@ -148,15 +170,14 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                 }
                 out.extend_from_slice(&st.row_sep);
             }
-            let mut text = Vec::new();
             for i in 0..n {
                 let v = stmt.column_value(i);
                 if let Value::Null = v {
                     quote::c_string(out, &st.null_value);
                 } else {
                     text.clear();
-                    value_text(&v, &mut text);
-                    quote::c_string(out, &text);
+                    value_text(&v, text);
+                    quote::c_string(out, text);
                 }
                 if i < n - 1 {
                     out.extend_from_slice(&st.col_sep);
@@ -176,15 +197,14 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                 out.extend_from_slice(&st.row_sep);
             }
             if n > 0 {
-                let mut text = Vec::new();
                 for i in 0..n {
                     let v = stmt.column_value(i);
                     if let Value::Null = v {
                         quote::csv_field(out, None, &st.null_value, &st.col_sep);
                     } else {
                         text.clear();
-                        value_text(&v, &mut text);
-                        quote::csv_field(out, Some(&text), &st.null_value, &st.col_sep);
+                        value_text(&v, text);
+                        quote::csv_field(out, Some(text), &st.null_value, &st.col_sep);
                     }
                     if i < n - 1 {
                         out.extend_from_slice(&st.col_sep);
@@ -247,12 +267,10 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                 out.push(b':');
                 match stmt.column_value(i) {
                     Value::Null => out.extend_from_slice(b"null"),
-                    Value::Real(r) => {
-                        out.extend_from_slice(real_format::real_to_json(r).as_bytes())
-                    }
+                    Value::Real(r) => real_format::write_real_json(out, r),
                     Value::Blob(b) => quote::json_string(out, b),
                     Value::Text(t) => quote::json_string(out, quote::c_str(t)),
-                    Value::Integer(v) => out.extend_from_slice(v.to_string().as_bytes()),
+                    Value::Integer(v) => write_int(out, v),
                 }
                 if i < n - 1 {
                     out.push(b',');
@@ -269,15 +287,14 @@ fn render_row(st: &mut State, stmt: &dyn Statement, names: &[Vec<u8>], out: &mut
                     out.extend_from_slice(if i == n - 1 { &st.row_sep } else { &st.col_sep });
                 }
             }
-            let mut text = Vec::new();
             for i in 0..n {
                 let v = stmt.column_value(i);
                 if let Value::Null = v {
                     out.extend_from_slice(&st.null_value);
                 } else {
                     text.clear();
-                    value_text(&v, &mut text);
-                    out.extend_from_slice(&text);
+                    value_text(&v, text);
+                    out.extend_from_slice(text);
                 }
                 out.extend_from_slice(if i < n - 1 { &st.col_sep } else { &st.row_sep });
             }
