@@ -104,24 +104,27 @@ pub trait Statement {
 /// Open `path` (":memory:" or "" for an in-memory database) with the
 /// backend selected at build time.
 pub fn open(path: &str, opts: &OpenOptions) -> Result<Box<dyn Connection>> {
-    #[cfg(feature = "sqlite-backend")]
-    {
-        crate::backend_sqlite::open(path, opts)
-    }
-    #[cfg(not(feature = "sqlite-backend"))]
+    #[cfg(feature = "chorus-backend")]
     {
         crate::backend_chorus::open(path, opts)
+    }
+    #[cfg(all(feature = "sqlite-backend", not(feature = "chorus-backend")))]
+    {
+        crate::backend_sqlite::open(path, opts)
     }
 }
 
 /// The engine's name and version for the banner and `-version`.
 pub fn engine_version() -> String {
-    #[cfg(feature = "sqlite-backend")]
-    {
-        crate::backend_sqlite::engine_version()
-    }
-    #[cfg(not(feature = "sqlite-backend"))]
+    #[cfg(feature = "chorus-backend")]
     {
         crate::backend_chorus::engine_version()
     }
+    #[cfg(all(feature = "sqlite-backend", not(feature = "chorus-backend")))]
+    {
+        crate::backend_sqlite::engine_version()
+    }
 }
+
+#[cfg(not(any(feature = "sqlite-backend", feature = "chorus-backend")))]
+compile_error!("enable the `sqlite-backend` or the `chorus-backend` feature");

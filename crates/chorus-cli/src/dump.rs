@@ -109,7 +109,9 @@ pub fn dump(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     }
     let _ = preserve_rowids; // rowids are kept only through INTEGER PRIMARY KEY columns
     let z_like = if like.is_empty() {
-        "true".to_string()
+        // sqlite3 writes `true`; `1` selects the same rows on engines without
+        // TRUE.
+        "1".to_string()
     } else {
         like.join(" OR ")
     };

@@ -3,9 +3,9 @@
 //! messages).
 
 mod backend;
-// Building without `sqlite-backend` needs `src/backend_chorus.rs` (the
-// adapter over the chorus engine) and `mod backend_chorus;` here.
-#[cfg(feature = "sqlite-backend")]
+#[cfg(feature = "chorus-backend")]
+mod backend_chorus;
+#[cfg(all(feature = "sqlite-backend", not(feature = "chorus-backend")))]
 mod backend_sqlite;
 mod columnar;
 mod complete;
