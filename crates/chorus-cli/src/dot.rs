@@ -601,8 +601,12 @@ fn read_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         return usage(&mut sh.st, "Usage: .read FILE\n");
     }
     let name = lossy(&args[1]);
-    let f = match File::open(&name) {
-        Ok(f) => f,
+    let opened: std::io::Result<Box<dyn std::io::BufRead>> = match name.strip_prefix('|') {
+        Some(cmd) => state::popen_read(cmd).map(|o| Box::new(BufReader::new(o)) as _),
+        None => File::open(&name).map(|f| Box::new(BufReader::new(f)) as _),
+    };
+    let reader = match opened {
+        Ok(r) => r,
         Err(_) => {
             let msg = format!("Error: cannot open \"{name}\"\n");
             eprint(&mut sh.st, &msg);
@@ -611,7 +615,7 @@ fn read_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     };
     let saved_lineno = sh.st.lineno;
     let mut src = Source::Reader {
-        r: Box::new(BufReader::new(f)),
+        r: reader,
         is_file: true,
     };
     let rc = process_input(sh, &mut src);
@@ -667,7 +671,7 @@ fn output_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     let mut bom = false;
     let mut file: Option<String> = None;
     let name0 = lossy(&args[0]);
-    for a in &args[1..] {
+    for (i, a) in args[1..].iter().enumerate() {
         if a.first() == Some(&b'-') {
             let z = if a.starts_with(b"--") {
                 &a[1..]
@@ -683,7 +687,18 @@ fn output_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 return MetaResult::Error;
             }
         } else if file.is_none() {
-            file = Some(lossy(a));
+            let f = lossy(a);
+            if f.starts_with('|') {
+                // The rest of the line is the command.
+                let mut cmd = f;
+                for r in &args[i + 2..] {
+                    cmd.push(' ');
+                    cmd.push_str(&lossy(r));
+                }
+                file = Some(cmd);
+                break;
+            }
+            file = Some(f);
         } else {
             let s = format!("ERROR: extra parameter: \"{}\".  Usage:\n", lossy(a));
             sh.st.write(s.as_bytes());
@@ -698,6 +713,14 @@ fn output_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         "stdout" => Some(Output::Stdout(BufWriter::new(std::io::stdout()))),
         "stderr" => Some(Output::Stderr(std::io::stderr())),
         "off" => None,
+        f if f.starts_with('|') => match state::popen_write(&f[1..]) {
+            Ok(o) => Some(o),
+            Err(_) => {
+                let msg = format!("Error: cannot open pipe \"{}\"\n", &f[1..]);
+                eprint(&mut sh.st, &msg);
+                None
+            }
+        },
         f => match File::create(f) {
             Ok(fh) => Some(Output::File(BufWriter::new(fh))),
             Err(_) => {

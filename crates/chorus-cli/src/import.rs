@@ -318,15 +318,21 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         row_sep = sh.st.row_sep[0] as i32;
         ascii = sh.st.mode == Mode::Ascii;
     }
-    let f = match std::fs::File::open(&file) {
-        Ok(f) => f,
+    let opened: std::io::Result<(Box<dyn Read>, Option<u64>)> = match file.strip_prefix('|') {
+        Some(cmd) => crate::state::popen_read(cmd).map(|o| (Box::new(o) as Box<dyn Read>, None)),
+        None => std::fs::File::open(&file).map(|f| {
+            let total = f.metadata().map(|m| m.len()).ok();
+            (Box::new(f) as Box<dyn Read>, total)
+        }),
+    };
+    let (f, total) = match opened {
+        Ok(x) => x,
         Err(_) => {
             let msg = format!("Error: cannot open \"{file}\"\n");
             eprint(&mut sh.st, &msg);
             return MetaResult::Error;
         }
     };
-    let total = f.metadata().map(|m| m.len()).ok();
     let mut ctx = ImportCtx {
         file: file.clone(),
         input: Reader {

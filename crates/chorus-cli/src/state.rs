@@ -67,6 +67,41 @@ pub enum Output {
     Stdout(BufWriter<io::Stdout>),
     Stderr(io::Stderr),
     File(BufWriter<File>),
+    /// `.output |COMMAND`: the command's standard input.
+    Pipe(BufWriter<std::process::ChildStdin>, std::process::Child),
+}
+
+/// Start `sh -c COMMAND` (C's popen).
+pub fn popen_write(cmd: &str) -> io::Result<Output> {
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    let stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| io::Error::other("no stdin"))?;
+    Ok(Output::Pipe(BufWriter::new(stdin), child))
+}
+
+/// Read the standard output of `sh -c COMMAND`; the child is reaped when
+/// the returned reader is dropped and the process has ended.
+pub fn popen_read(cmd: &str) -> io::Result<std::process::ChildStdout> {
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let out = child
+        .stdout
+        .take()
+        .ok_or_else(|| io::Error::other("no stdout"))?;
+    // Reap the child in the background once it exits.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(out)
 }
 
 impl Write for Output {
@@ -75,6 +110,7 @@ impl Write for Output {
             Output::Stdout(w) => w.write(buf),
             Output::Stderr(w) => w.write(buf),
             Output::File(w) => w.write(buf),
+            Output::Pipe(w, _) => w.write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -82,6 +118,7 @@ impl Write for Output {
             Output::Stdout(w) => w.flush(),
             Output::Stderr(w) => w.flush(),
             Output::File(w) => w.flush(),
+            Output::Pipe(w, _) => w.flush(),
         }
     }
 }
@@ -171,7 +208,12 @@ impl State {
     /// Back to stdout (shell.c output_reset).
     pub fn output_reset(&mut self) {
         self.flush();
-        self.out = Output::Stdout(BufWriter::new(io::stdout()));
+        let old = std::mem::replace(&mut self.out, Output::Stdout(BufWriter::new(io::stdout())));
+        if let Output::Pipe(w, mut child) = old {
+            // Close the pipe (pclose) and wait for the command to finish.
+            drop(w);
+            let _ = child.wait();
+        }
         self.outfile.clear();
     }
 }

@@ -217,3 +217,19 @@ fn databases_shows_transaction_state() {
         &[],
     );
 }
+
+#[test]
+fn pipes_for_output_read_and_import() {
+    let o = same(
+        &[],
+        ".output '|cat -n'\nselect 1;\nselect 2;\n.output\nselect 3;\n.once |tr a-z A-Z\nselect 'abc';\nselect 'def';\n.read '|echo select 42\\;'\n.read '|false'\n.mode csv\n.import '|printf \"a,b\\\\n1,2\\\\n\"' t2\nselect * from t2;\n",
+        &[],
+    );
+    if let Some(o) = o {
+        let s = String::from_utf8_lossy(&o.stdout).into_owned();
+        assert!(
+            s.contains("     1\t1\n") && s.contains("ABC\ndef\n42\n1,2"),
+            "{s}"
+        );
+    }
+}
