@@ -173,9 +173,10 @@ pub fn schema(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     sh.open_db(false);
     let mut name: Option<Vec<u8>> = None;
     let mut no_sys = false;
+    let mut indent = false;
     for a in &args[1..] {
         if crate::dot::option_match(a, "indent") {
-            // Pretty-printing is not implemented; plain text is shown.
+            indent = true;
         } else if crate::dot::option_match(a, "nosys") {
             no_sys = true;
         } else if a.first() == Some(&b'-') {
@@ -238,7 +239,11 @@ pub fn schema(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 };
                 let schema = schema.filter(|s| !s.eq_ignore_ascii_case(b"main"));
                 let s = add_schema_name(db, &s, schema.as_deref(), name.as_deref());
-                schema_line(&mut out, &s, b";\n");
+                if indent {
+                    pretty_schema(&mut out, &s);
+                } else {
+                    schema_line(&mut out, &s, b";\n");
+                }
             }
             sh.st.write(&out);
             MetaResult::Ok
@@ -380,4 +385,104 @@ fn fake_schema(db: &dyn Connection, schema: Option<&[u8]>, name: &[u8]) -> Optio
     }
     s.push(b')');
     Some(s)
+}
+
+fn is_space(c: u8) -> bool {
+    c.is_ascii_whitespace() || c == 0x0b
+}
+
+/// Only whitespace (or a `--` comment) up to the end of the line.
+fn ws_to_eol(z: &[u8]) -> bool {
+    for (i, &c) in z.iter().enumerate() {
+        if c == b'\n' {
+            return true;
+        }
+        if is_space(c) {
+            continue;
+        }
+        return c == b'-' && z.get(i + 1) == Some(&b'-');
+    }
+    true
+}
+
+/// `.schema --indent` (shell.c MODE_Pretty): collapse whitespace, and for
+/// long statements put each top-level column definition on its own line.
+pub fn pretty_schema(out: &mut Vec<u8>, sql: &[u8]) {
+    let starts = |p: &[u8]| sql.len() >= p.len() && sql[..p.len()].eq_ignore_ascii_case(p);
+    if starts(b"CREATE VIEW") || starts(b"CREATE TRIG") {
+        out.extend_from_slice(sql);
+        out.extend_from_slice(b";\n");
+        return;
+    }
+    // Collapse runs of whitespace; no space after '(' or before '(' / ')'.
+    let mut z: Vec<u8> = Vec::with_capacity(sql.len());
+    let mut i = 0;
+    while i < sql.len() && is_space(sql[i]) {
+        i += 1;
+    }
+    while i < sql.len() {
+        let c = sql[i];
+        i += 1;
+        if is_space(c) {
+            if z.last() == Some(&b'\r') {
+                if let Some(l) = z.last_mut() {
+                    *l = b'\n';
+                }
+            }
+            if z.last().is_some_and(|&l| is_space(l) || l == b'(') {
+                continue;
+            }
+        } else if (c == b'(' || c == b')') && z.last().is_some_and(|&l| is_space(l)) {
+            z.pop();
+        }
+        z.push(c);
+    }
+    while z.last().is_some_and(|&l| is_space(l)) {
+        z.pop();
+    }
+    if z.len() >= 79 {
+        let mut line: Vec<u8> = Vec::new();
+        let mut c_end: u8 = 0;
+        let mut n_paren = 0i32;
+        let mut n_line = 0;
+        let mut i = 0;
+        while i < z.len() {
+            let c = z[i];
+            if c_end != 0 && c == c_end {
+                c_end = 0;
+            } else if c_end == 0 && (c == b'"' || c == b'\'' || c == b'`') {
+                c_end = c;
+            } else if c_end == 0 && c == b'[' {
+                c_end = b']';
+            } else if c_end == 0 && c == b'-' && z.get(i + 1) == Some(&b'-') {
+                c_end = b'\n';
+            } else if c_end == 0 && c == b'(' {
+                n_paren += 1;
+            } else if c_end == 0 && c == b')' {
+                n_paren -= 1;
+                if n_line > 0 && n_paren == 0 && !line.is_empty() {
+                    schema_line(out, &line, b"\n");
+                    line.clear();
+                }
+            }
+            line.push(c);
+            if n_paren == 1
+                && c_end == 0
+                && (c == b'(' || c == b'\n' || (c == b',' && !ws_to_eol(&z[i + 1..])))
+            {
+                if c == b'\n' {
+                    line.pop();
+                }
+                schema_line(out, &line, b"\n  ");
+                line.clear();
+                n_line += 1;
+                while z.get(i + 1).is_some_and(|&n| is_space(n)) {
+                    i += 1;
+                }
+            }
+            i += 1;
+        }
+        z = line;
+    }
+    schema_line(out, &z, b";\n");
 }

@@ -233,3 +233,19 @@ fn pipes_for_output_read_and_import() {
         );
     }
 }
+
+#[test]
+fn schema_indent() {
+    same(
+        &[],
+        "create table short(a, b);\n\
+         create table longer_table_name(alpha integer primary key, beta text not null default 'x', gamma real check(gamma > 0), delta blob, unique(beta, gamma));\n\
+         create table \"q\"(  a   int  ,\n   b text -- comment, here\n   , c \"weird, col\" );\n\
+         create view vv as select alpha, beta from longer_table_name where alpha > 10 and beta like '%x%' order by 1;\n\
+         create index idx_long on longer_table_name(beta, gamma, delta, alpha) where alpha > 100 and beta is not null;\n\
+         create table t2(a text default '(,)', b text default \"x,y\", [c,d] int, e int references short(a) on delete cascade on update set null);\n\
+         create table t3(\r\n  x int,\r\n  y int, z int, w int, v int, u int, t int, s int, r int, q int, p int\r\n);\n\
+         .schema --indent\n.schema --indent t2\n",
+        &[],
+    );
+}
