@@ -16,27 +16,65 @@ fn b2s(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-/// Column names of a table for its INSERT list: PRAGMA table_info when the
-/// engine has it, else the columns of `SELECT *`.
-fn table_columns(db: &dyn Connection, table: &[u8]) -> Option<Vec<Vec<u8>>> {
-    let q = format!("PRAGMA table_info({})", b2s(&quote::dquote(table)));
-    if let Ok(rows) = query_rows(db, &q) {
-        if !rows.is_empty() {
-            return Some(
-                rows.into_iter()
-                    .map(|r| r.get(1).cloned().flatten().unwrap_or_default())
-                    .collect(),
-            );
+/// Column names of a table for its INSERT list (shell.c tableColumnList):
+/// PRAGMA table_info when the engine has it, else the columns of
+/// `SELECT *`. With `preserve_rowid`, also the name under which the rowid
+/// can be selected ("rowid", "_rowid_" or "oid", whichever no column uses),
+/// unless the table has none or it is an INTEGER PRIMARY KEY.
+fn table_columns(
+    db: &dyn Connection,
+    table: &[u8],
+    preserve_rowid: bool,
+) -> Option<(Option<&'static str>, Vec<Vec<u8>>)> {
+    let q = format!("PRAGMA table_info={}", b2s(&quote::squote(table)));
+    let mut cols = Vec::new();
+    let mut n_pk = 0;
+    let mut is_ipk = false;
+    match query_rows(db, &q) {
+        Ok(rows) if !rows.is_empty() => {
+            for r in rows {
+                cols.push(r.get(1).cloned().flatten().unwrap_or_default());
+                let pk = r.get(5).cloned().flatten().unwrap_or_default();
+                if !pk.is_empty() && pk != b"0" {
+                    n_pk += 1;
+                    let ty = r.get(2).cloned().flatten().unwrap_or_default();
+                    is_ipk = n_pk == 1 && ty.eq_ignore_ascii_case(b"INTEGER");
+                }
+            }
+        }
+        _ => {
+            let q = format!("SELECT * FROM {}", b2s(&quote::dquote(table)));
+            let (stmt, _) = db.prepare(&q).ok()?;
+            let stmt = stmt?;
+            cols = (0..stmt.column_count())
+                .map(|i| stmt.column_name(i).as_bytes().to_vec())
+                .collect();
         }
     }
-    let q = format!("SELECT * FROM {}", b2s(&quote::dquote(table)));
-    let (stmt, _) = db.prepare(&q).ok()?;
-    let stmt = stmt?;
-    Some(
-        (0..stmt.column_count())
-            .map(|i| stmt.column_name(i).as_bytes().to_vec())
-            .collect(),
-    )
+    let mut preserve = preserve_rowid;
+    if preserve && is_ipk {
+        // An INTEGER PRIMARY KEY is the rowid unless it is backed by an
+        // index (WITHOUT ROWID, or INTEGER PRIMARY KEY DESC).
+        let q = format!(
+            "SELECT 1 FROM pragma_index_list({}) WHERE origin='pk'",
+            b2s(&quote::squote(table))
+        );
+        preserve = !query_rows(db, &q).ok()?.is_empty();
+    }
+    let mut rowid = None;
+    if preserve {
+        for name in ["rowid", "_rowid_", "oid"] {
+            if cols.iter().any(|c| c.eq_ignore_ascii_case(name.as_bytes())) {
+                continue;
+            }
+            let q = format!("SELECT {name} FROM {} LIMIT 0", b2s(&quote::dquote(table)));
+            if db.prepare(&q).is_ok() {
+                rowid = Some(name);
+            }
+            break;
+        }
+    }
+    Some((rowid, cols))
 }
 
 /// One INSERT per row of `select`.
@@ -107,7 +145,6 @@ pub fn dump(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
             ));
         }
     }
-    let _ = preserve_rowids; // rowids are kept only through INTEGER PRIMARY KEY columns
     let z_like = if like.is_empty() {
         // sqlite3 writes `true`; `1` selects the same rows on engines without
         // TRUE.
@@ -168,12 +205,23 @@ pub fn dump(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
             }
             st.write(&out);
             if ty == b"table" {
-                let Some(cols) = table_columns(db, &table) else {
+                let Some((rowid, cols)) = table_columns(db, &table, preserve_rowids) else {
                     n_err += 1;
                     continue;
                 };
-                let dest = quote::maybe_dquote(&table);
+                let mut dest = quote::maybe_dquote(&table);
                 let mut select = String::from("SELECT ");
+                if let Some(r) = rowid {
+                    dest.push(b'(');
+                    dest.extend_from_slice(r.as_bytes());
+                    for c in &cols {
+                        dest.push(b',');
+                        dest.extend_from_slice(&quote::maybe_dquote(c));
+                    }
+                    dest.push(b')');
+                    select.push_str(r);
+                    select.push(',');
+                }
                 for (i, c) in cols.iter().enumerate() {
                     if i > 0 {
                         select.push(',');

@@ -249,3 +249,19 @@ fn schema_indent() {
         &[],
     );
 }
+
+#[test]
+fn dump_preserve_rowids() {
+    same(
+        &[],
+        "create table a(x, y);\ninsert into a values(1,2),(3,4);\ndelete from a where x=1;\ninsert into a values(5,6);\n\
+         create table b(id integer primary key, v);\ninsert into b values(10,'p');\n\
+         create table c(rowid, v);\ninsert into c values(7, 8);\n\
+         create table d(rowid, _rowid_, v);\ninsert into d values(1,2,3);\n\
+         create table e(k text primary key, v) without rowid;\ninsert into e values('a', 1);\n\
+         create table f(id integer primary key desc, v);\ninsert into f values(3,'z');\n\
+         create table g(id INTEGER, w, primary key(id));\ninsert into g values(4,'w');\n\
+         .dump --preserve-rowids\n.dump --preserve-rowids a\n",
+        &[],
+    );
+}
