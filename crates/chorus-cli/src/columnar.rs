@@ -231,6 +231,10 @@ pub fn exec_columnar(st: &mut State, stmt: &mut dyn Statement) -> backend::Resul
         return Ok(());
     }
     let ncol = stmt.column_count();
+    if ncol == 0 {
+        while stmt.step()? {}
+        return Ok(());
+    }
     if ncol > st.col_width.len() {
         st.col_width.resize(ncol, 0);
     }
@@ -299,6 +303,13 @@ pub fn exec_columnar(st: &mut State, stmt: &mut dyn Statement) -> backend::Resul
                 break;
             }
         }
+    }
+    if crate::interrupt::seen() {
+        // Interrupted while collecting: print nothing (as sqlite3 does).
+        return match err {
+            Some(e) => Err(e),
+            None => Ok(()),
+        };
     }
     let nrow = row_div.len();
     let mut widths: Vec<usize> = (0..ncol)

@@ -216,7 +216,7 @@ pub fn do_meta_command(sh: &mut Shell, line: &[u8]) -> MetaResult {
 fn dispatch(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     let cmd = args[0].as_slice();
     let n_arg = args.len();
-    let c = cmd[0];
+    let c = cmd.first().copied().unwrap_or(0);
     match c {
         b'b' if is(cmd, "bail", 3) => {
             if n_arg == 2 {
