@@ -226,6 +226,18 @@ fn dispatch(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 usage(&mut sh.st, "Usage: .bail on|off\n")
             }
         }
+        b'c' if is(cmd, "cd", 2) => {
+            if n_arg != 2 {
+                return usage(&mut sh.st, "Usage: .cd DIRECTORY\n");
+            }
+            let dir = lossy(&args[1]);
+            if std::env::set_current_dir(&dir).is_err() {
+                let msg = format!("Cannot change to directory \"{dir}\"\n");
+                eprint(&mut sh.st, &msg);
+                return MetaResult::Error;
+            }
+            MetaResult::Ok
+        }
         b'c' if is(cmd, "changes", 3) => {
             if n_arg == 2 {
                 sh.st.count_changes = boolean_value(&mut sh.st, &args[1]);
@@ -315,6 +327,9 @@ fn dispatch(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 sh.st.row_sep = args[2].iter().copied().take(19).collect();
             }
             MetaResult::Ok
+        }
+        b's' if cmd.len() >= 2 && (is(cmd, "shell", 2) || is(cmd, "system", 2)) => {
+            system_command(sh, args)
         }
         b's' if is(cmd, "show", 1) => show_command(sh, n_arg),
         b't' if cmd.len() > 1 && is(cmd, "tables", 1) => crate::schema::tables(sh, args, true),
@@ -540,6 +555,45 @@ fn mode_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
             "Error: mode should be one of: ascii box column csv html insert json line list markdown qbox quote table tabs tcl\n",
         );
         return MetaResult::Error;
+    }
+    MetaResult::Ok
+}
+
+/// `.system CMD ARGS...` (also `.shell`): run through `sh -c`, quoting
+/// arguments that contain spaces, as sqlite3's system() call does.
+fn system_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
+    if args.len() < 2 {
+        return usage(&mut sh.st, "Usage: .system COMMAND\n");
+    }
+    let mut cmd = String::new();
+    for (i, a) in args[1..].iter().enumerate() {
+        if i > 0 {
+            cmd.push(' ');
+        }
+        let a = lossy(a);
+        if a.contains(' ') {
+            cmd.push('"');
+            cmd.push_str(&a);
+            cmd.push('"');
+        } else {
+            cmd.push_str(&a);
+        }
+    }
+    sh.st.flush();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&cmd)
+        .status();
+    let x = match status {
+        Ok(s) => {
+            use std::os::unix::process::ExitStatusExt;
+            s.into_raw()
+        }
+        Err(_) => 127 << 8,
+    };
+    if x != 0 {
+        let msg = format!("System command returns {x}\n");
+        eprint(&mut sh.st, &msg);
     }
     MetaResult::Ok
 }

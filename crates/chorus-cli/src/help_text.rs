@@ -4,6 +4,7 @@
 
 pub const HELP: &[&str] = &[
     ".bail on|off             Stop after hitting an error.  Default OFF",
+    ".cd DIRECTORY            Change the working directory to DIRECTORY",
     ".changes on|off          Show number of rows changed by SQL",
     ".databases               List names and files of attached databases",
     ".dump ?OBJECTS?          Render database content as SQL",
@@ -90,7 +91,9 @@ pub const HELP: &[&str] = &[
     "      --indent             Try to pretty-print the schema",
     "      --nosys              Omit objects whose names start with \"sqlite_\"",
     ".separator COL ?ROW?     Change the column and row separators",
+    ".shell CMD ARGS...       Run CMD ARGS... in a system shell",
     ".show                    Show the current values for various settings",
+    ".system CMD ARGS...      Run CMD ARGS... in a system shell",
     ".tables ?TABLE?          List names of tables matching LIKE pattern TABLE",
     ".timer on|off            Turn SQL timer on or off",
     ".width NUM1 NUM2 ...     Set minimum column widths for columnar output",

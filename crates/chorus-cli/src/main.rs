@@ -11,6 +11,7 @@ mod columnar;
 mod complete;
 mod dot;
 mod dump;
+mod eqp;
 mod help_text;
 mod import;
 mod input;

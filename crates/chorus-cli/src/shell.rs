@@ -163,7 +163,12 @@ pub fn exec_sql(db: &dyn Connection, st: &mut State, sql: &str) -> Result<(), Ex
         let next = rest.get(tail..).unwrap_or("");
         if let Some(mut stmt) = stmt {
             st.cnt = 0;
-            let r = render::exec_prepared(st, stmt.as_mut());
+            let text = rest.get(..tail).unwrap_or(rest);
+            let r = if crate::eqp::is_query_plan(text) {
+                crate::eqp::exec_eqp(st, stmt.as_mut())
+            } else {
+                render::exec_prepared(st, stmt.as_mut())
+            };
             drop(stmt);
             if let Err(e) = r {
                 return Err(ExecError {

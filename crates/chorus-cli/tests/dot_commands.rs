@@ -265,3 +265,39 @@ fn dump_preserve_rowids() {
         &[],
     );
 }
+
+#[test]
+fn explain_query_plan_tree() {
+    // Plan wording is the engine's; sqlite3 3.40 and the bundled SQLite
+    // agree on these queries.
+    same(
+        &[],
+        "create table t(a,b);\ncreate index ta on t(a);\nexplain query plan select * from t where a=1;\n\
+         explain query plan select * from t t1, t t2 where t1.a in (select b from t) union select 1,2,3,4;\n\
+         /* c */ EXPLAIN  query\nplan select 1;\n.mode box\nexplain query plan select * from t;\n\
+         .headers on\n.mode list\nexplain query plan select * from t order by b;\n",
+        &[],
+    );
+}
+
+#[test]
+fn system_and_cd() {
+    same(
+        &[],
+        ".shell echo hi there\n.system 'echo a b' c\n.system exit 3\n.system\n.cd /nonexistent\n.cd\n.help cd\n.help sys\n",
+        &[],
+    );
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(d.path().join("sub")).expect("mkdir");
+    let o = common::run_in(
+        d.path(),
+        common::CHORUS,
+        &[],
+        b".cd sub\n.output here.txt\nselect 'in sub';\n",
+    );
+    assert_eq!(o.code, Some(0));
+    assert_eq!(
+        std::fs::read(d.path().join("sub/here.txt")).ok(),
+        Some(b"in sub\n".to_vec())
+    );
+}
