@@ -208,3 +208,54 @@ fn history_is_reloaded_in_next_session() {
     t.key("Enter");
     t.wait_for("exit", |s| s.contains("EXITED:0"));
 }
+
+#[test]
+fn import_progress_bar_at_a_terminal() {
+    if !have_tmux() {
+        eprintln!("note: tmux is not installed; interactive test skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("big.csv");
+    let mut data = String::from("a,b,c\n");
+    for i in 0..600_000 {
+        data.push_str(&format!("{i},name {i},{}.5\n", i % 1000));
+    }
+    std::fs::write(&csv, data).expect("write csv");
+    let t = Tmux {
+        socket: format!("chorus-test-p-{}", std::process::id()),
+    };
+    let shell_cmd = format!(
+        "env HOME='{}' CHORUS_HISTORY='{}' '{}'; echo EXITED:$?; sleep 30",
+        dir.path().display(),
+        dir.path().join("hist").display(),
+        common::CHORUS
+    );
+    t.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "s",
+        "-x",
+        "120",
+        "-y",
+        "30",
+        &shell_cmd,
+    ]);
+    t.wait_for("prompt", |s| s.contains("chorus>"));
+    t.type_text(&format!(".import --csv {} big", csv.display()));
+    t.key("Enter");
+    // The bar (bytes read of the file's size) shows while the import runs.
+    t.wait_for("progress bar", |s| {
+        s.contains("import ") && s.contains("MiB/")
+    });
+    t.wait_for("import done", |s| s.matches("chorus>").count() == 2);
+    t.type_text("select count(*) from big;");
+    t.key("Enter");
+    let s = t.wait_for("count", |s| s.lines().any(|l| l == "600000"));
+    // The bar is cleared once done.
+    assert!(!s.contains("MiB/"), "bar left on screen:\n{s}");
+    t.type_text(".quit");
+    t.key("Enter");
+    t.wait_for("exit", |s| s.contains("EXITED:0"));
+}
