@@ -62,6 +62,23 @@ impl Tmux {
     fn count(&self, needle: &str) -> usize {
         self.screen().matches(needle).count()
     }
+
+    /// Number of prompts (main and continuation) on the screen.
+    fn prompts(&self) -> usize {
+        let s = self.screen();
+        s.matches("chorus>").count() + s.matches("   ...>").count()
+    }
+
+    /// Type a line, press Enter, and wait for the next prompt: rustyline
+    /// drops keys typed before it reads again, so tests never type ahead.
+    fn line(&self, text: &str) {
+        let before = self.prompts();
+        self.type_text(text);
+        self.key("Enter");
+        self.wait_for("next prompt", |s| {
+            s.matches("chorus>").count() + s.matches("   ...>").count() > before
+        });
+    }
 }
 
 impl Drop for Tmux {
@@ -113,27 +130,27 @@ fn interactive_session_under_tmux() {
     assert!(s.contains("transient in-memory database"));
 
     // A statement over two lines: continuation prompt, then the result.
-    t.type_text("select 1,");
-    t.key("Enter");
+    t.line("select 1,");
     t.wait_for("continuation prompt", |s| s.contains("   ...>"));
-    t.type_text("  'two';");
-    t.key("Enter");
+    t.line("  'two';");
     t.wait_for("multi-line result", |s| s.contains("1|two"));
 
     // History: Up recalls the previous line.
-    t.type_text("select 40+2;");
-    t.key("Enter");
+    t.line("select 40+2;");
     t.wait_for("first 42", |s| s.lines().any(|l| l == "42"));
     t.key("Up");
     t.wait_for("recalled line", |s| s.matches("select 40+2;").count() == 2);
+    let before = t.prompts();
     t.key("Enter");
     t.wait_for("second 42", |s| {
         s.lines().filter(|l| *l == "42").count() == 2
     });
+    t.wait_for("prompt", |s| {
+        s.matches("chorus>").count() + s.matches("   ...>").count() > before
+    });
 
     // Errors at the terminal carry no line number.
-    t.type_text("select * from nosuch;");
-    t.key("Enter");
+    t.line("select * from nosuch;");
     t.wait_for("error", |s| {
         s.contains("Parse error: no such table: nosuch")
     });
@@ -156,9 +173,14 @@ fn interactive_session_under_tmux() {
 
     // Ctrl-C at the prompt drops the partial line.
     t.type_text("select 'dropped'");
+    t.wait_for("typed line", |s| s.contains("select 'dropped'"));
+    let prompts_before = t.count("chorus>");
     t.key("C-c");
-    t.type_text("select 'kept';");
-    t.key("Enter");
+    // rustyline discards keys typed before it is reading again.
+    t.wait_for("fresh prompt", |s| {
+        s.matches("chorus>").count() > prompts_before
+    });
+    t.line("select 'kept';");
     let s = t.wait_for("kept", |s| s.lines().any(|l| l == "kept"));
     assert!(!s.lines().any(|l| l == "dropped"));
 
@@ -250,8 +272,7 @@ fn import_progress_bar_at_a_terminal() {
         s.contains("import ") && s.contains("MiB/")
     });
     t.wait_for("import done", |s| s.matches("chorus>").count() == 2);
-    t.type_text("select count(*) from big;");
-    t.key("Enter");
+    t.line("select count(*) from big;");
     let s = t.wait_for("count", |s| s.lines().any(|l| l == "600000"));
     // The bar is cleared once done.
     assert!(!s.contains("MiB/"), "bar left on screen:\n{s}");
