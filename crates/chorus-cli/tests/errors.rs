@@ -117,3 +117,40 @@ fn exit_codes_from_exit() {
     same(&[], "select 1;\n.quit\nselect 2;\n", &[]);
     same(&[], "selec;\n.quit\n", &[]);
 }
+
+/// SIGINT (Ctrl-C) while a script runs from a pipe interrupts the running
+/// statement, reports it, and stops reading: same words and status as
+/// sqlite3.
+#[test]
+fn sigint_interrupts_a_piped_script() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script = b"select 1;\nwith recursive c(x) as (select 1 union all select x+1 from c where x<1000000000) select count(*) from c;\nselect 2;\n";
+    let run = |program: &str| {
+        let mut child = Command::new(program)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        if let Some(mut si) = child.stdin.take() {
+            let _ = si.write_all(script);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        let _ = Command::new("kill")
+            .arg("-INT")
+            .arg(child.id().to_string())
+            .status();
+        child.wait_with_output().expect("wait")
+    };
+    let b = run(common::CHORUS);
+    assert_eq!(b.stdout, b"1\n");
+    assert_eq!(b.stderr, b"Runtime error near line 2: interrupted (9)\n");
+    assert_eq!(b.status.code(), Some(1));
+    if common::have_sqlite3() {
+        let a = run("sqlite3");
+        assert_eq!(a.stdout, b.stdout);
+        assert_eq!(a.stderr, b.stderr);
+        assert_eq!(a.status.code(), b.status.code());
+    }
+}
