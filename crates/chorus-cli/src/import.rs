@@ -179,10 +179,11 @@ fn usage_error(sh: &mut Shell, first: String) -> MetaResult {
 }
 
 /// Column definitions for a new table from the header fields: empty names
-/// become "?", duplicates (ignoring case) get "_1", "_2", ... suffixes.
+/// become "?"; names that occur more than once (ignoring case) get "_N"
+/// with N their column position, zero-padded only as far as needed to keep
+/// every final name distinct (shell.c zAutoColumn).
 fn column_defs(names: &[Vec<u8>]) -> (Vec<u8>, Vec<String>) {
-    let mut renames = Vec::new();
-    let mut finals: Vec<Vec<u8>> = names
+    let base: Vec<Vec<u8>> = names
         .iter()
         .map(|n| {
             if n.is_empty() {
@@ -192,27 +193,49 @@ fn column_defs(names: &[Vec<u8>]) -> (Vec<u8>, Vec<String>) {
             }
         })
         .collect();
-    let lower: Vec<Vec<u8>> = finals.iter().map(|n| n.to_ascii_lowercase()).collect();
-    let mut seen_rank = std::collections::HashMap::<Vec<u8>, usize>::new();
-    for i in 0..finals.len() {
-        let count = lower.iter().filter(|l| **l == lower[i]).count();
-        if count > 1 {
-            let r = seen_rank.entry(lower[i].clone()).or_insert(0);
-            *r += 1;
-            let mut new = finals[i].clone();
-            new.extend_from_slice(format!("_{}", r).as_bytes());
-            renames.push(format!(
-                "\"{}\" to \"{}\"",
-                String::from_utf8_lossy(&finals[i]),
-                String::from_utf8_lossy(&new)
-            ));
-            finals[i] = new;
+    let lower: Vec<Vec<u8>> = base.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let repeated: Vec<bool> = lower
+        .iter()
+        .map(|l| lower.iter().filter(|o| *o == l).count() > 1)
+        .collect();
+    let with_zeros = |nlz: usize| -> Vec<Vec<u8>> {
+        base.iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut v = n.clone();
+                if repeated[i] {
+                    v.extend_from_slice(format!("_{}{}", "0".repeat(nlz), i + 1).as_bytes());
+                }
+                v
+            })
+            .collect()
+    };
+    let mut nlz = 0;
+    let mut finals = with_zeros(0);
+    while nlz < 8 {
+        let low: Vec<Vec<u8>> = finals.iter().map(|n| n.to_ascii_lowercase()).collect();
+        let clash = (0..low.len()).any(|a| (0..low.len()).any(|b| a != b && low[a] == low[b]));
+        if !clash {
+            break;
         }
+        nlz += 1;
+        finals = with_zeros(nlz);
     }
+    let renames: Vec<String> = (0..base.len())
+        .filter(|&i| repeated[i])
+        .map(|i| {
+            format!(
+                "\"{}\" to \"{}\"",
+                String::from_utf8_lossy(&base[i]),
+                String::from_utf8_lossy(&finals[i])
+            )
+        })
+        .collect();
     let mut defs = b"(\n".to_vec();
     for (i, n) in finals.iter().enumerate() {
+        // Four columns to a line.
         if i > 0 {
-            defs.extend_from_slice(b", ");
+            defs.extend_from_slice(if i % 4 > 0 { b", " } else { b",\n " });
         }
         defs.extend_from_slice(&quote::dquote(n));
         defs.extend_from_slice(b" TEXT");
@@ -440,6 +463,7 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     if n_col == 0 {
         return MetaResult::Ok;
     }
+    let out_mode_ascii = st.mode == Mode::Ascii;
     let need_commit = db.is_autocommit();
     if need_commit {
         let _ = crate::shell::exec_sql(db, st, "BEGIN");
@@ -450,18 +474,19 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     let mut values: Vec<Option<Vec<u8>>> = vec![None; n_col];
     loop {
         let start_line = ctx.n_line;
+        // Like the C shell's bound parameters, `values` keeps the previous
+        // row's fields until overwritten.
         let mut i = 0usize;
-        let mut got = 0usize;
         while i < n_col {
             let z = ctx.read().map(|z| z.to_vec());
             if z.is_none() && i == 0 {
                 break;
             }
-            if ascii && z.as_ref().is_none_or(|z| z.is_empty()) && i == 0 {
+            // sqlite3 tests the output mode here, not the reader in use.
+            if out_mode_ascii && z.as_ref().is_none_or(|z| z.is_empty()) && i == 0 {
                 break;
             }
             values[i] = z;
-            got = i + 1;
             if i < n_col - 1 && ctx.c_term != ctx.col_sep {
                 let s = format!(
                     "{}:{}: expected {} columns but found {} - filling the rest with NULL\n",
@@ -474,11 +499,7 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 for v in values.iter_mut().skip(i + 1) {
                     *v = None;
                 }
-                i += 2;
-                got = n_col;
-                while i <= n_col {
-                    i += 1;
-                }
+                i = n_col + 1;
                 break;
             }
             i += 1;
@@ -498,7 +519,7 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
             ctx.warn(s);
         }
         flush_warnings(st, &mut ctx);
-        if i >= n_col && got == n_col {
+        if i >= n_col {
             insert.clear();
             insert.extend_from_slice(b"INSERT INTO ");
             insert.extend_from_slice(&full_name);
