@@ -201,3 +201,52 @@ fn random_modes_and_settings() {
         common::same(&[], &s, &[]);
     }
 }
+
+const CSV_TOKENS: &[&str] = &[
+    "a",
+    "b",
+    "1",
+    "2.5",
+    "\"",
+    "\"\"",
+    ",",
+    "\n",
+    "\r\n",
+    "\r",
+    " ",
+    "x y",
+    "|",
+    ";",
+    "\t",
+    "\u{feff}",
+    "ü",
+    "\"\"q\"\"",
+    "\x1f",
+    "\x1e",
+    "",
+];
+const IMPORTS: &[&str] = &[
+    ".import --csv f.csv t",
+    ".import f.csv t",
+    ".mode csv\n.import f.csv t",
+    ".mode ascii\n.import f.csv t",
+    ".import --ascii f.csv t",
+    ".separator ;\n.import f.csv t",
+    "create table t(p,q);\n.import --csv f.csv t",
+    ".import --csv --skip 1 f.csv t",
+    "create table t(p);\n.import --csv f.csv t",
+];
+
+#[test]
+fn random_csv_imports() {
+    let mut rng = Rng(0x853c_49e6_748f_ea9b);
+    for _ in 0..rounds(40) {
+        let n = rng.below(40);
+        let data: String = (0..n).map(|_| rng.pick(CSV_TOKENS)).collect();
+        let script = format!(
+            "{}\n.mode quote\nselect * from t;\n.schema\n",
+            rng.pick(IMPORTS)
+        );
+        common::same(&[], &script, &[("f.csv", data.as_bytes())]);
+    }
+}
