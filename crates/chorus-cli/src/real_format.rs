@@ -97,10 +97,15 @@ impl F80 {
         if self.is_zero() || o.is_zero() {
             return F80::ZERO;
         }
+        let m2 = o.mant as u128;
         let n = (self.mant as u128) << 64;
-        let q = n / o.mant as u128;
-        let r = n % o.mant as u128;
-        F80::normalize(self.neg != o.neg, self.exp - o.exp - 64, q, r != 0)
+        let (q, r) = (n / m2, n % m2);
+        // Two more quotient bits, so there is always a round bit below the
+        // 64 kept ones (q alone may have exactly 64 bits).
+        let r4 = r << 2;
+        let q = (q << 2) | (r4 / m2);
+        let r = r4 % m2;
+        F80::normalize(self.neg != o.neg, self.exp - o.exp - 66, q, r != 0)
     }
 
     fn add(self, o: F80) -> F80 {
@@ -400,5 +405,12 @@ mod tests {
         assert_eq!(real_to_sql(1e20), "1.0e+20");
         assert_eq!(real_to_sql(1.0), "1.0");
         assert_eq!(real_to_sql(-3.0), "-3.0");
+        // Digits past the 17th come from x87 long-double arithmetic.
+        assert_eq!(format_g_alt2(-812.0, 20), "-811.99999999999999998");
+        assert_eq!(format_g_alt2(527401.990262979, 20), "527401.99026297894307");
+        assert_eq!(
+            format_g_alt2(16852.976499963668, 20),
+            "16852.976499963668175"
+        );
     }
 }

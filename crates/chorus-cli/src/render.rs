@@ -37,17 +37,20 @@ pub fn write_int(out: &mut Vec<u8>, i: i64) {
     out.extend_from_slice(&tmp[p..]);
 }
 
-/// A value as a SQL literal (quote and insert modes, `.dump`). Insert mode
-/// and `.dump` write infinities as `1e999`; quote mode as `Inf`.
+/// A value as a SQL literal (insert mode, `.dump`): reals that are whole
+/// numbers as `N.0`, infinities as `1e999`, other reals with `%!.20g`.
 pub fn value_sql(v: &Value, escaped_newlines: bool, out: &mut Vec<u8>) {
     value_sql_ext(v, escaped_newlines, true, out)
 }
 
-pub fn value_sql_ext(v: &Value, escaped_newlines: bool, inf_1e999: bool, out: &mut Vec<u8>) {
+/// `insert_style` false is quote mode, where sqlite3 3.40 writes every
+/// real with plain `%!.20g` (so -812.0 shows as -811.99999999999999998 and
+/// infinity as Inf).
+pub fn value_sql_ext(v: &Value, escaped_newlines: bool, insert_style: bool, out: &mut Vec<u8>) {
     match v {
         Value::Null => out.extend_from_slice(b"NULL"),
         Value::Integer(i) => write_int(out, *i),
-        Value::Real(r) if !inf_1e999 && r.is_infinite() => real_format::write_g_alt2(out, *r, 20),
+        Value::Real(r) if !insert_style => real_format::write_g_alt2(out, *r, 20),
         Value::Real(r) => real_format::write_real_sql(out, *r),
         Value::Text(t) => {
             let t = quote::c_str(t);
