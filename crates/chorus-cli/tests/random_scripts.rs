@@ -250,3 +250,83 @@ fn random_csv_imports() {
         common::same(&[], &script, &[("f.csv", data.as_bytes())]);
     }
 }
+
+const CELL_CHARS: &[&str] = &[
+    "a", "b", " ", "\t", "\n", "\r", "\x01", "\x7f", "ü", "日", "é", "-", "|", "\"", "''", ",",
+    "xxxxxxx", "  ", "\r\n", "\x1b",
+];
+const COLUMNAR: &[&str] = &[
+    "column",
+    "box",
+    "table",
+    "markdown",
+    "qbox",
+    "box --wrap 3",
+    "box --wrap 7 --ww",
+    "column --wrap 5 --wordwrap on",
+    "table --wrap 1",
+    "markdown --ww",
+    "column --quote",
+    "line",
+    "list",
+    "csv",
+    "html",
+    "json",
+    "tcl",
+];
+
+#[test]
+fn random_columnar_cells_and_widths() {
+    let mut rng = Rng(0xda94_2042_e4dd_58b5);
+    for _ in 0..rounds(40) {
+        let mut s = String::new();
+        for _ in 0..1 + rng.below(6) {
+            let r = rng.below(100);
+            if r < 30 {
+                s.push_str(&format!(".mode {}\n", rng.pick(COLUMNAR)));
+            } else if r < 45 {
+                let n = rng.below(5);
+                let w: Vec<String> = (0..n)
+                    .map(|_| (rng.below(13) as i64 - 6).to_string())
+                    .collect();
+                s.push_str(&format!(".width {}\n", w.join(" ")));
+            } else if r < 50 {
+                s.push_str(rng.pick(&[".headers on\n", ".headers off\n", ".nullvalue ∅\n"]));
+            } else {
+                let n = 1 + rng.below(3);
+                let lit = |rng: &mut Rng| {
+                    let k = rng.below(13);
+                    let t: String = (0..k).map(|_| rng.pick(CELL_CHARS)).collect();
+                    format!("'{}'", t.replace('\'', "''"))
+                };
+                let cols: Vec<String> = (0..n)
+                    .map(|_| {
+                        let l = lit(&mut rng);
+                        if rng.below(2) == 0 {
+                            format!(
+                                "{l} as \"{}\"",
+                                rng.pick(&["h", "hdr", "日本", "a b", "xxxxxxxxx"])
+                            )
+                        } else {
+                            l
+                        }
+                    })
+                    .collect();
+                s.push_str(&format!("select {}", cols.join(", ")));
+                if rng.below(5) < 2 {
+                    let more: Vec<String> = (0..n)
+                        .map(|_| match rng.below(4) {
+                            0 => lit(&mut rng),
+                            1 => "NULL".into(),
+                            2 => "1.5".into(),
+                            _ => "x'41'".into(),
+                        })
+                        .collect();
+                    s.push_str(&format!(" union all select {}", more.join(", ")));
+                }
+                s.push_str(";\n");
+            }
+        }
+        common::same(&[], &s, &[]);
+    }
+}
