@@ -301,3 +301,13 @@ fn system_and_cd() {
         Some(b"in sub\n".to_vec())
     );
 }
+
+#[test]
+fn attached_and_temp_schemas() {
+    let f: &[(&str, &[u8])] = &[("s.csv", b"a,b\n1,2\n")];
+    same(
+        &[],
+        "attach 'aux1.db' as aux;\ncreate table aux.t2(x);\ncreate table main.t1(y);\ncreate temp table tt(z);\ncreate index aux.i2 on t2(x);\ncreate view aux.v2 as select * from t2;\n.tables\n.indexes\n.schema\n.schema aux.%\n.databases\n.import --csv --schema aux s.csv imp\n.import --csv --schema temp s.csv imp2\n.tables\n.dump\n",
+        f,
+    );
+}
