@@ -256,6 +256,24 @@ fn dispatch(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 usage(&mut sh.st, "Usage: .echo on|off\n")
             }
         }
+        b'e' if is(cmd, "eqp", 1) => {
+            if n_arg != 2 {
+                return usage(&mut sh.st, "Usage: .eqp off|on|trace|trigger|full\n");
+            }
+            sh.st.eqp = match args[1].as_slice() {
+                b"trigger" => 2,
+                b"full" | b"trace" => {
+                    let msg = format!(
+                        "Error: .eqp {} is not supported by this shell\n",
+                        lossy(&args[1])
+                    );
+                    eprint(&mut sh.st, &msg);
+                    return MetaResult::Error;
+                }
+                v => u8::from(boolean_value(&mut sh.st, v)),
+            };
+            MetaResult::Ok
+        }
         b'e' if is(cmd, "exit", 1) => {
             if n_arg > 1 {
                 let rc = integer_value(&args[1]) as i32;
@@ -606,7 +624,8 @@ fn show_command(sh: &mut Shell, n_arg: usize) -> MetaResult {
     let on_off = |b: bool| if b { "on" } else { "off" };
     let mut o = Vec::new();
     o.extend_from_slice(format!("{:>12}: {}\n", "echo", on_off(st.echo)).as_bytes());
-    o.extend_from_slice(format!("{:>12}: {}\n", "eqp", "off").as_bytes());
+    let eqp = ["off", "on", "trigger", "full"][usize::from(st.eqp & 3)];
+    o.extend_from_slice(format!("{:>12}: {}\n", "eqp", eqp).as_bytes());
     o.extend_from_slice(format!("{:>12}: {}\n", "explain", "auto").as_bytes());
     o.extend_from_slice(format!("{:>12}: {}\n", "headers", on_off(st.show_header)).as_bytes());
     if st.mode.is_columnar() {

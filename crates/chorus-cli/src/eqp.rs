@@ -32,6 +32,11 @@ fn next_word(s: &[u8]) -> (Vec<u8>, &[u8]) {
     (s[start..i].to_ascii_lowercase(), &s[i..])
 }
 
+/// Whether the statement text starts with EXPLAIN (either form).
+pub fn is_explain(sql: &str) -> bool {
+    next_word(sql.as_bytes()).0 == b"explain"
+}
+
 /// Whether the statement text starts with EXPLAIN QUERY PLAN
 /// (sqlite3_stmt_isexplain() == 2).
 pub fn is_query_plan(sql: &str) -> bool {

@@ -164,6 +164,16 @@ pub fn exec_sql(db: &dyn Connection, st: &mut State, sql: &str) -> Result<(), Ex
         if let Some(mut stmt) = stmt {
             st.cnt = 0;
             let text = rest.get(..tail).unwrap_or(rest);
+            if st.eqp > 0 && !crate::eqp::is_explain(text) {
+                // `.eqp on`: the plan first (errors preparing it are ignored).
+                let q = format!(
+                    "EXPLAIN QUERY PLAN {}",
+                    text.trim_end_matches(|c: char| c == ';' || c.is_ascii_whitespace())
+                );
+                if let Ok((Some(mut plan), _)) = db.prepare(&q) {
+                    let _ = crate::eqp::exec_eqp(st, plan.as_mut());
+                }
+            }
             let r = if crate::eqp::is_query_plan(text) {
                 crate::eqp::exec_eqp(st, stmt.as_mut())
             } else {

@@ -156,6 +156,8 @@ pub struct State {
     /// Non-zero while a `.once` redirection is pending.
     pub out_count: u8,
     pub echo: bool,
+    /// `.eqp`: 0 off, 1 on, 2 trigger (shown, handled like on).
+    pub eqp: u8,
     pub bail: bool,
     pub count_changes: bool,
     pub timer: bool,
@@ -185,6 +187,7 @@ impl State {
             outfile: String::new(),
             out_count: 0,
             echo: false,
+            eqp: 0,
             bail: false,
             count_changes: false,
             timer: false,

@@ -311,3 +311,12 @@ fn attached_and_temp_schemas() {
         f,
     );
 }
+
+#[test]
+fn eqp_setting() {
+    same(
+        &[],
+        "create table t(a,b);\ncreate index ta on t(a);\n.eqp on\nselect * from t where a=1;\nselect 1; select 2;\nexplain query plan select * from t;\ninsert into t values(1,2);\n.show\n.eqp off\nselect * from t;\n.eqp\n.eqp trigger\nselect count(*) from t;\n.mode box\n.eqp yes\nselect a from t order by b;\n",
+        &[],
+    );
+}
