@@ -39,18 +39,17 @@ pub fn query_rows(db: &dyn Connection, sql: &str) -> crate::backend::Result<Vec<
 /// Schema names and files from PRAGMA database_list, or None when the
 /// engine does not support it.
 fn database_list(db: &dyn Connection) -> Option<Vec<(Vec<u8>, Vec<u8>)>> {
-    match query_rows(db, "PRAGMA database_list") {
-        Ok(rows) if !rows.is_empty() => Some(
-            rows.into_iter()
-                .filter_map(|r| {
-                    let name = r.get(1).cloned().flatten()?;
-                    let file = r.get(2).cloned().flatten()?;
-                    Some((name, file))
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
+    let rows = query_rows(db, "PRAGMA database_list").ok()?;
+    let list: Vec<(Vec<u8>, Vec<u8>)> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let name = r.get(1).cloned().flatten()?;
+            let file = r.get(2).cloned().flatten()?;
+            Some((name, file))
+        })
+        .collect();
+    // An engine without the pragma may answer with nothing usable.
+    (!list.is_empty()).then_some(list)
 }
 
 /// Schema names, just "main" when the engine has no PRAGMA database_list.
