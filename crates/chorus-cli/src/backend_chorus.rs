@@ -40,12 +40,7 @@ pub struct ChorusConnection {
 impl Connection for ChorusConnection {
     fn prepare<'c>(&'c self, sql: &str) -> Result<(Option<Box<dyn Statement + 'c>>, usize)> {
         let (stmt, tail) = self.conn.prepare_with_tail(sql).map_err(err)?;
-        let stmt = stmt.map(|s| {
-            let names = (0..s.column_count())
-                .map(|i| s.column_name(i).unwrap_or("").to_string())
-                .collect();
-            Box::new(ChorusStatement { stmt: s, names }) as Box<dyn Statement + 'c>
-        });
+        let stmt = stmt.map(|s| Box::new(ChorusStatement { stmt: s }) as Box<dyn Statement + 'c>);
         Ok((stmt, tail))
     }
 
@@ -68,16 +63,15 @@ impl Connection for ChorusConnection {
 
 pub struct ChorusStatement<'c> {
     stmt: chorus::Statement<'c>,
-    names: Vec<String>,
 }
 
 impl Statement for ChorusStatement<'_> {
     fn column_count(&self) -> usize {
-        self.names.len()
+        self.stmt.column_count()
     }
 
     fn column_name(&self, i: usize) -> &str {
-        self.names.get(i).map(String::as_str).unwrap_or("")
+        self.stmt.column_name(i).unwrap_or("")
     }
 
     fn column_decltype(&self, i: usize) -> Option<&str> {

@@ -45,7 +45,10 @@ fn table_columns(
         _ => {
             let q = format!("SELECT * FROM {}", b2s(&quote::dquote(table)));
             let (stmt, _) = db.prepare(&q).ok()?;
-            let stmt = stmt?;
+            let mut stmt = stmt?;
+            // Some engines name result columns only once a row is produced;
+            // an empty table needs no column list anyway.
+            let _ = stmt.step();
             cols = (0..stmt.column_count())
                 .map(|i| stmt.column_name(i).as_bytes().to_vec())
                 .collect();
@@ -89,11 +92,11 @@ fn dump_rows(
     let Some(mut stmt) = stmt else {
         return Ok(());
     };
-    let n = stmt.column_count();
     let mut buf = Vec::with_capacity(256);
     let mut rows: u64 = 0;
     let progress = crate::progress::Progress::new("dump", None);
     while stmt.step()? {
+        let n = stmt.column_count();
         buf.clear();
         buf.extend_from_slice(b"INSERT INTO ");
         buf.extend_from_slice(dest);

@@ -16,9 +16,11 @@ pub fn query_rows(db: &dyn Connection, sql: &str) -> crate::backend::Result<Vec<
     let Some(mut stmt) = stmt else {
         return Ok(Vec::new());
     };
-    let n = stmt.column_count();
     let mut rows = Vec::new();
     while stmt.step()? {
+        // Asked per row: some engines know a pragma's columns only once it
+        // has produced a row.
+        let n = stmt.column_count();
         let mut row = Vec::with_capacity(n);
         for i in 0..n {
             let v = stmt.column_value(i);

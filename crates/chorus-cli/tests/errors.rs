@@ -141,6 +141,17 @@ fn sigint_interrupts_a_piped_script() {
             .arg("-INT")
             .arg(child.id().to_string())
             .status();
+        // An engine that ignores the interrupt would count to 1e9: fail
+        // instead of hanging.
+        let start = std::time::Instant::now();
+        while child.try_wait().ok().flatten().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{program} did not stop after SIGINT");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         child.wait_with_output().expect("wait")
     };
     let b = run(common::CHORUS);
