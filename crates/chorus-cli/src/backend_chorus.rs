@@ -1,0 +1,94 @@
+//! `Connection`/`Statement` over the chorus engine's Rust API.
+//!
+//! Not yet provided by the engine, and so left out here: an interrupt
+//! handle (Ctrl-C is a no-op), read-only opening, parser error offsets (no
+//! "^--- error here" lines) and per-schema transaction state.
+
+use crate::backend::{Connection, Error, InterruptHandle, OpenOptions, Result, Statement, Value};
+use std::sync::Arc;
+
+fn err(e: chorus::Error) -> Error {
+    // Extended codes (e.g. 2067 for a UNIQUE constraint) carry the primary
+    // code in their low byte, which is what the shell reports.
+    Error::new(e.code.0 & 0xff, e.message)
+}
+
+pub fn engine_version() -> String {
+    format!("Chorus engine {}", env!("CARGO_PKG_VERSION"))
+}
+
+pub fn open(path: &str, opts: &OpenOptions) -> Result<Box<dyn Connection>> {
+    if opts.read_only {
+        return Err(Error::new(
+            14,
+            "read-only databases are not supported by this engine yet",
+        ));
+    }
+    let conn = if path.is_empty() || path == ":memory:" {
+        chorus::Connection::open_in_memory()
+    } else {
+        chorus::Connection::open(path)
+    }
+    .map_err(err)?;
+    Ok(Box::new(ChorusConnection { conn }))
+}
+
+pub struct ChorusConnection {
+    conn: chorus::Connection,
+}
+
+impl Connection for ChorusConnection {
+    fn prepare<'c>(&'c self, sql: &str) -> Result<(Option<Box<dyn Statement + 'c>>, usize)> {
+        let (stmt, tail) = self.conn.prepare_with_tail(sql).map_err(err)?;
+        let stmt = stmt.map(|s| Box::new(ChorusStatement { stmt: s }) as Box<dyn Statement + 'c>);
+        Ok((stmt, tail))
+    }
+
+    fn changes(&self) -> i64 {
+        self.conn.changes() as i64
+    }
+
+    fn total_changes(&self) -> i64 {
+        self.conn.total_changes() as i64
+    }
+
+    fn is_autocommit(&self) -> bool {
+        self.conn.is_autocommit()
+    }
+
+    fn interrupt_handle(&self) -> InterruptHandle {
+        Arc::new(|| {})
+    }
+}
+
+pub struct ChorusStatement<'c> {
+    stmt: chorus::Statement<'c>,
+}
+
+impl Statement for ChorusStatement<'_> {
+    fn column_count(&self) -> usize {
+        self.stmt.column_count()
+    }
+
+    fn column_name(&self, i: usize) -> &str {
+        self.stmt.column_name(i).unwrap_or("")
+    }
+
+    fn column_decltype(&self, i: usize) -> Option<&str> {
+        self.stmt.column_decltype(i)
+    }
+
+    fn step(&mut self) -> Result<bool> {
+        self.stmt.step().map_err(err)
+    }
+
+    fn column_value(&self, i: usize) -> Value<'_> {
+        match self.stmt.column_value(i) {
+            chorus::ValueRef::Null => Value::Null,
+            chorus::ValueRef::Integer(v) => Value::Integer(v),
+            chorus::ValueRef::Real(v) => Value::Real(v),
+            chorus::ValueRef::Text(t) => Value::Text(t),
+            chorus::ValueRef::Blob(b) => Value::Blob(b),
+        }
+    }
+}
