@@ -1,3 +1,5 @@
-//! Chorus: SQL on SQLite's file format. (The SQL layer grows here.)
+//! Chorus: SQL on SQLite's file format.
+
+pub mod parse;
 
 pub use chorus_storage::{Value, ValueRef};
