@@ -58,7 +58,10 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ResultCode, message: impl Into<String>) -> Error {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
 
     /// `SQLITE_CORRUPT` with SQLite's message.

@@ -5,8 +5,10 @@
 //! nothing of SQL.
 
 pub mod error;
+pub mod record;
 pub mod types;
 pub mod value;
+pub mod varint;
 pub mod vfs;
 
 pub use error::{Error, Result, ResultCode};

@@ -186,7 +186,10 @@ mod tests {
 
     #[test]
     fn exact_int_real() {
-        assert_eq!(compare_int_real(i64::MAX, 9.223_372_036_854_776e18), Ordering::Less);
+        assert_eq!(
+            compare_int_real(i64::MAX, 9.223_372_036_854_776e18),
+            Ordering::Less
+        );
         assert_eq!(compare_int_real(3, 3.0), Ordering::Equal);
         assert_eq!(compare_int_real(3, 3.1), Ordering::Less);
         assert_eq!(compare_int_real(-3, -3.1), Ordering::Greater);
