@@ -4,3 +4,5 @@ pub mod parse;
 pub mod storage;
 
 pub use chorus_storage::{Value, ValueRef};
+
+pub mod sqlvalue;
