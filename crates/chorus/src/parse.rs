@@ -12,7 +12,8 @@ use sqlite3_parser::lexer::sql::{Error as LexError, Parser, ParserError};
 
 macro_rules! offset_of {
     ($input:expr, $pos:expr) => {
-        $pos.map(|p| pos_to_offset($input, (p.line, p.column))).unwrap_or(0)
+        $pos.map(|p| pos_to_offset($input, (p.line, p.column)))
+            .unwrap_or(0)
     };
 }
 
@@ -166,7 +167,10 @@ fn map_error(input: &[u8], e: LexError) -> Error {
         | LexError::ExpectedEqualsSign(p)
         | LexError::MalformedBlobLiteral(p)
         | LexError::MalformedHexInteger(p) => {
-            format!("unrecognized token: \"{}\"", token_at(input, offset_of!(input, p)))
+            format!(
+                "unrecognized token: \"{}\"",
+                token_at(input, offset_of!(input, p))
+            )
         }
         LexError::UnterminatedLiteral(p) | LexError::UnterminatedBracket(p) => {
             let off = offset_of!(input, p);
@@ -194,12 +198,18 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
     let mut stack: Vec<(Node<'_>, usize)> = Vec::new();
     match stmt {
         Stmt::Select(s) => stack.push((Node::S(s), 0)),
-        Stmt::Insert { body: ast::InsertBody::Select(s, _), .. } => stack.push((Node::S(s), 0)),
+        Stmt::Insert {
+            body: ast::InsertBody::Select(s, _),
+            ..
+        } => stack.push((Node::S(s), 0)),
         Stmt::CreateView { select, .. } => stack.push((Node::S(select), 0)),
-        Stmt::CreateTable { body: ast::CreateTableBody::AsSelect(s), .. } => {
-            stack.push((Node::S(s), 0))
-        }
-        Stmt::Update { sets, where_clause, .. } => {
+        Stmt::CreateTable {
+            body: ast::CreateTableBody::AsSelect(s),
+            ..
+        } => stack.push((Node::S(s), 0)),
+        Stmt::Update {
+            sets, where_clause, ..
+        } => {
             for s in sets {
                 stack.push((Node::E(&s.expr), 0));
             }
@@ -207,9 +217,18 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
                 stack.push((Node::E(w), 0));
             }
         }
-        Stmt::Delete { where_clause: Some(w), .. } => stack.push((Node::E(w), 0)),
-        Stmt::CreateIndex { where_clause: Some(w), .. } => stack.push((Node::E(w), 0)),
-        Stmt::CreateTable { body: ast::CreateTableBody::ColumnsAndConstraints { columns, .. }, .. } => {
+        Stmt::Delete {
+            where_clause: Some(w),
+            ..
+        } => stack.push((Node::E(w), 0)),
+        Stmt::CreateIndex {
+            where_clause: Some(w),
+            ..
+        } => stack.push((Node::E(w), 0)),
+        Stmt::CreateTable {
+            body: ast::CreateTableBody::ColumnsAndConstraints { columns, .. },
+            ..
+        } => {
             for c in columns.values() {
                 for cc in &c.constraints {
                     match &cc.constraint {
@@ -255,7 +274,9 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
             Node::E(e) => {
                 let d1 = d + 1;
                 match e {
-                    Expr::Between { lhs, start, end, .. } => {
+                    Expr::Between {
+                        lhs, start, end, ..
+                    } => {
                         stack.push((Node::E(lhs), d1));
                         stack.push((Node::E(start), d1));
                         stack.push((Node::E(end), d1));
@@ -264,7 +285,11 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
                         stack.push((Node::E(l), d1));
                         stack.push((Node::E(r), d1));
                     }
-                    Expr::Case { base, when_then_pairs, else_expr } => {
+                    Expr::Case {
+                        base,
+                        when_then_pairs,
+                        else_expr,
+                    } => {
                         if let Some(b) = base {
                             stack.push((Node::E(b), d1));
                         }
@@ -279,7 +304,9 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
                     Expr::Cast { expr, .. } => stack.push((Node::E(expr), d1)),
                     Expr::Collate(x, _) => stack.push((Node::E(x), d1)),
                     Expr::Exists(s) | Expr::Subquery(s) => stack.push((Node::S(s), d1)),
-                    Expr::FunctionCall { args, filter_over, .. } => {
+                    Expr::FunctionCall {
+                        args, filter_over, ..
+                    } => {
                         for a in args.iter().flatten() {
                             stack.push((Node::E(a), d1));
                         }
@@ -303,7 +330,9 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
                     Expr::IsNull(x) | Expr::NotNull(x) | Expr::Unary(_, x) => {
                         stack.push((Node::E(x), d1))
                     }
-                    Expr::Like { lhs, rhs, escape, .. } => {
+                    Expr::Like {
+                        lhs, rhs, escape, ..
+                    } => {
                         stack.push((Node::E(lhs), d1));
                         stack.push((Node::E(rhs), d1));
                         if let Some(x) = escape {
@@ -325,7 +354,14 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
 
 fn push_one_select<'a>(o: &'a ast::OneSelect, d: usize, stack: &mut Vec<(Node<'a>, usize)>) {
     match o {
-        ast::OneSelect::Select { columns, from, where_clause, group_by, having, .. } => {
+        ast::OneSelect::Select {
+            columns,
+            from,
+            where_clause,
+            group_by,
+            having,
+            ..
+        } => {
             for c in columns {
                 if let ast::ResultColumn::Expr(e, _) = c {
                     stack.push((Node::E(e), d + 1));
@@ -381,9 +417,14 @@ fn teardown_cmd(cmd: Cmd) {
     let mut selects: Vec<ast::Select> = Vec::new();
     match stmt {
         Stmt::Select(s) => selects.push(*s),
-        Stmt::Insert { body: ast::InsertBody::Select(s, _), .. } => selects.push(*s),
+        Stmt::Insert {
+            body: ast::InsertBody::Select(s, _),
+            ..
+        } => selects.push(*s),
         Stmt::CreateView { select, .. } => selects.push(*select),
-        Stmt::Update { sets, where_clause, .. } => {
+        Stmt::Update {
+            sets, where_clause, ..
+        } => {
             exprs.extend(sets.into_iter().map(|s| s.expr));
             exprs.extend(where_clause);
         }
@@ -400,7 +441,11 @@ fn teardown_cmd(cmd: Cmd) {
             }
             for o in ones {
                 match o {
-                    ast::OneSelect::Select { columns, where_clause, .. } => {
+                    ast::OneSelect::Select {
+                        columns,
+                        where_clause,
+                        ..
+                    } => {
                         for c in columns {
                             if let ast::ResultColumn::Expr(e, _) = c {
                                 exprs.push(e);
@@ -417,7 +462,9 @@ fn teardown_cmd(cmd: Cmd) {
         }
         let Some(mut e) = exprs.pop() else { break };
         match &mut e {
-            Expr::Between { lhs, start, end, .. } => {
+            Expr::Between {
+                lhs, start, end, ..
+            } => {
                 exprs.push(take(lhs));
                 exprs.push(take(start));
                 exprs.push(take(end));
@@ -433,7 +480,10 @@ fn teardown_cmd(cmd: Cmd) {
             Expr::Exists(s) | Expr::Subquery(s) => {
                 let dummy = ast::Select {
                     with: None,
-                    body: ast::SelectBody { select: ast::OneSelect::Values(vec![]), compounds: None },
+                    body: ast::SelectBody {
+                        select: ast::OneSelect::Values(vec![]),
+                        compounds: None,
+                    },
                     order_by: None,
                     limit: None,
                 };
@@ -455,7 +505,11 @@ fn teardown_cmd(cmd: Cmd) {
                 exprs.push(take(rhs));
             }
             Expr::Parenthesized(v) => exprs.append(v),
-            Expr::Case { base, when_then_pairs, else_expr } => {
+            Expr::Case {
+                base,
+                when_then_pairs,
+                else_expr,
+            } => {
                 if let Some(b) = base {
                     exprs.push(take(b));
                 }
@@ -509,8 +563,14 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error() {
         let sql = format!("SELECT {}1{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert_eq!(err(&sql), "Expression tree is too large (maximum depth 1000)");
+        assert_eq!(
+            err(&sql),
+            "Expression tree is too large (maximum depth 1000)"
+        );
         let sql = format!("SELECT 1{}", "+1".repeat(5000));
-        assert_eq!(err(&sql), "Expression tree is too large (maximum depth 1000)");
+        assert_eq!(
+            err(&sql),
+            "Expression tree is too large (maximum depth 1000)"
+        );
     }
 }

@@ -13,7 +13,9 @@
 //! Savepoints are an undo log: every change records its inverse; rolling back
 //! to a savepoint replays inverses down to the savepoint's log position.
 
-use super::{HeaderField, IndexCursor, KeyInfo, SeekOp, Store, StoreFactory, TableCursor, TreeKind};
+use super::{
+    HeaderField, IndexCursor, KeyInfo, SeekOp, Store, StoreFactory, TableCursor, TreeKind,
+};
 use chorus_storage::record::{compare_records, compare_unpacked};
 use chorus_storage::{Error, PageNo, Result, ResultCode, ValueRef};
 use std::cmp::Ordering;
@@ -42,12 +44,30 @@ struct Shared {
 }
 
 enum Undo {
-    TablePut { root: u32, rowid: i64, old: Option<Vec<u8>> },
-    IndexIns { root: u32, key: Vec<u8> },
-    IndexDel { root: u32, key: Vec<u8> },
-    Tree { root: u32, old: Option<Arc<MemTree>> },
-    Header { idx: usize, old: u32 },
-    NextRoot { old: u32 },
+    TablePut {
+        root: u32,
+        rowid: i64,
+        old: Option<Vec<u8>>,
+    },
+    IndexIns {
+        root: u32,
+        key: Vec<u8>,
+    },
+    IndexDel {
+        root: u32,
+        key: Vec<u8>,
+    },
+    Tree {
+        root: u32,
+        old: Option<Arc<MemTree>>,
+    },
+    Header {
+        idx: usize,
+        old: u32,
+    },
+    NextRoot {
+        old: u32,
+    },
 }
 
 struct ConnState {
@@ -97,7 +117,10 @@ trait ReadonlyTxn {
 }
 impl ReadonlyTxn for Error {
     fn readonly_txn() -> Error {
-        Error::new(ResultCode::MISUSE, "cannot write outside a write transaction")
+        Error::new(
+            ResultCode::MISUSE,
+            "cannot write outside a write transaction",
+        )
     }
 }
 
@@ -116,7 +139,11 @@ impl MemoryFactory {
     pub fn new() -> MemoryFactory {
         let mut map = HashMap::new();
         map.insert(1, Arc::new(MemTree::Table(BTreeMap::new())));
-        let trees = Trees { map, next_root: 2, header: [0; 3] };
+        let trees = Trees {
+            map,
+            next_root: 2,
+            header: [0; 3],
+        };
         MemoryFactory {
             shared: Arc::new(Mutex::new(Shared {
                 committed: Arc::new(trees),
@@ -154,7 +181,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn index_pos(keys: &[Vec<u8>], key: &[u8], ki: &KeyInfo) -> Result<std::result::Result<usize, usize>> {
+fn index_pos(
+    keys: &[Vec<u8>],
+    key: &[u8],
+    ki: &KeyInfo,
+) -> Result<std::result::Result<usize, usize>> {
     let (mut lo, mut hi) = (0usize, keys.len());
     while lo < hi {
         let mid = (lo + hi) / 2;
@@ -286,7 +317,8 @@ impl Store for MemoryStore {
             sh.version += 1;
             sh.writer = false;
         }
-        st.snapshot = None;
+        // Statements still reading continue on the state just committed.
+        st.snapshot = Some((sh.committed.clone(), sh.version));
         st.undo.clear();
         st.savepoints.clear();
         Ok(())
@@ -297,7 +329,7 @@ impl Store for MemoryStore {
         if st.working.take().is_some() {
             sh.writer = false;
         }
-        st.snapshot = None;
+        st.snapshot = Some((sh.committed.clone(), sh.version));
         st.undo.clear();
         st.savepoints.clear();
         Ok(())
@@ -337,7 +369,10 @@ impl Store for MemoryStore {
         w.next_root += 1;
         let t = match kind {
             TreeKind::Table => MemTree::Table(BTreeMap::new()),
-            TreeKind::Index => MemTree::Index { keys: Vec::new(), ki: KeyInfo::binary(0) },
+            TreeKind::Index => MemTree::Index {
+                keys: Vec::new(),
+                ki: KeyInfo::binary(0),
+            },
         };
         w.map.insert(root, Arc::new(t));
         st.log(Undo::NextRoot { old: root });
@@ -358,10 +393,16 @@ impl Store for MemoryStore {
         };
         let t = match &*old {
             MemTree::Table(_) => MemTree::Table(BTreeMap::new()),
-            MemTree::Index { ki, .. } => MemTree::Index { keys: Vec::new(), ki: ki.clone() },
+            MemTree::Index { ki, .. } => MemTree::Index {
+                keys: Vec::new(),
+                ki: ki.clone(),
+            },
         };
         w.map.insert(root.0, Arc::new(t));
-        st.log(Undo::Tree { root: root.0, old: Some(old) });
+        st.log(Undo::Tree {
+            root: root.0,
+            old: Some(old),
+        });
         Ok(())
     }
     fn table_cursor(&mut self, root: PageNo) -> Result<Box<dyn TableCursor>> {
@@ -473,7 +514,11 @@ impl TableCursor for MemTableCursor {
     }
     fn next(&mut self) -> Result<bool> {
         let Some(p) = self.pos else { return Ok(false) };
-        table_step!(self, m, m.range((Bound::Excluded(p), Bound::Unbounded)).next())
+        table_step!(
+            self,
+            m,
+            m.range((Bound::Excluded(p), Bound::Unbounded)).next()
+        )
     }
     fn prev(&mut self) -> Result<bool> {
         let Some(p) = self.pos else { return Ok(false) };
@@ -484,7 +529,11 @@ impl TableCursor for MemTableCursor {
             SeekOp::Eq => table_step!(self, m, m.get_key_value(&rowid)),
             SeekOp::Ge => table_step!(self, m, m.range(rowid..).next()),
             SeekOp::Gt => {
-                table_step!(self, m, m.range((Bound::Excluded(rowid), Bound::Unbounded)).next())
+                table_step!(
+                    self,
+                    m,
+                    m.range((Bound::Excluded(rowid), Bound::Unbounded)).next()
+                )
             }
             SeekOp::Le => table_step!(self, m, m.range(..=rowid).next_back()),
             SeekOp::Lt => table_step!(self, m, m.range(..rowid).next_back()),
@@ -505,7 +554,11 @@ impl TableCursor for MemTableCursor {
             return Err(Error::corrupt("not a table tree"));
         };
         let old = m.insert(rowid, record.to_vec());
-        st.log(Undo::TablePut { root: self.root, rowid, old });
+        st.log(Undo::TablePut {
+            root: self.root,
+            rowid,
+            old,
+        });
         drop(st);
         self.pos = Some(rowid);
         self.payload.clear();
@@ -514,7 +567,10 @@ impl TableCursor for MemTableCursor {
     }
     fn delete(&mut self) -> Result<()> {
         let Some(p) = self.pos else {
-            return Err(Error::new(ResultCode::MISUSE, "delete on an unpositioned cursor"));
+            return Err(Error::new(
+                ResultCode::MISUSE,
+                "delete on an unpositioned cursor",
+            ));
         };
         let mut st = lock(&self.state);
         let MemTree::Table(m) = st.tree_mut(self.root)? else {
@@ -522,7 +578,11 @@ impl TableCursor for MemTableCursor {
         };
         let old = m.remove(&p);
         if old.is_some() {
-            st.log(Undo::TablePut { root: self.root, rowid: p, old });
+            st.log(Undo::TablePut {
+                root: self.root,
+                rowid: p,
+                old,
+            });
         }
         Ok(())
     }
@@ -591,7 +651,9 @@ impl IndexCursor for MemIndexCursor {
         with_keys!(self, keys, Ok(keys.last()))
     }
     fn next(&mut self) -> Result<bool> {
-        let Some(cur) = self.key.take() else { return Ok(false) };
+        let Some(cur) = self.key.take() else {
+            return Ok(false);
+        };
         let ki = self.ki.clone();
         let r = with_keys!(self, keys, {
             match index_pos(keys, &cur, &ki)? {
@@ -602,7 +664,9 @@ impl IndexCursor for MemIndexCursor {
         r
     }
     fn prev(&mut self) -> Result<bool> {
-        let Some(cur) = self.key.take() else { return Ok(false) };
+        let Some(cur) = self.key.take() else {
+            return Ok(false);
+        };
         let ki = self.ki.clone();
         with_keys!(self, keys, {
             let p = Self::lower_bound(keys, &cur, &ki)?;
@@ -630,7 +694,8 @@ impl IndexCursor for MemIndexCursor {
                 SeekOp::Ge => part(keys, Ordering::Less).map(|p| keys.get(p)),
                 SeekOp::Gt => part(keys, Ordering::Greater).map(|p| keys.get(p)),
                 SeekOp::Le => {
-                    part(keys, Ordering::Greater).map(|p| if p == 0 { None } else { keys.get(p - 1) })
+                    part(keys, Ordering::Greater)
+                        .map(|p| if p == 0 { None } else { keys.get(p - 1) })
                 }
                 SeekOp::Lt => {
                     part(keys, Ordering::Less).map(|p| if p == 0 { None } else { keys.get(p - 1) })
@@ -638,7 +703,10 @@ impl IndexCursor for MemIndexCursor {
                 SeekOp::Eq => {
                     let p = part(keys, Ordering::Less)?;
                     match keys.get(p) {
-                        Some(e) if compare_unpacked(key, e, &ki, Ordering::Equal)? == Ordering::Equal => {
+                        Some(e)
+                            if compare_unpacked(key, e, &ki, Ordering::Equal)?
+                                == Ordering::Equal =>
+                        {
                             Ok(Some(e))
                         }
                         _ => Ok(None),
@@ -660,7 +728,10 @@ impl IndexCursor for MemIndexCursor {
             return Err(Error::corrupt("not an index tree"));
         };
         if index_insert(keys, key, &ki)? {
-            st.log(Undo::IndexIns { root: self.root, key: key.to_vec() });
+            st.log(Undo::IndexIns {
+                root: self.root,
+                key: key.to_vec(),
+            });
         }
         drop(st);
         self.set(Some(&key.to_vec()));
@@ -668,7 +739,10 @@ impl IndexCursor for MemIndexCursor {
     }
     fn delete(&mut self) -> Result<()> {
         let Some(cur) = self.key.clone() else {
-            return Err(Error::new(ResultCode::MISUSE, "delete on an unpositioned cursor"));
+            return Err(Error::new(
+                ResultCode::MISUSE,
+                "delete on an unpositioned cursor",
+            ));
         };
         let mut st = lock(&self.state);
         let ki = self.ki.clone();
@@ -676,7 +750,10 @@ impl IndexCursor for MemIndexCursor {
             return Err(Error::corrupt("not an index tree"));
         };
         if index_remove(keys, &cur, &ki)? {
-            st.log(Undo::IndexDel { root: self.root, key: cur });
+            st.log(Undo::IndexDel {
+                root: self.root,
+                key: cur,
+            });
         }
         Ok(())
     }
@@ -704,7 +781,8 @@ mod tests {
         let mut ic = s.index_cursor(i, KeyInfo::binary(1)).unwrap();
         for r in 1..=5 {
             c.insert(r, &rec(&[ValueRef::Integer(r * 10)])).unwrap();
-            ic.insert(&rec(&[ValueRef::Integer(10 - r), ValueRef::Integer(r)])).unwrap();
+            ic.insert(&rec(&[ValueRef::Integer(10 - r), ValueRef::Integer(r)]))
+                .unwrap();
         }
         let sp = s.savepoint().unwrap();
         c.insert(9, &rec(&[ValueRef::Null])).unwrap();
@@ -714,9 +792,15 @@ mod tests {
         assert_eq!(c.max_rowid().unwrap(), Some(5));
         assert!(ic.seek(&[ValueRef::Integer(7)], SeekOp::Eq).unwrap());
         assert!(ic.seek(&[ValueRef::Integer(6)], SeekOp::Gt).unwrap());
-        assert_eq!(ic.key().unwrap(), &rec(&[ValueRef::Integer(7), ValueRef::Integer(3)])[..]);
+        assert_eq!(
+            ic.key().unwrap(),
+            &rec(&[ValueRef::Integer(7), ValueRef::Integer(3)])[..]
+        );
         assert!(ic.seek(&[ValueRef::Integer(7)], SeekOp::Lt).unwrap());
-        assert_eq!(ic.key().unwrap(), &rec(&[ValueRef::Integer(6), ValueRef::Integer(4)])[..]);
+        assert_eq!(
+            ic.key().unwrap(),
+            &rec(&[ValueRef::Integer(6), ValueRef::Integer(4)])[..]
+        );
         let mut n = 0;
         let mut ok = c.first().unwrap();
         while ok {
