@@ -66,6 +66,7 @@ pub struct Env {
     pub slots: Vec<Slot>,
     pub params: Vec<Value>,
     pub agg: Vec<Value>,
+    pub group: Vec<Value>,
     pub facts: ConnFacts,
     pub fctx: crate::sqlvalue::functions::FunctionContext,
 }
@@ -76,6 +77,7 @@ impl Env {
             slots: vec![Slot::default(); nslots],
             params: vec![Value::Null; nparams],
             agg: Vec::new(),
+            group: Vec::new(),
             facts: ConnFacts::default(),
             fctx: Default::default(),
         }

@@ -69,6 +69,8 @@ pub enum CExpr {
         col: usize,
     },
     AggRef(usize),
+    /// The current group's value of GROUP BY term i.
+    GroupKey(usize),
     Neg(Box<CExpr>),
     Plus(Box<CExpr>),
     BitNot(Box<CExpr>),
@@ -173,6 +175,7 @@ impl CExpr {
                 None => Value::Null,
             },
             CExpr::AggRef(i) => cx.env.agg.get(*i).cloned().unwrap_or(Value::Null),
+            CExpr::GroupKey(i) => cx.env.group.get(*i).cloned().unwrap_or(Value::Null),
             CExpr::Neg(x) => arith::negate(x.eval(cx)?.as_ref()),
             CExpr::Plus(x) => x.eval(cx)?,
             CExpr::BitNot(x) => arith::bit_not(x.eval(cx)?.as_ref()),
@@ -554,6 +557,7 @@ impl CExpr {
                 col: *col,
             },
             CExpr::AggRef(i) => CExpr::AggRef(*i),
+            CExpr::GroupKey(i) => CExpr::GroupKey(*i),
             CExpr::Neg(x) => CExpr::Neg(b(x)?),
             CExpr::Plus(x) => CExpr::Plus(b(x)?),
             CExpr::BitNot(x) => CExpr::BitNot(b(x)?),
@@ -704,7 +708,7 @@ impl CExpr {
                     stack.extend(esc.as_deref());
                 }
                 CExpr::Func { args, .. } | CExpr::Vector(args) => stack.extend(args.iter()),
-                CExpr::AggRef(_) => return false,
+                CExpr::AggRef(_) | CExpr::GroupKey(_) => return false,
                 _ => {}
             }
         }

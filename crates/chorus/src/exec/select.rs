@@ -430,6 +430,7 @@ impl Simple {
             for (k, s) in slots.iter().enumerate() {
                 cx.env.slots[*s].copy_from(&g.snapshot[k]);
             }
+            cx.env.group.clone_from(&g.keyvals);
             cx.env.agg.clear();
             for a in &g.aggs {
                 let v = a.finalize()?;

@@ -65,6 +65,8 @@ pub struct Scope {
     /// Binding inside an aggregate's arguments.
     pub in_agg: bool,
     pub alias_depth: usize,
+    /// GROUP BY terms: matching result expressions read the group's key.
+    pub group_by: Vec<Expr>,
 }
 
 /// A common table expression in scope.
@@ -445,6 +447,29 @@ impl Binder {
 
     pub fn expr_info(&mut self, e: &Expr) -> Result<(CExpr, Info)> {
         let none = Info::default();
+        if let Some(s) = self.scopes.last() {
+            if s.agg.is_some() && !s.in_agg && !s.group_by.is_empty() {
+                if let Some(i) = s.group_by.iter().position(|g| g == e) {
+                    // Keep the term's affinity/collation: bind it (cheap) for Info.
+                    let gb = s.group_by[i].clone();
+                    let saved = self
+                        .scopes
+                        .last_mut()
+                        .map(|s| std::mem::take(&mut s.group_by))
+                        .unwrap_or_default();
+                    if let Some(sc) = self.scopes.last_mut() {
+                        sc.in_agg = true;
+                    }
+                    let r = self.expr_info(&gb);
+                    if let Some(sc) = self.scopes.last_mut() {
+                        sc.in_agg = false;
+                        sc.group_by = saved;
+                    }
+                    let (_, info) = r?;
+                    return Ok((CExpr::GroupKey(i), info));
+                }
+            }
+        }
         Ok(match e {
             Expr::Literal(l) => (CExpr::Const(literal_value(l)?), none),
             Expr::Id(id) => {
@@ -791,7 +816,7 @@ impl Binder {
                 if self.scopes.last().is_some_and(|s| s.in_agg) {
                     return Err(err(format!("misuse of aggregate function {name}()")));
                 }
-                return Err(err(format!("misuse of aggregate function {name}()")));
+                return Err(err(format!("misuse of aggregate: {name}()")));
             }
             if distinct && args.len() != 1 {
                 return Err(err("DISTINCT aggregates must have exactly one argument"));

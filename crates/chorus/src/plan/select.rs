@@ -460,10 +460,7 @@ fn plan_one_inner(
     if let Some(w) = where_clause {
         for c in conjuncts(w) {
             if has_aggregate(c) {
-                return Err(err(format!(
-                    "misuse of aggregate function {}()",
-                    first_agg_name(c)
-                )));
+                return Err(err(format!("misuse of aggregate: {}()", first_agg_name(c))));
             }
             where_conj.push(b.expr(c)?);
         }
@@ -471,6 +468,7 @@ fn plan_one_inner(
     // GROUP BY
     let mut group_exprs = Vec::new();
     let mut group_colls = Vec::new();
+    let mut group_asts: Vec<Expr> = Vec::new();
     if let Some(gb) = group_by {
         for g in gb {
             let g2 = match g {
@@ -496,6 +494,7 @@ fn plan_one_inner(
                 ));
             }
             let (c, info) = b.expr_info(&g2)?;
+            group_asts.push(g2.clone());
             group_exprs.push(c);
             group_colls.push(collation(&info.coll)?);
         }
@@ -503,6 +502,7 @@ fn plan_one_inner(
     if is_agg {
         if let Some(s) = b.scopes.last_mut() {
             s.agg = Some(AggCollector::default());
+            s.group_by = group_asts;
         }
     }
     let mut result = Vec::new();
@@ -995,7 +995,7 @@ fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usiz
             info,
         ));
     }
-    if cte.recursive && select_references(&cte.select, &cte.name) {
+    if select_references(&cte.select, &cte.name) {
         return super::recursive::plan_recursive_cte(b, cte, alias);
     }
     // Hide this CTE (and later ones) while planning its body.

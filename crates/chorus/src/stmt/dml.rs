@@ -373,7 +373,7 @@ fn plan_scan(
         if let Some(w) = where_clause {
             for c in conjuncts(w) {
                 if crate::plan::bind::has_aggregate(c) {
-                    return Err(err("misuse of aggregate function"));
+                    return Err(err("misuse of aggregate"));
                 }
                 terms.push(b.expr(c)?);
             }
