@@ -86,7 +86,12 @@ pub fn fix_ptrmap(pager: &mut Pager, pgno: u32, node: &Node, lim: &Limits) -> Re
             ptrmap::put(pager, PageNo(info.left), PtrType::BTree, PageNo(pgno))?;
         }
         if info.overflow != 0 {
-            ptrmap::put(pager, PageNo(info.overflow), PtrType::Overflow1, PageNo(pgno))?;
+            ptrmap::put(
+                pager,
+                PageNo(info.overflow),
+                PtrType::Overflow1,
+                PageNo(pgno),
+            )?;
         }
     }
     if !node.kind.is_leaf() {
@@ -133,7 +138,11 @@ pub fn balance(pager: &mut Pager, path: &mut Path, mut level: usize, mut node: N
             if pager.auto_vacuum() != AutoVacuum::None {
                 ptrmap::put(pager, child, PtrType::BTree, PageNo(pgno))?;
             }
-            let root = Node { kind: node.kind.interior(), cells: Vec::new(), right: child.get() };
+            let root = Node {
+                kind: node.kind.interior(),
+                cells: Vec::new(),
+                right: child.get(),
+            };
             write_node(pager, pgno, &root, &lim)?;
             let below = path[0].1;
             path[0].1 = 0;
@@ -226,7 +235,13 @@ fn pack(sizes: &[usize], cap: usize, pull: bool) -> Result<Vec<usize>> {
 
 /// balance_nonroot: redistribute the page at `level` (content `node`) with
 /// its siblings. Returns the parent's new content.
-fn redistribute(pager: &mut Pager, path: &mut Path, level: usize, node: Node, lim: &Limits) -> Result<Node> {
+fn redistribute(
+    pager: &mut Pager,
+    path: &mut Path,
+    level: usize,
+    node: Node,
+    lim: &Limits,
+) -> Result<Node> {
     let (ppg, ci) = path[level - 1];
     let mut parent = Node::read(&pager.read(PageNo(ppg))?, ppg, lim)?;
     if parent.kind.is_leaf() {
@@ -236,7 +251,11 @@ fn redistribute(pager: &mut Pager, path: &mut Path, level: usize, node: Node, li
     if ci >= nchild {
         return Err(Error::corrupt("child index beyond parent"));
     }
-    let (first, nsib) = if nchild <= 3 { (0, nchild) } else { (ci.saturating_sub(1).min(nchild - 3), 3) };
+    let (first, nsib) = if nchild <= 3 {
+        (0, nchild)
+    } else {
+        (ci.saturating_sub(1).min(nchild - 3), 3)
+    };
     let kind = node.kind;
     let mut cells: Vec<Vec<u8>> = Vec::new();
     let mut old_pages = Vec::with_capacity(nsib);
@@ -246,19 +265,24 @@ fn redistribute(pager: &mut Pager, path: &mut Path, level: usize, node: Node, li
         let pg = parent.child(j)?;
         old_pages.push(pg);
         let sib = if j == ci {
-            node.take().ok_or_else(|| Error::new(ResultCode::INTERNAL, "sibling taken twice"))?
+            node.take()
+                .ok_or_else(|| Error::new(ResultCode::INTERNAL, "sibling taken twice"))?
         } else {
             Node::read(&pager.read(PageNo(pg))?, pg, lim)?
         };
         if sib.kind != kind {
-            return Err(Error::corrupt(format!("page {pg}: sibling of a different kind")));
+            return Err(Error::corrupt(format!(
+                "page {pg}: sibling of a different kind"
+            )));
         }
         cells.extend(sib.cells);
         if j + 1 < first + nsib {
             let div = &parent.cells[j];
             match kind {
                 PageKind::TableLeaf => {}
-                PageKind::TableInterior | PageKind::IndexInterior => cells.push(with_left(div, sib.right)),
+                PageKind::TableInterior | PageKind::IndexInterior => {
+                    cells.push(with_left(div, sib.right))
+                }
                 PageKind::IndexLeaf => cells.push(interior_to_leaf(div, lim)?),
             }
         } else {
@@ -285,26 +309,35 @@ fn redistribute(pager: &mut Pager, path: &mut Path, level: usize, node: Node, li
         let end = ends[g];
         let mut group = Vec::with_capacity(end - start);
         for c in &mut cells_iter[start..end] {
-            group.push(c.take().ok_or_else(|| Error::new(ResultCode::INTERNAL, "cell used twice"))?);
+            group.push(
+                c.take()
+                    .ok_or_else(|| Error::new(ResultCode::INTERNAL, "cell used twice"))?,
+            );
         }
         let mut right = 0;
         if g + 1 < k {
             let pg = pages[g];
             match kind {
                 PageKind::TableLeaf => {
-                    let last = group.last().ok_or_else(|| Error::corrupt("empty page group"))?;
+                    let last = group
+                        .last()
+                        .ok_or_else(|| Error::corrupt("empty page group"))?;
                     let info = parse_cell(last, kind, lim)?;
                     let mut d = pg.to_be_bytes().to_vec();
                     put_varint(info.key as u64, &mut d);
                     dividers.push(d);
                 }
                 PageKind::TableInterior | PageKind::IndexInterior => {
-                    let div = cells_iter[end].take().ok_or_else(|| Error::new(ResultCode::INTERNAL, "divider used twice"))?;
+                    let div = cells_iter[end]
+                        .take()
+                        .ok_or_else(|| Error::new(ResultCode::INTERNAL, "divider used twice"))?;
                     right = get_u32(&div, 0)?;
                     dividers.push(with_left(&div, pg));
                 }
                 PageKind::IndexLeaf => {
-                    let div = cells_iter[end].take().ok_or_else(|| Error::new(ResultCode::INTERNAL, "divider used twice"))?;
+                    let div = cells_iter[end]
+                        .take()
+                        .ok_or_else(|| Error::new(ResultCode::INTERNAL, "divider used twice"))?;
                     dividers.push(leaf_to_interior(&div, pg, lim)?);
                 }
             }
@@ -314,7 +347,11 @@ fn redistribute(pager: &mut Pager, path: &mut Path, level: usize, node: Node, li
         if kind.is_leaf() {
             right = 0;
         }
-        let n = Node { kind, cells: group, right };
+        let n = Node {
+            kind,
+            cells: group,
+            right,
+        };
         write_node(pager, pages[g], &n, lim)?;
         if pager.auto_vacuum() != AutoVacuum::None {
             ptrmap::put(pager, PageNo(pages[g]), PtrType::BTree, PageNo(ppg))?;
@@ -330,7 +367,9 @@ fn redistribute(pager: &mut Pager, path: &mut Path, level: usize, node: Node, li
     let rest: Vec<Vec<u8>> = parent.cells.drain(tail_idx - first..).collect();
     let mut rest = rest.into_iter();
     if tail_idx < nchild - 1 {
-        let c = rest.next().ok_or_else(|| Error::corrupt("parent cell missing"))?;
+        let c = rest
+            .next()
+            .ok_or_else(|| Error::corrupt("parent cell missing"))?;
         new_cells.push(with_left(&c, last_new));
     } else {
         parent.right = last_new;

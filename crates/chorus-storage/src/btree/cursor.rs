@@ -42,9 +42,17 @@ pub struct BTreeCursor {
 }
 
 /// The payload of a cell on `data`, borrowed when local, assembled otherwise.
-pub(super) fn cell_payload<'p>(pager: &Pager, data: &'p [u8], off: usize, info: &CellInfo, lim: &Limits) -> Result<Cow<'p, [u8]>> {
+pub(super) fn cell_payload<'p>(
+    pager: &Pager,
+    data: &'p [u8],
+    off: usize,
+    info: &CellInfo,
+    lim: &Limits,
+) -> Result<Cow<'p, [u8]>> {
     let start = off + info.payload_off;
-    let local = data.get(start..start + info.local).ok_or_else(|| Error::corrupt("payload beyond page"))?;
+    let local = data
+        .get(start..start + info.local)
+        .ok_or_else(|| Error::corrupt("payload beyond page"))?;
     if info.overflow == 0 {
         return Ok(Cow::Borrowed(local));
     }
@@ -57,7 +65,13 @@ pub(super) fn cell_payload<'p>(pager: &Pager, data: &'p [u8], off: usize, info: 
 impl BTreeCursor {
     /// A cursor over the tree rooted at `root`; not positioned.
     pub fn new(root: PageNo, kind: TreeKind) -> BTreeCursor {
-        BTreeCursor { root, kind, stack: Vec::new(), valid: false, after_delete: false }
+        BTreeCursor {
+            root,
+            kind,
+            stack: Vec::new(),
+            valid: false,
+            after_delete: false,
+        }
     }
 
     pub fn root(&self) -> PageNo {
@@ -87,14 +101,21 @@ impl BTreeCursor {
         let page = pager.read(PageNo(pgno))?;
         let hdr = PageHeader::parse(&page, pgno, pager.usable_size())?;
         if hdr.kind.is_table() != self.kind.is_table() {
-            return Err(Error::corrupt(format!("page {pgno}: wrong B-tree page type")));
+            return Err(Error::corrupt(format!(
+                "page {pgno}: wrong B-tree page type"
+            )));
         }
         if let Some(parent) = self.stack.last() {
             if parent.hdr.kind.is_leaf() {
                 return Err(Error::corrupt("leaf page has children"));
             }
         }
-        self.stack.push(Level { pgno, page, hdr, idx: 0 });
+        self.stack.push(Level {
+            pgno,
+            page,
+            hdr,
+            idx: 0,
+        });
         Ok(())
     }
 
@@ -106,18 +127,25 @@ impl BTreeCursor {
     }
 
     fn top(&self) -> Result<&Level> {
-        self.stack.last().ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))
+        self.stack
+            .last()
+            .ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))
     }
 
     fn top_mut(&mut self) -> Result<&mut Level> {
-        self.stack.last_mut().ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))
+        self.stack
+            .last_mut()
+            .ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))
     }
 
     fn check_nonempty(&self) -> Result<bool> {
         let t = self.top()?;
         if t.hdr.ncell == 0 {
             if self.stack.len() > 1 {
-                return Err(Error::corrupt(format!("page {}: empty non-root page", t.pgno)));
+                return Err(Error::corrupt(format!(
+                    "page {}: empty non-root page",
+                    t.pgno
+                )));
             }
             return Ok(false);
         }
@@ -269,12 +297,19 @@ impl BTreeCursor {
     /// = ordering of the sought key against each cell. Returns true when an
     /// equal entry was found (cursor on it). Otherwise the cursor rests on a
     /// leaf at the insertion point (index may equal the cell count).
-    pub(super) fn move_to(&mut self, pager: &Pager, cmp: &mut dyn FnMut(&Pager, &CellInfo, &[u8], usize) -> Result<Ordering>) -> Result<bool> {
+    pub(super) fn move_to(
+        &mut self,
+        pager: &Pager,
+        cmp: &mut dyn FnMut(&Pager, &CellInfo, &[u8], usize) -> Result<Ordering>,
+    ) -> Result<bool> {
         self.move_to_root(pager)?;
         let lim = Limits::new(pager.usable_size());
         let is_table = self.kind.is_table();
         loop {
-            let t = self.stack.last_mut().ok_or_else(|| Error::corrupt("empty stack"))?;
+            let t = self
+                .stack
+                .last_mut()
+                .ok_or_else(|| Error::corrupt("empty stack"))?;
             let (mut lo, mut hi) = (0usize, t.hdr.ncell);
             let mut found = None;
             let leaf = t.hdr.kind.is_leaf();
@@ -349,7 +384,10 @@ impl BTreeCursor {
     /// smallest rowid >= the key; `Le`: the largest <= the key; and so on).
     pub fn seek_rowid(&mut self, pager: &Pager, rowid: RowId, op: SeekOp) -> Result<bool> {
         if !self.kind.is_table() {
-            return Err(Error::new(ResultCode::MISUSE, "seek_rowid on an index cursor"));
+            return Err(Error::new(
+                ResultCode::MISUSE,
+                "seek_rowid on an index cursor",
+            ));
         }
         let found = self.move_to(pager, &mut |_, info, _, _| Ok(rowid.0.cmp(&info.key)))?;
         match op {
@@ -384,7 +422,9 @@ impl BTreeCursor {
     pub fn seek_key(&mut self, pager: &Pager, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool> {
         let ki = match &self.kind {
             TreeKind::Index(ki) => ki.clone(),
-            TreeKind::Table => return Err(Error::new(ResultCode::MISUSE, "seek_key on a table cursor")),
+            TreeKind::Table => {
+                return Err(Error::new(ResultCode::MISUSE, "seek_key on a table cursor"))
+            }
         };
         let default = match op {
             SeekOp::Ge | SeekOp::Eq | SeekOp::Lt => Ordering::Less,
@@ -450,7 +490,10 @@ impl BTreeCursor {
         let lim = Limits::new(pager.usable_size());
         let (t, off, info) = self.current_cell(&lim)?;
         let start = off + info.payload_off;
-        let local = t.page.get(start..start + info.local).ok_or_else(|| Error::corrupt("payload beyond page"))?;
+        let local = t
+            .page
+            .get(start..start + info.local)
+            .ok_or_else(|| Error::corrupt("payload beyond page"))?;
         if info.overflow == 0 || n <= info.local {
             return Ok(Cow::Borrowed(local));
         }
@@ -465,7 +508,9 @@ impl BTreeCursor {
         let lim = Limits::new(self.top()?.hdr.usable);
         let (t, off, info) = self.current_cell(&lim)?;
         let start = off + info.payload_off;
-        t.page.get(start..start + info.local).ok_or_else(|| Error::corrupt("payload beyond page"))
+        t.page
+            .get(start..start + info.local)
+            .ok_or_else(|| Error::corrupt("payload beyond page"))
     }
 
     /// The index key info (index cursors).

@@ -63,7 +63,10 @@ impl BTreeCursor {
             TreeKind::Index(_) => SavedKey::Rec(payload.to_vec()),
         };
         let found = self.seek_saved(pager, &key, Ordering::Equal)?;
-        let top = self.stack.last().ok_or_else(|| Error::corrupt("empty cursor stack"))?;
+        let top = self
+            .stack
+            .last()
+            .ok_or_else(|| Error::corrupt("empty cursor stack"))?;
         let (pgno, idx, kind) = (top.pgno, top.idx, top.hdr.kind);
         let mut cell = build_cell(pager, kind, rowid.0, payload, &lim)?;
         if found {
@@ -90,7 +93,15 @@ impl BTreeCursor {
     }
 
     /// Put `cell` at `idx` of page `pgno` (the last level of `path`).
-    fn place(&mut self, pager: &mut Pager, mut path: Path, pgno: u32, idx: usize, cell: Vec<u8>, lim: &Limits) -> Result<()> {
+    fn place(
+        &mut self,
+        pager: &mut Pager,
+        mut path: Path,
+        pgno: u32,
+        idx: usize,
+        cell: Vec<u8>,
+        lim: &Limits,
+    ) -> Result<()> {
         let kind = PageHeader::parse(&pager.read(PageNo(pgno))?, pgno, lim.usable)?.kind;
         if insert_cell(pager.write(PageNo(pgno))?, pgno, idx, &cell, lim)? {
             if pager.auto_vacuum() != AutoVacuum::None {
@@ -149,7 +160,10 @@ impl BTreeCursor {
         };
         self.push(pager, c)?;
         loop {
-            let t = self.stack.last_mut().ok_or_else(|| Error::corrupt("empty stack"))?;
+            let t = self
+                .stack
+                .last_mut()
+                .ok_or_else(|| Error::corrupt("empty stack"))?;
             if t.hdr.kind.is_leaf() {
                 if t.hdr.ncell == 0 {
                     return Err(Error::corrupt("empty leaf"));
@@ -162,10 +176,18 @@ impl BTreeCursor {
             self.push(pager, c)?;
         }
         let (pred_cell, pred_payload, leaf_pg, leaf_idx) = {
-            let t = self.stack.last().ok_or_else(|| Error::corrupt("empty stack"))?;
+            let t = self
+                .stack
+                .last()
+                .ok_or_else(|| Error::corrupt("empty stack"))?;
             let (off, pinfo) = super::page::cell_at(&t.page, &t.hdr, t.idx, lim)?;
             let payload = cell_payload(pager, &t.page, off, &pinfo, lim)?.into_owned();
-            (t.page[off..off + pinfo.size].to_vec(), payload, t.pgno, t.idx)
+            (
+                t.page[off..off + pinfo.size].to_vec(),
+                payload,
+                t.pgno,
+                t.idx,
+            )
         };
         let path = self.path();
         self.invalidate();
@@ -210,7 +232,12 @@ pub(super) fn fix_underflow(pager: &mut Pager, mut path: Path, lim: &Limits) -> 
 /// Set pointer-map entries after placing one cell in place.
 fn ptrmap_cell(pager: &mut Pager, pgno: u32, info: &CellInfo) -> Result<()> {
     if info.overflow != 0 {
-        ptrmap::put(pager, PageNo(info.overflow), PtrType::Overflow1, PageNo(pgno))?;
+        ptrmap::put(
+            pager,
+            PageNo(info.overflow),
+            PtrType::Overflow1,
+            PageNo(pgno),
+        )?;
     }
     Ok(())
 }

@@ -19,13 +19,22 @@ fn chain_len(rest: u64, lim: &Limits) -> u64 {
 /// Build the cell for a payload on a page of `kind` (leaf format for index
 /// interior: the caller prepends the left child), writing overflow pages.
 /// The first overflow page's pointer-map entry is set when the cell is placed.
-pub fn build_cell(pager: &mut Pager, kind: PageKind, rowid: i64, payload: &[u8], lim: &Limits) -> Result<Vec<u8>> {
+pub fn build_cell(
+    pager: &mut Pager,
+    kind: PageKind,
+    rowid: i64,
+    payload: &[u8],
+    lim: &Limits,
+) -> Result<Vec<u8>> {
     let mut cell = Vec::with_capacity(payload.len().min(lim.usable) + 18);
     if kind == PageKind::IndexInterior {
         cell.extend_from_slice(&[0, 0, 0, 0]);
     }
     if payload.len() as u64 > u32::MAX as u64 / 2 {
-        return Err(Error::new(crate::ResultCode::TOOBIG, "string or blob too big"));
+        return Err(Error::new(
+            crate::ResultCode::TOOBIG,
+            "string or blob too big",
+        ));
     }
     put_varint(payload.len() as u64, &mut cell);
     if kind == PageKind::TableLeaf {
@@ -65,7 +74,13 @@ fn put_u32_vec(v: &mut Vec<u8>, x: u32) {
 
 /// Append the overflow part of a cell's payload (everything past the local
 /// bytes) to `out`, reading at most `limit` more bytes.
-pub fn read_overflow(pager: &Pager, info: &CellInfo, lim: &Limits, out: &mut Vec<u8>, limit: usize) -> Result<()> {
+pub fn read_overflow(
+    pager: &Pager,
+    info: &CellInfo,
+    lim: &Limits,
+    out: &mut Vec<u8>,
+    limit: usize,
+) -> Result<()> {
     let mut rest = (info.payload_len - info.local as u64).min(limit as u64) as usize;
     let mut pg = info.overflow;
     let chunk = lim.usable - 4;
@@ -78,7 +93,10 @@ pub fn read_overflow(pager: &Pager, info: &CellInfo, lim: &Limits, out: &mut Vec
         }
         let page = pager.read(PageNo(pg))?;
         let take = rest.min(chunk);
-        out.extend_from_slice(page.get(4..4 + take).ok_or_else(|| Error::corrupt("short overflow page"))?);
+        out.extend_from_slice(
+            page.get(4..4 + take)
+                .ok_or_else(|| Error::corrupt("short overflow page"))?,
+        );
         rest -= take;
         pg = get_u32(&page, 0)?;
     }

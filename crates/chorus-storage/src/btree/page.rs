@@ -182,21 +182,41 @@ impl PageHeader {
     pub fn parse(data: &[u8], pgno: u32, usable: usize) -> Result<PageHeader> {
         let hdr = header_offset(pgno);
         let t = *data.get(hdr).ok_or_else(|| Error::corrupt("short page"))?;
-        let kind = PageKind::from_byte(t).ok_or_else(|| Error::corrupt(format!("page {pgno}: bad page type {t}")))?;
+        let kind = PageKind::from_byte(t)
+            .ok_or_else(|| Error::corrupt(format!("page {pgno}: bad page type {t}")))?;
         let first_free = get_u16(data, hdr + 1)?;
         let ncell = get_u16(data, hdr + 3)?;
         let mut content = get_u16(data, hdr + 5)?;
         if content == 0 {
             content = 65536;
         }
-        let frag = *data.get(hdr + 7).ok_or_else(|| Error::corrupt("short page"))? as usize;
-        let right = if kind.is_leaf() { 0 } else { get_u32(data, hdr + 8)? };
-        let h = PageHeader { kind, hdr, first_free, ncell, content, frag, right, usable };
+        let frag = *data
+            .get(hdr + 7)
+            .ok_or_else(|| Error::corrupt("short page"))? as usize;
+        let right = if kind.is_leaf() {
+            0
+        } else {
+            get_u32(data, hdr + 8)?
+        };
+        let h = PageHeader {
+            kind,
+            hdr,
+            first_free,
+            ncell,
+            content,
+            frag,
+            right,
+            usable,
+        };
         if h.ptr_end() > usable || content > usable || content < h.ptr_end() && ncell > 0 {
-            return Err(Error::corrupt(format!("page {pgno}: cell count/content area out of range")));
+            return Err(Error::corrupt(format!(
+                "page {pgno}: cell count/content area out of range"
+            )));
         }
         if !kind.is_leaf() && right == 0 {
-            return Err(Error::corrupt(format!("page {pgno}: interior page without right child")));
+            return Err(Error::corrupt(format!(
+                "page {pgno}: interior page without right child"
+            )));
         }
         Ok(h)
     }
@@ -225,7 +245,11 @@ impl PageHeader {
 
     /// Child page `i` (0..=ncell) of an interior page.
     pub fn child(&self, data: &[u8], i: usize) -> Result<u32> {
-        let c = if i == self.ncell { self.right } else { get_u32(data, self.cell_offset(data, i)?)? };
+        let c = if i == self.ncell {
+            self.right
+        } else {
+            get_u32(data, self.cell_offset(data, i)?)?
+        };
         if c == 0 {
             return Err(Error::corrupt("child page 0"));
         }
@@ -268,10 +292,12 @@ pub fn parse_cell(cell: &[u8], kind: PageKind, lim: &Limits) -> Result<CellInfo>
         info.payload_off = info.size;
         return Ok(info);
     }
-    let (len, n) = get_varint32(cell.get(p..).unwrap_or(&[])).ok_or_else(|| Error::corrupt("cell payload size"))?;
+    let (len, n) = get_varint32(cell.get(p..).unwrap_or(&[]))
+        .ok_or_else(|| Error::corrupt("cell payload size"))?;
     p += n;
     if kind == PageKind::TableLeaf {
-        let (k, n) = get_varint(cell.get(p..).unwrap_or(&[])).ok_or_else(|| Error::corrupt("cell rowid"))?;
+        let (k, n) =
+            get_varint(cell.get(p..).unwrap_or(&[])).ok_or_else(|| Error::corrupt("cell rowid"))?;
         info.key = k as i64;
         p += n;
     }

@@ -210,7 +210,13 @@ fn free_space(data: &mut [u8], h: &PageHeader, mut start: usize, mut size: usize
 }
 
 /// Insert `cell` as cell `idx` of the page if it fits; Ok(false) when it does not.
-pub fn insert_cell(data: &mut [u8], pgno: u32, idx: usize, cell: &[u8], lim: &Limits) -> Result<bool> {
+pub fn insert_cell(
+    data: &mut [u8],
+    pgno: u32,
+    idx: usize,
+    cell: &[u8],
+    lim: &Limits,
+) -> Result<bool> {
     let h = PageHeader::parse(data, pgno, lim.usable)?;
     if idx > h.ncell {
         return Err(Error::corrupt("insert position beyond cell count"));
@@ -257,7 +263,11 @@ pub struct Node {
 
 impl Node {
     pub fn empty(kind: PageKind) -> Node {
-        Node { kind, cells: Vec::new(), right: 0 }
+        Node {
+            kind,
+            cells: Vec::new(),
+            right: 0,
+        }
     }
 
     /// Bytes the node needs on a page (header, pointers and cells).
@@ -270,7 +280,12 @@ impl Node {
         if i == self.cells.len() {
             return Ok(self.right);
         }
-        get_u32(self.cells.get(i).ok_or_else(|| Error::corrupt("child index"))?, 0)
+        get_u32(
+            self.cells
+                .get(i)
+                .ok_or_else(|| Error::corrupt("child index"))?,
+            0,
+        )
     }
 
     pub fn read(data: &[u8], pgno: u32, lim: &Limits) -> Result<Node> {
@@ -280,14 +295,21 @@ impl Node {
             let (off, info) = cell_at(data, &h, i, lim)?;
             cells.push(data[off..off + info.size].to_vec());
         }
-        Ok(Node { kind: h.kind, cells, right: h.right })
+        Ok(Node {
+            kind: h.kind,
+            cells,
+            right: h.right,
+        })
     }
 
     /// Write the node onto page `data` (page number `pgno`), compactly.
     pub fn write(&self, data: &mut [u8], pgno: u32, lim: &Limits) -> Result<()> {
         let hdr = super::page::header_offset(pgno);
         if hdr + self.size() > lim.usable {
-            return Err(Error::new(crate::ResultCode::INTERNAL, "node does not fit its page"));
+            return Err(Error::new(
+                crate::ResultCode::INTERNAL,
+                "node does not fit its page",
+            ));
         }
         data[hdr] = self.kind.byte();
         put_u16(data, hdr + 1, 0);

@@ -41,7 +41,9 @@ pub fn create_tree(pager: &mut Pager, ty: TreeType) -> Result<PageNo> {
             // Move the page living there out of the way.
             let (ty, _) = ptrmap::get(pager, PageNo(r))?;
             if ty == PtrType::RootPage {
-                return Err(Error::corrupt(format!("page {r} is an unexpected root page")));
+                return Err(Error::corrupt(format!(
+                    "page {r} is an unexpected root page"
+                )));
             }
             let dest = pager.allocate()?;
             relocate(pager, PageNo(r), dest, false)?;
@@ -67,7 +69,9 @@ fn for_each_page(pager: &Pager, root: PageNo, f: &mut dyn FnMut(PageNo)) -> Resu
     let mut seen = std::collections::HashSet::new();
     while let Some((pg, depth)) = todo.pop() {
         if depth > MAX_DEPTH || !seen.insert(pg) {
-            return Err(Error::corrupt(format!("page {pg} referenced twice or tree too deep")));
+            return Err(Error::corrupt(format!(
+                "page {pg} referenced twice or tree too deep"
+            )));
         }
         if pg != root.get() {
             f(PageNo(pg));
@@ -114,7 +118,9 @@ pub fn clear_tree(pager: &mut Pager, root: PageNo) -> Result<()> {
     let lim = Limits::new(pager.usable_size());
     let mut pages = Vec::new();
     for_each_page(pager, root, &mut |p| pages.push(p))?;
-    let kind = PageHeader::parse(&pager.read(root)?, root.get(), lim.usable)?.kind.leaf();
+    let kind = PageHeader::parse(&pager.read(root)?, root.get(), lim.usable)?
+        .kind
+        .leaf();
     for p in pages {
         pager.free(p)?;
     }
@@ -127,7 +133,10 @@ pub fn clear_tree(pager: &mut Pager, root: PageNo) -> Result<()> {
 /// rootpage was `from` must be changed to `to`.
 pub fn drop_tree(pager: &mut Pager, root: PageNo) -> Result<Option<(PageNo, PageNo)>> {
     if root.get() < 2 {
-        return Err(Error::new(ResultCode::MISUSE, "cannot drop the schema table"));
+        return Err(Error::new(
+            ResultCode::MISUSE,
+            "cannot drop the schema table",
+        ));
     }
     clear_tree(pager, root)?;
     if pager.auto_vacuum() == AutoVacuum::None {

@@ -14,8 +14,8 @@
 //! rebuilt: in-use pages above `nfin` move into free slots below it, the
 //! remaining free slots are freed again, and the file is truncated.
 
-use super::page::{cell_at, get_u32, put_u32, Limits, PageHeader};
 use super::balance::fix_ptrmap;
+use super::page::{cell_at, get_u32, put_u32, Limits, PageHeader};
 use super::space::Node;
 use crate::error::{Error, Result};
 use crate::pager::{AutoVacuum, Pager};
@@ -24,7 +24,9 @@ use crate::types::{lock_byte_page, PageNo};
 use std::collections::HashSet;
 
 fn is_special(pager: &Pager, pgno: u32) -> bool {
-    pgno == 1 || pager.is_ptrmap_page(PageNo(pgno)) || pgno == lock_byte_page(pager.page_size()).get()
+    pgno == 1
+        || pager.is_ptrmap_page(PageNo(pgno))
+        || pgno == lock_byte_page(pager.page_size()).get()
 }
 
 /// Take `pgno` off the freelist (or grow the file to include it), so that
@@ -57,7 +59,9 @@ pub fn relocate(pager: &mut Pager, from: PageNo, to: PageNo, allow_root: bool) -
     let (ty, parent) = ptrmap::get(pager, from)?;
     match ty {
         PtrType::FreePage => return Err(Error::corrupt(format!("relocating free page {from}"))),
-        PtrType::RootPage if !allow_root => return Err(Error::corrupt(format!("unexpected root page {from}"))),
+        PtrType::RootPage if !allow_root => {
+            return Err(Error::corrupt(format!("unexpected root page {from}")))
+        }
         _ => {}
     }
     let data = pager.read(from)?.data().to_vec();
@@ -81,11 +85,17 @@ pub fn relocate(pager: &mut Pager, from: PageNo, to: PageNo, allow_root: bool) -
             let mut at = None;
             for i in 0..=h.ncell {
                 if h.child(&page, i)? == from.get() {
-                    at = Some(if i == h.ncell { h.hdr + 8 } else { h.cell_offset(&page, i)? });
+                    at = Some(if i == h.ncell {
+                        h.hdr + 8
+                    } else {
+                        h.cell_offset(&page, i)?
+                    });
                     break;
                 }
             }
-            let at = at.ok_or_else(|| Error::corrupt(format!("page {parent} does not point to child {from}")))?;
+            let at = at.ok_or_else(|| {
+                Error::corrupt(format!("page {parent} does not point to child {from}"))
+            })?;
             drop(page);
             put_u32(pager.write(parent)?, at, to.get());
         }
@@ -100,13 +110,17 @@ pub fn relocate(pager: &mut Pager, from: PageNo, to: PageNo, allow_root: bool) -
                     break;
                 }
             }
-            let at = at.ok_or_else(|| Error::corrupt(format!("page {parent} does not own overflow page {from}")))?;
+            let at = at.ok_or_else(|| {
+                Error::corrupt(format!("page {parent} does not own overflow page {from}"))
+            })?;
             drop(page);
             put_u32(pager.write(parent)?, at, to.get());
         }
         PtrType::Overflow2 => {
             if get_u32(&pager.read(parent)?, 0)? != from.get() {
-                return Err(Error::corrupt(format!("overflow page {parent} does not point to {from}")));
+                return Err(Error::corrupt(format!(
+                    "overflow page {parent} does not point to {from}"
+                )));
             }
             put_u32(pager.write(parent)?, 0, to.get());
         }
@@ -122,7 +136,11 @@ fn vacuum(pager: &mut Pager, limit: Option<u32>) -> Result<u32> {
     if pager.auto_vacuum() == AutoVacuum::None {
         return Ok(0);
     }
-    let free: HashSet<u32> = pager.freelist_pages()?.into_iter().map(|p| p.get()).collect();
+    let free: HashSet<u32> = pager
+        .freelist_pages()?
+        .into_iter()
+        .map(|p| p.get())
+        .collect();
     if free.is_empty() {
         return Ok(0);
     }
@@ -154,7 +172,10 @@ fn vacuum(pager: &mut Pager, limit: Option<u32>) -> Result<u32> {
     })?;
     let mut slots: Vec<u32> = free.iter().copied().filter(|p| *p <= nfin).collect();
     slots.sort_unstable();
-    let movers: Vec<u32> = (nfin + 1..=n_orig).rev().filter(|p| !free.contains(p) && !is_special(pager, *p)).collect();
+    let movers: Vec<u32> = (nfin + 1..=n_orig)
+        .rev()
+        .filter(|p| !free.contains(p) && !is_special(pager, *p))
+        .collect();
     if movers.len() > slots.len() {
         return Err(Error::corrupt("vacuum plan: not enough free pages"));
     }
