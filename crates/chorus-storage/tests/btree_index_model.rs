@@ -26,7 +26,10 @@ fn check_index(pager: &Pager, iroot: PageNo, model: &BTreeMap<i64, Vec<u8>>, rng
     while ok {
         let p = c.payload(pager).unwrap();
         let r = RecordReader::new(&p).unwrap();
-        let (Value::Blob(b), Value::Integer(i)) = (r.column(0).unwrap().to_owned(), r.column(1).unwrap().to_owned()) else {
+        let (Value::Blob(b), Value::Integer(i)) = (
+            r.column(0).unwrap().to_owned(),
+            r.column(1).unwrap().to_owned(),
+        ) else {
             panic!("bad index record")
         };
         got.push((b, i));
@@ -94,7 +97,9 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
             let old = model.get(&k).cloned();
             if let Some(old) = &old {
                 // Remove the old index entry (exact seek on the full key).
-                assert!(ic.seek_key(p, &[ValueRef::Blob(old), ValueRef::Integer(k)], SeekOp::Eq).unwrap());
+                assert!(ic
+                    .seek_key(p, &[ValueRef::Blob(old), ValueRef::Integer(k)], SeekOp::Eq)
+                    .unwrap());
                 ic.delete(p).unwrap();
             }
             if old.is_some() && rng.below(10) < del_bias {
@@ -125,12 +130,25 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
     }
     p.begin_read().unwrap();
     check_index(p, iroot, &model, &mut rng);
-    assert_eq!(chorus_storage::btree::count_entries(p, iroot).unwrap(), model.len() as u64);
+    assert_eq!(
+        chorus_storage::btree::count_entries(p, iroot).unwrap(),
+        model.len() as u64
+    );
     p.end_read().unwrap();
     drop(db.pager);
-    assert_eq!(integrity_check(&db.path), "ok", "ps={ps} av={av:?} seed={seed}");
+    assert_eq!(
+        integrity_check(&db.path),
+        "ok",
+        "ps={ps} av={av:?} seed={seed}"
+    );
     let sdb = rusqlite::Connection::open(&db.path).unwrap();
-    let n: i64 = sdb.query_row("SELECT count(*) FROM t INDEXED BY i WHERE a IS NOT NULL", [], |r| r.get(0)).unwrap();
+    let n: i64 = sdb
+        .query_row(
+            "SELECT count(*) FROM t INDEXED BY i WHERE a IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(n as usize, model.len());
 }
 
