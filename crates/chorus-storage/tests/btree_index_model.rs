@@ -153,11 +153,7 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
 }
 
 fn ops() -> usize {
-    if soak() {
-        100_000
-    } else {
-        1200
-    }
+    op_count(1200, 100_000)
 }
 
 #[test]

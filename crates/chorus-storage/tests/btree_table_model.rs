@@ -171,12 +171,7 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
 }
 
 fn ops_for(ps: usize) -> usize {
-    let base = if ps >= 65536 { 300 } else { 1500 };
-    if soak() {
-        100_000
-    } else {
-        base
-    }
+    op_count(if ps >= 65536 { 300 } else { 1500 }, 100_000)
 }
 
 #[test]

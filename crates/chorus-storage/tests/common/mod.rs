@@ -93,6 +93,18 @@ pub fn seek_ops() -> [SeekOp; 5] {
     [SeekOp::Eq, SeekOp::Ge, SeekOp::Gt, SeekOp::Le, SeekOp::Lt]
 }
 
+/// Operation count: CHORUS_OPS overrides, CHORUS_SOAK=1 scales to `soak_n`.
+pub fn op_count(default: usize, soak_n: usize) -> usize {
+    if let Some(n) = std::env::var("CHORUS_OPS").ok().and_then(|v| v.parse().ok()) {
+        return n;
+    }
+    if soak() {
+        soak_n
+    } else {
+        default
+    }
+}
+
 pub fn soak() -> bool {
     std::env::var("CHORUS_SOAK").is_ok_and(|v| v == "1")
 }
