@@ -18,7 +18,8 @@ pub mod varint;
 pub mod vfs;
 
 pub use error::{Error, Result, ResultCode};
+pub use freelist::AllocMode;
 pub use header::DbHeader;
-pub use pager::{AutoVacuum, PageBuf, PageRef, Pager, PagerOptions};
+pub use pager::{AutoVacuum, PageBuf, PageRef, Pager, PagerOptions, Synchronous};
 pub use types::{PageNo, RowId};
 pub use value::{Value, ValueRef};

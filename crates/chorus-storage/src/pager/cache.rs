@@ -18,7 +18,31 @@
 
 use super::{PageBuf, PageRef};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+
+/// A cheap hash for page numbers (Fibonacci multiplication): page lookups are
+/// on every B-tree step, and page numbers need no DoS-resistant hashing.
+#[derive(Default, Clone, Copy)]
+struct PgnoHasher(u64);
+
+impl Hasher for PgnoHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type PgnoMap<V> = HashMap<u32, V, BuildHasherDefault<PgnoHasher>>;
 
 struct Slot {
     pgno: u32,
@@ -27,22 +51,22 @@ struct Slot {
 }
 
 pub(crate) struct PageCache {
-    clean_map: HashMap<u32, usize>,
+    clean_map: PgnoMap<usize>,
     slots: Vec<Option<Slot>>,
     free_slots: Vec<usize>,
     hand: usize,
-    dirty: HashMap<u32, PageRef>,
+    dirty: PgnoMap<PageRef>,
     capacity: usize,
 }
 
 impl PageCache {
     pub(crate) fn new(capacity: usize) -> PageCache {
         PageCache {
-            clean_map: HashMap::new(),
+            clean_map: PgnoMap::default(),
             slots: Vec::new(),
             free_slots: Vec::new(),
             hand: 0,
-            dirty: HashMap::new(),
+            dirty: PgnoMap::default(),
             capacity: capacity.max(1),
         }
     }
