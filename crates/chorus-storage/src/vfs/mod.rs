@@ -6,6 +6,14 @@
 //! that cannot be granted fails at once with `SQLITE_BUSY`; waiting and retry
 //! (busy timeout) belong to the layers above.
 
+pub mod memory;
+#[cfg(unix)]
+pub mod os;
+
+pub use memory::MemoryVfs;
+#[cfg(unix)]
+pub use os::OsVfs;
+
 use crate::error::Result;
 use std::sync::Arc;
 
@@ -73,3 +81,49 @@ pub trait VfsFile: Send + Sync {
 }
 
 pub type VfsRef = Arc<dyn Vfs>;
+
+/// Lock-protocol checks shared by every VFS's tests: `a` and `b` are two
+/// handles of one file that must exclude each other like two processes.
+#[cfg(test)]
+pub(crate) fn check_two_handle_locking(a: &dyn VfsFile, b: &dyn VfsFile) {
+    use crate::error::ResultCode;
+    let busy = |r: Result<()>| assert_eq!(r.unwrap_err().code, ResultCode::BUSY);
+    // SHARED + SHARED
+    a.lock(LockLevel::Shared).unwrap();
+    b.lock(LockLevel::Shared).unwrap();
+    assert!(!a.check_reserved_lock().unwrap());
+    // RESERVED excludes RESERVED, not SHARED
+    a.lock(LockLevel::Reserved).unwrap();
+    assert!(b.check_reserved_lock().unwrap());
+    busy(b.lock(LockLevel::Reserved));
+    assert_eq!(b.lock_level(), LockLevel::Shared);
+    // EXCLUSIVE waits for the other reader: BUSY, left at PENDING
+    busy(a.lock(LockLevel::Exclusive));
+    assert_eq!(a.lock_level(), LockLevel::Pending);
+    // PENDING keeps new readers out (b drops and tries to come back)
+    b.unlock(LockLevel::None).unwrap();
+    busy(b.lock(LockLevel::Shared));
+    assert_eq!(b.lock_level(), LockLevel::None);
+    // now the writer gets EXCLUSIVE, which excludes SHARED
+    a.lock(LockLevel::Exclusive).unwrap();
+    assert_eq!(a.lock_level(), LockLevel::Exclusive);
+    busy(b.lock(LockLevel::Shared));
+    // back down to SHARED: readers welcome again, RESERVED free
+    a.unlock(LockLevel::Shared).unwrap();
+    assert_eq!(a.lock_level(), LockLevel::Shared);
+    assert!(!b.check_reserved_lock().unwrap());
+    b.lock(LockLevel::Shared).unwrap();
+    b.lock(LockLevel::Reserved).unwrap();
+    busy(a.lock(LockLevel::Reserved));
+    b.unlock(LockLevel::None).unwrap();
+    a.lock(LockLevel::Reserved).unwrap();
+    a.lock(LockLevel::Exclusive).unwrap();
+    a.unlock(LockLevel::None).unwrap();
+    assert_eq!(a.lock_level(), LockLevel::None);
+    // with nothing held, EXCLUSIVE straight from NONE works
+    b.lock(LockLevel::Exclusive).unwrap();
+    busy(a.lock(LockLevel::Shared));
+    b.unlock(LockLevel::None).unwrap();
+    a.lock(LockLevel::Shared).unwrap();
+    a.unlock(LockLevel::None).unwrap();
+}

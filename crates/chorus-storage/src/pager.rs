@@ -1,0 +1,782 @@
+//! The pager: fixed-size pages of one database file, a bounded page cache,
+//! the set of pages dirtied by the open write transaction, and the
+//! transaction boundary (locks, commit, rollback).
+//!
+//! Pages are numbered from 1; page N lives at file offset (N-1)*page_size.
+//! Page 1 starts with the 100-byte database header ([`DbHeader`]). The pager
+//! keeps the decoded header in memory as the authority and rewrites bytes
+//! 0..100 of page 1 whenever it changes a header field inside a write
+//! transaction (allocation, freeing, `update_header`, commit).
+//!
+//! Transaction state machine (locks through the VFS, lockingv3):
+//! ```text
+//!   Idle --begin_read--> Read (SHARED) --begin_write--> Write (RESERVED)
+//!   Idle --begin_write--> Write (implicit read; commit/rollback return to Idle)
+//!   Write --commit--> EXCLUSIVE, dirty pages written, synced --> Read or Idle
+//!   Write --rollback--> dirty pages dropped, header/size restored --> Read or Idle
+//! ```
+//! Invariants:
+//! - outside a write transaction no page in the cache is dirty and the cache
+//!   equals the file as of the last `begin_read`;
+//! - inside one, `db_size` (what `page_count()` returns) counts pending growth
+//!   and `saved` holds the header and size to restore on rollback;
+//! - dirty pages reach the file only in `commit`, through
+//!   [`Pager::write_dirty_pages`], the single place where the rollback journal
+//!   and the WAL will plug in (a journal must save each page's original image
+//!   before its first modification — the hook for that is `Pager::write`'s
+//!   "first time dirty" branch — and the WAL replaces the in-place writes).
+//!   Until then a crash in the middle of a commit can leave a torn database.
+//! - when the cache holds more dirty pages than its capacity it grows (there is
+//!   no journal to spill into yet); clean pages are evicted by CLOCK.
+
+mod cache;
+
+use crate::error::{Error, Result, ResultCode};
+use crate::header::{
+    valid_page_size, DbHeader, HEADER_SIZE, MIN_USABLE_SIZE, WRITER_VERSION_NUMBER,
+};
+use crate::types::{lock_byte_page, PageNo};
+use crate::vfs::{LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
+use cache::PageCache;
+use std::cell::RefCell;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// An immutable snapshot of one page's bytes (length = page_size). Cheap to clone.
+pub type PageRef = Arc<PageBuf>;
+
+/// The bytes of one page.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PageBuf {
+    data: Box<[u8]>,
+}
+
+impl PageBuf {
+    pub(crate) fn zeroed(size: usize) -> PageBuf {
+        PageBuf {
+            data: vec![0u8; size].into_boxed_slice(),
+        }
+    }
+
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl Deref for PageBuf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl fmt::Debug for PageBuf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PageBuf({} bytes)", self.data.len())
+    }
+}
+
+/// Auto-vacuum mode of a database (header offsets 52 and 64).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AutoVacuum {
+    None,
+    Full,
+    Incremental,
+}
+
+/// How to open a database.
+#[derive(Clone, Debug)]
+pub struct PagerOptions {
+    pub read_only: bool,
+    /// Used only when creating a new database (default 4096).
+    pub page_size: usize,
+    /// SQLite's `cache_size`: > 0 pages, < 0 KiB (default -2000).
+    pub cache_size: i64,
+    /// Used only when creating (default None).
+    pub auto_vacuum: AutoVacuum,
+    /// Used only when creating (default 0).
+    pub reserved_bytes: u8,
+}
+
+impl Default for PagerOptions {
+    fn default() -> Self {
+        PagerOptions {
+            read_only: false,
+            page_size: 4096,
+            cache_size: -2000,
+            auto_vacuum: AutoVacuum::None,
+            reserved_bytes: 0,
+        }
+    }
+}
+
+/// How hard `commit` pushes data to stable storage (`PRAGMA synchronous`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Synchronous {
+    /// No sync at all: fast, not durable across power loss.
+    Off,
+    /// `fsync`-class sync of the data at commit (the default).
+    Normal,
+    /// Full sync (`F_FULLFSYNC` where the OS has one).
+    Full,
+    /// As `Full` (the difference in SQLite concerns the journal, not yet here).
+    Extra,
+}
+
+/// The smallest number of pages the cache holds, whatever `cache_size` says
+/// (SQLite's page cache keeps at least 10 pages too).
+pub const MIN_CACHE_PAGES: usize = 10;
+/// The largest page count a database may reach (SQLite's limit).
+pub const MAX_PAGE_COUNT: u32 = 0xFFFF_FFFE;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Txn {
+    Idle,
+    Read,
+    Write,
+}
+
+/// What rollback restores.
+#[derive(Clone, Debug)]
+struct Saved {
+    header: DbHeader,
+    db_size: u32,
+    auto_vacuum: AutoVacuum,
+}
+
+/// One connection's view of a database file.
+pub struct Pager {
+    vfs: Arc<dyn Vfs>,
+    path: String,
+    file: Box<dyn VfsFile>,
+    read_only: bool,
+    page_size: usize,
+    pub(crate) header: DbHeader,
+    /// Pages in the database, counting growth of the open write transaction.
+    pub(crate) db_size: u32,
+    auto_vacuum: AutoVacuum,
+    cache: RefCell<PageCache>,
+    cache_size: i64,
+    txn: Txn,
+    /// The write transaction started the read transaction itself.
+    implicit_read: bool,
+    saved: Option<Saved>,
+    /// A commit failed after it began writing the file: the clean pages in
+    /// the cache may no longer match the file, so rollback drops them all.
+    file_touched: bool,
+    synchronous: Synchronous,
+    /// Creation parameters for an empty file.
+    create: PagerOptions,
+}
+
+/// Number of cache pages for SQLite's `cache_size` value.
+pub fn cache_pages(cache_size: i64, page_size: usize) -> usize {
+    let n = if cache_size >= 0 {
+        cache_size as u64
+    } else {
+        (cache_size.unsigned_abs().saturating_mul(1024)) / page_size.max(1) as u64
+    };
+    (n.min(1_000_000_000) as usize).max(MIN_CACHE_PAGES)
+}
+
+fn misuse(msg: &str) -> Error {
+    Error::new(ResultCode::MISUSE, msg.to_string())
+}
+
+impl Pager {
+    /// Open or create. A new (0-byte / missing) file becomes an empty database
+    /// of one page when the first write transaction begins (`page_count()` is 1
+    /// from then on) and reaches the file when it commits, as in SQLite.
+    pub fn open(vfs: Arc<dyn Vfs>, path: &str, opts: PagerOptions) -> Result<Pager> {
+        let flags = OpenFlags {
+            read_only: opts.read_only,
+            create: !opts.read_only,
+            delete_on_close: false,
+        };
+        let file = vfs.open(path, flags)?;
+        let mut create = opts.clone();
+        if !valid_page_size(create.page_size) {
+            create.page_size = 4096;
+        }
+        if create.page_size - (create.reserved_bytes as usize) < MIN_USABLE_SIZE {
+            return Err(misuse(
+                "reserved bytes leave less than 480 usable bytes per page",
+            ));
+        }
+        let mut pager = Pager {
+            vfs,
+            path: path.to_string(),
+            file,
+            read_only: opts.read_only,
+            page_size: create.page_size,
+            header: DbHeader::new(create.page_size as u32, create.reserved_bytes),
+            db_size: 0,
+            auto_vacuum: AutoVacuum::None,
+            cache: RefCell::new(PageCache::new(cache_pages(
+                opts.cache_size,
+                create.page_size,
+            ))),
+            cache_size: opts.cache_size,
+            txn: Txn::Idle,
+            implicit_read: false,
+            saved: None,
+            file_touched: false,
+            synchronous: Synchronous::Normal,
+            create,
+        };
+        // Read the header under SHARED so a concurrent writer cannot show us a
+        // half-written page 1. If another connection holds the file
+        // exclusively, look anyway: `begin_read` validates again under lock.
+        match pager.file.lock(LockLevel::Shared) {
+            Ok(()) => {
+                let r = pager.refresh();
+                pager.file.unlock(LockLevel::None)?;
+                r?;
+            }
+            Err(e) if e.code == ResultCode::BUSY => {
+                if let Err(e) = pager.refresh() {
+                    if e.code != ResultCode::NOTADB && e.code != ResultCode::CORRUPT {
+                        return Err(e);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(pager)
+    }
+
+    pub fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    /// Page size minus the reserved bytes.
+    pub fn usable_size(&self) -> usize {
+        self.page_size - self.header.reserved_bytes as usize
+    }
+
+    /// Pages in the database, including pending growth in the open write transaction.
+    pub fn page_count(&self) -> u32 {
+        self.db_size
+    }
+
+    /// The parsed database header. Inside a write transaction it reflects the
+    /// transaction's changes; `page_count` in it is updated at allocation.
+    pub fn header(&self) -> &DbHeader {
+        &self.header
+    }
+
+    pub fn auto_vacuum(&self) -> AutoVacuum {
+        self.auto_vacuum
+    }
+
+    pub fn in_write_txn(&self) -> bool {
+        self.txn == Txn::Write
+    }
+
+    /// Is a read (or write) transaction open?
+    pub fn in_read_txn(&self) -> bool {
+        self.txn != Txn::Idle
+    }
+
+    /// The VFS lock this pager's file handle holds.
+    pub fn lock_level(&self) -> LockLevel {
+        self.file.lock_level()
+    }
+
+    /// Change a header field. Needs a write transaction. The page size, the
+    /// reserved-byte count and the page count are owned by the pager and keep
+    /// their values whatever `f` does.
+    pub fn update_header(&mut self, f: impl FnOnce(&mut DbHeader)) -> Result<()> {
+        self.require_write()?;
+        let mut h = self.header.clone();
+        f(&mut h);
+        h.page_size = self.header.page_size;
+        h.reserved_bytes = self.header.reserved_bytes;
+        h.page_count = self.header.page_count;
+        self.header = h;
+        self.auto_vacuum = auto_vacuum_of(&self.header);
+        self.flush_header()
+    }
+
+    /// Set SQLite's `cache_size` (pages if > 0, KiB if < 0).
+    pub fn set_cache_size(&mut self, cache_size: i64) {
+        self.cache_size = cache_size;
+        self.cache
+            .get_mut()
+            .set_capacity(cache_pages(cache_size, self.page_size));
+    }
+
+    /// Set `PRAGMA synchronous` for later commits.
+    pub fn set_synchronous(&mut self, level: Synchronous) {
+        self.synchronous = level;
+    }
+
+    pub fn synchronous(&self) -> Synchronous {
+        self.synchronous
+    }
+
+    /// The path the pager was opened with.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The VFS the pager's files live in (journals and WAL files go there too).
+    pub fn vfs(&self) -> &Arc<dyn Vfs> {
+        &self.vfs
+    }
+
+    /// The `cache_size` value in force.
+    pub fn cache_size(&self) -> i64 {
+        self.cache_size
+    }
+
+    /// How many pages the cache holds now (for tests and `PRAGMA` reporting).
+    pub fn cached_pages(&self) -> usize {
+        self.cache.borrow().len()
+    }
+
+    /// The cache capacity in pages.
+    pub fn cache_capacity(&self) -> usize {
+        self.cache.borrow().capacity()
+    }
+
+    // ----------------------------------------------------------------------
+    // Transactions
+
+    /// Start a read transaction: take SHARED, re-read the header and drop the
+    /// cache if another connection changed the file since we last looked.
+    pub fn begin_read(&mut self) -> Result<()> {
+        if self.txn != Txn::Idle {
+            return Ok(());
+        }
+        self.file.lock(LockLevel::Shared)?;
+        let checked = self
+            .check_hot_journal()
+            .and_then(|_| self.refresh())
+            .and_then(|_| self.check_wal());
+        if let Err(e) = checked {
+            let _ = self.file.unlock(LockLevel::None);
+            return Err(e);
+        }
+        self.txn = Txn::Read;
+        Ok(())
+    }
+
+    /// Refuse to read a file whose committed state lives partly elsewhere:
+    /// a hot rollback journal (left by a crashed writer: it exists, is not
+    /// empty, its header is non-zero, and nobody holds RESERVED) or a
+    /// non-empty WAL. Recovery from both arrives with the journal and WAL
+    /// work; until then reading would show a torn or stale database.
+    fn check_hot_journal(&self) -> Result<()> {
+        if self.non_empty_side_file("-journal", true)? && !self.file.check_reserved_lock()? {
+            return Err(self.not_yet("hot journal"));
+        }
+        Ok(())
+    }
+
+    fn check_wal(&self) -> Result<()> {
+        if self.header.read_version == 2 && self.non_empty_side_file("-wal", false)? {
+            return Err(self.not_yet("database has a write-ahead log"));
+        }
+        Ok(())
+    }
+
+    fn not_yet(&self, what: &str) -> Error {
+        Error::new(
+            ResultCode::CANTOPEN,
+            format!(
+                "unable to open database file: {what} ({}): recovery is not implemented yet",
+                self.path
+            ),
+        )
+    }
+
+    /// Does `path + suffix` exist with content (and, with `header_nonzero`,
+    /// a first byte that is not zero — a PERSIST-mode journal zeroes it)?
+    fn non_empty_side_file(&self, suffix: &str, header_nonzero: bool) -> Result<bool> {
+        let name = format!("{}{}", self.path, suffix);
+        if !self.vfs.exists(&name)? {
+            return Ok(false);
+        }
+        let flags = OpenFlags {
+            read_only: true,
+            create: false,
+            delete_on_close: false,
+        };
+        let Ok(f) = self.vfs.open(&name, flags) else {
+            return Ok(false); // vanished in between: not hot
+        };
+        if f.size()? == 0 {
+            return Ok(false);
+        }
+        if header_nonzero {
+            let mut b = [0u8; 1];
+            f.read_at(&mut b, 0)?;
+            return Ok(b[0] != 0);
+        }
+        Ok(true)
+    }
+
+    /// End a read transaction (releases SHARED). A write transaction must be
+    /// committed or rolled back first.
+    pub fn end_read(&mut self) -> Result<()> {
+        match self.txn {
+            Txn::Idle => Ok(()),
+            Txn::Write => Err(misuse(
+                "cannot end a read transaction while a write transaction is open",
+            )),
+            Txn::Read => {
+                self.txn = Txn::Idle;
+                self.file.unlock(LockLevel::None)
+            }
+        }
+    }
+
+    /// Start a write transaction (implies a read transaction; takes RESERVED).
+    pub fn begin_write(&mut self) -> Result<()> {
+        if self.txn == Txn::Write {
+            return Ok(());
+        }
+        if self.read_only {
+            return Err(Error::readonly());
+        }
+        let implicit = self.txn == Txn::Idle;
+        if implicit {
+            self.begin_read()?;
+        }
+        let refused = if self.header.write_protected() {
+            Some(Error::readonly())
+        } else if self.header.write_version == 2 {
+            Some(Error::new(
+                ResultCode::ERROR,
+                "cannot write a WAL-mode database: WAL is not implemented yet",
+            ))
+        } else {
+            None
+        };
+        let locked = match refused {
+            Some(e) => Err(e),
+            None => self.file.lock(LockLevel::Reserved),
+        };
+        if let Err(e) = locked {
+            if implicit {
+                self.txn = Txn::Idle;
+                let _ = self.file.unlock(LockLevel::None);
+            }
+            return Err(e);
+        }
+        self.implicit_read = implicit;
+        self.saved = Some(Saved {
+            header: self.header.clone(),
+            db_size: self.db_size,
+            auto_vacuum: self.auto_vacuum,
+        });
+        self.txn = Txn::Write;
+        if self.db_size == 0 {
+            self.init_new_database();
+        }
+        Ok(())
+    }
+
+    /// Commit: take EXCLUSIVE, bump the change counter and version-valid-for,
+    /// write the dirty pages, truncate if the database shrank, sync. On BUSY
+    /// (readers still present) the transaction stays open and may be retried.
+    pub fn commit(&mut self) -> Result<()> {
+        self.require_write()?;
+        let saved_size = self.saved.as_ref().map_or(0, |s| s.db_size);
+        let changed = self.cache.get_mut().dirty_count() > 0 || self.db_size != saved_size;
+        if changed {
+            self.file.lock(LockLevel::Exclusive)?;
+            let counter = self.header.change_counter.wrapping_add(1);
+            self.header.change_counter = counter;
+            self.header.version_valid_for = counter;
+            self.header.page_count = self.db_size;
+            self.header.sqlite_version_number = WRITER_VERSION_NUMBER;
+            self.flush_header()?;
+            let pages = self.cache.get_mut().dirty_pages();
+            self.file_touched = true;
+            self.write_dirty_pages(&pages, self.db_size)?;
+            self.file_touched = false;
+            self.cache.get_mut().mark_all_clean();
+        }
+        self.saved = None;
+        self.end_write()
+    }
+
+    /// Discard the write transaction's changes.
+    pub fn rollback(&mut self) -> Result<()> {
+        if self.txn != Txn::Write {
+            return Ok(());
+        }
+        let cache = self.cache.get_mut();
+        cache.discard_dirty();
+        if let Some(saved) = self.saved.take() {
+            cache.remove_beyond(saved.db_size);
+            self.header = saved.header;
+            self.db_size = saved.db_size;
+            self.auto_vacuum = saved.auto_vacuum;
+        }
+        let resync = if self.file_touched {
+            // A commit failed half-way: show the file as it now is.
+            self.file_touched = false;
+            self.cache.get_mut().clear();
+            self.refresh()
+        } else {
+            Ok(())
+        };
+        let ended = self.end_write();
+        resync.and(ended)
+    }
+
+    fn end_write(&mut self) -> Result<()> {
+        if self.implicit_read {
+            self.implicit_read = false;
+            self.txn = Txn::Idle;
+            self.file.unlock(LockLevel::None)
+        } else {
+            self.txn = Txn::Read;
+            self.file.unlock(LockLevel::Shared)
+        }
+    }
+
+    /// Write the transaction's dirty pages (in page order) to the database and
+    /// make them durable; shrink the file to `db_size` pages if it is longer.
+    ///
+    /// This is the one place where a commit touches the database file: the
+    /// rollback journal will sync its saved originals before this runs, and
+    /// WAL mode will append these frames to the WAL instead.
+    fn write_dirty_pages(&mut self, pages: &[(u32, PageRef)], db_size: u32) -> Result<()> {
+        for (pgno, page) in pages {
+            if *pgno > db_size {
+                continue;
+            }
+            self.file
+                .write_at(page.data(), PageNo(*pgno).file_offset(self.page_size))?;
+        }
+        let want = db_size as u64 * self.page_size as u64;
+        if self.file.size()? > want {
+            self.file.truncate(want)?;
+        }
+        match self.synchronous {
+            Synchronous::Off => Ok(()),
+            Synchronous::Normal => self.file.sync(SyncKind::Normal),
+            Synchronous::Full | Synchronous::Extra => self.file.sync(SyncKind::Full),
+        }
+    }
+
+    /// Re-read the header from the file and adopt it (drops the cache when the
+    /// file changed). Called at open and at every `begin_read`.
+    fn refresh(&mut self) -> Result<()> {
+        let file_size = self.file.size()?;
+        if file_size == 0 {
+            if self.db_size != 0 || self.cache.get_mut().len() != 0 {
+                self.cache.get_mut().clear();
+            }
+            self.page_size = self.create.page_size;
+            self.header = DbHeader::new(self.page_size as u32, self.create.reserved_bytes);
+            self.db_size = 0;
+            self.auto_vacuum = AutoVacuum::None;
+            return Ok(());
+        }
+        let mut buf = [0u8; HEADER_SIZE];
+        self.file.read_at(&mut buf, 0)?;
+        let h = DbHeader::parse(&buf)?;
+        let page_size = h.page_size as usize;
+        let file_pages_u64 = file_size.div_ceil(page_size as u64);
+        let file_pages =
+            u32::try_from(file_pages_u64).map_err(|_| Error::corrupt("file too large"))?;
+        let db_size = if h.page_count_valid() {
+            h.page_count
+        } else {
+            file_pages
+        };
+        if db_size > file_pages {
+            return Err(Error::corrupt(format!(
+                "header says {db_size} pages but the file holds {file_pages}"
+            )));
+        }
+        if page_size != self.page_size
+            || h.change_counter != self.header.change_counter
+            || self.db_size == 0
+        {
+            let cache = self.cache.get_mut();
+            cache.clear();
+            if page_size != self.page_size {
+                self.page_size = page_size;
+                cache.set_capacity(cache_pages(self.cache_size, page_size));
+            }
+        }
+        self.auto_vacuum = auto_vacuum_of(&h);
+        self.header = h;
+        self.db_size = db_size;
+        Ok(())
+    }
+
+    /// Page 1 of a new database: the header followed by an empty table-leaf
+    /// B-tree page (what SQLite's `newDatabase()` writes).
+    fn init_new_database(&mut self) {
+        let mut h = DbHeader::new(self.page_size as u32, self.create.reserved_bytes);
+        match self.create.auto_vacuum {
+            AutoVacuum::None => {}
+            AutoVacuum::Full => h.largest_root_page = 1,
+            AutoVacuum::Incremental => {
+                h.largest_root_page = 1;
+                h.incremental_vacuum = 1;
+            }
+        }
+        h.page_count = 1;
+        let mut page = PageBuf::zeroed(self.page_size);
+        h.write_to(&mut page.data);
+        let usable = h.usable_size();
+        page.data[100] = 0x0D; // table leaf
+                               // Cell content area starts at the end of the usable space (0 means 65536).
+        let start = if usable >= 65536 { 0 } else { usable as u16 };
+        page.data[105..107].copy_from_slice(&start.to_be_bytes());
+        self.auto_vacuum = auto_vacuum_of(&h);
+        self.header = h;
+        self.db_size = 1;
+        self.cache.get_mut().insert(1, Arc::new(page), true);
+    }
+
+    // ----------------------------------------------------------------------
+    // Pages
+
+    /// Read a page. Err(CORRUPT) if `pgno` is 0, beyond the database, or the
+    /// lock-byte page (which never holds content; SQLite refuses it too).
+    pub fn read(&self, pgno: PageNo) -> Result<PageRef> {
+        let n = pgno.get();
+        if n == 0 || n > self.db_size {
+            return Err(Error::corrupt(format!(
+                "page {n} out of range 1..={}",
+                self.db_size
+            )));
+        }
+        if n == lock_byte_page(self.page_size).get() {
+            return Err(Error::corrupt("attempt to read the lock-byte page"));
+        }
+        if let Some(p) = self.cache.borrow_mut().get(n) {
+            return Ok(p);
+        }
+        let page = Arc::new(self.load(n)?);
+        self.cache.borrow_mut().insert(n, page.clone(), false);
+        Ok(page)
+    }
+
+    fn load(&self, n: u32) -> Result<PageBuf> {
+        let mut page = PageBuf::zeroed(self.page_size);
+        self.file
+            .read_at(&mut page.data, PageNo(n).file_offset(self.page_size))?;
+        Ok(page)
+    }
+
+    /// Mutable bytes of a page: needs a write transaction; marks the page
+    /// dirty. Outstanding `PageRef`s keep the old image (copy-on-write).
+    pub fn write(&mut self, pgno: PageNo) -> Result<&mut [u8]> {
+        self.require_write()?;
+        let n = pgno.get();
+        if n == 0 || n > self.db_size {
+            return Err(Error::corrupt(format!(
+                "page {n} out of range 1..={}",
+                self.db_size
+            )));
+        }
+        if n == lock_byte_page(self.page_size).get() {
+            return Err(Error::corrupt("attempt to write the lock-byte page"));
+        }
+        let cache = self.cache.get_mut();
+        if !cache.is_dirty(n) {
+            // First modification of this page in the transaction: this is
+            // where a rollback journal will record the page's original image.
+            if !cache.contains(n) {
+                let mut page = PageBuf::zeroed(self.page_size);
+                self.file
+                    .read_at(&mut page.data, PageNo(n).file_offset(self.page_size))?;
+                cache.insert(n, Arc::new(page), false);
+            }
+        }
+        cache
+            .make_dirty(n)
+            .ok_or_else(|| Error::new(ResultCode::INTERNAL, "page vanished from the cache"))
+    }
+
+    /// Is the page modified in the open write transaction?
+    pub fn is_dirty(&self, pgno: PageNo) -> bool {
+        self.cache.borrow().is_dirty(pgno.get())
+    }
+
+    /// A new zero-filled page at the end of the database (no freelist reuse).
+    /// The lock-byte page is stepped over: it counts in the database size
+    /// but is never cached, written or returned.
+    pub(crate) fn grow_one(&mut self) -> Result<u32> {
+        if self.db_size >= MAX_PAGE_COUNT - 1 {
+            return Err(Error::new(ResultCode::FULL, "database or disk is full"));
+        }
+        let mut n = self.db_size + 1;
+        if n == lock_byte_page(self.page_size).get() {
+            n += 1;
+        }
+        self.db_size = n;
+        self.cache
+            .get_mut()
+            .insert(n, Arc::new(PageBuf::zeroed(self.page_size)), true);
+        Ok(n)
+    }
+
+    /// Set the database size (pages) and record it in the header.
+    pub(crate) fn set_db_size(&mut self, n: u32) -> Result<()> {
+        self.db_size = n;
+        self.header.page_count = n;
+        self.flush_header()
+    }
+
+    /// Shrink the database to `page_count` pages (write transaction).
+    pub fn truncate_to(&mut self, page_count: u32) -> Result<()> {
+        self.require_write()?;
+        if page_count == 0 || page_count > self.db_size {
+            return Err(misuse("truncate_to: page count out of range"));
+        }
+        self.cache.get_mut().remove_beyond(page_count);
+        self.set_db_size(page_count)
+    }
+
+    /// Write the in-memory header into page 1 (write transaction).
+    pub(crate) fn flush_header(&mut self) -> Result<()> {
+        let h = self.header.to_bytes();
+        let page = self.write(PageNo(1))?;
+        page[..HEADER_SIZE].copy_from_slice(&h);
+        Ok(())
+    }
+
+    pub(crate) fn require_write(&self) -> Result<()> {
+        if self.txn == Txn::Write {
+            Ok(())
+        } else {
+            Err(misuse("no write transaction is open"))
+        }
+    }
+
+    /// Is `pgno` a pointer-map page? (false when auto-vacuum is off)
+    pub fn is_ptrmap_page(&self, pgno: PageNo) -> bool {
+        self.auto_vacuum != AutoVacuum::None
+            && crate::ptrmap::is_ptrmap_page(pgno.get(), self.usable_size(), self.page_size)
+    }
+}
+
+fn auto_vacuum_of(h: &DbHeader) -> AutoVacuum {
+    match (h.largest_root_page, h.incremental_vacuum) {
+        (0, _) => AutoVacuum::None,
+        (_, 0) => AutoVacuum::Full,
+        _ => AutoVacuum::Incremental,
+    }
+}
+
+impl fmt::Debug for Pager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pager")
+            .field("page_size", &self.page_size)
+            .field("db_size", &self.db_size)
+            .field("txn", &self.txn)
+            .finish()
+    }
+}
