@@ -24,6 +24,7 @@
 //! [`memory::MemoryStore`] implements the interface on `BTreeMap`s; an adapter
 //! over the real B-tree and pager plugs in the same way.
 
+pub mod btree;
 pub mod memory;
 
 use chorus_storage::{PageNo, Result, ValueRef};
