@@ -590,3 +590,106 @@ fn like_and_glob_match_sqlite() {
         &bad[..bad.len().min(20)]
     );
 }
+
+fn random_bytes(rng: &mut Rng, alphabet: &[&[u8]], specials: &[&[u8]]) -> Vec<u8> {
+    let mut s = Vec::new();
+    for _ in 0..rng.below(7) {
+        if rng.below(3) == 0 {
+            s.extend_from_slice(specials[rng.below(specials.len() as u64) as usize]);
+        } else {
+            s.extend_from_slice(alphabet[rng.below(alphabet.len() as u64) as usize]);
+        }
+    }
+    s
+}
+
+#[test]
+fn like_and_glob_on_invalid_utf8_match_sqlite() {
+    let c = conn();
+    let mut rng = Rng::new(7);
+    let alphabet: [&[u8]; 9] = [
+        b"a",
+        b"A",
+        b"\xff",
+        b"\x80",
+        b"\xc3",
+        b"\xc3\xa9",
+        b"\xed\xa0\x80",
+        b"\xe2\x82",
+        b"\x00",
+    ];
+    let mut bad = Vec::new();
+    for i in 0..20000 {
+        let text = random_bytes(&mut rng, &alphabet, &[b"a"]);
+        let tv = Value::Text(text.clone());
+        let (sql, pat, got) = if i % 2 == 0 {
+            let pat = random_bytes(
+                &mut rng,
+                &alphabet,
+                &[b"*", b"?", b"[\xc3\xa9-\xff]", b"[^a]"],
+            );
+            let got = glob(&pat, &text);
+            ("SELECT ?2 GLOB ?1", pat, got)
+        } else {
+            let pat = random_bytes(&mut rng, &alphabet, &[b"%", b"_"]);
+            let got = like(&pat, &text, None, false);
+            ("SELECT ?2 LIKE ?1", pat, got)
+        };
+        let expect = eval(&c, sql, &[&Value::Text(pat.clone()), &tv]).unwrap();
+        if expect != Value::Integer(got as i64) {
+            bad.push(format!(
+                "{sql} pat={pat:?} text={text:?}: sqlite {expect:?} ours {got}"
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+}
+
+#[test]
+fn is_operator_matches_sqlite() {
+    use chorus::sqlvalue::compare::is_same;
+    let c = conn();
+    c.execute_batch("CREATE TABLE a(ci INTEGER, ct TEXT, cx)")
+        .unwrap();
+    let pool = value_pool();
+    let mut bad = Vec::new();
+    for x in &pool {
+        c.execute("DELETE FROM a", []).unwrap();
+        c.execute("INSERT INTO a VALUES(?1, ?1, ?1)", [Bind(x)])
+            .unwrap();
+        for y in &pool {
+            for (col, decl) in [("ci", "INTEGER"), ("ct", "TEXT"), ("cx", "")] {
+                let aff = Affinity::from_declared_type(decl);
+                let stored = apply_affinity(x.clone(), aff);
+                let expect = eval(&c, &format!("SELECT {col} IS ?1 FROM a"), &[y]).unwrap();
+                let opt = if aff == Affinity::Blob {
+                    None
+                } else {
+                    Some(aff)
+                };
+                let got = is_same(
+                    stored.as_ref(),
+                    y.as_ref(),
+                    comparison_affinity(opt, None),
+                    &Collation::Binary,
+                );
+                if expect != Value::Integer(got as i64) {
+                    bad.push(format!(
+                        "{stored:?}({decl}) IS {y:?}: sqlite {expect:?} ours {got}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+}
