@@ -15,7 +15,9 @@ use crate::exec::env::Env;
 use crate::parse::parse_first;
 use crate::schema::Schema;
 use crate::stmt::ddl::load_schema;
+use crate::storage::btree::PagerFactory;
 use crate::storage::memory::MemoryFactory;
+use chorus_storage::PagerOptions;
 use crate::storage::{HeaderField, Store, StoreFactory};
 use chorus_storage::{Error, Result, ResultCode};
 use std::cell::RefCell;
@@ -44,20 +46,38 @@ pub struct Database {
 impl Database {
     /// A new, empty in-memory database.
     pub fn open_in_memory() -> Result<Database> {
-        Ok(Database {
-            shared: Arc::new(DbShared {
-                factory: Box::new(MemoryFactory::new()),
-                schema: Mutex::new(None),
-            }),
-        })
+        // The real file format on a private in-memory VFS: page counts,
+        // freelists and PRAGMAs behave exactly as for a file.
+        let vfs = chorus_storage::vfs::MemoryVfs::new_ref();
+        Ok(Self::with_store_factory(Box::new(PagerFactory::new(
+            vfs,
+            "memory.db",
+            "",
+            PagerOptions::default(),
+        ))))
     }
 
-    /// Open a database by path (`":memory:"` for an in-memory one).
+    /// Open (creating if needed) the database file at `path`; `":memory:"`
+    /// or `""` gives a new in-memory database.
     pub fn open(path: &str) -> Result<Database> {
         if path == ":memory:" || path.is_empty() {
             return Self::open_in_memory();
         }
-        Err(Error::new(ResultCode::CANTOPEN, format!("unable to open database file: {path} (file storage is not wired into the SQL layer yet)")))
+        let vfs = chorus_storage::vfs::OsVfs::new_ref();
+        let filename = std::path::Path::new(path)
+            .canonicalize()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| path.to_string());
+        let factory = PagerFactory::new(vfs, path, &filename, PagerOptions::default());
+        // Open once now so that a missing directory or a non-database file
+        // fails here, as sqlite3_open_v2 does for the former.
+        drop(factory.connect()?);
+        Ok(Self::with_store_factory(Box::new(factory)))
+    }
+
+    /// A database over the `BTreeMap`-backed store (tests of the SQL layer).
+    pub fn open_in_memory_model() -> Result<Database> {
+        Ok(Self::with_store_factory(Box::new(MemoryFactory::new())))
     }
 
     /// A database over a custom storage backend.

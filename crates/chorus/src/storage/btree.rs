@@ -293,6 +293,12 @@ macro_rules! cursor_moves {
             let inner = self.inner.clone();
             let g = lock(&inner);
             self.reset(&g);
+            if g.pager.page_count() == 0 {
+                // A new, empty file: every tree (only sqlite_schema) is empty.
+                self.cur.invalidate();
+                self.owned = None;
+                return Ok(false);
+            }
             let r = self.cur.first(&g.pager)?;
             self.load(&g)?;
             Ok(r)
@@ -302,6 +308,12 @@ macro_rules! cursor_moves {
             let inner = self.inner.clone();
             let g = lock(&inner);
             self.reset(&g);
+            if g.pager.page_count() == 0 {
+                // A new, empty file: every tree (only sqlite_schema) is empty.
+                self.cur.invalidate();
+                self.owned = None;
+                return Ok(false);
+            }
             let r = self.cur.last(&g.pager)?;
             self.load(&g)?;
             Ok(r)
@@ -426,6 +438,11 @@ impl TableCursor for PagerTableCursor {
         let inner = self.inner.clone();
             let g = lock(&inner);
         self.reset(&g);
+        if g.pager.page_count() == 0 {
+            self.cur.invalidate();
+            self.owned = None;
+            return Ok(false);
+        }
         let r = self.cur.seek_rowid(&g.pager, RowId(rowid), bseek(op))?;
         self.load(&g)?;
         Ok(r)
@@ -517,6 +534,11 @@ impl IndexCursor for PagerIndexCursor {
         let inner = self.inner.clone();
             let g = lock(&inner);
         self.reset(&g);
+        if g.pager.page_count() == 0 {
+            self.cur.invalidate();
+            self.owned = None;
+            return Ok(false);
+        }
         let r = self.cur.seek_key(&g.pager, key, bseek(op))?;
         self.load(&g)?;
         Ok(r)
