@@ -9,6 +9,7 @@
 //!   engines and compares errors, column names and typed values (the
 //!   `differential` binary and the scripts in `differential/`).
 
+pub mod chorus_engine;
 pub mod differential;
 pub mod engine;
 pub mod engines;

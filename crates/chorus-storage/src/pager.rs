@@ -30,6 +30,7 @@
 //!   no journal to spill into yet); clean pages are evicted by CLOCK.
 
 mod cache;
+mod savepoint;
 
 use crate::error::{Error, Result, ResultCode};
 use crate::header::{
@@ -168,6 +169,8 @@ pub struct Pager {
     synchronous: Synchronous,
     /// Creation parameters for an empty file.
     create: PagerOptions,
+    /// Open savepoints of the write transaction (innermost last).
+    savepoints: Vec<savepoint::Savepoint>,
 }
 
 /// Number of cache pages for SQLite's `cache_size` value.
@@ -224,6 +227,7 @@ impl Pager {
             file_touched: false,
             synchronous: Synchronous::Normal,
             create,
+            savepoints: Vec::new(),
         };
         // Read the header under SHARED so a concurrent writer cannot show us a
         // half-written page 1. If another connection holds the file
@@ -501,6 +505,7 @@ impl Pager {
             self.cache.get_mut().mark_all_clean();
         }
         self.saved = None;
+        self.savepoints.clear();
         self.end_write()
     }
 
@@ -509,6 +514,7 @@ impl Pager {
         if self.txn != Txn::Write {
             return Ok(());
         }
+        self.savepoints.clear();
         let cache = self.cache.get_mut();
         cache.discard_dirty();
         if let Some(saved) = self.saved.take() {
@@ -683,6 +689,13 @@ impl Pager {
         }
         if n == lock_byte_page(self.page_size).get() {
             return Err(Error::corrupt("attempt to write the lock-byte page"));
+        }
+        if !self.savepoints.is_empty() {
+            if !self.cache.get_mut().contains(n) {
+                let page = self.load(n)?;
+                self.cache.get_mut().insert(n, Arc::new(page), false);
+            }
+            self.journal_for_savepoint(n);
         }
         let cache = self.cache.get_mut();
         if !cache.is_dirty(n) {

@@ -617,3 +617,38 @@ fn failed_commit_keeps_the_transaction_and_rollback_resyncs_the_cache() {
     budget.store(-1, Ordering::SeqCst);
     p.end_read().unwrap();
 }
+
+#[test]
+fn savepoints_restore_pages_size_and_header() {
+    use chorus_storage::vfs::MemoryVfs;
+    use chorus_storage::{PageNo, Pager, PagerOptions};
+    let vfs = MemoryVfs::new_ref();
+    let mut p = Pager::open(vfs, "sp.db", PagerOptions::default()).unwrap();
+    p.begin_write().unwrap();
+    let a = p.allocate().unwrap();
+    p.write(a).unwrap()[0] = 1;
+    let l0 = p.savepoint().unwrap();
+    p.write(a).unwrap()[0] = 2;
+    let b = p.allocate().unwrap();
+    p.write(b).unwrap()[0] = 9;
+    p.update_header(|h| h.user_version = 7).unwrap();
+    let l1 = p.savepoint().unwrap();
+    p.write(a).unwrap()[0] = 3;
+    p.rollback_to(l1).unwrap();
+    assert_eq!(p.read(a).unwrap()[0], 2);
+    p.rollback_to(l0).unwrap();
+    assert_eq!(p.read(a).unwrap()[0], 1);
+    assert_eq!(p.page_count(), b.get() - 1);
+    assert_eq!(p.header().user_version, 0);
+    // released savepoints keep their changes, and still roll back with the outer one
+    let l = p.savepoint().unwrap();
+    assert_eq!(l, 1);
+    p.write(a).unwrap()[0] = 5;
+    p.release(1).unwrap();
+    assert_eq!(p.read(a).unwrap()[0], 5);
+    p.rollback_to(0).unwrap();
+    assert_eq!(p.read(a).unwrap()[0], 1);
+    p.commit().unwrap();
+    p.begin_read().unwrap();
+    assert_eq!(p.read(PageNo(a.get())).unwrap()[0], 1);
+}

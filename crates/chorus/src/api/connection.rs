@@ -1,0 +1,337 @@
+//! `Database` (shared, `Send + Sync`) and `Connection` (one per thread):
+//! transaction state (autocommit, explicit BEGIN, savepoints), the shared
+//! schema cache, and the statement entry points.
+//!
+//! Transaction protocol with the store: a statement that reads starts a read
+//! transaction unless one is open; a statement that writes starts a write
+//! transaction and opens a statement savepoint, so a failing statement leaves
+//! no partial effect. In autocommit mode the write transaction commits when
+//! the statement ends and the read transaction ends with the last active
+//! reading statement.
+
+use super::statement::Statement;
+use super::types::Params;
+use crate::exec::env::Env;
+use crate::parse::parse_first;
+use crate::schema::Schema;
+use crate::stmt::ddl::load_schema;
+use crate::storage::btree::PagerFactory;
+use crate::storage::memory::MemoryFactory;
+use chorus_storage::PagerOptions;
+use crate::storage::{HeaderField, Store, StoreFactory};
+use chorus_storage::{Error, Result, ResultCode};
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
+
+pub(crate) struct DbShared {
+    pub factory: Box<dyn StoreFactory>,
+    pub schema: Mutex<Option<Arc<Schema>>>,
+}
+
+/// A database, shared by its connections (`Send + Sync`).
+///
+/// ```
+/// let db = chorus::Database::open_in_memory().unwrap();
+/// let a = db.connect().unwrap();
+/// a.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (42);").unwrap();
+/// let b = db.connect().unwrap();
+/// let x: i64 = b.query_row("SELECT x FROM t", (), |r| r.get(0)).unwrap();
+/// assert_eq!(x, 42);
+/// ```
+#[derive(Clone)]
+pub struct Database {
+    shared: Arc<DbShared>,
+}
+
+impl Database {
+    /// A new, empty in-memory database.
+    pub fn open_in_memory() -> Result<Database> {
+        // The real file format on a private in-memory VFS: page counts,
+        // freelists and PRAGMAs behave exactly as for a file.
+        let vfs = chorus_storage::vfs::MemoryVfs::new_ref();
+        Ok(Self::with_store_factory(Box::new(PagerFactory::new(
+            vfs,
+            "memory.db",
+            "",
+            PagerOptions::default(),
+        ))))
+    }
+
+    /// Open (creating if needed) the database file at `path`; `":memory:"`
+    /// or `""` gives a new in-memory database.
+    pub fn open(path: &str) -> Result<Database> {
+        if path == ":memory:" || path.is_empty() {
+            return Self::open_in_memory();
+        }
+        let vfs = chorus_storage::vfs::OsVfs::new_ref();
+        let filename = std::path::Path::new(path)
+            .canonicalize()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| path.to_string());
+        let factory = PagerFactory::new(vfs, path, &filename, PagerOptions::default());
+        // Open once now so that a missing directory or a non-database file
+        // fails here, as sqlite3_open_v2 does for the former.
+        drop(factory.connect()?);
+        Ok(Self::with_store_factory(Box::new(factory)))
+    }
+
+    /// A database over the `BTreeMap`-backed store (tests of the SQL layer).
+    pub fn open_in_memory_model() -> Result<Database> {
+        Ok(Self::with_store_factory(Box::new(MemoryFactory::new())))
+    }
+
+    /// A database over a custom storage backend.
+    pub fn with_store_factory(factory: Box<dyn StoreFactory>) -> Database {
+        Database {
+            shared: Arc::new(DbShared {
+                factory,
+                schema: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// A new connection.
+    pub fn connect(&self) -> Result<Connection> {
+        let store = self.shared.factory.connect()?;
+        Ok(Connection {
+            db: self.shared.clone(),
+            inner: RefCell::new(ConnInner {
+                store,
+                schema: Arc::new(Schema {
+                    cookie: u32::MAX,
+                    ..Default::default()
+                }),
+                explicit_txn: false,
+                savepoints: Vec::new(),
+                sp_txn: false,
+                last_insert_rowid: 0,
+                changes: 0,
+                total_changes: 0,
+                case_sensitive_like: false,
+                cache_size: -2000,
+                readers: 0,
+            }),
+        })
+    }
+}
+
+pub(crate) struct ConnInner {
+    pub store: Box<dyn Store>,
+    pub schema: Arc<Schema>,
+    pub explicit_txn: bool,
+    /// SQL savepoints: (name, store level).
+    pub savepoints: Vec<(String, usize)>,
+    /// The transaction was opened by SAVEPOINT (RELEASE of the last one commits).
+    pub sp_txn: bool,
+    pub last_insert_rowid: i64,
+    pub changes: i64,
+    pub total_changes: i64,
+    pub case_sensitive_like: bool,
+    pub cache_size: i64,
+    pub readers: usize,
+}
+
+impl ConnInner {
+    /// Start a statement: read transaction, fresh schema.
+    pub fn begin_stmt(&mut self, shared: &DbShared) -> Result<()> {
+        if !self.explicit_txn && self.readers == 0 && !self.store.in_write() {
+            self.store.begin_read()?;
+        }
+        let cookie = match self.store.header(HeaderField::SchemaCookie) {
+            Ok(c) => c,
+            Err(e) => {
+                self.end_read_if_idle();
+                return Err(e);
+            }
+        };
+        if cookie != self.schema.cookie {
+            if let Err(e) = self.reload_schema(shared, cookie) {
+                self.end_read_if_idle();
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn reload_schema(&mut self, shared: &DbShared, cookie: u32) -> Result<()> {
+        let in_write = self.store.in_write();
+        if !in_write {
+            if let Ok(g) = shared.schema.lock() {
+                if let Some(s) = g.as_ref() {
+                    if s.cookie == cookie {
+                        self.schema = s.clone();
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        let s = Arc::new(load_schema(&mut *self.store)?);
+        if !in_write {
+            if let Ok(mut g) = shared.schema.lock() {
+                *g = Some(s.clone());
+            }
+        }
+        self.schema = s;
+        Ok(())
+    }
+
+    pub fn end_read_if_idle(&mut self) {
+        if !self.explicit_txn && self.readers == 0 && !self.store.in_write() {
+            let _ = self.store.end_read();
+        }
+    }
+
+    pub fn autocommit(&self) -> bool {
+        !self.explicit_txn
+    }
+}
+
+/// A connection to a database.
+///
+/// ```
+/// use chorus::Connection;
+/// let conn = Connection::open_in_memory().unwrap();
+/// conn.execute("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT)", ()).unwrap();
+/// conn.execute("INSERT INTO t(b) VALUES (?1)", ("hello",)).unwrap();
+/// let b: String = conn.query_row("SELECT b FROM t WHERE a = 1", (), |r| r.get(0)).unwrap();
+/// assert_eq!(b, "hello");
+/// ```
+pub struct Connection {
+    pub(crate) db: Arc<DbShared>,
+    pub(crate) inner: RefCell<ConnInner>,
+}
+
+impl Connection {
+    /// Open a connection to a new in-memory database.
+    pub fn open_in_memory() -> Result<Connection> {
+        Database::open_in_memory()?.connect()
+    }
+
+    /// Open a connection to the database at `path`.
+    pub fn open(path: &str) -> Result<Connection> {
+        Database::open(path)?.connect()
+    }
+
+    /// Prepare the first statement of `sql` (the rest is ignored).
+    pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
+        match self.prepare_with_tail(sql)? {
+            (Some(s), _) => Ok(s),
+            (None, _) => Statement::new(self, "SELECT 1 WHERE 0".to_string()).map(|mut s| {
+                s.empty = true;
+                s
+            }),
+        }
+    }
+
+    /// Prepare the first statement of `sql`; also returns the byte offset of
+    /// the rest. `None` when `sql` holds no statement.
+    pub fn prepare_with_tail(&self, sql: &str) -> Result<(Option<Statement<'_>>, usize)> {
+        let (parsed, tail) = parse_first(sql)?;
+        match parsed {
+            None => Ok((None, tail)),
+            Some(p) => {
+                let text = sql[..tail].to_string();
+                Ok((Some(Statement::from_parsed(self, text, p)?), tail))
+            }
+        }
+    }
+
+    /// Run one statement; returns the number of rows it changed.
+    pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+        let mut s = self.prepare(sql)?;
+        s.execute(params)
+    }
+
+    /// Run every statement in `sql`.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        let mut rest = sql;
+        loop {
+            let (stmt, tail) = self.prepare_with_tail(rest)?;
+            match stmt {
+                None => return Ok(()),
+                Some(mut s) => while s.step()? {},
+            }
+            rest = &rest[tail..];
+            if rest.trim().is_empty() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Run a query and map its first row.
+    pub fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> Result<T>
+    where
+        P: Params,
+        F: FnOnce(&super::statement::Row) -> Result<T>,
+    {
+        let mut s = self.prepare(sql)?;
+        let mut rows = s.query(params)?;
+        match rows.next()? {
+            Some(r) => f(r),
+            None => Err(Error::new(ResultCode::NOTFOUND, "query returned no rows")),
+        }
+    }
+
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.inner.borrow().last_insert_rowid
+    }
+
+    /// Rows changed by the most recent INSERT/UPDATE/DELETE.
+    pub fn changes(&self) -> u64 {
+        self.inner.borrow().changes as u64
+    }
+
+    pub fn total_changes(&self) -> u64 {
+        self.inner.borrow().total_changes as u64
+    }
+
+    /// True outside an explicit transaction.
+    pub fn is_autocommit(&self) -> bool {
+        self.inner.borrow().autocommit()
+    }
+
+    /// Begin a transaction; it rolls back when the guard drops uncommitted.
+    pub fn transaction(&self) -> Result<Transaction<'_>> {
+        self.execute_batch("BEGIN")?;
+        Ok(Transaction {
+            conn: self,
+            done: false,
+        })
+    }
+
+    pub(crate) fn env_for(&self, nslots: usize, nparams: usize) -> Env {
+        Env::new(nslots, nparams)
+    }
+}
+
+/// A transaction guard: `commit()` or `rollback()`; dropping it rolls back.
+pub struct Transaction<'c> {
+    conn: &'c Connection,
+    done: bool,
+}
+
+impl<'c> Transaction<'c> {
+    pub fn commit(mut self) -> Result<()> {
+        self.done = true;
+        self.conn.execute_batch("COMMIT")
+    }
+    pub fn rollback(mut self) -> Result<()> {
+        self.done = true;
+        self.conn.execute_batch("ROLLBACK")
+    }
+}
+
+impl std::ops::Deref for Transaction<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if !self.done && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}

@@ -1,0 +1,831 @@
+//! Prepared statements: binding, stepping one row at a time, column access
+//! with SQLite's conversions, reset/rebind, and the `Rows`/`Row` iterator API.
+
+use super::connection::{ConnInner, Connection};
+use super::types::{FromSql, ParamKey, Params, ToSql};
+use crate::exec::env::Env;
+use crate::exec::expr::Cx;
+use crate::parse::{parse_first, Parsed};
+use crate::stmt::dml::{run_delete, run_insert, run_update, DmlResult};
+use crate::stmt::pragma::{run_pragma, PragmaState};
+use crate::stmt::{compile, Compiled, Program, TxnOp};
+use crate::storage::HeaderField;
+use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum State {
+    Idle,
+    Running,
+    Done,
+}
+
+/// The storage class of a column value.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ColumnType {
+    Null,
+    Integer,
+    Real,
+    Text,
+    Blob,
+}
+
+/// A prepared statement.
+pub struct Statement<'c> {
+    conn: &'c Connection,
+    sql: String,
+    parsed: Parsed,
+    compiled: Compiled,
+    cookie: u32,
+    env: Env,
+    state: State,
+    /// Rows of a fixed result set (PRAGMA / EXPLAIN QUERY PLAN).
+    fixed: Vec<Vec<Value>>,
+    fixed_pos: usize,
+    row: Vec<Value>,
+    names: Vec<String>,
+    pub(crate) empty: bool,
+}
+
+impl<'c> Statement<'c> {
+    pub(crate) fn new(conn: &'c Connection, sql: String) -> Result<Statement<'c>> {
+        let (p, _) = parse_first(&sql)?;
+        let p = p.ok_or_else(|| Error::new(ResultCode::MISUSE, "empty statement"))?;
+        Self::from_parsed(conn, sql, p)
+    }
+
+    pub(crate) fn from_parsed(
+        conn: &'c Connection,
+        sql: String,
+        parsed: Parsed,
+    ) -> Result<Statement<'c>> {
+        let (compiled, cookie) = {
+            let mut inner = conn.inner.borrow_mut();
+            inner.begin_stmt(&conn.db)?;
+            let schema = inner.schema.clone();
+            inner.end_read_if_idle();
+            (compile(&schema, &parsed, &sql)?, schema.cookie)
+        };
+        let env = conn.env_for(compiled.nslots, compiled.params.len());
+        let names = match &compiled.program {
+            Program::Pragma(..) => Vec::new(),
+            _ => compiled.names.clone(),
+        };
+        Ok(Statement {
+            conn,
+            sql,
+            parsed,
+            compiled,
+            cookie,
+            env,
+            state: State::Idle,
+            fixed: Vec::new(),
+            fixed_pos: 0,
+            row: Vec::new(),
+            names,
+            empty: false,
+        })
+    }
+
+    /// The statement's SQL text.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// Number of parameters (the largest parameter index).
+    pub fn parameter_count(&self) -> usize {
+        self.compiled.params.len()
+    }
+
+    /// Name of parameter `i` (1-based), with its prefix (`:a`, `@a`, `$a`, `?3`).
+    pub fn parameter_name(&self, i: usize) -> Option<&str> {
+        self.compiled
+            .params
+            .get(i.wrapping_sub(1))
+            .and_then(|n| n.as_deref())
+    }
+
+    /// 1-based index of a named parameter (name with its prefix).
+    pub fn parameter_index(&self, name: &str) -> Option<usize> {
+        self.compiled
+            .params
+            .iter()
+            .position(|p| p.as_deref() == Some(name))
+            .map(|i| i + 1)
+    }
+
+    /// Bind parameter `i` (1-based).
+    pub fn bind<T: ToSql + ?Sized>(&mut self, i: usize, v: &T) -> Result<()> {
+        let v = v.to_sql()?;
+        self.bind_value(i, v)
+    }
+
+    pub fn bind_value(&mut self, i: usize, v: Value) -> Result<()> {
+        if i == 0 || i > self.env.params.len() {
+            return Err(Error::new(ResultCode::RANGE, "column index out of range"));
+        }
+        if self.state != State::Idle {
+            self.reset();
+        }
+        self.env.params[i - 1] = v;
+        Ok(())
+    }
+
+    /// Bind by name (`:a`, `@a`, `$a`).
+    pub fn bind_name<T: ToSql + ?Sized>(&mut self, name: &str, v: &T) -> Result<()> {
+        let i = self
+            .parameter_index(name)
+            .ok_or_else(|| Error::new(ResultCode::RANGE, format!("no such parameter: {name}")))?;
+        self.bind(i, v)
+    }
+
+    pub fn clear_bindings(&mut self) {
+        for p in &mut self.env.params {
+            *p = Value::Null;
+        }
+    }
+
+    fn bind_all<P: Params>(&mut self, params: P) -> Result<()> {
+        let vals = params.values()?;
+        let positional = vals
+            .iter()
+            .filter(|(k, _)| matches!(k, ParamKey::Index(_)))
+            .count();
+        if positional > 0 && positional != self.parameter_count() {
+            return Err(Error::new(
+                ResultCode::RANGE,
+                format!(
+                    "wrong number of parameters: expected {}, got {positional}",
+                    self.parameter_count()
+                ),
+            ));
+        }
+        for (k, v) in vals {
+            match k {
+                ParamKey::Index(i) => self.bind_value(i, v)?,
+                ParamKey::Name(n) => {
+                    let i = self
+                        .parameter_index(&n)
+                        .or_else(|| {
+                            [":", "@", "$"]
+                                .iter()
+                                .find_map(|p| self.parameter_index(&format!("{p}{n}")))
+                        })
+                        .ok_or_else(|| {
+                            Error::new(ResultCode::RANGE, format!("no such parameter: {n}"))
+                        })?;
+                    self.bind_value(i, v)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn column_count(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn column_names(&self) -> Vec<&str> {
+        self.names.iter().map(|s| s.as_str()).collect()
+    }
+
+    pub fn column_name(&self, i: usize) -> Result<&str> {
+        self.names
+            .get(i)
+            .map(|s| s.as_str())
+            .ok_or_else(|| Error::new(ResultCode::RANGE, "column index out of range"))
+    }
+
+    /// Declared type of a result column that is a table column.
+    pub fn column_decltype(&self, i: usize) -> Option<&str> {
+        self.compiled.decltypes.get(i).and_then(|d| d.as_deref())
+    }
+
+    /// Whether the statement only reads.
+    pub fn readonly(&self) -> bool {
+        self.compiled.readonly
+    }
+
+    /// Back to the start; bindings are kept.
+    pub fn reset(&mut self) {
+        if self.state == State::Running {
+            self.finish_read();
+        }
+        self.state = State::Idle;
+        self.fixed.clear();
+        self.fixed_pos = 0;
+        self.row.clear();
+    }
+
+    fn finish_read(&mut self) {
+        if let Program::Query(p) = &mut self.compiled.program {
+            p.close();
+        }
+        let mut inner = self.conn.inner.borrow_mut();
+        inner.readers = inner.readers.saturating_sub(1);
+        inner.end_read_if_idle();
+    }
+
+    /// Run to the next row: `Ok(true)` when a row is available.
+    pub fn step(&mut self) -> Result<bool> {
+        if self.empty {
+            return Ok(false);
+        }
+        match self.state {
+            State::Done => Ok(false),
+            State::Running => self.next_row(),
+            State::Idle => {
+                let r = self.start();
+                match r {
+                    Ok(true) => self.next_row(),
+                    Ok(false) => {
+                        self.state = State::Done;
+                        Ok(false)
+                    }
+                    Err(e) => {
+                        self.state = State::Done;
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    fn next_row(&mut self) -> Result<bool> {
+        if !self.fixed.is_empty()
+            || matches!(
+                self.compiled.program,
+                Program::Pragma(..) | Program::Rows(..)
+            )
+        {
+            if let Some(r) = self.fixed.get_mut(self.fixed_pos) {
+                self.fixed_pos += 1;
+                self.row = std::mem::take(r);
+                return Ok(true);
+            }
+            self.state = State::Done;
+            self.finish_read();
+            return Ok(false);
+        }
+        let Program::Query(plan) = &mut self.compiled.program else {
+            self.state = State::Done;
+            return Ok(false);
+        };
+        let r = {
+            let mut inner = self.conn.inner.borrow_mut();
+            let inner = &mut *inner;
+            let mut cx = Cx {
+                store: &mut *inner.store,
+                env: &mut self.env,
+            };
+            plan.next(&mut cx)
+        };
+        match r {
+            Ok(true) => Ok(true),
+            Ok(false) => {
+                self.state = State::Done;
+                self.finish_read();
+                Ok(false)
+            }
+            Err(e) => {
+                self.state = State::Done;
+                self.finish_read();
+                Err(e)
+            }
+        }
+    }
+
+    /// Begin execution. Ok(true): rows follow (state Running).
+    fn start(&mut self) -> Result<bool> {
+        let conn = self.conn;
+        let mut inner = conn.inner.borrow_mut();
+        inner.begin_stmt(&conn.db)?;
+        if inner.schema.cookie != self.cookie {
+            let schema = inner.schema.clone();
+            match compile(&schema, &self.parsed, &self.sql) {
+                Ok(c) => {
+                    let params = std::mem::take(&mut self.env.params);
+                    self.compiled = c;
+                    self.env = Env::new(self.compiled.nslots, self.compiled.params.len());
+                    for (i, p) in params.into_iter().enumerate() {
+                        if i < self.env.params.len() {
+                            self.env.params[i] = p;
+                        }
+                    }
+                    self.names = self.compiled.names.clone();
+                    self.cookie = schema.cookie;
+                }
+                Err(e) => {
+                    inner.end_read_if_idle();
+                    return Err(e);
+                }
+            }
+        }
+        self.env.facts.last_insert_rowid = inner.last_insert_rowid;
+        self.env.facts.changes = inner.changes;
+        self.env.facts.total_changes = inner.total_changes;
+        self.env.facts.case_sensitive_like = inner.case_sensitive_like;
+        match &mut self.compiled.program {
+            Program::Query(plan) => {
+                inner.readers += 1;
+                let r = {
+                    let inner = &mut *inner;
+                    let mut cx = Cx {
+                        store: &mut *inner.store,
+                        env: &mut self.env,
+                    };
+                    plan.open(&mut cx)
+                };
+                if let Err(e) = r {
+                    inner.readers -= 1;
+                    inner.end_read_if_idle();
+                    return Err(e);
+                }
+                self.state = State::Running;
+                Ok(true)
+            }
+            Program::Rows(names, rows) => {
+                self.names = names.clone();
+                self.fixed = rows.clone();
+                self.fixed_pos = 0;
+                inner.readers += 1;
+                self.state = State::Running;
+                Ok(true)
+            }
+            Program::Noop => {
+                inner.end_read_if_idle();
+                Ok(false)
+            }
+            Program::Txn(op) => {
+                let op = std::mem::replace(op, TxnOp::Commit);
+                let r = run_txn(&mut inner, &op);
+                if let Program::Txn(slot) = &mut self.compiled.program {
+                    *slot = op;
+                }
+                inner.end_read_if_idle();
+                r.map(|_| false)
+            }
+            Program::Pragma(name, body) => {
+                let (name, body) = (name.clone(), body.clone());
+                let writes = body.is_some();
+                let r = with_write(&mut inner, writes, |inner| {
+                    let inner = &mut *inner;
+                    let schema = inner.schema.clone();
+                    run_pragma(
+                        &mut *inner.store,
+                        &schema,
+                        &name,
+                        body.as_ref(),
+                        PragmaState {
+                            case_sensitive_like: &mut inner.case_sensitive_like,
+                            cache_size: &mut inner.cache_size,
+                            filename: "",
+                        },
+                    )
+                    .map(|r| (r, DmlResult::default()))
+                    .map_err(|e| (e, DmlResult::default()))
+                });
+                match r {
+                    Ok(res) => {
+                        self.names = res.names;
+                        self.fixed = res.rows;
+                        self.fixed_pos = 0;
+                        if self.fixed.is_empty() {
+                            inner.end_read_if_idle();
+                            return Ok(false);
+                        }
+                        inner.readers += 1;
+                        self.state = State::Running;
+                        Ok(true)
+                    }
+                    Err(e) => {
+                        inner.end_read_if_idle();
+                        Err(e)
+                    }
+                }
+            }
+            Program::Ddl(stmt) => {
+                let stmt = stmt.clone();
+                let sql = self.sql.clone();
+                let env = &mut self.env;
+                let r = with_write(&mut inner, true, |inner| {
+                    let schema = inner.schema.clone();
+                    crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
+                        .map(|o| (o, DmlResult::default()))
+                        .map_err(|e| (e, DmlResult::default()))
+                });
+                // Reload the schema (changed, or restored by a rollback).
+                let cookie = inner
+                    .store
+                    .header(HeaderField::SchemaCookie)
+                    .unwrap_or(u32::MAX);
+                if cookie != inner.schema.cookie {
+                    let db = conn.db.clone();
+                    if inner.store.in_write() || inner.explicit_txn {
+                        let _ = inner.reload_schema(&db, cookie);
+                    } else {
+                        inner.store.begin_read()?;
+                        let _ = inner.reload_schema(&db, cookie);
+                        inner.end_read_if_idle();
+                    }
+                }
+                inner.end_read_if_idle();
+                r.map(|_| false)
+            }
+            prog @ (Program::Insert(_) | Program::Update(_) | Program::Delete(_)) => {
+                let env = &mut self.env;
+                let r = with_write(&mut inner, true, |inner| {
+                    let mut res = DmlResult::default();
+                    let mut cx = Cx {
+                        store: &mut *inner.store,
+                        env: &mut *env,
+                    };
+                    let r = match prog {
+                        Program::Insert(p) => run_insert(p, &mut cx, &mut res),
+                        Program::Update(p) => run_update(p, &mut cx, &mut res),
+                        Program::Delete(p) => run_delete(p, &mut cx, &mut res),
+                        _ => Ok(()),
+                    };
+                    match r {
+                        Ok(()) => Ok((res, DmlResult::default())),
+                        Err(e) => Err((e, res)),
+                    }
+                });
+                inner.end_read_if_idle();
+                match r {
+                    Ok(res) => {
+                        inner.changes = res.changes;
+                        inner.total_changes += res.changes;
+                        if let Some(r) = res.last_rowid {
+                            inner.last_insert_rowid = r;
+                        }
+                        Ok(false)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Execute with parameters; returns the number of changed rows.
+    pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
+        self.reset();
+        self.bind_all(params)?;
+        while self.step()? {}
+        let n = self.conn.changes() as usize;
+        self.reset();
+        Ok(if self.is_dml() { n } else { 0 })
+    }
+
+    fn is_dml(&self) -> bool {
+        matches!(
+            self.compiled.program,
+            Program::Insert(_) | Program::Update(_) | Program::Delete(_)
+        )
+    }
+
+    /// Run a query with parameters; iterate the rows with `Rows::next`.
+    pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_, 'c>> {
+        self.reset();
+        self.bind_all(params)?;
+        Ok(Rows {
+            stmt: self,
+            row: Row {
+                values: Vec::new(),
+                names: Arc::new(Vec::new()),
+            },
+        })
+    }
+
+    /// Run a query and map every row.
+    pub fn query_map<T, P: Params, F: FnMut(&Row) -> Result<T>>(
+        &mut self,
+        params: P,
+        mut f: F,
+    ) -> Result<Vec<T>> {
+        let mut rows = self.query(params)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(f(r)?);
+        }
+        Ok(out)
+    }
+
+    /// Current row's column `i` (NULL when out of range or no row).
+    pub fn column_value(&self, i: usize) -> ValueRef<'_> {
+        self.current()
+            .get(i)
+            .map(|v| v.as_ref())
+            .unwrap_or(ValueRef::Null)
+    }
+
+    fn current(&self) -> &[Value] {
+        if !self.fixed.is_empty()
+            || matches!(
+                self.compiled.program,
+                Program::Pragma(..) | Program::Rows(..)
+            )
+        {
+            return &self.row;
+        }
+        match &self.compiled.program {
+            Program::Query(p) if self.state == State::Running => p.row(),
+            _ => &[],
+        }
+    }
+
+    pub fn column_type(&self, i: usize) -> ColumnType {
+        match self.column_value(i) {
+            ValueRef::Null => ColumnType::Null,
+            ValueRef::Integer(_) => ColumnType::Integer,
+            ValueRef::Real(_) => ColumnType::Real,
+            ValueRef::Text(_) => ColumnType::Text,
+            ValueRef::Blob(_) => ColumnType::Blob,
+        }
+    }
+
+    /// Column `i` converted like `sqlite3_column_int64`.
+    pub fn column_int64(&self, i: usize) -> i64 {
+        crate::sqlvalue::numeric::value_to_i64(self.column_value(i))
+    }
+
+    /// Column `i` converted like `sqlite3_column_double`.
+    pub fn column_double(&self, i: usize) -> f64 {
+        crate::sqlvalue::numeric::value_to_f64(self.column_value(i))
+    }
+
+    /// Column `i` as text bytes (numbers formatted as SQLite does).
+    pub fn column_text(&self, i: usize) -> std::borrow::Cow<'_, [u8]> {
+        crate::sqlvalue::format::value_to_text(self.column_value(i))
+    }
+
+    /// Column `i` as blob bytes.
+    pub fn column_blob(&self, i: usize) -> std::borrow::Cow<'_, [u8]> {
+        match self.column_value(i) {
+            ValueRef::Blob(b) => std::borrow::Cow::Borrowed(b),
+            other => crate::sqlvalue::format::value_to_text(other),
+        }
+    }
+
+    /// Column `i` of the current row as `T`.
+    pub fn get<T: FromSql>(&self, i: usize) -> Result<T> {
+        if i >= self.column_count() {
+            return Err(Error::new(
+                ResultCode::RANGE,
+                format!("column index {i} out of range"),
+            ));
+        }
+        T::from_sql(self.column_value(i))
+    }
+
+    fn take_row(&mut self, into: &mut Vec<Value>) {
+        if !self.fixed.is_empty()
+            || matches!(
+                self.compiled.program,
+                Program::Pragma(..) | Program::Rows(..)
+            )
+        {
+            into.clone_from(&self.row);
+            return;
+        }
+        if let Program::Query(p) = &self.compiled.program {
+            into.clone_from(&p.row().to_vec());
+        }
+    }
+}
+
+impl Drop for Statement<'_> {
+    fn drop(&mut self) {
+        if self.state == State::Running {
+            if let Ok(mut inner) = self.conn.inner.try_borrow_mut() {
+                inner.readers = inner.readers.saturating_sub(1);
+                inner.end_read_if_idle();
+            }
+        }
+    }
+}
+
+/// Run `f` inside a write transaction (when `write`) with a statement
+/// savepoint; commit in autocommit mode; undo the statement on error.
+type WriteResult<T> = std::result::Result<(T, DmlResult), (Error, DmlResult)>;
+
+fn with_write<T>(
+    inner: &mut ConnInner,
+    write: bool,
+    f: impl FnOnce(&mut ConnInner) -> WriteResult<T>,
+) -> Result<T> {
+    if !write {
+        return f(inner).map(|(t, _)| t).map_err(|e| e.0);
+    }
+    if let Err(e) = inner.store.begin_write() {
+        inner.end_read_if_idle();
+        return Err(e);
+    }
+    let autocommit = !inner.explicit_txn;
+    let sp = inner.store.savepoint()?;
+    match f(inner) {
+        Ok((t, _)) => {
+            inner.store.release(sp)?;
+            if autocommit {
+                inner.store.commit()?;
+                inner.end_read_if_idle();
+            }
+            Ok(t)
+        }
+        Err((e, res)) => {
+            if res.rollback {
+                inner.store.rollback()?;
+                inner.explicit_txn = false;
+                inner.savepoints.clear();
+            } else if res.keep_partial {
+                inner.store.release(sp)?;
+                inner.changes = res.changes;
+                inner.total_changes += res.changes;
+                if autocommit {
+                    inner.store.commit()?;
+                }
+            } else {
+                inner.store.rollback_to(sp)?;
+                inner.store.release(sp)?;
+                if autocommit {
+                    inner.store.rollback()?;
+                }
+            }
+            inner.end_read_if_idle();
+            Err(e)
+        }
+    }
+}
+
+fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
+    let err = |m: &str| Error::new(ResultCode::ERROR, m);
+    match op {
+        TxnOp::Begin(t) => {
+            if inner.explicit_txn {
+                return Err(err("cannot start a transaction within a transaction"));
+            }
+            match t {
+                Some(
+                    sqlite3_parser::ast::TransactionType::Immediate
+                    | sqlite3_parser::ast::TransactionType::Exclusive,
+                ) => inner.store.begin_write()?,
+                _ => inner.store.begin_read()?,
+            }
+            inner.explicit_txn = true;
+            inner.sp_txn = false;
+            Ok(())
+        }
+        TxnOp::BeginConcurrent => {
+            // BEGIN CONCURRENT behaves as BEGIN DEFERRED until MVCC lands.
+            if inner.explicit_txn {
+                return Err(err("cannot start a transaction within a transaction"));
+            }
+            inner.store.begin_read()?;
+            inner.explicit_txn = true;
+            inner.sp_txn = false;
+            Ok(())
+        }
+        TxnOp::Commit => {
+            if !inner.explicit_txn {
+                return Err(err("cannot commit - no transaction is active"));
+            }
+            if inner.store.in_write() {
+                inner.store.commit()?;
+            }
+            inner.explicit_txn = false;
+            inner.savepoints.clear();
+            if inner.readers == 0 {
+                inner.store.end_read()?;
+            }
+            Ok(())
+        }
+        TxnOp::Rollback => {
+            if !inner.explicit_txn {
+                return Err(err("cannot rollback - no transaction is active"));
+            }
+            inner.store.rollback()?;
+            inner.explicit_txn = false;
+            inner.savepoints.clear();
+            if inner.readers == 0 {
+                inner.store.end_read()?;
+            }
+            Ok(())
+        }
+        TxnOp::Savepoint(name) => {
+            let started = !inner.explicit_txn;
+            inner.store.begin_write()?;
+            let level = inner.store.savepoint()?;
+            if started {
+                inner.explicit_txn = true;
+                inner.sp_txn = true;
+            }
+            inner.savepoints.push((name.clone(), level));
+            Ok(())
+        }
+        TxnOp::Release(name) => {
+            let Some(pos) = inner
+                .savepoints
+                .iter()
+                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+            else {
+                return Err(err(&format!("no such savepoint: {name}")));
+            };
+            let level = inner.savepoints[pos].1;
+            inner.store.release(level)?;
+            inner.savepoints.truncate(pos);
+            if pos == 0 && inner.sp_txn {
+                inner.store.commit()?;
+                inner.explicit_txn = false;
+                inner.sp_txn = false;
+                if inner.readers == 0 {
+                    inner.store.end_read()?;
+                }
+            }
+            Ok(())
+        }
+        TxnOp::RollbackTo(name) => {
+            let Some(pos) = inner
+                .savepoints
+                .iter()
+                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+            else {
+                return Err(err(&format!("no such savepoint: {name}")));
+            };
+            let level = inner.savepoints[pos].1;
+            inner.store.rollback_to(level)?;
+            inner.savepoints.truncate(pos + 1);
+            Ok(())
+        }
+    }
+}
+
+/// The rows of a query.
+pub struct Rows<'s, 'c> {
+    stmt: &'s mut Statement<'c>,
+    row: Row,
+}
+
+impl Rows<'_, '_> {
+    /// The next row, or `None` at the end.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Option<&Row>> {
+        if self.stmt.step()? {
+            if self.row.names.len() != self.stmt.names.len() {
+                self.row.names = Arc::new(self.stmt.names.clone());
+            }
+            self.stmt.take_row(&mut self.row.values);
+            Ok(Some(&self.row))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// One result row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    values: Vec<Value>,
+    names: Arc<Vec<String>>,
+}
+
+impl Row {
+    /// Column `i` as `T` (SQLite's conversions; `Option<T>` reads NULL as None).
+    pub fn get<T: FromSql>(&self, i: usize) -> Result<T> {
+        match self.values.get(i) {
+            Some(v) => T::from_sql(v.as_ref()),
+            None => Err(Error::new(
+                ResultCode::RANGE,
+                format!("column index {i} out of range"),
+            )),
+        }
+    }
+
+    /// Column by name.
+    pub fn get_by_name<T: FromSql>(&self, name: &str) -> Result<T> {
+        let i = self
+            .names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(name))
+            .ok_or_else(|| Error::new(ResultCode::RANGE, format!("no such column: {name}")))?;
+        self.get(i)
+    }
+
+    pub fn get_ref(&self, i: usize) -> ValueRef<'_> {
+        self.values
+            .get(i)
+            .map(|v| v.as_ref())
+            .unwrap_or(ValueRef::Null)
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+}

@@ -1,0 +1,94 @@
+//! The run-time environment of one statement: a slot per FROM-clause source
+//! (across every nesting level of the statement), the bound parameters, the
+//! current aggregate results, and the connection facts functions read.
+//!
+//! A slot holds the current row of its source: for a table, the rowid and the
+//! record bytes (decoded lazily, column by column, when an expression reads
+//! them); for a materialised source (subquery, VALUES, CTE), a row of values.
+//! A slot marked `null_row` reads as all NULLs (outer-join null extension).
+
+use chorus_storage::record::RecordReader;
+use chorus_storage::{Result, Value, ValueRef};
+
+#[derive(Debug, Clone, Default)]
+pub struct Slot {
+    pub rowid: i64,
+    pub payload: Vec<u8>,
+    pub values: Vec<Value>,
+    pub materialized: bool,
+    pub null_row: bool,
+    /// Column holding the rowid alias (reads as the rowid).
+    pub rowid_alias: Option<usize>,
+}
+
+impl Slot {
+    /// Column `col` of the current row (`usize::MAX` = rowid).
+    pub fn column(&self, col: usize) -> Result<Value> {
+        if self.null_row {
+            return Ok(Value::Null);
+        }
+        if col == usize::MAX {
+            return Ok(Value::Integer(self.rowid));
+        }
+        if self.materialized {
+            return Ok(self.values.get(col).cloned().unwrap_or(Value::Null));
+        }
+        if Some(col) == self.rowid_alias {
+            return Ok(Value::Integer(self.rowid));
+        }
+        let r = RecordReader::new(&self.payload)?;
+        Ok(r.column(col)?.to_owned())
+    }
+
+    /// Copy another slot's row into this one, reusing allocations.
+    pub fn copy_from(&mut self, o: &Slot) {
+        self.rowid = o.rowid;
+        self.payload.clear();
+        self.payload.extend_from_slice(&o.payload);
+        self.values.clone_from(&o.values);
+        self.materialized = o.materialized;
+        self.null_row = o.null_row;
+        self.rowid_alias = o.rowid_alias;
+    }
+}
+
+/// Connection facts visible to functions.
+#[derive(Debug, Clone, Default)]
+pub struct ConnFacts {
+    pub last_insert_rowid: i64,
+    pub changes: i64,
+    pub total_changes: i64,
+    pub case_sensitive_like: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Env {
+    pub slots: Vec<Slot>,
+    pub params: Vec<Value>,
+    pub agg: Vec<Value>,
+    pub group: Vec<Value>,
+    pub facts: ConnFacts,
+    pub fctx: crate::sqlvalue::functions::FunctionContext,
+}
+
+impl Env {
+    pub fn new(nslots: usize, nparams: usize) -> Env {
+        Env {
+            slots: vec![Slot::default(); nslots],
+            params: vec![Value::Null; nparams],
+            agg: Vec::new(),
+            group: Vec::new(),
+            facts: ConnFacts::default(),
+            fctx: Default::default(),
+        }
+    }
+    pub fn ensure_slots(&mut self, n: usize) {
+        if self.slots.len() < n {
+            self.slots.resize(n, Slot::default());
+        }
+    }
+}
+
+pub fn value_ref_of(v: &Value) -> ValueRef<'_> {
+    v.as_ref()
+}

@@ -1,0 +1,717 @@
+//! Compiled expressions: names resolved to slots/columns, affinities and
+//! collations of comparisons fixed at prepare time. Evaluation returns owned
+//! `Value`s; integers and reals never allocate.
+
+use super::env::Env;
+use super::select::SelectPlan;
+use crate::sqlvalue::compare::{compare_with_affinity, is_same, sort_compare};
+use crate::sqlvalue::numeric::is_true;
+use crate::sqlvalue::{arith, cast, like, Affinity, Collation};
+use crate::storage::Store;
+use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
+use std::cell::RefCell;
+use std::cmp::Ordering;
+
+/// Everything evaluation needs.
+pub struct Cx<'a> {
+    pub store: &'a mut dyn Store,
+    pub env: &'a mut Env,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    BitAnd,
+    BitOr,
+    Shl,
+    Shr,
+    Concat,
+}
+
+pub type ScalarFn = crate::exec::func::ScalarImpl;
+
+pub struct SubQuery {
+    pub plan: SelectPlan,
+    pub correlated: bool,
+    /// Cached result of an uncorrelated subquery.
+    pub cache: Option<SubCache>,
+}
+
+pub enum SubCache {
+    Scalar(Vec<Value>),
+    Exists(bool),
+    Set {
+        rows: Vec<Vec<Value>>,
+        has_null: bool,
+    },
+}
+
+pub enum CExpr {
+    Const(Value),
+    Param(usize),
+    /// Column of a slot (`usize::MAX` = rowid).
+    Column {
+        slot: usize,
+        col: usize,
+    },
+    AggRef(usize),
+    /// The current group's value of GROUP BY term i.
+    GroupKey(usize),
+    Neg(Box<CExpr>),
+    Plus(Box<CExpr>),
+    BitNot(Box<CExpr>),
+    Not(Box<CExpr>),
+    Arith(ArithOp, Box<CExpr>, Box<CExpr>),
+    Cmp {
+        op: CmpOp,
+        l: Box<CExpr>,
+        r: Box<CExpr>,
+        aff: Option<Affinity>,
+        coll: Collation,
+    },
+    Is {
+        not: bool,
+        l: Box<CExpr>,
+        r: Box<CExpr>,
+        aff: Option<Affinity>,
+        coll: Collation,
+    },
+    And(Box<CExpr>, Box<CExpr>),
+    Or(Box<CExpr>, Box<CExpr>),
+    IsNull(Box<CExpr>),
+    NotNull(Box<CExpr>),
+    InList {
+        x: Box<CExpr>,
+        list: Vec<CExpr>,
+        not: bool,
+        aff: Vec<Option<Affinity>>,
+        coll: Collation,
+    },
+    /// `x IN (SELECT ...)`; x may be a row value (several expressions).
+    InSub {
+        x: Vec<CExpr>,
+        sub: Box<RefCell<SubQuery>>,
+        not: bool,
+        aff: Vec<Option<Affinity>>,
+        coll: Vec<Collation>,
+    },
+    Exists {
+        sub: Box<RefCell<SubQuery>>,
+        not: bool,
+    },
+    /// Scalar subquery: the first column of the first row, or NULL.
+    Scalar(Box<RefCell<SubQuery>>),
+    Case {
+        base: Option<Box<CExpr>>,
+        whens: Vec<(CExpr, CExpr)>,
+        els: Option<Box<CExpr>>,
+        aff: Option<Affinity>,
+        coll: Collation,
+    },
+    Cast(Box<CExpr>, Affinity),
+    Like {
+        x: Box<CExpr>,
+        pat: Box<CExpr>,
+        esc: Option<Box<CExpr>>,
+        not: bool,
+        glob: bool,
+    },
+    Func {
+        f: ScalarFn,
+        args: Vec<CExpr>,
+    },
+    /// Row value `(a, b, ...)` compared element-wise (only in comparisons).
+    Vector(Vec<CExpr>),
+    /// RAISE(...) or an error at run time.
+    Error(String),
+}
+
+pub fn truth(v: &Value) -> Option<bool> {
+    is_true(v.as_ref())
+}
+
+fn cmp_result(op: CmpOp, o: Option<Ordering>) -> Value {
+    match o {
+        None => Value::Null,
+        Some(o) => {
+            let b = match op {
+                CmpOp::Eq => o == Ordering::Equal,
+                CmpOp::Ne => o != Ordering::Equal,
+                CmpOp::Lt => o == Ordering::Less,
+                CmpOp::Le => o != Ordering::Greater,
+                CmpOp::Gt => o == Ordering::Greater,
+                CmpOp::Ge => o != Ordering::Less,
+            };
+            Value::Integer(b as i64)
+        }
+    }
+}
+
+fn bool_val(b: bool) -> Value {
+    Value::Integer(b as i64)
+}
+
+impl CExpr {
+    pub fn eval(&self, cx: &mut Cx<'_>) -> Result<Value> {
+        Ok(match self {
+            CExpr::Const(v) => v.clone(),
+            CExpr::Param(i) => cx.env.params.get(*i).cloned().unwrap_or(Value::Null),
+            CExpr::Column { slot, col } => match cx.env.slots.get(*slot) {
+                Some(s) => s.column(*col)?,
+                None => Value::Null,
+            },
+            CExpr::AggRef(i) => cx.env.agg.get(*i).cloned().unwrap_or(Value::Null),
+            CExpr::GroupKey(i) => cx.env.group.get(*i).cloned().unwrap_or(Value::Null),
+            CExpr::Neg(x) => arith::negate(x.eval(cx)?.as_ref()),
+            CExpr::Plus(x) => x.eval(cx)?,
+            CExpr::BitNot(x) => arith::bit_not(x.eval(cx)?.as_ref()),
+            CExpr::Not(x) => match truth(&x.eval(cx)?) {
+                None => Value::Null,
+                Some(b) => bool_val(!b),
+            },
+            CExpr::Arith(op, l, r) => {
+                let a = l.eval(cx)?;
+                let b = r.eval(cx)?;
+                let (a, b) = (a.as_ref(), b.as_ref());
+                match op {
+                    ArithOp::Add => arith::add(a, b),
+                    ArithOp::Sub => arith::sub(a, b),
+                    ArithOp::Mul => arith::mul(a, b),
+                    ArithOp::Div => arith::div(a, b),
+                    ArithOp::Rem => arith::rem(a, b),
+                    ArithOp::BitAnd => arith::bit_and(a, b),
+                    ArithOp::BitOr => arith::bit_or(a, b),
+                    ArithOp::Shl => arith::shl(a, b),
+                    ArithOp::Shr => arith::shr(a, b),
+                    ArithOp::Concat => arith::concat(a, b),
+                }
+            }
+            CExpr::Cmp {
+                op,
+                l,
+                r,
+                aff,
+                coll,
+            } => {
+                if let (CExpr::Vector(a), CExpr::Vector(b)) = (&**l, &**r) {
+                    return vector_cmp(*op, a, b, cx);
+                }
+                let a = l.eval(cx)?;
+                let b = r.eval(cx)?;
+                cmp_result(
+                    *op,
+                    compare_with_affinity(a.as_ref(), b.as_ref(), *aff, coll),
+                )
+            }
+            CExpr::Is {
+                not,
+                l,
+                r,
+                aff,
+                coll,
+            } => {
+                let a = l.eval(cx)?;
+                let b = r.eval(cx)?;
+                bool_val(is_same(a.as_ref(), b.as_ref(), *aff, coll) != *not)
+            }
+            CExpr::And(l, r) => {
+                let a = truth(&l.eval(cx)?);
+                if a == Some(false) {
+                    return Ok(bool_val(false));
+                }
+                let b = truth(&r.eval(cx)?);
+                match (a, b) {
+                    (_, Some(false)) => bool_val(false),
+                    (Some(true), Some(true)) => bool_val(true),
+                    _ => Value::Null,
+                }
+            }
+            CExpr::Or(l, r) => {
+                let a = truth(&l.eval(cx)?);
+                if a == Some(true) {
+                    return Ok(bool_val(true));
+                }
+                let b = truth(&r.eval(cx)?);
+                match (a, b) {
+                    (_, Some(true)) => bool_val(true),
+                    (Some(false), Some(false)) => bool_val(false),
+                    _ => Value::Null,
+                }
+            }
+            CExpr::IsNull(x) => bool_val(x.eval(cx)?.is_null()),
+            CExpr::NotNull(x) => bool_val(!x.eval(cx)?.is_null()),
+            CExpr::InList {
+                x,
+                list,
+                not,
+                aff,
+                coll,
+            } => {
+                let v = x.eval(cx)?;
+                if list.is_empty() {
+                    return Ok(bool_val(*not));
+                }
+                if v.is_null() {
+                    return Ok(Value::Null);
+                }
+                let mut saw_null = false;
+                for (i, e) in list.iter().enumerate() {
+                    let w = e.eval(cx)?;
+                    let a = aff.get(i).copied().flatten();
+                    match compare_with_affinity(v.as_ref(), w.as_ref(), a, coll) {
+                        None => saw_null = true,
+                        Some(Ordering::Equal) => return Ok(bool_val(!*not)),
+                        _ => {}
+                    }
+                }
+                if saw_null {
+                    Value::Null
+                } else {
+                    bool_val(*not)
+                }
+            }
+            CExpr::InSub {
+                x,
+                sub,
+                not,
+                aff,
+                coll,
+            } => {
+                let mut lhs = Vec::with_capacity(x.len());
+                for e in x {
+                    lhs.push(e.eval(cx)?);
+                }
+                let mut s = sub.try_borrow_mut().map_err(|_| recursion_err())?;
+                in_subquery(&mut s, &lhs, *not, aff, coll, cx)?
+            }
+            CExpr::Exists { sub, not } => {
+                let mut s = sub.try_borrow_mut().map_err(|_| recursion_err())?;
+                let e = exists(&mut s, cx)?;
+                bool_val(e != *not)
+            }
+            CExpr::Scalar(sub) => {
+                let mut s = sub.try_borrow_mut().map_err(|_| recursion_err())?;
+                scalar(&mut s, cx)?
+            }
+            CExpr::Case {
+                base,
+                whens,
+                els,
+                aff,
+                coll,
+            } => {
+                let b = match base {
+                    Some(b) => Some(b.eval(cx)?),
+                    None => None,
+                };
+                for (w, t) in whens {
+                    let wv = w.eval(cx)?;
+                    let hit = match &b {
+                        Some(bv) => {
+                            compare_with_affinity(bv.as_ref(), wv.as_ref(), *aff, coll)
+                                == Some(Ordering::Equal)
+                        }
+                        None => truth(&wv) == Some(true),
+                    };
+                    if hit {
+                        return t.eval(cx);
+                    }
+                }
+                match els {
+                    Some(e) => e.eval(cx)?,
+                    None => Value::Null,
+                }
+            }
+            CExpr::Cast(x, aff) => cast::cast_to_affinity(x.eval(cx)?, *aff),
+            CExpr::Like {
+                x,
+                pat,
+                esc,
+                not,
+                glob,
+            } => {
+                let v = x.eval(cx)?;
+                let p = pat.eval(cx)?;
+                let e = match esc {
+                    Some(e) => Some(e.eval(cx)?),
+                    None => None,
+                };
+                if v.is_null() || p.is_null() || matches!(e, Some(Value::Null)) {
+                    return Ok(Value::Null);
+                }
+                let vt = crate::sqlvalue::format::value_to_text(v.as_ref());
+                let pt = crate::sqlvalue::format::value_to_text(p.as_ref());
+                let m = if *glob {
+                    like::glob(&pt, &vt)
+                } else {
+                    let esc_char = match &e {
+                        Some(ev) => {
+                            let et = crate::sqlvalue::format::value_to_text(ev.as_ref());
+                            if crate::sqlvalue::utf8::char_count(&et) != 1 {
+                                return Err(Error::new(
+                                    ResultCode::ERROR,
+                                    "ESCAPE expression must be a single character",
+                                ));
+                            }
+                            let mut pos = 0;
+                            Some(crate::sqlvalue::utf8::read_char(&et, &mut pos))
+                        }
+                        None => None,
+                    };
+                    like::like(&pt, &vt, esc_char, cx.env.facts.case_sensitive_like)
+                };
+                bool_val(m != *not)
+            }
+            CExpr::Func { f, args } => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(a.eval(cx)?);
+                }
+                crate::exec::func::call(f, &vals, cx)?
+            }
+            CExpr::Vector(v) => {
+                if v.len() == 1 {
+                    return v[0].eval(cx);
+                }
+                return Err(Error::new(ResultCode::ERROR, "row value misused"));
+            }
+            CExpr::Error(m) => return Err(Error::new(ResultCode::ERROR, m.clone())),
+        })
+    }
+
+    /// WHERE-style truth: NULL and false are both "no".
+    pub fn test(&self, cx: &mut Cx<'_>) -> Result<bool> {
+        Ok(truth(&self.eval(cx)?) == Some(true))
+    }
+}
+
+fn recursion_err() -> Error {
+    Error::new(ResultCode::ERROR, "subquery re-entered recursively")
+}
+
+fn vector_cmp(op: CmpOp, a: &[CExpr], b: &[CExpr], cx: &mut Cx<'_>) -> Result<Value> {
+    if a.len() != b.len() {
+        return Err(Error::new(ResultCode::ERROR, "row value misused"));
+    }
+    // Lexicographic comparison with NULL → unknown.
+    let mut saw_null = false;
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        let xv = x.eval(cx)?;
+        let yv = y.eval(cx)?;
+        match sort_like(&xv, &yv) {
+            None => {
+                if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    saw_null = true;
+                    continue;
+                }
+                return Ok(Value::Null);
+            }
+            Some(Ordering::Equal) => {
+                if i + 1 == a.len() {
+                    if saw_null {
+                        return Ok(Value::Null);
+                    }
+                    return Ok(cmp_result(op, Some(Ordering::Equal)));
+                }
+            }
+            Some(o) => {
+                if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    return Ok(cmp_result(op, Some(o)));
+                }
+                return Ok(cmp_result(op, Some(o)));
+            }
+        }
+    }
+    if saw_null {
+        return Ok(Value::Null);
+    }
+    Ok(cmp_result(op, Some(Ordering::Equal)))
+}
+
+fn sort_like(a: &Value, b: &Value) -> Option<Ordering> {
+    compare_with_affinity(a.as_ref(), b.as_ref(), None, &Collation::Binary)
+}
+
+fn run_rows(
+    plan: &mut SelectPlan,
+    cx: &mut Cx<'_>,
+    limit: Option<usize>,
+    out: &mut Vec<Vec<Value>>,
+) -> Result<()> {
+    plan.open(cx)?;
+    while plan.next(cx)? {
+        out.push(plan.row().to_vec());
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+    }
+    plan.close();
+    Ok(())
+}
+
+fn scalar(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<Value> {
+    if !s.correlated {
+        if let Some(SubCache::Scalar(v)) = &s.cache {
+            return Ok(v.first().cloned().unwrap_or(Value::Null));
+        }
+    }
+    let mut rows = Vec::new();
+    run_rows(&mut s.plan, cx, Some(1), &mut rows)?;
+    let row = rows.into_iter().next().unwrap_or_default();
+    let v = row.first().cloned().unwrap_or(Value::Null);
+    if !s.correlated {
+        s.cache = Some(SubCache::Scalar(row));
+    }
+    Ok(v)
+}
+
+fn exists(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<bool> {
+    if !s.correlated {
+        if let Some(SubCache::Exists(b)) = &s.cache {
+            return Ok(*b);
+        }
+    }
+    let mut rows = Vec::new();
+    run_rows(&mut s.plan, cx, Some(1), &mut rows)?;
+    let b = !rows.is_empty();
+    if !s.correlated {
+        s.cache = Some(SubCache::Exists(b));
+    }
+    Ok(b)
+}
+
+fn in_subquery(
+    s: &mut SubQuery,
+    lhs: &[Value],
+    not: bool,
+    aff: &[Option<Affinity>],
+    coll: &[Collation],
+    cx: &mut Cx<'_>,
+) -> Result<Value> {
+    if s.correlated || !matches!(s.cache, Some(SubCache::Set { .. })) {
+        let mut rows = Vec::new();
+        run_rows(&mut s.plan, cx, None, &mut rows)?;
+        let has_null = rows.iter().any(|r| r.iter().any(|v| v.is_null()));
+        s.cache = Some(SubCache::Set { rows, has_null });
+    }
+    let Some(SubCache::Set { rows, has_null }) = &s.cache else {
+        return Ok(Value::Null);
+    };
+    if rows.is_empty() {
+        return Ok(bool_val(not));
+    }
+    if lhs.iter().any(|v| v.is_null()) {
+        return Ok(Value::Null);
+    }
+    let binary = Collation::Binary;
+    for r in rows {
+        let mut all = true;
+        for (i, v) in lhs.iter().enumerate() {
+            let w = r.get(i).map(|w| w.as_ref()).unwrap_or(ValueRef::Null);
+            let c = coll.get(i).unwrap_or(&binary);
+            if compare_with_affinity(v.as_ref(), w, aff.get(i).copied().flatten(), c)
+                != Some(Ordering::Equal)
+            {
+                all = false;
+                break;
+            }
+        }
+        if all {
+            return Ok(bool_val(!not));
+        }
+    }
+    if *has_null {
+        return Ok(Value::Null);
+    }
+    Ok(bool_val(not))
+}
+
+/// ORDER BY comparison of two values with a collation.
+pub fn order_cmp(a: &Value, b: &Value, coll: &Collation) -> Ordering {
+    sort_compare(a.as_ref(), b.as_ref(), coll)
+}
+
+impl CExpr {
+    /// A copy of a subquery-free expression (None if it contains a subquery).
+    pub fn try_clone(&self) -> Option<CExpr> {
+        let b = |e: &CExpr| e.try_clone().map(Box::new);
+        Some(match self {
+            CExpr::Const(v) => CExpr::Const(v.clone()),
+            CExpr::Param(i) => CExpr::Param(*i),
+            CExpr::Column { slot, col } => CExpr::Column {
+                slot: *slot,
+                col: *col,
+            },
+            CExpr::AggRef(i) => CExpr::AggRef(*i),
+            CExpr::GroupKey(i) => CExpr::GroupKey(*i),
+            CExpr::Neg(x) => CExpr::Neg(b(x)?),
+            CExpr::Plus(x) => CExpr::Plus(b(x)?),
+            CExpr::BitNot(x) => CExpr::BitNot(b(x)?),
+            CExpr::Not(x) => CExpr::Not(b(x)?),
+            CExpr::Arith(op, l, r) => CExpr::Arith(*op, b(l)?, b(r)?),
+            CExpr::Cmp {
+                op,
+                l,
+                r,
+                aff,
+                coll,
+            } => CExpr::Cmp {
+                op: *op,
+                l: b(l)?,
+                r: b(r)?,
+                aff: *aff,
+                coll: coll.clone(),
+            },
+            CExpr::Is {
+                not,
+                l,
+                r,
+                aff,
+                coll,
+            } => CExpr::Is {
+                not: *not,
+                l: b(l)?,
+                r: b(r)?,
+                aff: *aff,
+                coll: coll.clone(),
+            },
+            CExpr::And(l, r) => CExpr::And(b(l)?, b(r)?),
+            CExpr::Or(l, r) => CExpr::Or(b(l)?, b(r)?),
+            CExpr::IsNull(x) => CExpr::IsNull(b(x)?),
+            CExpr::NotNull(x) => CExpr::NotNull(b(x)?),
+            CExpr::InList {
+                x,
+                list,
+                not,
+                aff,
+                coll,
+            } => CExpr::InList {
+                x: b(x)?,
+                list: list
+                    .iter()
+                    .map(|e| e.try_clone())
+                    .collect::<Option<Vec<_>>>()?,
+                not: *not,
+                aff: aff.clone(),
+                coll: coll.clone(),
+            },
+            CExpr::Case {
+                base,
+                whens,
+                els,
+                aff,
+                coll,
+            } => CExpr::Case {
+                base: match base {
+                    Some(x) => Some(b(x)?),
+                    None => None,
+                },
+                whens: whens
+                    .iter()
+                    .map(|(w, t)| Some((w.try_clone()?, t.try_clone()?)))
+                    .collect::<Option<Vec<_>>>()?,
+                els: match els {
+                    Some(x) => Some(b(x)?),
+                    None => None,
+                },
+                aff: *aff,
+                coll: coll.clone(),
+            },
+            CExpr::Cast(x, a) => CExpr::Cast(b(x)?, *a),
+            CExpr::Like {
+                x,
+                pat,
+                esc,
+                not,
+                glob,
+            } => CExpr::Like {
+                x: b(x)?,
+                pat: b(pat)?,
+                esc: match esc {
+                    Some(e) => Some(b(e)?),
+                    None => None,
+                },
+                not: *not,
+                glob: *glob,
+            },
+            CExpr::Func { f, args } => CExpr::Func {
+                f: f.clone(),
+                args: args
+                    .iter()
+                    .map(|e| e.try_clone())
+                    .collect::<Option<Vec<_>>>()?,
+            },
+            CExpr::Vector(v) => CExpr::Vector(
+                v.iter()
+                    .map(|e| e.try_clone())
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            CExpr::Error(m) => CExpr::Error(m.clone()),
+            CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return None,
+        })
+    }
+
+    /// Slots this expression reads; `None` when it holds a subquery (whose
+    /// references are not tracked here).
+    pub fn slots(&self, out: &mut Vec<usize>) -> bool {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                CExpr::Column { slot, .. } => out.push(*slot),
+                CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return false,
+                CExpr::Neg(x)
+                | CExpr::Plus(x)
+                | CExpr::BitNot(x)
+                | CExpr::Not(x)
+                | CExpr::IsNull(x)
+                | CExpr::NotNull(x)
+                | CExpr::Cast(x, _) => stack.push(x),
+                CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                CExpr::Cmp { l, r, .. } | CExpr::Is { l, r, .. } => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                CExpr::InList { x, list, .. } => {
+                    stack.push(x);
+                    stack.extend(list.iter());
+                }
+                CExpr::Case {
+                    base, whens, els, ..
+                } => {
+                    stack.extend(base.as_deref());
+                    for (w, t) in whens {
+                        stack.push(w);
+                        stack.push(t);
+                    }
+                    stack.extend(els.as_deref());
+                }
+                CExpr::Like { x, pat, esc, .. } => {
+                    stack.push(x);
+                    stack.push(pat);
+                    stack.extend(esc.as_deref());
+                }
+                CExpr::Func { args, .. } | CExpr::Vector(args) => stack.extend(args.iter()),
+                CExpr::AggRef(_) | CExpr::GroupKey(_) => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,9 @@
+//! Execution: compiled expressions, row sources, select pipelines, DML.
+
+pub mod agg;
+pub mod env;
+pub mod expr;
+pub mod func;
+pub mod select;
+pub mod source;
+pub mod write;

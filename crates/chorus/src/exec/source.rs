@@ -1,0 +1,511 @@
+//! Row sources of a FROM clause: table scans (full, by rowid, through an
+//! index), materialised subqueries, and nested-loop joins. Each pulls rows
+//! into its slot(s) of the environment; `next` returns false when exhausted.
+
+use super::expr::{CExpr, Cx};
+use super::select::SelectPlan;
+use crate::sqlvalue::{apply_affinity, Affinity};
+use crate::storage::{IndexCursor, KeyInfo, SeekOp, TableCursor};
+use chorus_storage::record::{compare_unpacked, RecordReader};
+use chorus_storage::{PageNo, Result, Value, ValueRef};
+use std::cmp::Ordering;
+
+pub struct IndexAccess {
+    pub root: PageNo,
+    pub key_info: KeyInfo,
+    /// Equality terms on the leading index columns (value, column affinity).
+    pub eq: Vec<(CExpr, Affinity)>,
+    /// Range on the next column: (expr, inclusive, affinity).
+    pub lo: Option<(CExpr, bool, Affinity)>,
+    pub hi: Option<(CExpr, bool, Affinity)>,
+}
+
+pub enum Access {
+    Full,
+    RowidEq(CExpr),
+    RowidRange {
+        lo: Option<(CExpr, bool)>,
+        hi: Option<(CExpr, bool)>,
+    },
+    Index(Box<IndexAccess>),
+}
+
+pub struct TableScan {
+    pub slot: usize,
+    pub root: PageNo,
+    pub rowid_alias: Option<usize>,
+    pub access: Access,
+    /// Conjuncts of WHERE/ON evaluated as soon as this table's row is known.
+    pub filter: Option<CExpr>,
+    cur: Option<Box<dyn TableCursor>>,
+    icur: Option<Box<dyn IndexCursor>>,
+    started: bool,
+    done: bool,
+    key: Vec<Value>,
+    hi_key: Option<(Vec<Value>, bool)>,
+    rowid_hi: Option<(i64, bool)>,
+}
+
+impl TableScan {
+    pub fn new(slot: usize, root: PageNo, rowid_alias: Option<usize>, access: Access) -> TableScan {
+        TableScan {
+            slot,
+            root,
+            rowid_alias,
+            access,
+            filter: None,
+            cur: None,
+            icur: None,
+            started: false,
+            done: false,
+            key: Vec::new(),
+            hi_key: None,
+            rowid_hi: None,
+        }
+    }
+
+    fn load(&mut self, cx: &mut Cx<'_>) -> Result<()> {
+        let Some(c) = self.cur.as_ref() else {
+            return Ok(());
+        };
+        let s = &mut cx.env.slots[self.slot];
+        s.rowid = c.rowid();
+        s.payload.clear();
+        s.payload.extend_from_slice(c.payload()?);
+        s.materialized = false;
+        s.null_row = false;
+        s.rowid_alias = self.rowid_alias;
+        Ok(())
+    }
+
+    /// Integer value for a rowid comparison, or None when no row can match.
+    fn rowid_of(v: Value) -> Option<RowidKey> {
+        match apply_affinity(v, Affinity::Numeric) {
+            Value::Integer(i) => Some(RowidKey::Int(i)),
+            Value::Real(r) => Some(RowidKey::Real(r)),
+            Value::Null => None,
+            _ => Some(RowidKey::Text),
+        }
+    }
+
+    fn start(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        if self.cur.is_none() {
+            self.cur = Some(cx.store.table_cursor(self.root)?);
+        }
+        self.rowid_hi = None;
+        match &self.access {
+            Access::Full => {
+                let c = self.cur.as_mut().map(|c| c.first()).transpose()?;
+                Ok(c.unwrap_or(false))
+            }
+            Access::RowidEq(e) => {
+                let v = e.eval(cx)?;
+                let Some(RowidKey::Int(r)) = Self::rowid_of(v) else {
+                    return Ok(false);
+                };
+                self.done_after_first();
+                Ok(self
+                    .cur
+                    .as_mut()
+                    .map(|c| c.seek_rowid(r, SeekOp::Eq))
+                    .transpose()?
+                    .unwrap_or(false))
+            }
+            Access::RowidRange { lo, hi } => {
+                if let Some((e, incl)) = hi {
+                    let v = e.eval(cx)?;
+                    match Self::rowid_of(v) {
+                        None => return Ok(false),
+                        Some(RowidKey::Int(i)) => self.rowid_hi = Some((i, *incl)),
+                        Some(RowidKey::Real(r)) => {
+                            if r >= 9.2e18 {
+                                self.rowid_hi = None;
+                            } else if r < -9.2e18 {
+                                return Ok(false);
+                            } else {
+                                let f = r.floor() as i64;
+                                self.rowid_hi = Some((f, !(*incl == false && (f as f64) == r)));
+                            }
+                        }
+                        Some(RowidKey::Text) => self.rowid_hi = None,
+                    }
+                }
+                let c = self
+                    .cur
+                    .as_mut()
+                    .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+                match lo {
+                    None => c.first(),
+                    Some((e, incl)) => {
+                        let v = e.eval(cx)?;
+                        match Self::rowid_of(v) {
+                            None => Ok(false),
+                            Some(RowidKey::Int(i)) => {
+                                c.seek_rowid(i, if *incl { SeekOp::Ge } else { SeekOp::Gt })
+                            }
+                            Some(RowidKey::Real(r)) => {
+                                if r > 9.2e18 {
+                                    Ok(false)
+                                } else if r < -9.2e18 {
+                                    c.first()
+                                } else {
+                                    let cl = r.ceil() as i64;
+                                    let op = if (cl as f64) == r && !*incl {
+                                        SeekOp::Gt
+                                    } else {
+                                        SeekOp::Ge
+                                    };
+                                    c.seek_rowid(cl, op)
+                                }
+                            }
+                            Some(RowidKey::Text) => Ok(false),
+                        }
+                    }
+                }
+            }
+            Access::Index(ia) => {
+                if self.icur.is_none() {
+                    self.icur = Some(cx.store.index_cursor(ia.root, ia.key_info.clone())?);
+                }
+                self.key.clear();
+                for (e, aff) in &ia.eq {
+                    let v = apply_affinity(e.eval(cx)?, *aff);
+                    if v.is_null() {
+                        return Ok(false);
+                    }
+                    self.key.push(v);
+                }
+                self.hi_key = None;
+                if let Some((e, incl, aff)) = &ia.hi {
+                    let v = apply_affinity(e.eval(cx)?, *aff);
+                    if v.is_null() {
+                        return Ok(false);
+                    }
+                    let mut k = self.key.clone();
+                    k.push(v);
+                    self.hi_key = Some((k, *incl));
+                }
+                let ic = self
+                    .icur
+                    .as_mut()
+                    .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+                let found = match &ia.lo {
+                    Some((e, incl, aff)) => {
+                        let v = apply_affinity(e.eval(cx)?, *aff);
+                        if v.is_null() {
+                            return Ok(false);
+                        }
+                        let mut k: Vec<ValueRef> = self.key.iter().map(|v| v.as_ref()).collect();
+                        k.push(v.as_ref());
+                        ic.seek(&k, if *incl { SeekOp::Ge } else { SeekOp::Gt })?
+                    }
+                    None => {
+                        if self.key.is_empty() {
+                            // Skip NULLs when a range bounds this column from above.
+                            if ia.hi.is_some() {
+                                ic.seek(&[ValueRef::Null], SeekOp::Gt)?
+                            } else {
+                                ic.first()?
+                            }
+                        } else {
+                            let k: Vec<ValueRef> = self.key.iter().map(|v| v.as_ref()).collect();
+                            ic.seek(&k, SeekOp::Ge)?
+                        }
+                    }
+                };
+                if !found {
+                    return Ok(false);
+                }
+                self.index_row(cx)
+            }
+        }
+    }
+
+    fn done_after_first(&mut self) {}
+
+    /// Check the index cursor's entry against the bounds and load its row.
+    fn index_row(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        let Access::Index(ia) = &self.access else {
+            return Ok(false);
+        };
+        let Some(ic) = self.icur.as_mut() else {
+            return Ok(false);
+        };
+        if !ic.valid() {
+            return Ok(false);
+        }
+        let entry = ic.key()?;
+        if !self.key.is_empty() {
+            let k: Vec<ValueRef> = self.key.iter().map(|v| v.as_ref()).collect();
+            if compare_unpacked(&k, entry, &ia.key_info, Ordering::Equal)? != Ordering::Equal {
+                return Ok(false);
+            }
+        }
+        if let Some((hk, incl)) = &self.hi_key {
+            let k: Vec<ValueRef> = hk.iter().map(|v| v.as_ref()).collect();
+            let o = compare_unpacked(&k, entry, &ia.key_info, Ordering::Equal)?;
+            if o == Ordering::Less || (!incl && o == Ordering::Equal) {
+                return Ok(false);
+            }
+        }
+        let r = RecordReader::new(entry)?;
+        let n = r.column_count();
+        let rowid = match r.column(n.saturating_sub(1))? {
+            ValueRef::Integer(i) => i,
+            _ => return Err(chorus_storage::Error::corrupt("index entry without rowid")),
+        };
+        let c = self
+            .cur
+            .as_mut()
+            .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+        if !c.seek_rowid(rowid, SeekOp::Eq)? {
+            return Err(chorus_storage::Error::new(
+                chorus_storage::ResultCode::CORRUPT_INDEX,
+                "database disk image is malformed",
+            ));
+        }
+        Ok(true)
+    }
+
+    fn advance(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        match &self.access {
+            Access::Full => self
+                .cur
+                .as_mut()
+                .map(|c| c.next())
+                .transpose()
+                .map(|o| o.unwrap_or(false)),
+            Access::RowidEq(_) => Ok(false),
+            Access::RowidRange { .. } => self
+                .cur
+                .as_mut()
+                .map(|c| c.next())
+                .transpose()
+                .map(|o| o.unwrap_or(false)),
+            Access::Index(_) => {
+                let ok = self
+                    .icur
+                    .as_mut()
+                    .map(|c| c.next())
+                    .transpose()?
+                    .unwrap_or(false);
+                if !ok {
+                    return Ok(false);
+                }
+                self.index_row(cx)
+            }
+        }
+    }
+
+    pub fn open(&mut self) {
+        self.started = false;
+        self.done = false;
+    }
+
+    pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        loop {
+            if self.done {
+                return Ok(false);
+            }
+            let ok = if !self.started {
+                self.started = true;
+                self.start(cx)?
+            } else {
+                self.advance(cx)?
+            };
+            if ok {
+                if let Some((h, incl)) = self.rowid_hi {
+                    let r = self.cur.as_ref().map(|c| c.rowid()).unwrap_or(0);
+                    if r > h || (!incl && r == h) {
+                        self.done = true;
+                        return Ok(false);
+                    }
+                }
+            }
+            if !ok {
+                self.done = true;
+                return Ok(false);
+            }
+            self.load(cx)?;
+            if let Some(f) = &self.filter {
+                if !f.test(cx)? {
+                    continue;
+                }
+            }
+            return Ok(true);
+        }
+    }
+}
+
+enum RowidKey {
+    Int(i64),
+    Real(f64),
+    Text,
+}
+
+/// A materialised source: a subquery, view, CTE or VALUES list.
+pub struct MatScan {
+    pub slot: usize,
+    pub plan: SelectPlan,
+    pub correlated: bool,
+    pub filter: Option<CExpr>,
+    rows: Option<Vec<Vec<Value>>>,
+    pos: usize,
+}
+
+impl MatScan {
+    pub fn new(slot: usize, plan: SelectPlan, correlated: bool) -> MatScan {
+        MatScan {
+            slot,
+            plan,
+            correlated,
+            filter: None,
+            rows: None,
+            pos: 0,
+        }
+    }
+    pub fn open(&mut self) {
+        self.pos = 0;
+        if self.correlated {
+            self.rows = None;
+        }
+    }
+    pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        if self.rows.is_none() {
+            let mut rows = Vec::new();
+            self.plan.open(cx)?;
+            while self.plan.next(cx)? {
+                rows.push(self.plan.row().to_vec());
+            }
+            self.plan.close();
+            self.rows = Some(rows);
+        }
+        loop {
+            let Some(rows) = &self.rows else {
+                return Ok(false);
+            };
+            let Some(r) = rows.get(self.pos) else {
+                return Ok(false);
+            };
+            self.pos += 1;
+            let s = &mut cx.env.slots[self.slot];
+            s.values.clone_from(r);
+            s.materialized = true;
+            s.null_row = false;
+            if let Some(f) = &self.filter {
+                if !f.test(cx)? {
+                    continue;
+                }
+            }
+            return Ok(true);
+        }
+    }
+}
+
+pub struct Join {
+    pub left: Source,
+    pub right: Source,
+    pub left_outer: bool,
+    pub on: Option<CExpr>,
+    left_valid: bool,
+    matched: bool,
+}
+
+impl Join {
+    pub fn new(left: Source, right: Source, left_outer: bool, on: Option<CExpr>) -> Join {
+        Join {
+            left,
+            right,
+            left_outer,
+            on,
+            left_valid: false,
+            matched: false,
+        }
+    }
+}
+
+pub enum Source {
+    Table(Box<TableScan>),
+    Mat(Box<MatScan>),
+    Join(Box<Join>),
+}
+
+impl Source {
+    pub fn open(&mut self) {
+        match self {
+            Source::Table(t) => t.open(),
+            Source::Mat(m) => m.open(),
+            Source::Join(j) => {
+                j.left.open();
+                j.left_valid = false;
+            }
+        }
+    }
+
+    pub fn slots(&self, out: &mut Vec<usize>) {
+        match self {
+            Source::Table(t) => out.push(t.slot),
+            Source::Mat(m) => out.push(m.slot),
+            Source::Join(j) => {
+                j.left.slots(out);
+                j.right.slots(out);
+            }
+        }
+    }
+
+    fn set_null(&self, cx: &mut Cx<'_>) {
+        let mut v = Vec::new();
+        self.slots(&mut v);
+        for s in v {
+            if let Some(sl) = cx.env.slots.get_mut(s) {
+                sl.null_row = true;
+            }
+        }
+    }
+
+    /// Attach a filter to the innermost scan of this source that owns `slot`.
+    pub fn filter_slot_mut(&mut self, slot: usize) -> Option<&mut Option<CExpr>> {
+        match self {
+            Source::Table(t) if t.slot == slot => Some(&mut t.filter),
+            Source::Mat(m) if m.slot == slot => Some(&mut m.filter),
+            Source::Join(j) => {
+                if let Some(f) = j.right.filter_slot_mut(slot) {
+                    return Some(f);
+                }
+                j.left.filter_slot_mut(slot)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        match self {
+            Source::Table(t) => t.next(cx),
+            Source::Mat(m) => m.next(cx),
+            Source::Join(j) => loop {
+                if !j.left_valid {
+                    if !j.left.next(cx)? {
+                        return Ok(false);
+                    }
+                    j.left_valid = true;
+                    j.matched = false;
+                    j.right.open();
+                }
+                if j.right.next(cx)? {
+                    if let Some(on) = &j.on {
+                        if !on.test(cx)? {
+                            continue;
+                        }
+                    }
+                    j.matched = true;
+                    return Ok(true);
+                }
+                j.left_valid = false;
+                if j.left_outer && !j.matched {
+                    j.right.set_null(cx);
+                    return Ok(true);
+                }
+            },
+        }
+    }
+}

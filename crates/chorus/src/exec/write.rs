@@ -1,0 +1,429 @@
+//! Row writes with constraint enforcement and index maintenance, shared by
+//! INSERT, UPDATE and DELETE. A row is handled as a full vector of column
+//! values (the INTEGER PRIMARY KEY column holds the rowid) placed in the
+//! writer's row slot, so CHECK constraints, partial-index conditions and
+//! expression-index terms (compiled against that slot) can be evaluated.
+//! Records store NULL in place of the rowid alias column, as SQLite does.
+
+use super::expr::{CExpr, Cx};
+use crate::schema::{Index, Table};
+use crate::sqlvalue::{apply_affinity, Affinity};
+use crate::storage::{IndexCursor, KeyInfo, SeekOp, TableCursor};
+use chorus_storage::record::{encode_record, RecordReader};
+use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
+use sqlite3_parser::ast::ResolveType;
+use std::sync::Arc;
+
+pub const CONSTRAINT_CHECK: ResultCode = ResultCode(19 | (1 << 8));
+pub const CONSTRAINT_NOTNULL: ResultCode = ResultCode(19 | (5 << 8));
+pub const CONSTRAINT_PRIMARYKEY: ResultCode = ResultCode(19 | (6 << 8));
+pub const CONSTRAINT_UNIQUE: ResultCode = ResultCode(19 | (8 << 8));
+pub const CONSTRAINT_ROWID: ResultCode = ResultCode(19 | (10 << 8));
+
+pub struct IndexWriter {
+    pub index: Arc<Index>,
+    pub key_info: KeyInfo,
+    /// Compiled expression per index column (None = plain column).
+    pub exprs: Vec<Option<CExpr>>,
+    pub partial: Option<CExpr>,
+    cursor: Option<Box<dyn IndexCursor>>,
+}
+
+pub struct TableWriter {
+    pub table: Arc<Table>,
+    pub row_slot: usize,
+    pub indexes: Vec<IndexWriter>,
+    pub checks: Vec<(String, CExpr)>,
+    pub defaults: Vec<Option<CExpr>>,
+    cursor: Option<Box<dyn TableCursor>>,
+    buf: Vec<u8>,
+}
+
+/// What to do with a row after constraint checks.
+pub enum Verdict {
+    Write,
+    Skip,
+}
+
+/// A constraint failure, with the conflict resolution that applies.
+pub struct Violation {
+    pub error: Error,
+    pub resolve: ResolveType,
+}
+
+impl IndexWriter {
+    pub fn new(
+        index: Arc<Index>,
+        key_info: KeyInfo,
+        exprs: Vec<Option<CExpr>>,
+        partial: Option<CExpr>,
+    ) -> IndexWriter {
+        IndexWriter {
+            index,
+            key_info,
+            exprs,
+            partial,
+            cursor: None,
+        }
+    }
+}
+
+impl TableWriter {
+    pub fn new(table: Arc<Table>, row_slot: usize) -> TableWriter {
+        TableWriter {
+            table,
+            row_slot,
+            indexes: Vec::new(),
+            checks: Vec::new(),
+            defaults: Vec::new(),
+            cursor: None,
+            buf: Vec::new(),
+        }
+    }
+
+    pub fn cursor(&mut self, cx: &mut Cx<'_>) -> Result<&mut Box<dyn TableCursor>> {
+        if self.cursor.is_none() {
+            self.cursor = Some(cx.store.table_cursor(self.table.root)?);
+        }
+        self.cursor
+            .as_mut()
+            .ok_or_else(|| Error::new(ResultCode::INTERNAL, "cursor"))
+    }
+
+    fn icursor<'a>(
+        iw: &'a mut IndexWriter,
+        cx: &mut Cx<'_>,
+    ) -> Result<&'a mut Box<dyn IndexCursor>> {
+        if iw.cursor.is_none() {
+            iw.cursor = Some(cx.store.index_cursor(iw.index.root, iw.key_info.clone())?);
+        }
+        iw.cursor
+            .as_mut()
+            .ok_or_else(|| Error::new(ResultCode::INTERNAL, "cursor"))
+    }
+
+    /// Read row `rowid` as full column values; None if absent.
+    pub fn read_row(&mut self, cx: &mut Cx<'_>, rowid: i64) -> Result<Option<Vec<Value>>> {
+        let n = self.table.columns.len();
+        let alias = self.table.rowid_alias;
+        let c = self.cursor(cx)?;
+        if !c.seek_rowid(rowid, SeekOp::Eq)? {
+            return Ok(None);
+        }
+        let r = RecordReader::new(c.payload()?)?;
+        let mut v = Vec::with_capacity(n);
+        for i in 0..n {
+            if Some(i) == alias {
+                v.push(Value::Integer(rowid));
+            } else {
+                v.push(r.column(i)?.to_owned());
+            }
+        }
+        Ok(Some(v))
+    }
+
+    /// Put a row in the row slot (for CHECK / index expressions).
+    pub fn set_slot(&self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) {
+        let s = &mut cx.env.slots[self.row_slot];
+        s.values.clear();
+        s.values.extend_from_slice(values);
+        s.rowid = rowid;
+        s.materialized = true;
+        s.null_row = false;
+    }
+
+    /// Apply column affinities in place.
+    pub fn apply_affinities(&self, values: &mut [Value]) {
+        for (i, c) in self.table.columns.iter().enumerate() {
+            if Some(i) == self.table.rowid_alias {
+                continue;
+            }
+            if c.affinity != Affinity::Blob {
+                let v = std::mem::replace(&mut values[i], Value::Null);
+                values[i] = apply_affinity(v, c.affinity);
+            }
+        }
+    }
+
+    /// NOT NULL and CHECK constraints. May replace NULLs by defaults (REPLACE).
+    pub fn check(
+        &self,
+        cx: &mut Cx<'_>,
+        values: &mut [Value],
+        rowid: i64,
+        or: Option<ResolveType>,
+    ) -> std::result::Result<Verdict, Violation> {
+        let t = &self.table;
+        for (i, c) in t.columns.iter().enumerate() {
+            if c.notnull && values[i].is_null() && Some(i) != t.rowid_alias {
+                let resolve = or.or(t.notnull_conflict[i]).unwrap_or(ResolveType::Abort);
+                match resolve {
+                    ResolveType::Ignore => return Ok(Verdict::Skip),
+                    ResolveType::Replace if self.defaults.get(i).is_some_and(|d| d.is_some()) => {
+                        if let Some(Some(d)) = self.defaults.get(i) {
+                            let v = d.eval(cx).map_err(|e| Violation {
+                                error: e,
+                                resolve: ResolveType::Abort,
+                            })?;
+                            values[i] = apply_affinity(v, c.affinity);
+                        }
+                        if values[i].is_null() {
+                            return Err(Violation {
+                                error: notnull_err(t, i),
+                                resolve: ResolveType::Abort,
+                            });
+                        }
+                    }
+                    ResolveType::Replace => {
+                        return Err(Violation {
+                            error: notnull_err(t, i),
+                            resolve: ResolveType::Abort,
+                        })
+                    }
+                    r => {
+                        return Err(Violation {
+                            error: notnull_err(t, i),
+                            resolve: r,
+                        })
+                    }
+                }
+            }
+        }
+        if !self.checks.is_empty() {
+            self.set_slot(cx, values, rowid);
+            for (name, e) in &self.checks {
+                let v = e.eval(cx).map_err(|e| Violation {
+                    error: e,
+                    resolve: ResolveType::Abort,
+                })?;
+                if crate::exec::expr::truth(&v) == Some(false) {
+                    let resolve = or.unwrap_or(ResolveType::Abort);
+                    if resolve == ResolveType::Ignore {
+                        return Ok(Verdict::Skip);
+                    }
+                    let resolve = if resolve == ResolveType::Replace {
+                        ResolveType::Abort
+                    } else {
+                        resolve
+                    };
+                    return Err(Violation {
+                        error: Error::new(
+                            CONSTRAINT_CHECK,
+                            format!("CHECK constraint failed: {name}"),
+                        ),
+                        resolve,
+                    });
+                }
+            }
+        }
+        Ok(Verdict::Write)
+    }
+
+    fn index_key(
+        &self,
+        k: usize,
+        cx: &mut Cx<'_>,
+        values: &[Value],
+        rowid: i64,
+    ) -> Result<Option<Vec<Value>>> {
+        let iw = &self.indexes[k];
+        if let Some(p) = &iw.partial {
+            if !p.test(cx)? {
+                return Ok(None);
+            }
+        }
+        let mut key = Vec::with_capacity(iw.index.columns.len() + 1);
+        for (ci, c) in iw.index.columns.iter().enumerate() {
+            match (c.col, iw.exprs.get(ci).and_then(|e| e.as_ref())) {
+                (_, Some(e)) => key.push(e.eval(cx)?),
+                (Some(col), None) => {
+                    if Some(col) == self.table.rowid_alias {
+                        key.push(Value::Integer(rowid));
+                    } else {
+                        key.push(values.get(col).cloned().unwrap_or(Value::Null));
+                    }
+                }
+                (None, None) => key.push(Value::Null),
+            }
+        }
+        key.push(Value::Integer(rowid));
+        Ok(Some(key))
+    }
+
+    /// Rows that conflict with `values` on the rowid or a UNIQUE index,
+    /// ignoring `self_rowid` (the row being updated).
+    pub fn conflicts(
+        &mut self,
+        cx: &mut Cx<'_>,
+        values: &[Value],
+        rowid: i64,
+        self_rowid: Option<i64>,
+        rowid_checked: bool,
+    ) -> Result<Vec<(i64, Error, Option<ResolveType>)>> {
+        let mut out = Vec::new();
+        if rowid_checked && self_rowid != Some(rowid) {
+            let t = self.table.clone();
+            let c = self.cursor(cx)?;
+            if c.seek_rowid(rowid, SeekOp::Eq)? {
+                let msg = match t.rowid_alias {
+                    Some(a) => {
+                        format!("UNIQUE constraint failed: {}.{}", t.name, t.columns[a].name)
+                    }
+                    None => format!("UNIQUE constraint failed: {}.rowid", t.name),
+                };
+                let code = if t.rowid_alias.is_some() {
+                    CONSTRAINT_PRIMARYKEY
+                } else {
+                    CONSTRAINT_ROWID
+                };
+                out.push((rowid, Error::new(code, msg), t.pk_conflict));
+            }
+        }
+        self.set_slot(cx, values, rowid);
+        for k in 0..self.indexes.len() {
+            if !self.indexes[k].index.unique {
+                continue;
+            }
+            let Some(key) = self.index_key(k, cx, values, rowid)? else {
+                continue;
+            };
+            let ncols = key.len() - 1;
+            if key[..ncols].iter().any(|v| v.is_null()) {
+                continue;
+            }
+            let iw = &mut self.indexes[k];
+            let kref: Vec<ValueRef> = key[..ncols].iter().map(|v| v.as_ref()).collect();
+            let ki = iw.key_info.clone();
+            let index = iw.index.clone();
+            let c = Self::icursor(iw, cx)?;
+            let mut found = c.seek(&kref, SeekOp::Eq)?;
+            while found {
+                let entry = c.key()?;
+                let r = RecordReader::new(entry)?;
+                if chorus_storage::record::compare_unpacked(
+                    &kref,
+                    entry,
+                    &ki,
+                    std::cmp::Ordering::Equal,
+                )? != std::cmp::Ordering::Equal
+                {
+                    break;
+                }
+                let other = match r.column(r.column_count().saturating_sub(1))? {
+                    ValueRef::Integer(i) => i,
+                    _ => break,
+                };
+                if Some(other) != self_rowid {
+                    let t = &self.table;
+                    let cols: Vec<String> = index
+                        .columns
+                        .iter()
+                        .map(|c| match c.col {
+                            Some(i) => format!("{}.{}", t.name, t.columns[i].name),
+                            None => "index".to_string(),
+                        })
+                        .collect();
+                    let msg = if index.columns.iter().any(|c| c.col.is_none()) {
+                        format!("UNIQUE constraint failed: index '{}'", index.name)
+                    } else {
+                        format!("UNIQUE constraint failed: {}", cols.join(", "))
+                    };
+                    let code = if index.origin == crate::schema::IndexOrigin::PrimaryKey {
+                        CONSTRAINT_PRIMARYKEY
+                    } else {
+                        CONSTRAINT_UNIQUE
+                    };
+                    out.push((other, Error::new(code, msg), index.on_conflict));
+                    break;
+                }
+                found = c.next()?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Write the row and its index entries.
+    pub fn insert(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
+        self.buf.clear();
+        let alias = self.table.rowid_alias;
+        let refs: Vec<ValueRef> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                if Some(i) == alias {
+                    ValueRef::Null
+                } else {
+                    v.as_ref()
+                }
+            })
+            .collect();
+        let mut buf = std::mem::take(&mut self.buf);
+        encode_record(&refs, &mut buf);
+        self.cursor(cx)?.insert(rowid, &buf)?;
+        self.buf = buf;
+        self.set_slot(cx, values, rowid);
+        for k in 0..self.indexes.len() {
+            let Some(key) = self.index_key(k, cx, values, rowid)? else {
+                continue;
+            };
+            let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
+            let mut kb = Vec::new();
+            encode_record(&refs, &mut kb);
+            Self::icursor(&mut self.indexes[k], cx)?.insert(&kb)?;
+        }
+        Ok(())
+    }
+
+    /// Delete the row and its index entries (values = the row's current values).
+    pub fn delete(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
+        self.set_slot(cx, values, rowid);
+        for k in 0..self.indexes.len() {
+            let Some(key) = self.index_key(k, cx, values, rowid)? else {
+                continue;
+            };
+            let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
+            let c = Self::icursor(&mut self.indexes[k], cx)?;
+            if c.seek(&refs, SeekOp::Eq)? {
+                c.delete()?;
+            }
+        }
+        let c = self.cursor(cx)?;
+        if c.seek_rowid(rowid, SeekOp::Eq)? {
+            c.delete()?;
+        }
+        Ok(())
+    }
+
+    /// A new rowid: one more than the largest (or a free one if that overflows).
+    pub fn new_rowid(&mut self, cx: &mut Cx<'_>) -> Result<i64> {
+        let c = self.cursor(cx)?;
+        match c.max_rowid()? {
+            None => Ok(1),
+            Some(m) if m < i64::MAX => Ok(m + 1),
+            Some(_) => {
+                let mut probe: i64 = 1;
+                for _ in 0..1000 {
+                    if !c.seek_rowid(probe, SeekOp::Eq)? {
+                        return Ok(probe);
+                    }
+                    probe = probe
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407)
+                        .abs()
+                        .max(1);
+                }
+                Err(Error::new(ResultCode::FULL, "database or disk is full"))
+            }
+        }
+    }
+}
+
+fn notnull_err(t: &Table, i: usize) -> Error {
+    Error::new(
+        CONSTRAINT_NOTNULL,
+        format!(
+            "NOT NULL constraint failed: {}.{}",
+            t.name, t.columns[i].name
+        ),
+    )
+}

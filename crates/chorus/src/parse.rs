@@ -1,0 +1,576 @@
+//! SQL text → AST. Wraps `sqlite3-parser` (SQLite's own grammar), maps its
+//! errors to SQLite's messages, recognises the Chorus-only `BEGIN CONCURRENT`
+//! on the token stream, reports where the first statement ends (the "tail"),
+//! and bounds expression depth (SQLite's limit of 1000) before any recursive
+//! pass sees the tree. Over-deep trees are torn down iteratively so that even
+//! dropping them cannot overflow the stack.
+
+use chorus_storage::{Error, Result, ResultCode};
+use fallible_iterator::FallibleIterator;
+use sqlite3_parser::ast::{self, Cmd, Expr, Stmt};
+use sqlite3_parser::lexer::sql::{Error as LexError, Parser, ParserError};
+
+macro_rules! offset_of {
+    ($input:expr, $pos:expr) => {
+        $pos.map(|p| pos_to_offset($input, (p.line, p.column)))
+            .unwrap_or(0)
+    };
+}
+
+/// SQLite's SQLITE_MAX_EXPR_DEPTH.
+pub const MAX_EXPR_DEPTH: usize = 1000;
+
+/// One parsed statement.
+#[derive(Debug)]
+pub enum Parsed {
+    /// A statement of SQLite's grammar.
+    Cmd(Cmd),
+    /// `BEGIN CONCURRENT [TRANSACTION]`.
+    BeginConcurrent,
+}
+
+/// Parse the first statement of `sql`. Returns `None` when `sql` holds only
+/// whitespace, comments or semicolons, together with the byte offset where the
+/// remaining text (the tail) starts.
+pub fn parse_first(sql: &str) -> Result<(Option<Parsed>, usize)> {
+    let bytes = sql.as_bytes();
+    if let Some(end) = begin_concurrent(bytes) {
+        return Ok((Some(Parsed::BeginConcurrent), end));
+    }
+    let mut parser = Parser::new(bytes);
+    match parser.next() {
+        Ok(Some(cmd)) => {
+            let p = parser.position();
+            let tail = pos_to_offset(bytes, (p.line, p.column));
+            let tail = skip_semis(bytes, tail);
+            check_depth(cmd, tail)
+        }
+        Ok(None) => Ok((None, bytes.len())),
+        Err(e) => Err(map_error(bytes, e)),
+    }
+}
+
+fn check_depth(cmd: Cmd, tail: usize) -> Result<(Option<Parsed>, usize)> {
+    let too_deep = {
+        let stmt = match &cmd {
+            Cmd::Stmt(s) | Cmd::Explain(s) | Cmd::ExplainQueryPlan(s) => s,
+        };
+        stmt_too_deep(stmt)
+    };
+    if too_deep {
+        teardown_cmd(cmd);
+        return Err(Error::new(
+            ResultCode::ERROR,
+            format!("Expression tree is too large (maximum depth {MAX_EXPR_DEPTH})"),
+        ));
+    }
+    Ok((Some(Parsed::Cmd(cmd)), tail))
+}
+
+fn skip_semis(b: &[u8], mut i: usize) -> usize {
+    loop {
+        let j = skip_space(b, i);
+        if j < b.len() && b[j] == b';' {
+            i = j + 1;
+        } else {
+            return i.min(b.len());
+        }
+    }
+}
+
+fn pos_to_offset(input: &[u8], pos: (usize, usize)) -> usize {
+    let mut line = 1;
+    let mut i = 0;
+    while line < pos.0 && i < input.len() {
+        if input[i] == b'\n' {
+            line += 1;
+        }
+        i += 1;
+    }
+    (i + pos.1.saturating_sub(1)).min(input.len())
+}
+
+/// Skip whitespace and comments starting at `i`.
+pub fn skip_space(b: &[u8], mut i: usize) -> usize {
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'-') && b.get(i + 1) == Some(&b'-') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if b.get(i) == Some(&b'/') && b.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                i += 1;
+            }
+            i = (i + 2).min(b.len());
+            continue;
+        }
+        return i;
+    }
+}
+
+/// Read an identifier-like word at `i` (after skipping space); returns (word, end).
+pub fn word_at(b: &[u8], i: usize) -> (&[u8], usize) {
+    let s = skip_space(b, i);
+    let mut e = s;
+    while e < b.len() && (b[e].is_ascii_alphanumeric() || b[e] == b'_' || b[e] >= 0x80) {
+        e += 1;
+    }
+    (&b[s..e], e)
+}
+
+/// `BEGIN CONCURRENT [TRANSACTION] [;]` → offset after it.
+fn begin_concurrent(b: &[u8]) -> Option<usize> {
+    let (w, e) = word_at(b, 0);
+    if !w.eq_ignore_ascii_case(b"BEGIN") {
+        return None;
+    }
+    let (w, mut e) = word_at(b, e);
+    if !w.eq_ignore_ascii_case(b"CONCURRENT") {
+        return None;
+    }
+    let (w, e2) = word_at(b, e);
+    if w.eq_ignore_ascii_case(b"TRANSACTION") {
+        e = e2;
+    }
+    let s = skip_space(b, e);
+    if s < b.len() && b[s] != b';' {
+        return None; // let the parser report the syntax error
+    }
+    Some(skip_semis(b, e))
+}
+
+fn token_at(input: &[u8], off: usize) -> String {
+    let s = skip_space(input, off);
+    let mut e = s;
+    while e < input.len() && !input[e].is_ascii_whitespace() && (e == s || input[e] != b';') {
+        e += 1;
+    }
+    String::from_utf8_lossy(&input[s..e]).into_owned()
+}
+
+fn map_error(input: &[u8], e: LexError) -> Error {
+    let msg = match e {
+        LexError::ParserError(ParserError::SyntaxError(tok), _) => {
+            format!("near \"{tok}\": syntax error")
+        }
+        LexError::ParserError(ParserError::UnexpectedEof, _) => "incomplete input".to_string(),
+        LexError::ParserError(ParserError::Custom(m), _) => m,
+        LexError::UnrecognizedToken(p)
+        | LexError::BadVariableName(p)
+        | LexError::BadNumber(p)
+        | LexError::ExpectedEqualsSign(p)
+        | LexError::MalformedBlobLiteral(p)
+        | LexError::MalformedHexInteger(p) => {
+            format!(
+                "unrecognized token: \"{}\"",
+                token_at(input, offset_of!(input, p))
+            )
+        }
+        LexError::UnterminatedLiteral(p) | LexError::UnterminatedBracket(p) => {
+            let off = offset_of!(input, p);
+            format!(
+                "unrecognized token: \"{}\"",
+                String::from_utf8_lossy(&input[off.min(input.len())..])
+            )
+        }
+        LexError::UnterminatedBlockComment(_) => "incomplete input".to_string(),
+        LexError::Io(e) => e.to_string(),
+        _ => "syntax error".to_string(),
+    };
+    Error::new(ResultCode::ERROR, msg)
+}
+
+// ---------------------------------------------------------------------------
+// Depth checking: an explicit work stack, no recursion.
+
+enum Node<'a> {
+    E(&'a Expr),
+    S(&'a ast::Select),
+}
+
+fn stmt_too_deep(stmt: &Stmt) -> bool {
+    let mut stack: Vec<(Node<'_>, usize)> = Vec::new();
+    match stmt {
+        Stmt::Select(s) => stack.push((Node::S(s), 0)),
+        Stmt::Insert {
+            body: ast::InsertBody::Select(s, _),
+            ..
+        } => stack.push((Node::S(s), 0)),
+        Stmt::CreateView { select, .. } => stack.push((Node::S(select), 0)),
+        Stmt::CreateTable {
+            body: ast::CreateTableBody::AsSelect(s),
+            ..
+        } => stack.push((Node::S(s), 0)),
+        Stmt::Update {
+            sets, where_clause, ..
+        } => {
+            for s in sets {
+                stack.push((Node::E(&s.expr), 0));
+            }
+            if let Some(w) = where_clause {
+                stack.push((Node::E(w), 0));
+            }
+        }
+        Stmt::Delete {
+            where_clause: Some(w),
+            ..
+        } => stack.push((Node::E(w), 0)),
+        Stmt::CreateIndex {
+            where_clause: Some(w),
+            ..
+        } => stack.push((Node::E(w), 0)),
+        Stmt::CreateTable {
+            body: ast::CreateTableBody::ColumnsAndConstraints { columns, .. },
+            ..
+        } => {
+            for c in columns.values() {
+                for cc in &c.constraints {
+                    match &cc.constraint {
+                        ast::ColumnConstraint::Check(e) | ast::ColumnConstraint::Default(e) => {
+                            stack.push((Node::E(e), 0))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    while let Some((n, d)) = stack.pop() {
+        if d > MAX_EXPR_DEPTH {
+            return true;
+        }
+        match n {
+            Node::S(s) => {
+                if let Some(w) = &s.with {
+                    for c in &w.ctes {
+                        stack.push((Node::S(&c.select), d + 1));
+                    }
+                }
+                push_one_select(&s.body.select, d, &mut stack);
+                if let Some(cs) = &s.body.compounds {
+                    for c in cs {
+                        push_one_select(&c.select, d, &mut stack);
+                    }
+                }
+                if let Some(ob) = &s.order_by {
+                    for o in ob {
+                        stack.push((Node::E(&o.expr), d + 1));
+                    }
+                }
+                if let Some(l) = &s.limit {
+                    stack.push((Node::E(&l.expr), d + 1));
+                    if let Some(o) = &l.offset {
+                        stack.push((Node::E(o), d + 1));
+                    }
+                }
+            }
+            Node::E(e) => {
+                let d1 = d + 1;
+                match e {
+                    Expr::Between {
+                        lhs, start, end, ..
+                    } => {
+                        stack.push((Node::E(lhs), d1));
+                        stack.push((Node::E(start), d1));
+                        stack.push((Node::E(end), d1));
+                    }
+                    Expr::Binary(l, _, r) => {
+                        stack.push((Node::E(l), d1));
+                        stack.push((Node::E(r), d1));
+                    }
+                    Expr::Case {
+                        base,
+                        when_then_pairs,
+                        else_expr,
+                    } => {
+                        if let Some(b) = base {
+                            stack.push((Node::E(b), d1));
+                        }
+                        for (w, t) in when_then_pairs {
+                            stack.push((Node::E(w), d1));
+                            stack.push((Node::E(t), d1));
+                        }
+                        if let Some(x) = else_expr {
+                            stack.push((Node::E(x), d1));
+                        }
+                    }
+                    Expr::Cast { expr, .. } => stack.push((Node::E(expr), d1)),
+                    Expr::Collate(x, _) => stack.push((Node::E(x), d1)),
+                    Expr::Exists(s) | Expr::Subquery(s) => stack.push((Node::S(s), d1)),
+                    Expr::FunctionCall {
+                        args, filter_over, ..
+                    } => {
+                        for a in args.iter().flatten() {
+                            stack.push((Node::E(a), d1));
+                        }
+                        if let Some(ft) = filter_over {
+                            if let Some(f) = &ft.filter_clause {
+                                stack.push((Node::E(f), d1));
+                            }
+                        }
+                    }
+                    Expr::InList { lhs, rhs, .. } => {
+                        stack.push((Node::E(lhs), d1));
+                        for a in rhs.iter().flatten() {
+                            stack.push((Node::E(a), d1));
+                        }
+                    }
+                    Expr::InSelect { lhs, rhs, .. } => {
+                        stack.push((Node::E(lhs), d1));
+                        stack.push((Node::S(rhs), d1));
+                    }
+                    Expr::InTable { lhs, .. } => stack.push((Node::E(lhs), d1)),
+                    Expr::IsNull(x) | Expr::NotNull(x) | Expr::Unary(_, x) => {
+                        stack.push((Node::E(x), d1))
+                    }
+                    Expr::Like {
+                        lhs, rhs, escape, ..
+                    } => {
+                        stack.push((Node::E(lhs), d1));
+                        stack.push((Node::E(rhs), d1));
+                        if let Some(x) = escape {
+                            stack.push((Node::E(x), d1));
+                        }
+                    }
+                    Expr::Parenthesized(v) => {
+                        for a in v {
+                            stack.push((Node::E(a), d1));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    false
+}
+
+fn push_one_select<'a>(o: &'a ast::OneSelect, d: usize, stack: &mut Vec<(Node<'a>, usize)>) {
+    match o {
+        ast::OneSelect::Select {
+            columns,
+            from,
+            where_clause,
+            group_by,
+            having,
+            ..
+        } => {
+            for c in columns {
+                if let ast::ResultColumn::Expr(e, _) = c {
+                    stack.push((Node::E(e), d + 1));
+                }
+            }
+            if let Some(f) = from {
+                let mut tabs: Vec<&ast::SelectTable> = Vec::new();
+                if let Some(t) = &f.select {
+                    tabs.push(t);
+                }
+                for j in f.joins.iter().flatten() {
+                    tabs.push(&j.table);
+                    if let Some(ast::JoinConstraint::On(e)) = &j.constraint {
+                        stack.push((Node::E(e), d + 1));
+                    }
+                }
+                for t in tabs {
+                    match t {
+                        ast::SelectTable::Select(s, _) => stack.push((Node::S(s), d + 1)),
+                        ast::SelectTable::Sub(_, _) => {}
+                        _ => {}
+                    }
+                }
+            }
+            if let Some(w) = where_clause {
+                stack.push((Node::E(w), d + 1));
+            }
+            for g in group_by.iter().flatten() {
+                stack.push((Node::E(g), d + 1));
+            }
+            if let Some(h) = having {
+                stack.push((Node::E(h), d + 1));
+            }
+        }
+        ast::OneSelect::Values(rows) => {
+            for r in rows {
+                for e in r {
+                    stack.push((Node::E(e), d + 1));
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Iterative teardown of over-deep trees.
+
+fn teardown_cmd(cmd: Cmd) {
+    let stmt = match cmd {
+        Cmd::Stmt(s) | Cmd::Explain(s) | Cmd::ExplainQueryPlan(s) => s,
+    };
+    let mut exprs: Vec<Expr> = Vec::new();
+    let mut selects: Vec<ast::Select> = Vec::new();
+    match stmt {
+        Stmt::Select(s) => selects.push(*s),
+        Stmt::Insert {
+            body: ast::InsertBody::Select(s, _),
+            ..
+        } => selects.push(*s),
+        Stmt::CreateView { select, .. } => selects.push(*select),
+        Stmt::Update {
+            sets, where_clause, ..
+        } => {
+            exprs.extend(sets.into_iter().map(|s| s.expr));
+            exprs.extend(where_clause);
+        }
+        Stmt::Delete { where_clause, .. } => exprs.extend(where_clause),
+        other => drop(other),
+    }
+    let take = |b: &mut Box<Expr>| std::mem::replace(&mut **b, Expr::Literal(ast::Literal::Null));
+    loop {
+        if let Some(s) = selects.pop() {
+            let s = s;
+            let mut ones = vec![s.body.select];
+            for c in s.body.compounds.into_iter().flatten() {
+                ones.push(c.select);
+            }
+            for o in ones {
+                match o {
+                    ast::OneSelect::Select {
+                        columns,
+                        where_clause,
+                        ..
+                    } => {
+                        for c in columns {
+                            if let ast::ResultColumn::Expr(e, _) = c {
+                                exprs.push(e);
+                            }
+                        }
+                        if let Some(w) = where_clause {
+                            exprs.push(*w);
+                        }
+                    }
+                    ast::OneSelect::Values(rows) => exprs.extend(rows.into_iter().flatten()),
+                }
+            }
+            continue;
+        }
+        let Some(mut e) = exprs.pop() else { break };
+        match &mut e {
+            Expr::Between {
+                lhs, start, end, ..
+            } => {
+                exprs.push(take(lhs));
+                exprs.push(take(start));
+                exprs.push(take(end));
+            }
+            Expr::Binary(l, _, r) => {
+                exprs.push(take(l));
+                exprs.push(take(r));
+            }
+            Expr::Cast { expr, .. } => exprs.push(take(expr)),
+            Expr::Collate(x, _) | Expr::IsNull(x) | Expr::NotNull(x) | Expr::Unary(_, x) => {
+                exprs.push(take(x))
+            }
+            Expr::Exists(s) | Expr::Subquery(s) => {
+                let dummy = ast::Select {
+                    with: None,
+                    body: ast::SelectBody {
+                        select: ast::OneSelect::Values(vec![]),
+                        compounds: None,
+                    },
+                    order_by: None,
+                    limit: None,
+                };
+                selects.push(std::mem::replace(&mut **s, dummy));
+            }
+            Expr::FunctionCall { args, .. } => {
+                if let Some(a) = args.take() {
+                    exprs.extend(a)
+                }
+            }
+            Expr::InList { lhs, rhs, .. } => {
+                exprs.push(take(lhs));
+                if let Some(a) = rhs.take() {
+                    exprs.extend(a)
+                }
+            }
+            Expr::Like { lhs, rhs, .. } => {
+                exprs.push(take(lhs));
+                exprs.push(take(rhs));
+            }
+            Expr::Parenthesized(v) => exprs.append(v),
+            Expr::Case {
+                base,
+                when_then_pairs,
+                else_expr,
+            } => {
+                if let Some(b) = base {
+                    exprs.push(take(b));
+                }
+                for (w, t) in when_then_pairs.drain(..) {
+                    exprs.push(w);
+                    exprs.push(t);
+                }
+                if let Some(x) = else_expr {
+                    exprs.push(take(x));
+                }
+            }
+            _ => {}
+        }
+        drop(e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(sql: &str) -> String {
+        parse_first(sql).unwrap_err().message
+    }
+
+    #[test]
+    fn messages() {
+        assert_eq!(err("SELEC 1"), "near \"SELEC\": syntax error");
+        assert_eq!(err("SELECT 1 +"), "incomplete input");
+        assert_eq!(err("SELECT (1"), "incomplete input");
+    }
+
+    #[test]
+    fn tail_offsets() {
+        let sql = "SELECT 1; SELECT 2;";
+        let (p, tail) = parse_first(sql).unwrap();
+        assert!(p.is_some());
+        assert_eq!(sql[tail..].trim(), "SELECT 2;");
+        let (p, tail) = parse_first("  -- c\n ").unwrap();
+        assert!(p.is_none());
+        assert_eq!(tail, 8);
+    }
+
+    #[test]
+    fn begin_concurrent() {
+        let (p, tail) = parse_first("begin concurrent; select 1").unwrap();
+        assert!(matches!(p, Some(Parsed::BeginConcurrent)));
+        assert_eq!(tail, 17);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error() {
+        let sql = format!("SELECT {}1{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(
+            err(&sql),
+            "Expression tree is too large (maximum depth 1000)"
+        );
+        let sql = format!("SELECT 1{}", "+1".repeat(5000));
+        assert_eq!(
+            err(&sql),
+            "Expression tree is too large (maximum depth 1000)"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Binding and planning: AST → compiled expressions and executable plans.
+
+pub mod bind;
+pub mod names;
+pub mod recursive;
+pub mod select;

@@ -1,0 +1,1256 @@
+//! SELECT planning: FROM clause → row sources (joins in FROM order, nested
+//! loops), WHERE split into conjuncts pushed down to the earliest source that
+//! can evaluate them, access-path choice (rowid equality/range, index
+//! equality prefix plus one range), aggregates, ORDER BY / LIMIT, compounds,
+//! CTEs and views (materialised), result column names as SQLite names them.
+
+use super::bind::{
+    collation, err, has_aggregate, table_col_infos, AggCollector, Binder, ColInfo, CteDef, Info,
+    Scope, SourceInfo,
+};
+use super::names::result_spans;
+use crate::exec::expr::{CExpr, CmpOp};
+use crate::exec::select::{AggPlan, Body, Compound, SelectPlan, Simple, SortKey, SortSrc};
+use crate::exec::source::{Access, IndexAccess, Join, MatScan, Source, TableScan};
+use crate::schema::{name_of, unquote, Index, Table};
+use crate::sqlvalue::{Affinity, Collation};
+use chorus_storage::Result;
+use sqlite3_parser::ast::{self, Expr, JoinType, OneSelect, ResultColumn, SelectTable};
+use std::sync::Arc;
+
+/// Plan a full SELECT (with WITH, compounds, ORDER BY, LIMIT). `sql` is the
+/// statement text when this is the top-level select (for column names).
+pub fn plan_select(
+    b: &mut Binder,
+    s: &ast::Select,
+    sql: Option<&str>,
+) -> Result<(SelectPlan, bool)> {
+    let pushed_ctes = if let Some(w) = &s.with {
+        let mut level = Vec::new();
+        for c in &w.ctes {
+            let name = name_of(&c.tbl_name);
+            if level
+                .iter()
+                .any(|d: &CteDef| d.name.eq_ignore_ascii_case(&name))
+            {
+                return Err(err(format!("duplicate WITH table name: {name}")));
+            }
+            level.push(CteDef {
+                name,
+                columns: c
+                    .columns
+                    .as_ref()
+                    .map(|cs| cs.iter().map(|c| name_of(&c.col_name)).collect()),
+                select: (*c.select).clone(),
+                recursive: w.recursive,
+                queue: None,
+            });
+        }
+        b.ctes.push(level);
+        true
+    } else {
+        false
+    };
+    let r = plan_select_body(b, s, sql);
+    if pushed_ctes {
+        b.ctes.pop();
+    }
+    r
+}
+
+fn plan_select_body(
+    b: &mut Binder,
+    s: &ast::Select,
+    sql: Option<&str>,
+) -> Result<(SelectPlan, bool)> {
+    let compounds = s.body.compounds.as_deref().unwrap_or(&[]);
+    if compounds.is_empty() {
+        if let OneSelect::Values(_) = &s.body.select {
+            if s.order_by.is_none() && s.limit.is_none() {
+                return plan_one(b, &s.body.select, None, None, sql);
+            }
+        } else {
+            return plan_one(
+                b,
+                &s.body.select,
+                s.order_by.as_deref(),
+                s.limit.as_ref(),
+                sql,
+            );
+        }
+    }
+    // Compound (or VALUES with ORDER BY/LIMIT).
+    let mut arms = Vec::new();
+    let mut correlated = false;
+    let (first, c0) = plan_one(b, &s.body.select, None, None, sql)?;
+    correlated |= c0;
+    let ncols = first.ncols;
+    let names = first.names.clone();
+    let infos = first.col_infos.clone();
+    let decl = first.decltypes.clone();
+    arms.push(first);
+    let mut ops = Vec::new();
+    for c in compounds {
+        let (p, cc) = plan_one(b, &c.select, None, None, None)?;
+        correlated |= cc;
+        if p.ncols != ncols {
+            let opname = match c.operator {
+                ast::CompoundOperator::Union => "UNION",
+                ast::CompoundOperator::UnionAll => "UNION ALL",
+                ast::CompoundOperator::Except => "EXCEPT",
+                ast::CompoundOperator::Intersect => "INTERSECT",
+            };
+            return Err(err(format!("SELECTs to the left and right of {opname} do not have the same number of result columns")));
+        }
+        ops.push(c.operator);
+        arms.push(p);
+    }
+    let colls: Vec<Collation> = infos
+        .iter()
+        .map(|i| {
+            i.coll
+                .as_ref()
+                .and_then(|c| Collation::by_name(c))
+                .unwrap_or(Collation::Binary)
+        })
+        .collect();
+    let mut comp = Compound::new(arms, ops, colls.clone());
+    if let Some(ob) = &s.order_by {
+        for (k, t) in ob.iter().enumerate() {
+            let (e, explicit) = match &t.expr {
+                Expr::Collate(x, c) => (&**x, Some(unquote(c))),
+                e => (e, None),
+            };
+            let idx = match e {
+                Expr::Literal(ast::Literal::Numeric(n)) => {
+                    let i: usize = n.parse().unwrap_or(0);
+                    if i == 0 || i > ncols {
+                        return Err(err(format!(
+                            "{} ORDER BY term out of range - should be between 1 and {ncols}",
+                            ordinal(k + 1)
+                        )));
+                    }
+                    i - 1
+                }
+                Expr::Id(id) => {
+                    let n = unquote(&id.0);
+                    names
+                        .iter()
+                        .position(|x| x.eq_ignore_ascii_case(&n))
+                        .ok_or_else(|| {
+                            err(format!(
+                                "{} ORDER BY term does not match any column in the result set",
+                                ordinal(k + 1)
+                            ))
+                        })?
+                }
+                Expr::Qualified(_, c) => {
+                    let n = name_of(c);
+                    names
+                        .iter()
+                        .position(|x| x.eq_ignore_ascii_case(&n))
+                        .ok_or_else(|| {
+                            err(format!(
+                                "{} ORDER BY term does not match any column in the result set",
+                                ordinal(k + 1)
+                            ))
+                        })?
+                }
+                other => {
+                    let text = format!("{other}");
+                    names
+                        .iter()
+                        .position(|x| x.eq_ignore_ascii_case(&text))
+                        .ok_or_else(|| {
+                            err(format!(
+                                "{} ORDER BY term does not match any column in the result set",
+                                ordinal(k + 1)
+                            ))
+                        })?
+                }
+            };
+            let coll = match explicit {
+                Some(c) => collation(&Some(c))?,
+                None => colls.get(idx).cloned().unwrap_or_default(),
+            };
+            let desc = t.order == Some(ast::SortOrder::Desc);
+            let nulls_first = match t.nulls {
+                Some(ast::NullsOrder::First) => true,
+                Some(ast::NullsOrder::Last) => false,
+                None => !desc,
+            };
+            comp.order.push(SortKey {
+                src: SortSrc::Result(idx),
+                desc,
+                nulls_first,
+                coll,
+            });
+        }
+    }
+    if let Some(l) = &s.limit {
+        b.scopes.push(Scope::default());
+        let r = bind_limit(b, l);
+        b.scopes.pop();
+        let (lim, off) = r?;
+        comp.limit = Some(lim);
+        comp.offset = off;
+    }
+    Ok((
+        SelectPlan::new(Body::Compound(Box::new(comp)), names, infos, decl),
+        correlated,
+    ))
+}
+
+fn bind_limit(b: &mut Binder, l: &ast::Limit) -> Result<(CExpr, Option<CExpr>)> {
+    let lim = b.expr(&l.expr)?;
+    let off = match &l.offset {
+        Some(o) => Some(b.expr(o)?),
+        None => None,
+    };
+    Ok((lim, off))
+}
+
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (1, x) if x != 11 => "st",
+        (2, x) if x != 12 => "nd",
+        (3, x) if x != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Split an expression into AND-ed conjuncts (iteratively).
+pub fn conjuncts(e: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Binary(l, ast::Operator::And, r) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            Expr::Parenthesized(v) if v.len() == 1 => stack.push(&v[0]),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+struct FromItem {
+    source: Source,
+    slot: usize,
+    left_outer: bool,
+    table: Option<Arc<Table>>,
+    /// ON conjuncts (LEFT joins keep them local).
+    on: Vec<CExpr>,
+}
+
+fn plan_one(
+    b: &mut Binder,
+    one: &OneSelect,
+    order_by: Option<&[ast::SortedColumn]>,
+    limit: Option<&ast::Limit>,
+    sql: Option<&str>,
+) -> Result<(SelectPlan, bool)> {
+    let first_slot = b.nslots;
+    b.scopes.push(Scope {
+        first_slot,
+        ..Default::default()
+    });
+    let r = plan_one_inner(b, one, order_by, limit, sql);
+    let scope = b.scopes.pop();
+    let correlated = scope.map(|s| s.correlated).unwrap_or(false);
+    r.map(|p| (p, correlated))
+}
+
+fn plan_one_inner(
+    b: &mut Binder,
+    one: &OneSelect,
+    order_by: Option<&[ast::SortedColumn]>,
+    limit: Option<&ast::Limit>,
+    sql: Option<&str>,
+) -> Result<SelectPlan> {
+    let (distinctness, columns, from, where_clause, group_by, having, window_clause) = match one {
+        OneSelect::Values(rows) => {
+            let mut out = Vec::new();
+            let n = rows.first().map_or(0, |r| r.len());
+            for r in rows {
+                if r.len() != n {
+                    return Err(err("all VALUES must have the same number of terms"));
+                }
+                let mut v = Vec::new();
+                for e in r {
+                    v.push(b.expr(e)?);
+                }
+                out.push(v);
+            }
+            let names = (1..=n).map(|i| format!("column{i}")).collect();
+            return Ok(SelectPlan::new(
+                SelectPlan::values(out),
+                names,
+                vec![Info::default(); n],
+                vec![None; n],
+            ));
+        }
+        OneSelect::Select {
+            distinctness,
+            columns,
+            from,
+            where_clause,
+            group_by,
+            having,
+            window_clause,
+        } => (
+            distinctness,
+            columns,
+            from,
+            where_clause,
+            group_by,
+            having,
+            window_clause,
+        ),
+    };
+    if window_clause.is_some() {
+        return Err(err("window functions are not supported"));
+    }
+    // FROM
+    let mut items: Vec<FromItem> = Vec::new();
+    let mut inner_conj: Vec<CExpr> = Vec::new();
+    if let Some(f) = from {
+        let mut tables: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
+        if let Some(t) = &f.select {
+            tables.push((t, None));
+        }
+        for j in f.joins.iter().flatten() {
+            tables.push((&j.table, Some(j)));
+        }
+        for (t, j) in tables {
+            let (source, slot, info) = plan_from_item(b, t)?;
+            let mut left_outer = false;
+            let mut natural = false;
+            if let Some(j) = j {
+                if let ast::JoinOperator::TypedJoin(Some(jt)) = j.operator {
+                    if jt.contains(JoinType::RIGHT) {
+                        return Err(err("RIGHT and FULL OUTER JOINs are not supported"));
+                    }
+                    left_outer = jt.contains(JoinType::LEFT);
+                    natural = jt.contains(JoinType::NATURAL);
+                }
+            }
+            let table = info.table.clone();
+            let mut info = info;
+            // USING / NATURAL: equality terms, hide the right-hand copy.
+            let mut using: Vec<String> = Vec::new();
+            if natural {
+                for c in &info.columns {
+                    let in_left = b.scopes.last().is_some_and(|s| {
+                        s.sources.iter().any(|src| {
+                            src.columns
+                                .iter()
+                                .any(|x| !x.hidden && x.name.eq_ignore_ascii_case(&c.name))
+                        })
+                    });
+                    if in_left {
+                        using.push(c.name.clone());
+                    }
+                }
+            }
+            if let Some(ast::JoinConstraint::Using(names)) = j.and_then(|j| j.constraint.as_ref()) {
+                for n in names.iter() {
+                    using.push(name_of(n));
+                }
+            }
+            let mut on_terms: Vec<CExpr> = Vec::new();
+            for u in &using {
+                let Some(ci) = info
+                    .columns
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(u))
+                else {
+                    return Err(err(format!(
+                        "cannot join using column {u} - column not present in both tables"
+                    )));
+                };
+                let left = b.scopes.last().and_then(|s| {
+                    s.sources.iter().find_map(|src| {
+                        src.columns
+                            .iter()
+                            .position(|x| !x.hidden && x.name.eq_ignore_ascii_case(u))
+                            .map(|p| (src.clone(), p))
+                    })
+                });
+                let Some((lsrc, lci)) = left else {
+                    return Err(err(format!(
+                        "cannot join using column {u} - column not present in both tables"
+                    )));
+                };
+                let lcol = match &lsrc.table {
+                    Some(t) if t.rowid_alias == Some(lci) => usize::MAX,
+                    _ => lci,
+                };
+                let rcol = match &info.table {
+                    Some(t) if t.rowid_alias == Some(ci) => usize::MAX,
+                    _ => ci,
+                };
+                let li = &lsrc.columns[lci];
+                let ri = &info.columns[ci];
+                let aff = crate::sqlvalue::compare::comparison_affinity(li.aff, ri.aff);
+                let coll = li.coll.clone().or_else(|| ri.coll.clone());
+                on_terms.push(CExpr::Cmp {
+                    op: CmpOp::Eq,
+                    l: Box::new(CExpr::Column {
+                        slot: lsrc.slot,
+                        col: lcol,
+                    }),
+                    r: Box::new(CExpr::Column { slot, col: rcol }),
+                    aff,
+                    coll: collation(&coll)?,
+                });
+                info.columns[ci].hidden = true;
+            }
+            if let Some(s) = b.scopes.last_mut() {
+                s.sources.push(info);
+            }
+            if let Some(ast::JoinConstraint::On(e)) = j.and_then(|j| j.constraint.as_ref()) {
+                for c in conjuncts(e) {
+                    on_terms.push(b.expr(c)?);
+                }
+            }
+            if left_outer {
+                items.push(FromItem {
+                    source,
+                    slot,
+                    left_outer,
+                    table,
+                    on: on_terms,
+                });
+            } else {
+                inner_conj.extend(on_terms);
+                items.push(FromItem {
+                    source,
+                    slot,
+                    left_outer,
+                    table,
+                    on: Vec::new(),
+                });
+            }
+        }
+    }
+    // Result columns (bound before WHERE so aliases are known).
+    let is_agg = group_by.is_some()
+        || columns
+            .iter()
+            .any(|c| matches!(c, ResultColumn::Expr(e, _) if has_aggregate(e)))
+        || having.as_ref().is_some_and(|h| has_aggregate(h))
+        || order_by.is_some_and(|o| o.iter().any(|t| has_aggregate(&t.expr)));
+    if having.is_some() && group_by.is_none() && !is_agg {
+        return Err(err("HAVING clause on a non-aggregate query"));
+    }
+    // Record aliases for WHERE/GROUP BY/ORDER BY fallback.
+    if let Some(s) = b.scopes.last_mut() {
+        for c in columns {
+            if let ResultColumn::Expr(e, Some(ast::As::As(n) | ast::As::Elided(n))) = c {
+                s.aliases.push((name_of(n), e.clone()));
+            }
+        }
+    }
+    // WHERE
+    let mut where_conj: Vec<CExpr> = inner_conj;
+    if let Some(w) = where_clause {
+        for c in conjuncts(w) {
+            if has_aggregate(c) {
+                return Err(err(format!("misuse of aggregate: {}()", first_agg_name(c))));
+            }
+            where_conj.push(b.expr(c)?);
+        }
+    }
+    // GROUP BY
+    let mut group_exprs = Vec::new();
+    let mut group_colls = Vec::new();
+    let mut group_asts: Vec<Expr> = Vec::new();
+    if let Some(gb) = group_by {
+        for g in gb {
+            let g2 = match g {
+                Expr::Literal(ast::Literal::Numeric(n)) => {
+                    let i: usize = n.parse().unwrap_or(0);
+                    let ncols = columns.len();
+                    if i == 0 || i > ncols {
+                        return Err(err(format!(
+                            "{} GROUP BY term out of range - should be between 1 and {ncols}",
+                            ordinal(group_exprs.len() + 1)
+                        )));
+                    }
+                    match &columns[i - 1] {
+                        ResultColumn::Expr(e, _) => e.clone(),
+                        _ => g.clone(),
+                    }
+                }
+                _ => g.clone(),
+            };
+            if has_aggregate(&g2) {
+                return Err(err(
+                    "aggregate functions are not allowed in the GROUP BY clause",
+                ));
+            }
+            let (c, info) = b.expr_info(&g2)?;
+            group_asts.push(g2.clone());
+            group_exprs.push(c);
+            group_colls.push(collation(&info.coll)?);
+        }
+    }
+    if is_agg {
+        if let Some(s) = b.scopes.last_mut() {
+            s.agg = Some(AggCollector::default());
+            s.group_by = group_asts;
+        }
+    }
+    let mut result = Vec::new();
+    let mut names = Vec::new();
+    let mut infos = Vec::new();
+    let mut decls = Vec::new();
+    let spans = sql.map(result_spans).unwrap_or_default();
+    let mut result_asts: Vec<Option<Expr>> = Vec::new();
+    for (ci, c) in columns.iter().enumerate() {
+        match c {
+            ResultColumn::Star | ResultColumn::TableStar(_) => {
+                let want = if let ResultColumn::TableStar(t) = c {
+                    Some(name_of(t))
+                } else {
+                    None
+                };
+                let sources: Vec<SourceInfo> = b
+                    .scopes
+                    .last()
+                    .map(|s| s.sources.clone())
+                    .unwrap_or_default();
+                if sources.is_empty() {
+                    return Err(err("no tables specified"));
+                }
+                let mut any = false;
+                for s in &sources {
+                    if let Some(w) = &want {
+                        if !s.name.eq_ignore_ascii_case(w) {
+                            continue;
+                        }
+                    }
+                    any = true;
+                    for (i, col) in s.columns.iter().enumerate() {
+                        if col.hidden && want.is_none() {
+                            continue;
+                        }
+                        let colno = match &s.table {
+                            Some(t) if t.rowid_alias == Some(i) => usize::MAX,
+                            _ => i,
+                        };
+                        result.push(CExpr::Column {
+                            slot: s.slot,
+                            col: colno,
+                        });
+                        names.push(col.name.clone());
+                        infos.push(Info {
+                            aff: col.aff,
+                            coll: col.coll.clone(),
+                            explicit_coll: false,
+                        });
+                        decls.push(col.decltype.clone());
+                        result_asts.push(None);
+                    }
+                }
+                if !any {
+                    return Err(err(format!("no such table: {}", want.unwrap_or_default())));
+                }
+            }
+            ResultColumn::Expr(e, alias) => {
+                let (cexpr, info) = b.expr_info(e)?;
+                let name = match alias {
+                    Some(ast::As::As(n) | ast::As::Elided(n)) => name_of(n),
+                    None => expr_name(b, e, spans.get(ci).map(|s| s.as_str())),
+                };
+                decls.push(match (&cexpr, e) {
+                    (CExpr::Column { slot, col }, _) => decl_of(b, *slot, *col),
+                    _ => None,
+                });
+                result.push(cexpr);
+                names.push(name);
+                infos.push(info);
+                result_asts.push(Some(e.clone()));
+            }
+        }
+    }
+    // HAVING / ORDER BY (may reference aggregates).
+    let having_c = match having {
+        Some(h) => Some(b.expr(h)?),
+        None => None,
+    };
+    let mut order = Vec::new();
+    if let Some(ob) = order_by {
+        for (k, t) in ob.iter().enumerate() {
+            let (e, explicit) = match &t.expr {
+                Expr::Collate(x, c) => (&**x, Some(unquote(c))),
+                e => (e, None),
+            };
+            let mut src = None;
+            let mut coll_name = explicit.clone();
+            match e {
+                Expr::Literal(ast::Literal::Numeric(n)) => {
+                    let i: i64 = n.parse().unwrap_or(0);
+                    if i < 1 || i as usize > result.len() {
+                        return Err(err(format!(
+                            "{} ORDER BY term out of range - should be between 1 and {}",
+                            ordinal(k + 1),
+                            result.len()
+                        )));
+                    }
+                    src = Some(SortSrc::Result(i as usize - 1));
+                }
+                Expr::Id(id) => {
+                    let n = unquote(&id.0);
+                    let by_alias = columns.iter().enumerate().find_map(|(i, c)| match c {
+                        ResultColumn::Expr(_, Some(ast::As::As(a) | ast::As::Elided(a)))
+                            if name_of(a).eq_ignore_ascii_case(&n) =>
+                        {
+                            Some(i)
+                        }
+                        _ => None,
+                    });
+                    if let Some(i) = by_alias {
+                        // index into expanded result: only valid when no '*' precedes
+                        if !columns[..i]
+                            .iter()
+                            .any(|c| !matches!(c, ResultColumn::Expr(..)))
+                        {
+                            src = Some(SortSrc::Result(i));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if src.is_none() {
+                if let Some(i) = result_asts.iter().position(|a| a.as_ref() == Some(e)) {
+                    src = Some(SortSrc::Result(i));
+                }
+            }
+            let src = match src {
+                Some(s) => s,
+                None => {
+                    let (c, info) = b.expr_info(e)?;
+                    if coll_name.is_none() {
+                        coll_name = info.coll.clone();
+                    }
+                    SortSrc::Expr(c)
+                }
+            };
+            if coll_name.is_none() {
+                if let SortSrc::Result(i) = &src {
+                    coll_name = infos.get(*i).and_then(|x: &Info| x.coll.clone());
+                }
+            }
+            let desc = t.order == Some(ast::SortOrder::Desc);
+            let nulls_first = match t.nulls {
+                Some(ast::NullsOrder::First) => true,
+                Some(ast::NullsOrder::Last) => false,
+                None => !desc,
+            };
+            order.push(SortKey {
+                src,
+                desc,
+                nulls_first,
+                coll: collation(&coll_name)?,
+            });
+        }
+    }
+    let (lim, off) = match limit {
+        Some(l) => {
+            let (a, o) = bind_limit(b, l)?;
+            (Some(a), o)
+        }
+        None => (None, None),
+    };
+    // Build the source tree with pushed-down filters and access paths.
+    let level_slots: Vec<usize> = items.iter().map(|i| i.slot).collect();
+    let mut top_filter: Vec<CExpr> = Vec::new();
+    let mut per_item: Vec<Vec<CExpr>> = (0..items.len()).map(|_| Vec::new()).collect();
+    for c in where_conj {
+        let mut used = Vec::new();
+        let ok = c.slots(&mut used);
+        let pos = used
+            .iter()
+            .filter_map(|s| level_slots.iter().position(|x| x == s))
+            .max();
+        if !ok {
+            top_filter.push(c);
+            continue;
+        }
+        let target = pos.unwrap_or(0);
+        if items.is_empty() {
+            top_filter.push(c);
+        } else if items[target].left_outer {
+            top_filter.push(c);
+        } else {
+            per_item[target].push(c);
+        }
+    }
+    let mut source: Option<Source> = None;
+    let mut items_iter = items.into_iter().enumerate();
+    while let Some((k, mut it)) = items_iter.next() {
+        let mut local = std::mem::take(&mut per_item[k]);
+        local.append(&mut it.on);
+        if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
+            ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
+        }
+        if let Some(f) = and_all(local) {
+            if let Some(slot_filter) = it.source.filter_slot_mut(it.slot) {
+                *slot_filter = Some(match slot_filter.take() {
+                    Some(old) => CExpr::And(Box::new(old), Box::new(f)),
+                    None => f,
+                });
+            }
+        }
+        source = Some(match source {
+            None => it.source,
+            Some(left) => Source::Join(Box::new(Join::new(left, it.source, it.left_outer, None))),
+        });
+    }
+    let mut simple = Simple::new(source, result);
+    simple.filter = and_all(top_filter);
+    simple.distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
+    simple.order = order;
+    simple.limit = lim;
+    simple.offset = off;
+    if is_agg {
+        let coll = b
+            .scopes
+            .last_mut()
+            .and_then(|s| s.agg.take())
+            .unwrap_or_default();
+        let minmax = {
+            let mm: Vec<usize> = coll
+                .specs
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.name == "min" || s.name == "max")
+                .map(|(i, _)| i)
+                .collect();
+            if mm.len() == 1 {
+                Some(mm[0])
+            } else {
+                None
+            }
+        };
+        simple.agg = Some(AggPlan {
+            group_by: group_exprs,
+            group_colls,
+            aggs: coll
+                .specs
+                .into_iter()
+                .map(|s| (s.name, s.args, s.distinct, s.filter, s.coll))
+                .collect(),
+            having: having_c,
+            slots: level_slots,
+            minmax,
+        });
+    }
+    Ok(SelectPlan::new(
+        Body::Simple(Box::new(simple)),
+        names,
+        infos,
+        decls,
+    ))
+}
+
+fn first_agg_name(e: &Expr) -> String {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::FunctionCall { name, args, .. } => {
+                if super::bind::is_aggregate_name(&name.0, args.as_ref().map_or(0, |a| a.len())) {
+                    return unquote(&name.0);
+                }
+                stack.extend(args.iter().flatten());
+            }
+            Expr::FunctionCallStar { name, .. } => return unquote(&name.0),
+            Expr::Binary(l, _, r) => stack.extend([&**l, &**r]),
+            Expr::Unary(_, x) => stack.push(x),
+            Expr::Parenthesized(v) => stack.extend(v.iter()),
+            _ => {}
+        }
+    }
+    "count".into()
+}
+
+pub fn and_all(v: Vec<CExpr>) -> Option<CExpr> {
+    let mut it = v.into_iter();
+    let first = it.next()?;
+    Some(it.fold(first, |acc, e| CExpr::And(Box::new(acc), Box::new(e))))
+}
+
+fn decl_of(b: &Binder, slot: usize, col: usize) -> Option<String> {
+    for s in b.scopes.iter().rev() {
+        for src in &s.sources {
+            if src.slot == slot {
+                let ci = if col == usize::MAX {
+                    src.table.as_ref().and_then(|t| t.rowid_alias)?
+                } else {
+                    col
+                };
+                return src.columns.get(ci).and_then(|c| c.decltype.clone());
+            }
+        }
+    }
+    None
+}
+
+/// SQLite's name for a result column without AS.
+fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
+    let mut e = e;
+    while let Expr::Parenthesized(v) = e {
+        if v.len() != 1 {
+            break;
+        }
+        e = &v[0];
+    }
+    match e {
+        Expr::Id(id) => {
+            let n = unquote(&id.0);
+            // The declared spelling of the column.
+            for s in b.scopes.iter().rev() {
+                for src in &s.sources {
+                    if let Some(c) = src.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&n)) {
+                        return c.name.clone();
+                    }
+                }
+            }
+            span.map(|s| s.to_string()).unwrap_or(n)
+        }
+        Expr::Qualified(t, c) => {
+            let (t, n) = (name_of(t), name_of(c));
+            for s in b.scopes.iter().rev() {
+                for src in &s.sources {
+                    if src.name.eq_ignore_ascii_case(&t) {
+                        if let Some(c) =
+                            src.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&n))
+                        {
+                            return c.name.clone();
+                        }
+                    }
+                }
+            }
+            n
+        }
+        _ => span
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| format!("{e}")),
+    }
+}
+
+/// Plan one FROM item; returns its source, slot and binding info.
+fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, SourceInfo)> {
+    match t {
+        SelectTable::Table(qn, alias, _indexed) => {
+            let name = name_of(&qn.name);
+            let alias_name = alias.as_ref().map(|a| match a {
+                ast::As::As(n) | ast::As::Elided(n) => name_of(n),
+            });
+            if let Some(db) = &qn.db_name {
+                let d = name_of(db);
+                if !d.eq_ignore_ascii_case("main") && !d.eq_ignore_ascii_case("temp") {
+                    return Err(err(format!("unknown database {d}")));
+                }
+            }
+            if qn.db_name.is_none() {
+                if let Some(cte) = b.find_cte(&name) {
+                    return plan_cte(b, &cte, alias_name.unwrap_or(cte.name.clone()));
+                }
+            }
+            if let Some(v) = b.schema.views.get(&crate::schema::key(&name)).cloned() {
+                b.depth += 1;
+                if b.depth > 64 {
+                    return Err(err(format!("view {} is circularly defined", v.name)));
+                }
+                let r = plan_select(b, &v.select, None);
+                b.depth -= 1;
+                let (mut plan, correlated) = r?;
+                if let Some(cols) = &v.columns {
+                    if cols.len() != plan.ncols {
+                        return Err(err(format!(
+                            "expected {} columns for '{}' but got {}",
+                            cols.len(),
+                            v.name,
+                            plan.ncols
+                        )));
+                    }
+                    plan.names = cols.clone();
+                }
+                let slot = b.alloc_slot();
+                let info = mat_info(&plan, slot, alias_name.unwrap_or(v.name.clone()));
+                return Ok((
+                    Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
+                    slot,
+                    info,
+                ));
+            }
+            let table = b
+                .schema
+                .table(&name)
+                .ok_or_else(|| err(format!("no such table: {name}")))?;
+            let slot = b.alloc_slot();
+            let info = SourceInfo {
+                slot,
+                name: alias_name.unwrap_or(table.name.clone()),
+                columns: table_col_infos(&table),
+                table: Some(table.clone()),
+                coalesced: Vec::new(),
+            };
+            let scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            Ok((Source::Table(Box::new(scan)), slot, info))
+        }
+        SelectTable::Select(sel, alias) => {
+            let (plan, correlated) = plan_select(b, sel, None)?;
+            let slot = b.alloc_slot();
+            let name = alias
+                .as_ref()
+                .map(|a| match a {
+                    ast::As::As(n) | ast::As::Elided(n) => name_of(n),
+                })
+                .unwrap_or_default();
+            let info = mat_info(&plan, slot, name);
+            Ok((
+                Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
+                slot,
+                info,
+            ))
+        }
+        SelectTable::Sub(_, _) => Err(err("parenthesized joins in FROM are not supported")),
+        SelectTable::TableCall(qn, _, _) => Err(err(format!(
+            "no such table-valued function: {}",
+            name_of(&qn.name)
+        ))),
+    }
+}
+
+pub fn mat_info_pub(plan: &SelectPlan, slot: usize, name: String) -> SourceInfo {
+    mat_info(plan, slot, name)
+}
+
+fn mat_info(plan: &SelectPlan, slot: usize, name: String) -> SourceInfo {
+    let columns = plan
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let inf = plan.col_infos.get(i).cloned().unwrap_or_default();
+            ColInfo {
+                name: n.clone(),
+                aff: inf.aff,
+                coll: inf.coll,
+                decltype: plan.decltypes.get(i).cloned().flatten(),
+                hidden: false,
+            }
+        })
+        .collect();
+    SourceInfo {
+        slot,
+        name,
+        columns,
+        table: None,
+        coalesced: Vec::new(),
+    }
+}
+
+fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usize, SourceInfo)> {
+    if let Some(q) = &cte.queue {
+        let slot = b.alloc_slot();
+        let columns = q
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let inf = q.infos.get(i).cloned().unwrap_or_default();
+                ColInfo {
+                    name: n.clone(),
+                    aff: inf.aff,
+                    coll: inf.coll,
+                    decltype: None,
+                    hidden: false,
+                }
+            })
+            .collect();
+        let info = SourceInfo {
+            slot,
+            name: alias,
+            columns,
+            table: None,
+            coalesced: Vec::new(),
+        };
+        let plan = SelectPlan::new(
+            Body::Queue(q.cell.clone()),
+            q.names.clone(),
+            q.infos.clone(),
+            vec![None; q.names.len()],
+        );
+        return Ok((
+            Source::Mat(Box::new(MatScan::new(slot, plan, true))),
+            slot,
+            info,
+        ));
+    }
+    if select_references(&cte.select, &cte.name) {
+        return super::recursive::plan_recursive_cte(b, cte, alias);
+    }
+    // Hide this CTE (and later ones) while planning its body.
+    b.depth += 1;
+    if b.depth > 64 {
+        return Err(err(format!("circular reference: {}", cte.name)));
+    }
+    let saved = hide_cte(b, &cte.name);
+    let r = plan_select(b, &cte.select, None);
+    restore_cte(b, saved);
+    b.depth -= 1;
+    let (mut plan, correlated) = r?;
+    if let Some(cols) = &cte.columns {
+        if cols.len() != plan.ncols {
+            return Err(err(format!(
+                "table {} has {} values for {} columns",
+                cte.name,
+                plan.ncols,
+                cols.len()
+            )));
+        }
+        plan.names = cols.clone();
+    }
+    let slot = b.alloc_slot();
+    let info = mat_info(&plan, slot, alias);
+    Ok((
+        Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
+        slot,
+        info,
+    ))
+}
+
+pub fn hide_cte(b: &mut Binder, name: &str) -> Vec<(usize, usize, CteDef)> {
+    let mut saved = Vec::new();
+    for (li, level) in b.ctes.iter_mut().enumerate() {
+        if let Some(p) = level.iter().position(|c| c.name.eq_ignore_ascii_case(name)) {
+            saved.push((li, p, level.remove(p)));
+        }
+    }
+    saved
+}
+
+pub fn restore_cte(b: &mut Binder, saved: Vec<(usize, usize, CteDef)>) {
+    for (li, p, c) in saved.into_iter().rev() {
+        if let Some(level) = b.ctes.get_mut(li) {
+            let p = p.min(level.len());
+            level.insert(p, c);
+        }
+    }
+}
+
+/// Whether a select mentions table `name` in a FROM clause (any depth of
+/// compound arms; subqueries are not searched).
+pub fn select_references(s: &ast::Select, name: &str) -> bool {
+    let mut ones = vec![&s.body.select];
+    for c in s.body.compounds.iter().flatten() {
+        ones.push(&c.select);
+    }
+    for o in ones {
+        if let OneSelect::Select { from: Some(f), .. } = o {
+            let mut ts: Vec<&SelectTable> = f.select.iter().map(|b| &**b).collect();
+            ts.extend(f.joins.iter().flatten().map(|j| &j.table));
+            for t in ts {
+                if let SelectTable::Table(qn, _, _) = t {
+                    if name_of(&qn.name).eq_ignore_ascii_case(name) {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
+}
+
+pub fn choose_access_pub(
+    b: &Binder,
+    t: &Table,
+    slot: usize,
+    earlier: &[usize],
+    terms: &[CExpr],
+) -> Access {
+    choose_access(b, t, slot, earlier, terms)
+}
+
+/// Pick rowid / index access for a table from the conjuncts local to it.
+fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &[CExpr]) -> Access {
+    let usable_rhs = |e: &CExpr| -> bool {
+        let mut used = Vec::new();
+        if !e.slots(&mut used) {
+            return false;
+        }
+        used.iter().all(|s| {
+            *s != slot && (earlier.contains(s) || *s < b.scopes.last().map_or(0, |x| x.first_slot))
+        })
+    };
+    // (column, op, rhs, comparison affinity, collation)
+    let mut cands: Vec<(usize, CmpOp, &CExpr, Option<Affinity>, &Collation)> = Vec::new();
+    for term in terms {
+        if let CExpr::Cmp {
+            op,
+            l,
+            r,
+            aff,
+            coll,
+        } = term
+        {
+            if let CExpr::Column { slot: s, col } = &**l {
+                if *s == slot && usable_rhs(r) {
+                    cands.push((*col, *op, r, *aff, coll));
+                    continue;
+                }
+            }
+            if let CExpr::Column { slot: s, col } = &**r {
+                if *s == slot && usable_rhs(l) {
+                    let flipped = match op {
+                        CmpOp::Lt => CmpOp::Gt,
+                        CmpOp::Le => CmpOp::Ge,
+                        CmpOp::Gt => CmpOp::Lt,
+                        CmpOp::Ge => CmpOp::Le,
+                        o => *o,
+                    };
+                    cands.push((*col, flipped, l, *aff, coll));
+                }
+            }
+        }
+    }
+    if cands.is_empty() {
+        return Access::Full;
+    }
+    // Rowid equality / range.
+    if let Some(c) = cands.iter().find(|c| c.0 == usize::MAX && c.1 == CmpOp::Eq) {
+        if let Some(e) = c.2.try_clone() {
+            return Access::RowidEq(e);
+        }
+    }
+    let mut best: Option<(usize, Access)> = None;
+    let schema = &b.schema;
+    for idx in schema.indexes_of(&t.name) {
+        if idx.partial.is_some() {
+            continue;
+        }
+        if let Some((score, acc)) = index_access(t, &idx, &cands) {
+            if best.as_ref().map_or(true, |(s, _)| score > *s) {
+                best = Some((score, acc));
+            }
+        }
+    }
+    let lo = cands
+        .iter()
+        .find(|c| c.0 == usize::MAX && matches!(c.1, CmpOp::Gt | CmpOp::Ge));
+    let hi = cands
+        .iter()
+        .find(|c| c.0 == usize::MAX && matches!(c.1, CmpOp::Lt | CmpOp::Le));
+    if lo.is_some() || hi.is_some() {
+        let score = 2;
+        if best.as_ref().map_or(true, |(s, _)| score >= *s) {
+            let lo = lo.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Ge)));
+            let hi = hi.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Le)));
+            return Access::RowidRange { lo, hi };
+        }
+    }
+    match best {
+        Some((_, a)) => a,
+        None => Access::Full,
+    }
+}
+
+fn coll_name_eq(c: &Collation, name: &Option<String>) -> bool {
+    let n = name.as_deref().unwrap_or("BINARY");
+    c.name().eq_ignore_ascii_case(n)
+}
+
+fn index_access(
+    t: &Table,
+    idx: &Index,
+    cands: &[(usize, CmpOp, &CExpr, Option<Affinity>, &Collation)],
+) -> Option<(usize, Access)> {
+    let usable = |ic: &crate::schema::IndexColumn,
+                  c: &(usize, CmpOp, &CExpr, Option<Affinity>, &Collation)|
+     -> bool {
+        let Some(col) = ic.col else { return false };
+        let tc = if Some(col) == t.rowid_alias {
+            usize::MAX
+        } else {
+            col
+        };
+        if c.0 != tc {
+            return false;
+        }
+        let caff = t
+            .columns
+            .get(col)
+            .map(|c| c.affinity)
+            .unwrap_or(Affinity::Blob);
+        let aff_ok = match c.3 {
+            None => true,
+            Some(a) if a.is_numeric() => caff.is_numeric(),
+            Some(Affinity::Text) => caff == Affinity::Text,
+            Some(_) => false,
+        };
+        let coll = ic
+            .collation
+            .clone()
+            .or_else(|| t.columns.get(col).and_then(|c| c.collation.clone()));
+        aff_ok && coll_name_eq(c.4, &coll)
+    };
+    let mut eq = Vec::new();
+    for ic in &idx.columns {
+        match cands.iter().find(|c| c.1 == CmpOp::Eq && usable(ic, c)) {
+            Some(c) => {
+                let e = c.2.try_clone()?;
+                eq.push((e, c.3.unwrap_or(Affinity::Blob)));
+            }
+            None => break,
+        }
+    }
+    let mut lo = None;
+    let mut hi = None;
+    if let Some(ic) = idx.columns.get(eq.len()) {
+        if !ic.desc {
+            if let Some(c) = cands
+                .iter()
+                .find(|c| matches!(c.1, CmpOp::Gt | CmpOp::Ge) && usable(ic, c))
+            {
+                lo = Some((
+                    c.2.try_clone()?,
+                    c.1 == CmpOp::Ge,
+                    c.3.unwrap_or(Affinity::Blob),
+                ));
+            }
+            if let Some(c) = cands
+                .iter()
+                .find(|c| matches!(c.1, CmpOp::Lt | CmpOp::Le) && usable(ic, c))
+            {
+                hi = Some((
+                    c.2.try_clone()?,
+                    c.1 == CmpOp::Le,
+                    c.3.unwrap_or(Affinity::Blob),
+                ));
+            }
+        }
+    }
+    if eq.is_empty() && lo.is_none() && hi.is_none() {
+        return None;
+    }
+    let mut score = eq.len() * 4 + lo.is_some() as usize + hi.is_some() as usize;
+    if idx.unique && eq.len() == idx.columns.len() {
+        score += 100;
+    }
+    let acc = Access::Index(Box::new(IndexAccess {
+        root: idx.root,
+        key_info: idx.key_info(t),
+        eq,
+        lo,
+        hi,
+    }));
+    Some((score, acc))
+}

@@ -1,0 +1,566 @@
+//! INSERT, UPDATE and DELETE: planning (binding against the target table's
+//! row slot) and execution (two-phase for UPDATE/DELETE: collect the rowids
+//! that match, then modify, so a scan never sees its own writes).
+
+use crate::exec::expr::{CExpr, Cx};
+use crate::exec::select::SelectPlan;
+use crate::exec::source::{Access, Source, TableScan};
+use crate::exec::write::{IndexWriter, TableWriter, Verdict, Violation};
+use crate::plan::bind::{err, table_col_infos, Binder, Scope, SourceInfo};
+use crate::plan::select::{and_all, conjuncts, plan_select};
+use crate::schema::{name_of, Table};
+use crate::sqlvalue::{apply_affinity, Affinity};
+use chorus_storage::{Error, Result, ResultCode, Value};
+use sqlite3_parser::ast::{self, ResolveType};
+use std::sync::Arc;
+
+pub struct InsertPlan {
+    pub writer: TableWriter,
+    pub source: InsertSource,
+    /// For each table column: index into the source row, or None (default).
+    pub map: Vec<Option<usize>>,
+    pub or: Option<ResolveType>,
+}
+
+pub enum InsertSource {
+    Select(SelectPlan),
+    DefaultValues,
+}
+
+pub struct UpdatePlan {
+    pub writer: TableWriter,
+    pub scan: Source,
+    pub scan_slot: usize,
+    /// (column, new value expression) — column usize::MAX = rowid.
+    pub sets: Vec<(usize, CExpr)>,
+    pub or: Option<ResolveType>,
+}
+
+pub struct DeletePlan {
+    pub writer: TableWriter,
+    pub scan: Source,
+    pub scan_slot: usize,
+    pub truncate: bool,
+}
+
+/// Outcome counters of a DML statement.
+#[derive(Default)]
+pub struct DmlResult {
+    pub changes: i64,
+    pub last_rowid: Option<i64>,
+    /// A FAIL-resolved error: changes so far are kept.
+    pub keep_partial: bool,
+    /// A ROLLBACK-resolved error: the whole transaction is rolled back.
+    pub rollback: bool,
+}
+
+fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
+    let name = name_of(&qn.name);
+    if b.schema.views.contains_key(&crate::schema::key(&name)) {
+        return Err(err(format!("cannot modify {name} because it is a view")));
+    }
+    let k = crate::schema::key(&name);
+    if k == "sqlite_schema" || k == "sqlite_master" {
+        return Err(err(format!("table {name} may not be modified")));
+    }
+    b.schema
+        .tables
+        .get(&k)
+        .cloned()
+        .ok_or_else(|| err(format!("no such table: {name}")))
+}
+
+/// Build the writer: row slot scope with the table's columns; CHECKs,
+/// defaults, index expressions compiled against it.
+fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
+    let slot = b.alloc_slot();
+    b.scopes.push(Scope {
+        first_slot: slot,
+        ..Default::default()
+    });
+    let info = SourceInfo {
+        slot,
+        name: t.name.clone(),
+        columns: table_col_infos(t),
+        table: None,
+        coalesced: Vec::new(),
+    };
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(info);
+    }
+    let r = (|| -> Result<TableWriter> {
+        let mut w = TableWriter::new(t.clone(), slot);
+        for (name, e) in &t.checks {
+            let c = b.expr(e)?;
+            let label = name.clone().unwrap_or_else(|| format!("{e}"));
+            w.checks.push((label, c));
+        }
+        for idx in b.schema.indexes_of(&t.name) {
+            let mut exprs = Vec::new();
+            for c in &idx.columns {
+                exprs.push(match &c.expr {
+                    Some(e) => Some(b.expr(e)?),
+                    None => None,
+                });
+            }
+            let partial = match &idx.partial {
+                Some(p) => Some(b.expr(p)?),
+                None => None,
+            };
+            let ki = idx.key_info(t);
+            w.indexes.push(IndexWriter::new(idx, ki, exprs, partial));
+        }
+        Ok(w)
+    })();
+    b.scopes.pop();
+    let mut w = r?;
+    // Defaults are bound without any column in scope.
+    b.scopes.push(Scope::default());
+    let mut defaults = Vec::new();
+    let mut res = Ok(());
+    for c in &t.columns {
+        match &c.default {
+            Some(e) => match b.expr(e) {
+                Ok(x) => defaults.push(Some(x)),
+                Err(e) => {
+                    res = Err(e);
+                    break;
+                }
+            },
+            None => defaults.push(None),
+        }
+    }
+    b.scopes.pop();
+    res?;
+    w.defaults = defaults;
+    Ok(w)
+}
+
+pub fn plan_insert(
+    b: &mut Binder,
+    or: Option<ResolveType>,
+    qn: &ast::QualifiedName,
+    columns: Option<&ast::DistinctNames>,
+    body: &ast::InsertBody,
+    with: Option<&ast::With>,
+) -> Result<InsertPlan> {
+    let t = target_table(b, qn)?;
+    let w = writer(b, &t)?;
+    let ncols = t.columns.len();
+    let mut map: Vec<Option<usize>> = vec![None; ncols];
+    let mut rowid_src = None;
+    let n_src;
+    let source = match body {
+        ast::InsertBody::DefaultValues => {
+            n_src = 0;
+            InsertSource::DefaultValues
+        }
+        ast::InsertBody::Select(sel, upsert) => {
+            if upsert.is_some() {
+                return Err(err("UPSERT is not supported"));
+            }
+            let mut sel = (**sel).clone();
+            if sel.with.is_none() {
+                sel.with = with.cloned();
+            }
+            let (plan, _) = plan_select(b, &sel, None)?;
+            n_src = plan.ncols;
+            InsertSource::Select(plan)
+        }
+    };
+    match columns {
+        Some(cols) => {
+            if n_src != cols.len() && !matches!(source, InsertSource::DefaultValues) {
+                return Err(err(format!("{} values for {} columns", n_src, cols.len())));
+            }
+            for (i, c) in cols.iter().enumerate() {
+                let n = name_of(c);
+                match t.column_index(&n) {
+                    Some(ci) => map[ci] = Some(i),
+                    None => {
+                        if ["rowid", "oid", "_rowid_"]
+                            .iter()
+                            .any(|r| r.eq_ignore_ascii_case(&n))
+                        {
+                            rowid_src = Some(i);
+                        } else {
+                            return Err(err(format!("table {} has no column named {n}", t.name)));
+                        }
+                    }
+                }
+            }
+        }
+        None => {
+            if !matches!(source, InsertSource::DefaultValues) && n_src != ncols {
+                return Err(err(format!(
+                    "table {} has {} columns but {} values were supplied",
+                    t.name, ncols, n_src
+                )));
+            }
+            for (i, m) in map.iter_mut().enumerate() {
+                if !matches!(source, InsertSource::DefaultValues) {
+                    *m = Some(i);
+                }
+            }
+        }
+    }
+    if let Some(r) = rowid_src {
+        // Explicit rowid column: route it through the alias slot if any.
+        if let Some(a) = t.rowid_alias {
+            if map[a].is_none() {
+                map[a] = Some(r);
+            }
+        } else {
+            map.push(Some(r));
+        }
+    }
+    Ok(InsertPlan {
+        writer: w,
+        source,
+        map,
+        or,
+    })
+}
+
+fn integer_rowid(v: Value) -> Result<Option<i64>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Integer(i) => Ok(Some(i)),
+        other => match apply_affinity(other, Affinity::Integer) {
+            Value::Integer(i) => Ok(Some(i)),
+            _ => Err(Error::new(ResultCode::MISMATCH, "datatype mismatch")),
+        },
+    }
+}
+
+/// Insert one complete row, resolving conflicts. Returns whether it was written.
+fn write_row(
+    w: &mut TableWriter,
+    cx: &mut Cx<'_>,
+    mut values: Vec<Value>,
+    rowid: Option<i64>,
+    self_rowid: Option<i64>,
+    or: Option<ResolveType>,
+    res: &mut DmlResult,
+) -> Result<bool> {
+    w.apply_affinities(&mut values);
+    let rowid = match rowid {
+        Some(r) => r,
+        None => w.new_rowid(cx)?,
+    };
+    if let Some(a) = w.table.rowid_alias {
+        values[a] = Value::Integer(rowid);
+    }
+    match w.check(cx, &mut values, rowid, or) {
+        Ok(Verdict::Skip) => return Ok(false),
+        Ok(Verdict::Write) => {}
+        Err(v) => return Err(violation(v, res)),
+    }
+    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, true)?;
+    for (other, e, cc) in conflicts {
+        let resolve = or.or(cc).unwrap_or(ResolveType::Abort);
+        match resolve {
+            ResolveType::Ignore => return Ok(false),
+            ResolveType::Replace => {
+                if let Some(old) = w.read_row(cx, other)? {
+                    w.delete(cx, &old, other)?;
+                }
+            }
+            r => {
+                return Err(violation(
+                    Violation {
+                        error: e,
+                        resolve: r,
+                    },
+                    res,
+                ))
+            }
+        }
+    }
+    if let Some(old_rowid) = self_rowid {
+        if old_rowid != rowid {
+            // handled by caller (delete of the old row happened first)
+        }
+    }
+    w.insert(cx, &values, rowid)?;
+    Ok(true)
+}
+
+fn violation(v: Violation, res: &mut DmlResult) -> Error {
+    match v.resolve {
+        ResolveType::Fail => {
+            res.keep_partial = true;
+            v.error
+        }
+        ResolveType::Rollback => {
+            res.rollback = true;
+            v.error
+        }
+        _ => v.error,
+    }
+}
+
+pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    let ncols = p.writer.table.columns.len();
+    let alias = p.writer.table.rowid_alias;
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    match &mut p.source {
+        InsertSource::DefaultValues => rows.push(Vec::new()),
+        InsertSource::Select(plan) => {
+            // Materialise first: the source may read the target table.
+            plan.open(cx)?;
+            while plan.next(cx)? {
+                rows.push(plan.row().to_vec());
+            }
+            plan.close();
+        }
+    }
+    for src in rows {
+        let mut values = Vec::with_capacity(ncols);
+        for c in 0..ncols {
+            let v = match p.map.get(c).copied().flatten() {
+                Some(i) => src.get(i).cloned().unwrap_or(Value::Null),
+                None => match p.writer.defaults.get(c).and_then(|d| d.as_ref()) {
+                    Some(d) => d.eval(cx)?,
+                    None => Value::Null,
+                },
+            };
+            values.push(v);
+        }
+        let explicit_rowid = if let Some(a) = alias {
+            integer_rowid(std::mem::replace(&mut values[a], Value::Null))?
+        } else if let Some(Some(i)) = p.map.get(ncols) {
+            integer_rowid(src.get(*i).cloned().unwrap_or(Value::Null))?
+        } else {
+            None
+        };
+        let rowid = match explicit_rowid {
+            Some(r) => r,
+            None => p.writer.new_rowid(cx)?,
+        };
+        if write_row(&mut p.writer, cx, values, Some(rowid), None, p.or, res)? {
+            res.changes += 1;
+            res.last_rowid = Some(rowid);
+        }
+    }
+    Ok(())
+}
+
+/// Scan source for UPDATE/DELETE: the table with WHERE pushed in.
+fn plan_scan(
+    b: &mut Binder,
+    t: &Arc<Table>,
+    alias: Option<&ast::Name>,
+    where_clause: Option<&ast::Expr>,
+) -> Result<(Source, usize)> {
+    let slot = b.alloc_slot();
+    b.scopes.push(Scope {
+        first_slot: slot,
+        ..Default::default()
+    });
+    let info = SourceInfo {
+        slot,
+        name: alias.map(name_of).unwrap_or_else(|| t.name.clone()),
+        columns: table_col_infos(t),
+        table: Some(t.clone()),
+        coalesced: Vec::new(),
+    };
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(info);
+    }
+    let r = (|| -> Result<Source> {
+        let mut terms = Vec::new();
+        if let Some(w) = where_clause {
+            for c in conjuncts(w) {
+                if crate::plan::bind::has_aggregate(c) {
+                    return Err(err("misuse of aggregate"));
+                }
+                terms.push(b.expr(c)?);
+            }
+        }
+        let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
+        let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.filter = and_all(terms);
+        Ok(Source::Table(Box::new(scan)))
+    })();
+    // Keep the scope for SET expressions: caller pops.
+    match r {
+        Ok(s) => Ok((s, slot)),
+        Err(e) => {
+            b.scopes.pop();
+            Err(e)
+        }
+    }
+}
+
+pub fn plan_update(
+    b: &mut Binder,
+    or: Option<ResolveType>,
+    qn: &ast::QualifiedName,
+    sets: &[ast::Set],
+    from: Option<&ast::FromClause>,
+    where_clause: Option<&ast::Expr>,
+) -> Result<UpdatePlan> {
+    if from.is_some() {
+        return Err(err("UPDATE FROM is not supported"));
+    }
+    let t = target_table(b, qn)?;
+    let w = writer(b, &t)?;
+    let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
+    let r = (|| -> Result<Vec<(usize, CExpr)>> {
+        let mut out = Vec::new();
+        for s in sets {
+            if s.col_names.len() != 1 {
+                return Err(err("row value assignments are not supported"));
+            }
+            let n = name_of(&s.col_names[0]);
+            let col = match t.column_index(&n) {
+                Some(c) if Some(c) == t.rowid_alias => usize::MAX,
+                Some(c) => c,
+                None if ["rowid", "oid", "_rowid_"]
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(&n)) =>
+                {
+                    usize::MAX
+                }
+                None => return Err(err(format!("no such column: {n}"))),
+            };
+            out.push((col, b.expr(&s.expr)?));
+        }
+        Ok(out)
+    })();
+    b.scopes.pop();
+    Ok(UpdatePlan {
+        writer: w,
+        scan,
+        scan_slot,
+        sets: r?,
+        or,
+    })
+}
+
+fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec<i64>> {
+    let mut out = Vec::new();
+    scan.open();
+    while scan.next(cx)? {
+        out.push(cx.env.slots[slot].rowid);
+    }
+    Ok(out)
+}
+
+pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
+    let alias = p.writer.table.rowid_alias;
+    for rowid in rowids {
+        let Some(old) = p.writer.read_row(cx, rowid)? else {
+            continue;
+        };
+        // The scan slot holds the old row for SET expressions.
+        {
+            let s = &mut cx.env.slots[p.scan_slot];
+            s.values.clone_from(&old);
+            s.rowid = rowid;
+            s.materialized = true;
+            s.null_row = false;
+        }
+        let mut new = old.clone();
+        let mut new_rowid = rowid;
+        for (col, e) in &p.sets {
+            let v = e.eval(cx)?;
+            if *col == usize::MAX {
+                match integer_rowid(v)? {
+                    Some(r) => new_rowid = r,
+                    None => return Err(Error::new(ResultCode::MISMATCH, "datatype mismatch")),
+                }
+            } else {
+                new[*col] = v;
+            }
+        }
+        if let Some(a) = alias {
+            if p.sets.iter().any(|(c, _)| *c == usize::MAX) {
+                new[a] = Value::Integer(new_rowid);
+            }
+        }
+        p.writer.apply_affinities(&mut new);
+        if let Some(a) = alias {
+            new[a] = Value::Integer(new_rowid);
+        }
+        match p.writer.check(cx, &mut new, new_rowid, p.or) {
+            Ok(Verdict::Skip) => continue,
+            Ok(Verdict::Write) => {}
+            Err(v) => return Err(violation(v, res)),
+        }
+        let conflicts = p
+            .writer
+            .conflicts(cx, &new, new_rowid, Some(rowid), new_rowid != rowid)?;
+        let mut skip = false;
+        for (other, e, cc) in conflicts {
+            match p.or.or(cc).unwrap_or(ResolveType::Abort) {
+                ResolveType::Ignore => {
+                    skip = true;
+                    break;
+                }
+                ResolveType::Replace => {
+                    if let Some(o) = p.writer.read_row(cx, other)? {
+                        p.writer.delete(cx, &o, other)?;
+                    }
+                }
+                r => {
+                    return Err(violation(
+                        Violation {
+                            error: e,
+                            resolve: r,
+                        },
+                        res,
+                    ))
+                }
+            }
+        }
+        if skip {
+            continue;
+        }
+        p.writer.delete(cx, &old, rowid)?;
+        p.writer.insert(cx, &new, new_rowid)?;
+        res.changes += 1;
+    }
+    Ok(())
+}
+
+pub fn plan_delete(
+    b: &mut Binder,
+    qn: &ast::QualifiedName,
+    where_clause: Option<&ast::Expr>,
+) -> Result<DeletePlan> {
+    let t = target_table(b, qn)?;
+    let w = writer(b, &t)?;
+    let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
+    b.scopes.pop();
+    let truncate = where_clause.is_none();
+    let _ = Access::Full;
+    Ok(DeletePlan {
+        writer: w,
+        scan,
+        scan_slot,
+        truncate,
+    })
+}
+
+pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
+    if p.truncate {
+        res.changes += rowids.len() as i64;
+        cx.store.clear_tree(p.writer.table.root)?;
+        for iw in &p.writer.indexes {
+            cx.store.clear_tree(iw.index.root)?;
+        }
+        return Ok(());
+    }
+    for rowid in rowids {
+        let Some(old) = p.writer.read_row(cx, rowid)? else {
+            continue;
+        };
+        p.writer.delete(cx, &old, rowid)?;
+        res.changes += 1;
+    }
+    Ok(())
+}

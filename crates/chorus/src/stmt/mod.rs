@@ -1,0 +1,203 @@
+//! Prepared statements' executable form: each parsed statement compiles to
+//! a [`Program`] once per prepare (and again if the schema changes).
+
+pub mod ddl;
+pub mod dml;
+pub mod pragma;
+
+use crate::exec::select::SelectPlan;
+use crate::parse::Parsed;
+use crate::plan::bind::{err, Binder};
+use crate::plan::select::plan_select;
+use crate::schema::{name_of, Schema};
+use chorus_storage::{Result, Value};
+use sqlite3_parser::ast::{self, Cmd, Stmt};
+use std::sync::Arc;
+
+pub enum TxnOp {
+    Begin(Option<ast::TransactionType>),
+    BeginConcurrent,
+    Commit,
+    Rollback,
+    Savepoint(String),
+    Release(String),
+    RollbackTo(String),
+}
+
+pub enum Program {
+    Query(SelectPlan),
+    Insert(Box<dml::InsertPlan>),
+    Update(Box<dml::UpdatePlan>),
+    Delete(Box<dml::DeletePlan>),
+    Ddl(Box<Stmt>),
+    Txn(TxnOp),
+    Pragma(ast::QualifiedName, Option<ast::PragmaBody>),
+    /// A fixed result set (EXPLAIN QUERY PLAN).
+    Rows(Vec<String>, Vec<Vec<Value>>),
+    /// Statements accepted and ignored (ANALYZE, REINDEX, VACUUM on memory).
+    Noop,
+}
+
+pub struct Compiled {
+    pub program: Program,
+    pub nslots: usize,
+    pub params: Vec<Option<String>>,
+    pub names: Vec<String>,
+    pub decltypes: Vec<Option<String>>,
+    pub readonly: bool,
+}
+
+pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compiled> {
+    let mut b = Binder::new(schema.clone());
+    let cmd = match parsed {
+        Parsed::BeginConcurrent => {
+            return Ok(Compiled {
+                program: Program::Txn(TxnOp::BeginConcurrent),
+                nslots: 0,
+                params: vec![],
+                names: vec![],
+                decltypes: vec![],
+                readonly: true,
+            })
+        }
+        Parsed::Cmd(c) => c,
+    };
+    let (stmt, eqp) = match cmd {
+        Cmd::Stmt(s) => (s, false),
+        Cmd::ExplainQueryPlan(s) => (s, true),
+        Cmd::Explain(_) => return Err(err("EXPLAIN is not supported")),
+    };
+    let mut names = Vec::new();
+    let mut decltypes = Vec::new();
+    let mut readonly = false;
+    let program = match stmt {
+        Stmt::Select(s) => {
+            let (plan, _) = plan_select(&mut b, s, Some(sql))?;
+            names = plan.names.clone();
+            decltypes = plan.decltypes.clone();
+            readonly = true;
+            if eqp {
+                let rows = vec![vec![
+                    Value::Integer(2),
+                    Value::Integer(0),
+                    Value::Integer(0),
+                    Value::Text(b"SCAN".to_vec()),
+                ]];
+                names = vec![
+                    "id".into(),
+                    "parent".into(),
+                    "notused".into(),
+                    "detail".into(),
+                ];
+                decltypes = vec![None; 4];
+                Program::Rows(names.clone(), rows)
+            } else {
+                Program::Query(plan)
+            }
+        }
+        Stmt::Insert {
+            with,
+            or_conflict,
+            tbl_name,
+            columns,
+            body,
+            returning,
+        } => {
+            if returning.is_some() {
+                return Err(err("RETURNING is not supported"));
+            }
+            Program::Insert(Box::new(dml::plan_insert(
+                &mut b,
+                *or_conflict,
+                tbl_name,
+                columns.as_ref(),
+                body,
+                with.as_ref(),
+            )?))
+        }
+        Stmt::Update {
+            with,
+            or_conflict,
+            tbl_name,
+            sets,
+            from,
+            where_clause,
+            returning,
+            order_by,
+            limit,
+            ..
+        } => {
+            if returning.is_some() || order_by.is_some() || limit.is_some() || with.is_some() {
+                return Err(err(
+                    "UPDATE with RETURNING, ORDER BY, LIMIT or WITH is not supported",
+                ));
+            }
+            Program::Update(Box::new(dml::plan_update(
+                &mut b,
+                *or_conflict,
+                tbl_name,
+                sets,
+                from.as_ref(),
+                where_clause.as_ref(),
+            )?))
+        }
+        Stmt::Delete {
+            with,
+            tbl_name,
+            where_clause,
+            returning,
+            order_by,
+            limit,
+            ..
+        } => {
+            if returning.is_some() || order_by.is_some() || limit.is_some() || with.is_some() {
+                return Err(err(
+                    "DELETE with RETURNING, ORDER BY, LIMIT or WITH is not supported",
+                ));
+            }
+            Program::Delete(Box::new(dml::plan_delete(
+                &mut b,
+                tbl_name,
+                where_clause.as_ref(),
+            )?))
+        }
+        Stmt::CreateTable { .. }
+        | Stmt::CreateIndex { .. }
+        | Stmt::CreateView { .. }
+        | Stmt::DropTable { .. }
+        | Stmt::DropIndex { .. }
+        | Stmt::DropView { .. } => Program::Ddl(Box::new(stmt.clone())),
+        Stmt::Begin(t, _) => Program::Txn(TxnOp::Begin(*t)),
+        Stmt::Commit(_) => Program::Txn(TxnOp::Commit),
+        Stmt::Rollback {
+            savepoint_name: Some(n),
+            ..
+        } => Program::Txn(TxnOp::RollbackTo(name_of(n))),
+        Stmt::Rollback { .. } => Program::Txn(TxnOp::Rollback),
+        Stmt::Savepoint(n) => Program::Txn(TxnOp::Savepoint(name_of(n))),
+        Stmt::Release(n) => Program::Txn(TxnOp::Release(name_of(n))),
+        Stmt::Pragma(n, body) => Program::Pragma(n.clone(), body.clone()),
+        Stmt::Analyze(_) | Stmt::Reindex { .. } | Stmt::Vacuum(..) => Program::Noop,
+        Stmt::CreateTrigger { .. } => return Err(err("triggers are not supported")),
+        Stmt::DropTrigger {
+            if_exists: true, ..
+        } => Program::Noop,
+        Stmt::DropTrigger { trigger_name, .. } => {
+            return Err(err(format!(
+                "no such trigger: {}",
+                name_of(&trigger_name.name)
+            )))
+        }
+        Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
+        Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),
+        Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
+    };
+    Ok(Compiled {
+        program,
+        nslots: b.nslots,
+        params: b.params,
+        names,
+        decltypes,
+        readonly,
+    })
+}

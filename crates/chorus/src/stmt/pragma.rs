@@ -1,0 +1,313 @@
+//! PRAGMA statements: schema introspection (table_info, table_xinfo,
+//! index_list, index_info, index_xinfo, database_list), header values
+//! (user_version, application_id, schema_version, page_size, page_count,
+//! freelist_count), integrity_check / quick_check, encoding, cache_size and
+//! case_sensitive_like. Each yields a small result set.
+
+use crate::plan::bind::{err, literal_value};
+use crate::schema::{name_of, unquote, IndexOrigin, Schema};
+use crate::sqlvalue::numeric::value_to_i64;
+use crate::storage::{HeaderField, Store};
+use chorus_storage::{Result, Value};
+use sqlite3_parser::ast::{self, Expr};
+
+pub struct PragmaResult {
+    pub names: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// The pragma writes the database (needs a write transaction).
+    pub wrote: bool,
+}
+
+fn one(name: &str, v: Value) -> PragmaResult {
+    PragmaResult {
+        names: vec![name.to_string()],
+        rows: vec![vec![v]],
+        wrote: false,
+    }
+}
+
+fn empty() -> PragmaResult {
+    PragmaResult {
+        names: vec![],
+        rows: vec![],
+        wrote: false,
+    }
+}
+
+fn arg_value(e: &Expr) -> Result<Value> {
+    Ok(match e {
+        Expr::Literal(l) => literal_value(l)?,
+        Expr::Id(id) => Value::Text(unquote(&id.0).into_bytes()),
+        Expr::Name(n) => Value::Text(name_of(n).into_bytes()),
+        Expr::Unary(ast::UnaryOperator::Negative, x) => match arg_value(x)? {
+            Value::Integer(i) => Value::Integer(-i),
+            Value::Real(r) => Value::Real(-r),
+            v => v,
+        },
+        Expr::Unary(ast::UnaryOperator::Positive, x) => arg_value(x)?,
+        other => Value::Text(format!("{other}").into_bytes()),
+    })
+}
+
+fn arg_text(e: &Expr) -> Result<String> {
+    Ok(match arg_value(e)? {
+        Value::Text(t) => String::from_utf8_lossy(&t).into_owned(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => r.to_string(),
+        _ => String::new(),
+    })
+}
+
+fn bool_arg(v: &Value) -> bool {
+    match v {
+        Value::Text(t) => {
+            let s = String::from_utf8_lossy(t).to_ascii_lowercase();
+            matches!(s.as_str(), "on" | "yes" | "true" | "1")
+        }
+        other => value_to_i64(other.as_ref()) != 0,
+    }
+}
+
+/// Connection-level pragma state.
+pub struct PragmaState<'a> {
+    pub case_sensitive_like: &'a mut bool,
+    pub cache_size: &'a mut i64,
+    pub filename: &'a str,
+}
+
+pub fn run_pragma(
+    store: &mut dyn Store,
+    schema: &Schema,
+    name: &ast::QualifiedName,
+    body: Option<&ast::PragmaBody>,
+    st: PragmaState<'_>,
+) -> Result<PragmaResult> {
+    let pname = name_of(&name.name).to_ascii_lowercase();
+    let (arg, is_set) = match body {
+        Some(ast::PragmaBody::Equals(e)) => (Some(e), true),
+        Some(ast::PragmaBody::Call(e)) => (Some(e), false),
+        None => (None, false),
+    };
+    let header = |f: HeaderField, store: &mut dyn Store| -> Result<Value> {
+        Ok(Value::Integer(store.header(f)? as i64))
+    };
+    match pname.as_str() {
+        "user_version" | "application_id" | "schema_version" => {
+            let f = match pname.as_str() {
+                "user_version" => HeaderField::UserVersion,
+                "application_id" => HeaderField::ApplicationId,
+                _ => HeaderField::SchemaCookie,
+            };
+            if let Some(a) = arg {
+                let v = value_to_i64(arg_value(a)?.as_ref());
+                store.set_header(f, v as i32 as u32)?;
+                return Ok(PragmaResult {
+                    names: vec![],
+                    rows: vec![],
+                    wrote: true,
+                });
+            }
+            let v = store.header(f)? as i32 as i64;
+            Ok(one(&pname, Value::Integer(v)))
+        }
+        "page_size" => Ok(if arg.is_some() {
+            empty()
+        } else {
+            one("page_size", header(HeaderField::PageSize, store)?)
+        }),
+        "page_count" => Ok(one("page_count", header(HeaderField::PageCount, store)?)),
+        "freelist_count" => Ok(one(
+            "freelist_count",
+            header(HeaderField::FreelistCount, store)?,
+        )),
+        "cache_size" => {
+            if let Some(a) = arg {
+                *st.cache_size = value_to_i64(arg_value(a)?.as_ref());
+                return Ok(empty());
+            }
+            Ok(one("cache_size", Value::Integer(*st.cache_size)))
+        }
+        "encoding" => Ok(if arg.is_some() {
+            empty()
+        } else {
+            one("encoding", Value::Text(b"UTF-8".to_vec()))
+        }),
+        "case_sensitive_like" => {
+            if let Some(a) = arg {
+                *st.case_sensitive_like = bool_arg(&arg_value(a)?);
+            }
+            Ok(empty())
+        }
+        "integrity_check" | "quick_check" => {
+            let problems = store.integrity_check()?;
+            let rows = if problems.is_empty() {
+                vec![vec![Value::Text(b"ok".to_vec())]]
+            } else {
+                problems
+                    .into_iter()
+                    .map(|p| vec![Value::Text(p.into_bytes())])
+                    .collect()
+            };
+            Ok(PragmaResult {
+                names: vec![pname.clone()],
+                rows,
+                wrote: false,
+            })
+        }
+        "database_list" => Ok(PragmaResult {
+            names: vec!["seq".into(), "name".into(), "file".into()],
+            rows: vec![vec![
+                Value::Integer(0),
+                Value::Text(b"main".to_vec()),
+                Value::Text(st.filename.as_bytes().to_vec()),
+            ]],
+            wrote: false,
+        }),
+        "table_info" | "table_xinfo" => {
+            let Some(a) = arg else { return Ok(empty()) };
+            let t = arg_text(a)?;
+            let xinfo = pname == "table_xinfo";
+            let mut names: Vec<String> = ["cid", "name", "type", "notnull", "dflt_value", "pk"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            if xinfo {
+                names.push("hidden".into());
+            }
+            let mut rows = Vec::new();
+            if let Some(tb) = schema.table(&t) {
+                for (i, c) in tb.columns.iter().enumerate() {
+                    let mut r = vec![
+                        Value::Integer(i as i64),
+                        Value::Text(c.name.clone().into_bytes()),
+                        Value::Text(c.decltype.clone().into_bytes()),
+                        Value::Integer(c.notnull as i64),
+                        match &c.default {
+                            Some(d) => Value::Text(format!("{d}").into_bytes()),
+                            None => Value::Null,
+                        },
+                        Value::Integer(c.pk as i64),
+                    ];
+                    if xinfo {
+                        r.push(Value::Integer(0));
+                    }
+                    rows.push(r);
+                }
+            } else if let Some(v) = schema.views.get(&crate::schema::key(&t)) {
+                let _ = v;
+            }
+            Ok(PragmaResult {
+                names,
+                rows,
+                wrote: false,
+            })
+        }
+        "index_list" => {
+            let Some(a) = arg else { return Ok(empty()) };
+            let t = arg_text(a)?;
+            let names = ["seq", "name", "unique", "origin", "partial"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let mut rows = Vec::new();
+            let idxs = schema.indexes_of(&t);
+            for (i, idx) in idxs.iter().rev().enumerate() {
+                let origin = match idx.origin {
+                    IndexOrigin::Create => "c",
+                    IndexOrigin::Unique => "u",
+                    IndexOrigin::PrimaryKey => "pk",
+                };
+                rows.push(vec![
+                    Value::Integer(i as i64),
+                    Value::Text(idx.name.clone().into_bytes()),
+                    Value::Integer(idx.unique as i64),
+                    Value::Text(origin.as_bytes().to_vec()),
+                    Value::Integer(idx.partial.is_some() as i64),
+                ]);
+            }
+            Ok(PragmaResult {
+                names,
+                rows,
+                wrote: false,
+            })
+        }
+        "index_info" | "index_xinfo" => {
+            let Some(a) = arg else { return Ok(empty()) };
+            let n = arg_text(a)?;
+            let x = pname == "index_xinfo";
+            let mut names: Vec<String> = ["seqno", "cid", "name"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            if x {
+                names.extend(["desc", "coll", "key"].iter().map(|s| s.to_string()));
+            }
+            let mut rows = Vec::new();
+            if let Some(idx) = schema.indexes.get(&crate::schema::key(&n)) {
+                let t = schema.table(&idx.table);
+                for (i, c) in idx.columns.iter().enumerate() {
+                    let (cid, cname) = match (c.col, &t) {
+                        (Some(ci), Some(t)) => (
+                            ci as i64,
+                            Value::Text(t.columns[ci].name.clone().into_bytes()),
+                        ),
+                        _ => (-2, Value::Null),
+                    };
+                    let mut r = vec![Value::Integer(i as i64), Value::Integer(cid), cname];
+                    if x {
+                        let coll = c
+                            .collation
+                            .clone()
+                            .or_else(|| {
+                                c.col.and_then(|ci| {
+                                    t.as_ref().and_then(|t| t.columns[ci].collation.clone())
+                                })
+                            })
+                            .unwrap_or_else(|| "BINARY".into());
+                        r.push(Value::Integer(c.desc as i64));
+                        r.push(Value::Text(coll.into_bytes()));
+                        r.push(Value::Integer(1));
+                    }
+                    rows.push(r);
+                }
+                if x {
+                    rows.push(vec![
+                        Value::Integer(idx.columns.len() as i64),
+                        Value::Integer(-1),
+                        Value::Null,
+                        Value::Integer(0),
+                        Value::Text(b"BINARY".to_vec()),
+                        Value::Integer(0),
+                    ]);
+                }
+            }
+            Ok(PragmaResult {
+                names,
+                rows,
+                wrote: false,
+            })
+        }
+        "foreign_keys" | "journal_mode" | "synchronous" | "temp_store" | "locking_mode"
+        | "busy_timeout" | "recursive_triggers" | "automatic_index" => {
+            if is_set {
+                return Ok(empty());
+            }
+            let v = match pname.as_str() {
+                "journal_mode" => Value::Text(b"memory".to_vec()),
+                "synchronous" => Value::Integer(2),
+                "busy_timeout" => Value::Integer(0),
+                "automatic_index" => Value::Integer(1),
+                _ => Value::Integer(0),
+            };
+            if pname == "journal_mode" && st.filename.is_empty() {
+                return Ok(one("journal_mode", v));
+            }
+            Ok(one(&pname, v))
+        }
+        _ => {
+            // Unknown pragmas are silently ignored, as in SQLite.
+            let _ = err("");
+            Ok(empty())
+        }
+    }
+}

@@ -1,0 +1,567 @@
+//! The storage interface over the real file format: `chorus_storage`'s pager
+//! and B-trees, on any VFS (OS files, or memory for `:memory:` databases).
+//!
+//! One [`PagerStore`] per connection owns one `Pager` behind a mutex that its
+//! cursors share. Cursors keep page snapshots, so a write through one cursor
+//! (or a tree function) leaves the others looking at old pages: every write
+//! bumps a generation counter, and a cursor whose generation is stale
+//! re-seeks to the key under it (read from its own snapshot) before it moves
+//! or deletes. After `delete`, the cursor rests so that `next()` lands on the
+//! entry that followed the deleted one.
+//!
+//! Text: the SQL layer always sees UTF-8. In a UTF-16 database, records are
+//! transcoded on the way in and out (only there; UTF-8 databases pay nothing).
+
+use super::{
+    HeaderField, IndexCursor, KeyInfo, SeekOp, Store, StoreFactory, TableCursor, TreeKind,
+};
+use chorus_storage::btree::{self, BTreeCursor, SeekOp as BSeek, TreeType};
+use chorus_storage::record::{decode_record, encode_record, encode_record_enc, TextEncoding};
+use chorus_storage::vfs::Vfs;
+use chorus_storage::{
+    AutoVacuum, Error, PageNo, Pager, PagerOptions, Result, ResultCode, RowId, Value, ValueRef,
+};
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Opens one pager per connection on the same file.
+pub struct PagerFactory {
+    vfs: Arc<dyn Vfs>,
+    path: String,
+    filename: String,
+    opts: PagerOptions,
+}
+
+impl PagerFactory {
+    pub fn new(vfs: Arc<dyn Vfs>, path: &str, filename: &str, opts: PagerOptions) -> PagerFactory {
+        PagerFactory {
+            vfs,
+            path: path.to_string(),
+            filename: filename.to_string(),
+            opts,
+        }
+    }
+}
+
+impl StoreFactory for PagerFactory {
+    fn connect(&self) -> Result<Box<dyn Store>> {
+        let pager = Pager::open(self.vfs.clone(), &self.path, self.opts.clone())?;
+        Ok(Box::new(PagerStore {
+            inner: Arc::new(Mutex::new(Inner { pager, gen: 0 })),
+        }))
+    }
+
+    fn filename(&self) -> &str {
+        &self.filename
+    }
+}
+
+struct Inner {
+    pager: Pager,
+    /// Bumped by every write; cursors compare it with their own.
+    gen: u64,
+}
+
+impl Inner {
+    fn encoding(&self) -> TextEncoding {
+        TextEncoding::from_header(self.pager.header().text_encoding).unwrap_or_default()
+    }
+}
+
+fn lock(m: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// One connection's store.
+pub struct PagerStore {
+    inner: Arc<Mutex<Inner>>,
+}
+
+fn bseek(op: SeekOp) -> BSeek {
+    match op {
+        SeekOp::Eq => BSeek::Eq,
+        SeekOp::Ge => BSeek::Ge,
+        SeekOp::Gt => BSeek::Gt,
+        SeekOp::Le => BSeek::Le,
+        SeekOp::Lt => BSeek::Lt,
+    }
+}
+
+/// Re-encode a record from `from` to `to` text encoding.
+fn transcode(rec: &[u8], from: TextEncoding, to: TextEncoding) -> Result<Vec<u8>> {
+    let vals = decode_record(rec, from)?;
+    let refs: Vec<ValueRef<'_>> = vals.iter().map(Value::as_ref).collect();
+    let mut out = Vec::with_capacity(rec.len() * 2);
+    if to.is_utf8() {
+        encode_record(&refs, &mut out);
+    } else {
+        encode_record_enc(&refs, to, &mut out);
+    }
+    Ok(out)
+}
+
+/// Rewrite the `rootpage` column of sqlite_schema rows from `from` to `to`
+/// (auto-vacuum moved a root page while dropping a tree).
+fn move_root_in_schema(pager: &mut Pager, from: PageNo, to: PageNo) -> Result<()> {
+    let enc = TextEncoding::from_header(pager.header().text_encoding).unwrap_or_default();
+    let mut cur = BTreeCursor::new(PageNo(1), btree::TreeKind::Table);
+    let mut updates = Vec::new();
+    let mut more = cur.first(pager)?;
+    while more {
+        let payload = cur.payload(pager)?;
+        let mut vals = decode_record(&payload, enc)?;
+        if vals.get(3) == Some(&Value::Integer(from.get() as i64)) {
+            vals[3] = Value::Integer(to.get() as i64);
+            updates.push((cur.rowid()?, vals));
+        }
+        more = cur.next(pager)?;
+    }
+    for (rowid, vals) in updates {
+        let refs: Vec<ValueRef<'_>> = vals.iter().map(Value::as_ref).collect();
+        let mut rec = Vec::new();
+        encode_record_enc(&refs, enc, &mut rec);
+        cur.insert(pager, rowid, &rec)?;
+    }
+    Ok(())
+}
+
+impl Store for PagerStore {
+    fn begin_read(&mut self) -> Result<()> {
+        lock(&self.inner).pager.begin_read()
+    }
+
+    fn end_read(&mut self) -> Result<()> {
+        lock(&self.inner).pager.end_read()
+    }
+
+    fn begin_write(&mut self) -> Result<()> {
+        let mut g = lock(&self.inner);
+        g.pager.begin_write()?;
+        let h = g.pager.header();
+        if h.schema_format == 0 || h.text_encoding == 0 {
+            // A new database: SQLite's defaults for the schema layer.
+            g.pager.update_header(|h| {
+                if h.schema_format == 0 {
+                    h.schema_format = 4;
+                }
+                if h.text_encoding == 0 {
+                    h.text_encoding = 1;
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    fn in_write(&self) -> bool {
+        lock(&self.inner).pager.in_write_txn()
+    }
+
+    fn commit(&mut self) -> Result<()> {
+        let mut g = lock(&self.inner);
+        if g.pager.auto_vacuum() == AutoVacuum::Full && g.pager.in_write_txn() {
+            btree::autovacuum_commit(&mut g.pager)?;
+            g.gen += 1;
+        }
+        g.pager.commit()
+    }
+
+    fn rollback(&mut self) -> Result<()> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.rollback()
+    }
+
+    fn savepoint(&mut self) -> Result<usize> {
+        lock(&self.inner).pager.savepoint()
+    }
+
+    fn release(&mut self, level: usize) -> Result<()> {
+        lock(&self.inner).pager.release(level)
+    }
+
+    fn rollback_to(&mut self, level: usize) -> Result<()> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.rollback_to(level)
+    }
+
+    fn create_tree(&mut self, kind: TreeKind) -> Result<PageNo> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        let ty = match kind {
+            TreeKind::Table => TreeType::Table,
+            TreeKind::Index => TreeType::Index,
+        };
+        btree::create_tree(&mut g.pager, ty)
+    }
+
+    fn drop_tree(&mut self, root: PageNo) -> Result<()> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        if let Some((from, to)) = btree::drop_tree(&mut g.pager, root)? {
+            move_root_in_schema(&mut g.pager, from, to)?;
+        }
+        Ok(())
+    }
+
+    fn clear_tree(&mut self, root: PageNo) -> Result<()> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        btree::clear_tree(&mut g.pager, root)
+    }
+
+    fn table_cursor(&mut self, root: PageNo) -> Result<Box<dyn TableCursor>> {
+        let enc = lock(&self.inner).encoding();
+        Ok(Box::new(PagerTableCursor {
+            inner: self.inner.clone(),
+            cur: BTreeCursor::new(root, btree::TreeKind::Table),
+            gen: 0,
+            deleted: None,
+            owned: None,
+            enc,
+        }))
+    }
+
+    fn index_cursor(&mut self, root: PageNo, mut key_info: KeyInfo) -> Result<Box<dyn IndexCursor>> {
+        let enc = lock(&self.inner).encoding();
+        key_info.encoding = enc;
+        Ok(Box::new(PagerIndexCursor {
+            inner: self.inner.clone(),
+            cur: BTreeCursor::new(root, btree::TreeKind::Index(key_info)),
+            gen: 0,
+            deleted: None,
+            owned: None,
+            enc,
+        }))
+    }
+
+    fn header(&self, field: HeaderField) -> Result<u32> {
+        let inner = self.inner.clone();
+            let g = lock(&inner);
+        let h = g.pager.header();
+        Ok(match field {
+            HeaderField::SchemaCookie => h.schema_cookie,
+            HeaderField::UserVersion => h.user_version,
+            HeaderField::ApplicationId => h.application_id,
+            HeaderField::PageSize => g.pager.page_size() as u32,
+            HeaderField::PageCount => g.pager.page_count(),
+            HeaderField::FreelistCount => h.freelist_count,
+            HeaderField::TextEncoding => {
+                if h.text_encoding == 0 {
+                    1
+                } else {
+                    h.text_encoding
+                }
+            }
+        })
+    }
+
+    fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()> {
+        let mut g = lock(&self.inner);
+        g.pager.update_header(|h| match field {
+            HeaderField::SchemaCookie => h.schema_cookie = value,
+            HeaderField::UserVersion => h.user_version = value,
+            HeaderField::ApplicationId => h.application_id = value,
+            HeaderField::TextEncoding => h.text_encoding = value,
+            HeaderField::PageSize | HeaderField::PageCount | HeaderField::FreelistCount => {}
+        })?;
+        if matches!(
+            field,
+            HeaderField::PageSize | HeaderField::PageCount | HeaderField::FreelistCount
+        ) {
+            return Err(Error::new(ResultCode::ERROR, "header field is read-only"));
+        }
+        Ok(())
+    }
+
+    fn integrity_check(&mut self) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The key of an entry, kept to find one's place again after the tree changed.
+enum SavedKey {
+    Row(i64),
+    Rec(Vec<u8>),
+}
+
+/// Navigation and delete, shared by both cursor kinds (which provide
+/// `reset`, `load`, `current_key` and `seek_saved`).
+macro_rules! cursor_moves {
+    () => {
+        fn first(&mut self) -> Result<bool> {
+            let inner = self.inner.clone();
+            let g = lock(&inner);
+            self.reset(&g);
+            if g.pager.page_count() == 0 {
+                // A new, empty file: every tree (only sqlite_schema) is empty.
+                self.cur.invalidate();
+                self.owned = None;
+                return Ok(false);
+            }
+            let r = self.cur.first(&g.pager)?;
+            self.load(&g)?;
+            Ok(r)
+        }
+
+        fn last(&mut self) -> Result<bool> {
+            let inner = self.inner.clone();
+            let g = lock(&inner);
+            self.reset(&g);
+            if g.pager.page_count() == 0 {
+                // A new, empty file: every tree (only sqlite_schema) is empty.
+                self.cur.invalidate();
+                self.owned = None;
+                return Ok(false);
+            }
+            let r = self.cur.last(&g.pager)?;
+            self.load(&g)?;
+            Ok(r)
+        }
+
+        fn next(&mut self) -> Result<bool> {
+            let inner = self.inner.clone();
+            let g = lock(&inner);
+            let stale = self.gen != g.gen;
+            let r = match self.deleted.take() {
+                Some(k) if stale => self.seek_saved(&g, &k, BSeek::Gt)?,
+                Some(_) => self.cur.next(&g.pager)?,
+                None if stale && self.cur.is_valid() => {
+                    let k = self.current_key(&g)?;
+                    self.seek_saved(&g, &k, BSeek::Gt)?
+                }
+                None => self.cur.next(&g.pager)?,
+            };
+            self.gen = g.gen;
+            self.load(&g)?;
+            Ok(r)
+        }
+
+        fn prev(&mut self) -> Result<bool> {
+            let inner = self.inner.clone();
+            let g = lock(&inner);
+            let stale = self.gen != g.gen;
+            let r = match self.deleted.take() {
+                Some(k) if stale => self.seek_saved(&g, &k, BSeek::Lt)?,
+                Some(_) => self.cur.prev(&g.pager)?,
+                None if stale && self.cur.is_valid() => {
+                    let k = self.current_key(&g)?;
+                    self.seek_saved(&g, &k, BSeek::Lt)?
+                }
+                None => self.cur.prev(&g.pager)?,
+            };
+            self.gen = g.gen;
+            self.load(&g)?;
+            Ok(r)
+        }
+
+        fn valid(&self) -> bool {
+            self.cur.is_valid() && self.deleted.is_none()
+        }
+
+        fn delete(&mut self) -> Result<()> {
+            let inner = self.inner.clone();
+            let mut g = lock(&inner);
+            if self.deleted.is_some() || !self.cur.is_valid() {
+                return Err(Error::new(ResultCode::MISUSE, "cursor is not on an entry"));
+            }
+            let key = self.current_key(&g)?;
+            if self.gen != g.gen && !self.seek_saved(&g, &key, BSeek::Eq)? {
+                return Err(Error::corrupt("entry under the cursor vanished"));
+            }
+            g.gen += 1;
+            self.cur.delete(&mut g.pager)?;
+            self.gen = g.gen;
+            self.deleted = Some(key);
+            self.owned = None;
+            Ok(())
+        }
+    };
+}
+
+/// Cursor over a table tree.
+struct PagerTableCursor {
+    inner: Arc<Mutex<Inner>>,
+    cur: BTreeCursor,
+    gen: u64,
+    /// Set by `delete`: the deleted entry's key.
+    deleted: Option<SavedKey>,
+    /// The payload when it is not wholly on the leaf page (overflow) or had
+    /// to be transcoded from UTF-16.
+    owned: Option<Vec<u8>>,
+    enc: TextEncoding,
+}
+
+impl PagerTableCursor {
+    fn reset(&mut self, g: &Inner) {
+        self.gen = g.gen;
+        self.deleted = None;
+    }
+
+    fn current_key(&self, _g: &Inner) -> Result<SavedKey> {
+        Ok(SavedKey::Row(self.cur.rowid()?.0))
+    }
+
+    fn seek_saved(&mut self, g: &Inner, key: &SavedKey, op: BSeek) -> Result<bool> {
+        match key {
+            SavedKey::Row(r) => self.cur.seek_rowid(&g.pager, RowId(*r), op),
+            SavedKey::Rec(_) => Err(Error::new(ResultCode::INTERNAL, "record key on a table cursor")),
+        }
+    }
+
+    /// Prepare `payload()` for the entry under the cursor.
+    fn load(&mut self, g: &Inner) -> Result<()> {
+        self.owned = None;
+        if !self.cur.is_valid() {
+            return Ok(());
+        }
+        let local = self.cur.local_payload()?.len() as u64;
+        if local != self.cur.payload_len()? {
+            self.owned = Some(self.cur.payload(&g.pager)?.into_owned());
+        }
+        if !self.enc.is_utf8() {
+            let rec = match &self.owned {
+                Some(v) => Cow::Borrowed(v.as_slice()),
+                None => Cow::Borrowed(self.cur.local_payload()?),
+            };
+            let t = transcode(&rec, self.enc, TextEncoding::Utf8)?;
+            self.owned = Some(t);
+        }
+        Ok(())
+    }
+}
+
+impl TableCursor for PagerTableCursor {
+    cursor_moves!();
+
+    fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
+        let inner = self.inner.clone();
+            let g = lock(&inner);
+        self.reset(&g);
+        if g.pager.page_count() == 0 {
+            self.cur.invalidate();
+            self.owned = None;
+            return Ok(false);
+        }
+        let r = self.cur.seek_rowid(&g.pager, RowId(rowid), bseek(op))?;
+        self.load(&g)?;
+        Ok(r)
+    }
+
+    fn rowid(&self) -> i64 {
+        self.cur.rowid().map(|r| r.0).unwrap_or(0)
+    }
+
+    fn payload(&self) -> Result<&[u8]> {
+        match &self.owned {
+            Some(v) => Ok(v),
+            None => self.cur.local_payload(),
+        }
+    }
+
+    fn insert(&mut self, rowid: i64, record: &[u8]) -> Result<()> {
+        let inner = self.inner.clone();
+        let mut g = lock(&inner);
+        g.gen += 1;
+        let rec = if self.enc.is_utf8() {
+            Cow::Borrowed(record)
+        } else {
+            Cow::Owned(transcode(record, TextEncoding::Utf8, self.enc)?)
+        };
+        self.cur.insert(&mut g.pager, RowId(rowid), &rec)?;
+        self.reset(&g);
+        self.load(&g)
+    }
+}
+
+/// Cursor over an index tree.
+struct PagerIndexCursor {
+    inner: Arc<Mutex<Inner>>,
+    cur: BTreeCursor,
+    gen: u64,
+    /// Set by `delete`: the deleted entry's key.
+    deleted: Option<SavedKey>,
+    owned: Option<Vec<u8>>,
+    enc: TextEncoding,
+}
+
+impl PagerIndexCursor {
+    fn reset(&mut self, g: &Inner) {
+        self.gen = g.gen;
+        self.deleted = None;
+    }
+
+    fn current_key(&self, g: &Inner) -> Result<SavedKey> {
+        Ok(SavedKey::Rec(self.cur.payload(&g.pager)?.into_owned()))
+    }
+
+    fn seek_saved(&mut self, g: &Inner, key: &SavedKey, op: BSeek) -> Result<bool> {
+        match key {
+            SavedKey::Rec(rec) => {
+                let vals = decode_record(rec, self.enc)?;
+                let refs: Vec<ValueRef<'_>> = vals.iter().map(Value::as_ref).collect();
+                self.cur.seek_key(&g.pager, &refs, op)
+            }
+            SavedKey::Row(_) => Err(Error::new(ResultCode::INTERNAL, "rowid key on an index cursor")),
+        }
+    }
+
+    fn load(&mut self, g: &Inner) -> Result<()> {
+        self.owned = None;
+        if !self.cur.is_valid() {
+            return Ok(());
+        }
+        let local = self.cur.local_payload()?.len() as u64;
+        if local != self.cur.payload_len()? {
+            self.owned = Some(self.cur.payload(&g.pager)?.into_owned());
+        }
+        if !self.enc.is_utf8() {
+            let rec = match &self.owned {
+                Some(v) => Cow::Borrowed(v.as_slice()),
+                None => Cow::Borrowed(self.cur.local_payload()?),
+            };
+            let t = transcode(&rec, self.enc, TextEncoding::Utf8)?;
+            self.owned = Some(t);
+        }
+        Ok(())
+    }
+}
+
+impl IndexCursor for PagerIndexCursor {
+    cursor_moves!();
+
+    fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool> {
+        let inner = self.inner.clone();
+            let g = lock(&inner);
+        self.reset(&g);
+        if g.pager.page_count() == 0 {
+            self.cur.invalidate();
+            self.owned = None;
+            return Ok(false);
+        }
+        let r = self.cur.seek_key(&g.pager, key, bseek(op))?;
+        self.load(&g)?;
+        Ok(r)
+    }
+
+    fn key(&self) -> Result<&[u8]> {
+        match &self.owned {
+            Some(v) => Ok(v),
+            None => self.cur.local_payload(),
+        }
+    }
+
+    fn insert(&mut self, key: &[u8]) -> Result<()> {
+        let inner = self.inner.clone();
+        let mut g = lock(&inner);
+        g.gen += 1;
+        let rec = if self.enc.is_utf8() {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(transcode(key, TextEncoding::Utf8, self.enc)?)
+        };
+        self.cur.insert(&mut g.pager, RowId(0), &rec)?;
+        self.reset(&g);
+        self.load(&g)
+    }
+}

@@ -1,0 +1,145 @@
+//! The narrow storage interface the SQL engine runs on.
+//!
+//! A [`Store`] is one connection's handle on one database: transaction
+//! boundaries, nested savepoints (statement atomicity and SQL `SAVEPOINT`),
+//! tree creation, and cursors. Two kinds of tree exist, exactly as in SQLite's
+//! file format:
+//!
+//! * table trees, keyed by a 64-bit rowid, whose payload is a SQLite record
+//!   (`chorus_storage::record::encode_record`);
+//! * index trees, keyed by a record (the indexed values followed by the rowid),
+//!   ordered by a [`KeyInfo`] (per-column collation and DESC).
+//!
+//! `sqlite_schema` is the table tree rooted at page 1 with SQLite's five columns
+//! (type, name, tbl_name, rootpage, sql). Header values (schema cookie, user
+//! version, ...) are read and written through [`Store::header`] /
+//! [`Store::set_header`].
+//!
+//! Cursor invariants: a cursor is either positioned on an entry or not
+//! (`valid() == false`). After `delete`, the cursor is left so that `next()`
+//! moves to the entry that followed the deleted one. Mutations through one
+//! cursor are visible to every other cursor of the same store at their next
+//! move. `insert` on a table cursor replaces an existing row with the same rowid.
+//!
+//! [`memory::MemoryStore`] implements the interface on `BTreeMap`s; an adapter
+//! over the real B-tree and pager plugs in the same way.
+
+pub mod btree;
+pub mod memory;
+
+use chorus_storage::{PageNo, Result, ValueRef};
+
+pub use chorus_storage::record::{KeyCol, KeyInfo};
+
+/// How a seek positions the cursor relative to the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeekOp {
+    /// The first entry equal to the key (for index keys: whose prefix equals it).
+    Eq,
+    /// The first entry >= key.
+    Ge,
+    /// The first entry > key.
+    Gt,
+    /// The last entry <= key.
+    Le,
+    /// The last entry < key.
+    Lt,
+}
+
+/// Kind of B-tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TreeKind {
+    Table,
+    Index,
+}
+
+/// Database header values the SQL layer reads and writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderField {
+    SchemaCookie,
+    UserVersion,
+    ApplicationId,
+    PageSize,
+    PageCount,
+    FreelistCount,
+    TextEncoding,
+}
+
+/// A cursor over a table tree.
+pub trait TableCursor: Send {
+    fn first(&mut self) -> Result<bool>;
+    fn last(&mut self) -> Result<bool>;
+    fn next(&mut self) -> Result<bool>;
+    fn prev(&mut self) -> Result<bool>;
+    /// Position by rowid; returns whether the cursor is on an entry.
+    fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool>;
+    fn valid(&self) -> bool;
+    fn rowid(&self) -> i64;
+    /// The record of the current row.
+    fn payload(&self) -> Result<&[u8]>;
+    /// Insert or replace the row `rowid`; the cursor is left on it.
+    fn insert(&mut self, rowid: i64, record: &[u8]) -> Result<()>;
+    /// Delete the current row.
+    fn delete(&mut self) -> Result<()>;
+    /// The largest rowid in the tree.
+    fn max_rowid(&mut self) -> Result<Option<i64>> {
+        if self.last()? {
+            Ok(Some(self.rowid()))
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// A cursor over an index tree.
+pub trait IndexCursor: Send {
+    fn first(&mut self) -> Result<bool>;
+    fn last(&mut self) -> Result<bool>;
+    fn next(&mut self) -> Result<bool>;
+    fn prev(&mut self) -> Result<bool>;
+    /// Position relative to an unpacked (possibly partial) key.
+    fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool>;
+    fn valid(&self) -> bool;
+    /// The record of the current entry.
+    fn key(&self) -> Result<&[u8]>;
+    /// Insert an entry (a record); the cursor is left on it.
+    fn insert(&mut self, key: &[u8]) -> Result<()>;
+    /// Delete the current entry.
+    fn delete(&mut self) -> Result<()>;
+}
+
+/// One connection's handle on a database.
+pub trait Store: Send {
+    fn begin_read(&mut self) -> Result<()>;
+    fn end_read(&mut self) -> Result<()>;
+    /// Start a write transaction (implies a read transaction).
+    fn begin_write(&mut self) -> Result<()>;
+    fn in_write(&self) -> bool;
+    fn commit(&mut self) -> Result<()>;
+    fn rollback(&mut self) -> Result<()>;
+    /// Open a nested savepoint inside the write transaction; returns its level.
+    fn savepoint(&mut self) -> Result<usize>;
+    /// Forget savepoint `level` and every savepoint above it, keeping changes.
+    fn release(&mut self, level: usize) -> Result<()>;
+    /// Undo every change made since savepoint `level` was opened; the
+    /// savepoint stays open, savepoints above it are gone.
+    fn rollback_to(&mut self, level: usize) -> Result<()>;
+
+    fn create_tree(&mut self, kind: TreeKind) -> Result<PageNo>;
+    fn drop_tree(&mut self, root: PageNo) -> Result<()>;
+    fn clear_tree(&mut self, root: PageNo) -> Result<()>;
+    fn table_cursor(&mut self, root: PageNo) -> Result<Box<dyn TableCursor>>;
+    fn index_cursor(&mut self, root: PageNo, key_info: KeyInfo) -> Result<Box<dyn IndexCursor>>;
+
+    fn header(&self, field: HeaderField) -> Result<u32>;
+    fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()>;
+    /// Storage-level integrity problems (empty = ok).
+    fn integrity_check(&mut self) -> Result<Vec<String>>;
+}
+
+/// Creates per-connection stores for one database.
+pub trait StoreFactory: Send + Sync {
+    fn connect(&self) -> Result<Box<dyn Store>>;
+    /// The database's file name ("" for in-memory).
+    fn filename(&self) -> &str;
+}
