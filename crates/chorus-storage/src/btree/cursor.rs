@@ -56,6 +56,7 @@ pub(super) fn cell_payload<'p>(
     if info.overflow == 0 {
         return Ok(Cow::Borrowed(local));
     }
+    super::overflow::check_plausible(pager, info, lim)?;
     let mut v = Vec::with_capacity(info.payload_len as usize);
     v.extend_from_slice(local);
     read_overflow(pager, info, lim, &mut v, usize::MAX)?;

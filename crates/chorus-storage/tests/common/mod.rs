@@ -68,7 +68,17 @@ pub fn add_schema(pager: &mut Pager, kind: &str, name: &str, tbl: &str, root: Pa
         &mut rec,
     );
     c.insert(pager, RowId(next), &rec).unwrap();
-    pager.update_header(|h| h.schema_cookie += 1).unwrap();
+    pager
+        .update_header(|h| {
+            h.schema_cookie += 1;
+            if h.schema_format == 0 {
+                h.schema_format = 4;
+            }
+            if h.text_encoding == 0 {
+                h.text_encoding = 1;
+            }
+        })
+        .unwrap();
 }
 
 /// Commit, running the auto-vacuum step first.
@@ -95,7 +105,10 @@ pub fn seek_ops() -> [SeekOp; 5] {
 
 /// Operation count: CHORUS_OPS overrides, CHORUS_SOAK=1 scales to `soak_n`.
 pub fn op_count(default: usize, soak_n: usize) -> usize {
-    if let Some(n) = std::env::var("CHORUS_OPS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(n) = std::env::var("CHORUS_OPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         return n;
     }
     if soak() {
