@@ -138,17 +138,15 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
         model.len() as u64
     );
     p.end_read().unwrap();
-    eprintln!(
-        "ps={ps} av={av:?} rows={} pages={}",
-        model.len(),
-        p.page_count()
-    );
     drop(db.pager);
     assert_eq!(
         integrity_check(&db.path),
         "ok",
         "ps={ps} av={av:?} seed={seed}"
     );
+    if let Some(v) = shell_integrity_check(&db.path) {
+        assert_eq!(v, "ok", "sqlite3 shell: ps={ps} av={av:?} seed={seed}");
+    }
     let sdb = rusqlite::Connection::open(&db.path).unwrap();
     let rows: Vec<(i64, Vec<u8>)> = sdb
         .prepare("SELECT rowid, a FROM t ORDER BY rowid")

@@ -22,6 +22,9 @@ use crate::value::ValueRef;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+/// Compares the sought key with one cell: (pager, cell info, page bytes, cell offset).
+pub(super) type CellCmp<'c> = dyn FnMut(&Pager, &CellInfo, &[u8], usize) -> Result<Ordering> + 'c;
+
 pub(super) struct Level {
     pub pgno: u32,
     pub page: PageRef,
@@ -298,11 +301,7 @@ impl BTreeCursor {
     /// = ordering of the sought key against each cell. Returns true when an
     /// equal entry was found (cursor on it). Otherwise the cursor rests on a
     /// leaf at the insertion point (index may equal the cell count).
-    pub(super) fn move_to(
-        &mut self,
-        pager: &Pager,
-        cmp: &mut dyn FnMut(&Pager, &CellInfo, &[u8], usize) -> Result<Ordering>,
-    ) -> Result<bool> {
+    pub(super) fn move_to(&mut self, pager: &Pager, cmp: &mut CellCmp<'_>) -> Result<bool> {
         self.move_to_root(pager)?;
         let lim = Limits::new(pager.usable_size());
         let is_table = self.kind.is_table();

@@ -3,10 +3,11 @@
 //! SQLite's integrity check accounts for every byte:
 //! usable = header + pointer array + gap + cells + freeblocks + fragments.
 //!
-//! Free space of a page = gap (content start - end of pointer array)
-//! + sum of freeblock sizes + fragmented bytes. Freeblocks form an ascending
+//! Free space of a page is the gap (content start - end of pointer array)
+//! plus the freeblock sizes plus the fragmented bytes. Freeblocks form an ascending
 //! list; a hole of fewer than 4 bytes cannot be a freeblock and is counted
 //! in the fragment byte instead (at most 60 before a defragmentation).
+//!
 //! Also here: a page's cells as an owned [`Node`] and rebuilding a page
 //! from one (used by balancing), which leaves no freeblocks or fragments.
 

@@ -99,6 +99,17 @@ pub fn integrity_check(path: &str) -> String {
     rows.join("\n")
 }
 
+/// The `sqlite3` shell's verdict (3.40, independent of the bundled library);
+/// None when the shell is not installed.
+pub fn shell_integrity_check(path: &str) -> Option<String> {
+    let out = std::process::Command::new("sqlite3")
+        .arg(path)
+        .arg("PRAGMA integrity_check;")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 pub fn seek_ops() -> [SeekOp; 5] {
     [SeekOp::Eq, SeekOp::Ge, SeekOp::Gt, SeekOp::Le, SeekOp::Lt]
 }
