@@ -312,3 +312,77 @@ fn delete_while_iterating() {
         );
     }
 }
+
+/// A reading cursor survives writes through another cursor via save/restore.
+#[test]
+fn save_restore_position_across_writes() {
+    let mut db = open_db(512, AutoVacuum::None);
+    let p = &mut db.pager;
+    p.begin_write().unwrap();
+    let root = create_tree(p, TreeType::Table).unwrap();
+    let mut w = BTreeCursor::new(root, TreeKind::Table);
+    for i in 0..500i64 {
+        w.insert(
+            p,
+            RowId(i * 2),
+            &[2, 12 + 2 * 30][..]
+                .iter()
+                .copied()
+                .chain(std::iter::repeat_n(7u8, 30))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
+    }
+    let mut r = BTreeCursor::new(root, TreeKind::Table);
+    let mut visited = Vec::new();
+    let mut ok = r.first(p).unwrap();
+    while ok {
+        let k = r.rowid().unwrap().0;
+        visited.push(k);
+        let pos = r.save_position(p).unwrap().unwrap();
+        // Writes elsewhere split and merge pages under the reader.
+        if k % 10 == 0 {
+            for j in 0..5 {
+                w.insert(
+                    p,
+                    RowId(k * 1000 + 100_001 + j),
+                    &[2, 12 + 2 * 50][..]
+                        .iter()
+                        .copied()
+                        .chain(std::iter::repeat_n(1u8, 50))
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap();
+            }
+        }
+        if k % 6 == 2 && w.seek_rowid(p, RowId(k + 2), SeekOp::Eq).unwrap() {
+            w.delete(p).unwrap();
+        }
+        // The reader's own entry is deleted sometimes too.
+        let gone = k % 14 == 4;
+        if gone {
+            assert!(w.seek_rowid(p, RowId(k), SeekOp::Eq).unwrap());
+            w.delete(p).unwrap();
+        }
+        assert_eq!(r.restore_position(p, &pos).unwrap(), !gone);
+        ok = r.next(p).unwrap();
+        if ok && r.rowid().unwrap().0 > 100_000 {
+            break;
+        }
+    }
+    let expect: Vec<i64> = {
+        let mut v = Vec::new();
+        let mut deleted = std::collections::HashSet::new();
+        for k in (0..1000).step_by(2) {
+            if deleted.contains(&k) {
+                continue;
+            }
+            v.push(k);
+            if k % 6 == 2 {
+                deleted.insert(k + 2);
+            }
+        }
+        v
+    };
+    assert_eq!(visited, expect);
+}

@@ -26,10 +26,16 @@ use crate::types::{PageNo, RowId};
 use std::cmp::Ordering;
 
 /// The key of an entry, kept to re-seek after a change.
+#[derive(Debug, Clone, PartialEq)]
 enum SavedKey {
     Row(i64),
     Rec(Vec<u8>),
 }
+
+/// A cursor position saved as the key of its entry, to survive writes to
+/// the tree through other cursors (see [`BTreeCursor::save_position`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedPosition(SavedKey);
 
 impl BTreeCursor {
     fn path(&self) -> Path {
@@ -51,6 +57,32 @@ impl BTreeCursor {
                 })
             }
         }
+    }
+
+    /// Save the position (the current entry's key); None when not on an entry.
+    pub fn save_position(&self, pager: &Pager) -> Result<Option<SavedPosition>> {
+        if !self.valid || self.after_delete {
+            return Ok(None);
+        }
+        Ok(Some(SavedPosition(match &self.kind {
+            TreeKind::Table => SavedKey::Row(self.rowid()?.0),
+            TreeKind::Index(_) => SavedKey::Rec(self.payload(pager)?.into_owned()),
+        })))
+    }
+
+    /// Re-seek a saved position. Returns true when the entry still exists
+    /// (cursor on it). Otherwise the cursor behaves as after `delete`: the
+    /// next `next()` lands on the entry that followed, `prev()` on the one
+    /// that preceded.
+    pub fn restore_position(&mut self, pager: &Pager, pos: &SavedPosition) -> Result<bool> {
+        if self.seek_saved(pager, &pos.0, Ordering::Equal)? {
+            self.valid = true;
+            return Ok(true);
+        }
+        self.seek_saved(pager, &pos.0, Ordering::Less)?;
+        self.settle_forward(pager)?;
+        self.after_delete = true;
+        Ok(false)
     }
 
     /// Insert an entry; an entry with the same key (rowid for tables, the
