@@ -386,3 +386,39 @@ fn save_restore_position_across_writes() {
     };
     assert_eq!(visited, expect);
 }
+
+/// Sequential appends take the quick-balance path: full leaves, valid tree.
+#[test]
+fn sequential_appends_fill_pages() {
+    for av in [AutoVacuum::None, AutoVacuum::Full] {
+        let mut db = open_db(1024, av);
+        let p = &mut db.pager;
+        p.begin_write().unwrap();
+        let root = create_tree(p, TreeType::Table).unwrap();
+        add_schema(p, "table", "t", "t", root, "CREATE TABLE t(a)");
+        let mut c = BTreeCursor::new(root, TreeKind::Table);
+        let n = 5000i64;
+        for i in 0..n {
+            // Mostly small rows, now and then one that overflows.
+            let len = if i % 97 == 0 { 3000 } else { 100 };
+            let blob = vec![(i % 251) as u8; len];
+            let mut rec = Vec::new();
+            encode_record(&[ValueRef::Blob(&blob)], &mut rec);
+            c.insert(p, RowId(i + 1), &rec).unwrap();
+            assert_eq!(c.rowid().unwrap().0, i + 1);
+        }
+        commit(p);
+        let pages = p.page_count();
+        drop(db.pager);
+        assert_eq!(integrity_check(&db.path), "ok");
+        assert_eq!(sqlite_count(&db.path, "t"), n);
+        // 5000 cells of ~106 bytes on 1016-byte leaves: about 9 per leaf;
+        // the overflow rows add 3 overflow pages each.
+        let leaves_min = (n as f64 / 9.0).ceil() as u32;
+        let overflow = (n as u32 / 97 + 1) * 3;
+        assert!(
+            pages < (leaves_min + overflow) * 11 / 10 + 20,
+            "{pages} pages for {leaves_min} full leaves + {overflow} overflow pages"
+        );
+    }
+}
