@@ -422,3 +422,58 @@ fn sequential_appends_fill_pages() {
         );
     }
 }
+
+/// The schema table's root is page 1, whose B-tree header starts at offset
+/// 100: it must split (balance_deeper) and collapse back (balance_shallower)
+/// correctly.
+#[test]
+fn page_one_splits_and_collapses() {
+    let mut db = open_db(512, AutoVacuum::None);
+    let p = &mut db.pager;
+    p.begin_write().unwrap();
+    let mut roots = Vec::new();
+    for t in 0..120 {
+        let r = create_tree(p, TreeType::Table).unwrap();
+        let name = format!("table_with_a_longish_name_{t}");
+        add_schema(
+            p,
+            "table",
+            &name,
+            &name,
+            r,
+            &format!(
+                "CREATE TABLE {name}(a, b, c{})",
+                (0..t % 40).map(|i| format!(", x{i}")).collect::<String>()
+            ),
+        );
+        roots.push((name, r));
+    }
+    commit(p);
+    let mut c = BTreeCursor::new(PageNo(1), TreeKind::Table);
+    c.first(p).unwrap();
+    let pg1 = p.read(PageNo(1)).unwrap();
+    assert_eq!(pg1[100], 5, "page 1 became an interior table page");
+    drop(pg1);
+    drop(db.pager);
+    assert_eq!(integrity_check(&db.path), "ok");
+    assert_eq!(sqlite_count(&db.path, "table_with_a_longish_name_77"), 0);
+    let mut p = Pager::open(
+        std::sync::Arc::new(chorus_storage::vfs::OsVfs::new()),
+        &db.path,
+        Default::default(),
+    )
+    .unwrap();
+    p.begin_write().unwrap();
+    for (name, r) in roots.iter().skip(2) {
+        drop_tree(&mut p, *r).unwrap();
+        schema_drop(&mut p, name, None);
+    }
+    commit(&mut p);
+    assert_eq!(read_schema(&p).unwrap().len(), 2);
+    let pg1 = p.read(PageNo(1)).unwrap();
+    assert_eq!(pg1[100], 13, "page 1 is a leaf again");
+    drop(pg1);
+    drop(p);
+    assert_eq!(integrity_check(&db.path), "ok");
+    assert_eq!(sqlite_count(&db.path, "table_with_a_longish_name_1"), 0);
+}

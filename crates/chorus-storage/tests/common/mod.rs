@@ -37,11 +37,16 @@ pub struct TestDb {
 }
 
 pub fn open_db(page_size: usize, av: AutoVacuum) -> TestDb {
+    open_db_reserved(page_size, av, 0)
+}
+
+pub fn open_db_reserved(page_size: usize, av: AutoVacuum, reserved_bytes: u8) -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db").to_str().unwrap().to_string();
     let opts = PagerOptions {
         page_size,
         auto_vacuum: av,
+        reserved_bytes,
         ..PagerOptions::default()
     };
     let pager = Pager::open(Arc::new(OsVfs::new()), &path, opts).unwrap();
