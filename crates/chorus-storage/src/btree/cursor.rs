@@ -12,7 +12,7 @@
 //! cursor's position: re-seek before using it again.
 
 use super::overflow::read_overflow;
-use super::page::{cell_at, CellInfo, Limits, PageHeader};
+use super::page::{cell_at, table_cell_key, CellInfo, Limits, PageHeader};
 use super::{SeekOp, TreeKind, MAX_DEPTH};
 use crate::error::{Error, Result, ResultCode};
 use crate::pager::{PageRef, Pager};
@@ -343,6 +343,39 @@ impl BTreeCursor {
         }
     }
 
+    /// `move_to` for table trees by rowid, reading only the keys of cells.
+    pub(super) fn move_to_rowid(&mut self, pager: &Pager, rowid: i64) -> Result<bool> {
+        self.move_to_root(pager)?;
+        loop {
+            let t = self
+                .stack
+                .last_mut()
+                .ok_or_else(|| Error::corrupt("empty stack"))?;
+            let (mut lo, mut hi) = (0usize, t.hdr.ncell);
+            let mut found = None;
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let k = table_cell_key(&t.page, &t.hdr, mid)?;
+                match rowid.cmp(&k) {
+                    Ordering::Less => hi = mid,
+                    Ordering::Greater => lo = mid + 1,
+                    Ordering::Equal => {
+                        found = Some(mid);
+                        break;
+                    }
+                }
+            }
+            if t.hdr.kind.is_leaf() {
+                t.idx = found.unwrap_or(lo);
+                return Ok(found.is_some());
+            }
+            let child = found.unwrap_or(lo);
+            t.idx = child;
+            let c = t.hdr.child(&t.page, child)?;
+            self.push(pager, c)?;
+        }
+    }
+
     /// After `move_to`: settle on the first entry at or after the insertion point.
     pub(super) fn settle_forward(&mut self, pager: &Pager) -> Result<bool> {
         let t = self.top_mut()?;
@@ -389,7 +422,7 @@ impl BTreeCursor {
                 "seek_rowid on an index cursor",
             ));
         }
-        let found = self.move_to(pager, &mut |_, info, _, _| Ok(rowid.0.cmp(&info.key)))?;
+        let found = self.move_to_rowid(pager, rowid.0)?;
         match op {
             SeekOp::Eq => {
                 self.valid = found;

@@ -45,7 +45,7 @@ impl BTreeCursor {
     fn seek_saved(&mut self, pager: &Pager, key: &SavedKey, tie: Ordering) -> Result<bool> {
         let lim = Limits::new(pager.usable_size());
         match key {
-            SavedKey::Row(r) => self.move_to(pager, &mut |_, info, _, _| Ok(r.cmp(&info.key))),
+            SavedKey::Row(r) => self.move_to_rowid(pager, *r),
             SavedKey::Rec(rec) => {
                 let ki = self.key_info().cloned().unwrap_or_default();
                 self.move_to(pager, &mut |pager, info, data, off| {
