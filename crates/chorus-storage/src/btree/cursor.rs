@@ -21,6 +21,7 @@ use crate::types::{PageNo, RowId};
 use crate::value::ValueRef;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// Compares the sought key with one cell: (pager, cell info, page bytes, cell offset).
 pub(super) type CellCmp<'c> = dyn FnMut(&Pager, &CellInfo, &[u8], usize) -> Result<Ordering> + 'c;
@@ -39,6 +40,8 @@ pub struct BTreeCursor {
     pub(super) kind: TreeKind,
     pub(super) stack: Vec<Level>,
     pub(super) valid: bool,
+    /// The index ordering, shared cheaply with comparison closures.
+    pub(super) ki: Option<Arc<KeyInfo>>,
     /// Set by `delete`: the cursor rests on the entry after the deleted one
     /// (or is invalid when there is none); `next` then stays put once.
     pub(super) after_delete: bool,
@@ -69,11 +72,16 @@ pub(super) fn cell_payload<'p>(
 impl BTreeCursor {
     /// A cursor over the tree rooted at `root`; not positioned.
     pub fn new(root: PageNo, kind: TreeKind) -> BTreeCursor {
+        let ki = match &kind {
+            TreeKind::Index(k) => Some(Arc::new(k.clone())),
+            TreeKind::Table => None,
+        };
         BTreeCursor {
             root,
             kind,
             stack: Vec::new(),
             valid: false,
+            ki,
             after_delete: false,
         }
     }
@@ -546,11 +554,8 @@ impl BTreeCursor {
             .ok_or_else(|| Error::corrupt("payload beyond page"))
     }
 
-    /// The index key info (index cursors).
-    pub(super) fn key_info(&self) -> Option<&KeyInfo> {
-        match &self.kind {
-            TreeKind::Index(k) => Some(k),
-            TreeKind::Table => None,
-        }
+    /// The index key info (a default for table cursors, which never compare records).
+    pub(super) fn key_info_arc(&self) -> Arc<KeyInfo> {
+        self.ki.clone().unwrap_or_default()
     }
 }

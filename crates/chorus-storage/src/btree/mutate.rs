@@ -37,17 +37,37 @@ enum SavedKey {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SavedPosition(SavedKey);
 
+impl SavedKey {
+    fn as_key(&self) -> KeyRef<'_> {
+        match self {
+            SavedKey::Row(r) => KeyRef::Row(*r),
+            SavedKey::Rec(v) => KeyRef::Rec(v),
+        }
+    }
+}
+
+/// A borrowed entry key.
+#[derive(Clone, Copy)]
+enum KeyRef<'a> {
+    Row(i64),
+    Rec(&'a [u8]),
+}
+
 impl BTreeCursor {
     fn path(&self) -> Path {
         self.stack.iter().map(|l| (l.pgno, l.idx)).collect()
     }
 
     fn seek_saved(&mut self, pager: &Pager, key: &SavedKey, tie: Ordering) -> Result<bool> {
+        self.seek_key_ref(pager, key.as_key(), tie)
+    }
+
+    fn seek_key_ref(&mut self, pager: &Pager, key: KeyRef<'_>, tie: Ordering) -> Result<bool> {
         let lim = Limits::new(pager.usable_size());
         match key {
-            SavedKey::Row(r) => self.move_to_rowid(pager, *r),
-            SavedKey::Rec(rec) => {
-                let ki = self.key_info().cloned().unwrap_or_default();
+            KeyRef::Row(r) => self.move_to_rowid(pager, r),
+            KeyRef::Rec(rec) => {
+                let ki = self.key_info_arc();
                 self.move_to(pager, &mut |pager, info, data, off| {
                     let p = cell_payload(pager, data, off, info, &lim)?;
                     Ok(match compare_records(rec, &p, &ki)? {
@@ -91,13 +111,13 @@ impl BTreeCursor {
     pub fn insert(&mut self, pager: &mut Pager, rowid: RowId, payload: &[u8]) -> Result<()> {
         let lim = Limits::new(pager.usable_size());
         let key = match &self.kind {
-            TreeKind::Table => SavedKey::Row(rowid.0),
-            TreeKind::Index(_) => SavedKey::Rec(payload.to_vec()),
+            TreeKind::Table => KeyRef::Row(rowid.0),
+            TreeKind::Index(_) => KeyRef::Rec(payload),
         };
         let found = if self.append_position(rowid.0, &lim)? {
             false
         } else {
-            self.seek_saved(pager, &key, Ordering::Equal)?
+            self.seek_key_ref(pager, key, Ordering::Equal)?
         };
         let top = self
             .stack
@@ -127,7 +147,7 @@ impl BTreeCursor {
             self.valid = true;
             return Ok(());
         }
-        let found = self.seek_saved(pager, &key, Ordering::Equal)?;
+        let found = self.seek_key_ref(pager, key, Ordering::Equal)?;
         self.valid = found;
         if !found {
             return Err(Error::new(ResultCode::INTERNAL, "inserted entry not found"));
