@@ -218,6 +218,32 @@ fn check_file(page_size: usize, av: u32, encoding: &str) {
         sqlite_rows(&sdb, "SELECT x, y FROM t2 ORDER BY x"),
         "t2",
     );
+    // Our integrity check accepts what SQLite wrote.
+    let bin = |n| {
+        TreeKind::Index(KeyInfo {
+            cols: vec![Default::default(); n],
+            encoding: enc,
+        })
+    };
+    let desc = TreeKind::Index(KeyInfo {
+        cols: vec![
+            chorus_storage::record::KeyCol {
+                desc: true,
+                collation: None,
+            },
+            Default::default(),
+        ],
+        encoding: enc,
+    });
+    let trees = vec![
+        (PageNo(root("t1")), TreeKind::Table),
+        (PageNo(root("t3")), TreeKind::Table),
+        (PageNo(root("t1b")), bin(2)),
+        (PageNo(root("t1ad")), desc),
+        (PageNo(root("t2")), bin(2)),
+        (PageNo(root("sqlite_autoindex_t3_1")), bin(2)),
+    ];
+    assert_eq!(our_integrity(&p, &trees), Vec::<String>::new());
     // Seek into an index by a UTF-8 text key, whatever the file encoding.
     let ki = KeyInfo {
         cols: vec![Default::default()],

@@ -136,6 +136,10 @@ fn run_reserved(ps: usize, av: AutoVacuum, ops: usize, seed: u64, reserved: u8) 
         }
     }
     p.begin_read().unwrap();
+    assert_eq!(
+        our_integrity(p, &[(root, TreeKind::Table)]),
+        Vec::<String>::new()
+    );
     check_cursor(p, root, &model, &mut rng);
     assert_eq!(
         chorus_storage::btree::count_entries(p, root).unwrap(),

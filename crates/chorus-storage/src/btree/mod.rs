@@ -48,7 +48,7 @@
 //! Tree functions: [`create_tree`], [`clear_tree`], [`drop_tree`] (returns
 //! the root page move `(from, to)` that auto-vacuum made, for the schema),
 //! [`count_entries`], [`tree_pages`], [`incremental_vacuum`],
-//! [`autovacuum_commit`].
+//! [`autovacuum_commit`], [`integrity_check`] (PRAGMA integrity_check).
 //!
 //! Corrupt input never panics or loops: page headers, cell offsets and
 //! sizes are validated against the page, tree depth is capped at
@@ -56,6 +56,7 @@
 
 pub mod balance;
 pub mod cursor;
+pub mod integrity;
 pub mod mutate;
 pub mod overflow;
 pub mod page;
@@ -64,6 +65,7 @@ pub mod tree;
 pub mod vacuum;
 
 pub use cursor::BTreeCursor;
+pub use integrity::integrity_check;
 pub use mutate::SavedPosition;
 pub use tree::{clear_tree, count_entries, create_tree, drop_tree, tree_pages};
 pub use vacuum::{autovacuum_commit, incremental_vacuum};

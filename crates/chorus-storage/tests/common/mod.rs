@@ -115,6 +115,13 @@ pub fn shell_integrity_check(path: &str) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
+/// Our own integrity check over page 1 plus the given trees.
+pub fn our_integrity(pager: &Pager, trees: &[(PageNo, TreeKind)]) -> Vec<String> {
+    let mut roots = vec![(PageNo(1), TreeKind::Table)];
+    roots.extend(trees.iter().cloned());
+    chorus_storage::btree::integrity_check(pager, &roots, 100).unwrap()
+}
+
 pub fn seek_ops() -> [SeekOp; 5] {
     [SeekOp::Eq, SeekOp::Ge, SeekOp::Gt, SeekOp::Le, SeekOp::Lt]
 }
