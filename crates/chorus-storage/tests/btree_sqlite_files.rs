@@ -465,3 +465,86 @@ fn nocase_desc_index_seeks() {
     drop(p);
     assert_eq!(integrity_check(&path), "ok");
 }
+
+/// Dropping tables (and their indexes) from auto-vacuum files SQLite wrote:
+/// the last root pages move into the holes, we repoint their schema rows,
+/// and SQLite finds the rest intact (FULL: no free pages left).
+#[test]
+fn drop_tables_in_sqlite_auto_vacuum_files() {
+    use chorus_storage::btree::drop_tree;
+    for av in [1u32, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.db").to_str().unwrap().to_string();
+        let sdb = rusqlite::Connection::open(&path).unwrap();
+        sdb.execute_batch(&format!(
+            "PRAGMA page_size=1024; PRAGMA auto_vacuum={av}; BEGIN;"
+        ))
+        .unwrap();
+        for t in 0..6 {
+            sdb.execute_batch(&format!(
+                "CREATE TABLE t{t}(a, b); CREATE INDEX i{t} ON t{t}(b);"
+            ))
+            .unwrap();
+            for r in 0..150 {
+                sdb.execute(
+                    &format!("INSERT INTO t{t} VALUES (?1, ?2)"),
+                    rusqlite::params![r, "y".repeat((r * 11 + t * 5) % 1500)],
+                )
+                .unwrap();
+            }
+        }
+        sdb.execute_batch("COMMIT").unwrap();
+        let before: Vec<Vec<Vec<Value>>> = (0..6)
+            .map(|t| sqlite_rows(&sdb, &format!("SELECT rowid, * FROM t{t} ORDER BY rowid")))
+            .collect();
+        drop(sdb);
+        let mut p = Pager::open(Arc::new(OsVfs::new()), &path, PagerOptions::default()).unwrap();
+        p.begin_write().unwrap();
+        for victim in ["t1", "i1", "t3", "i3"] {
+            let schema = read_schema(&p).unwrap();
+            let e = schema.iter().find(|e| e.name == victim).unwrap().clone();
+            let moved = drop_tree(&mut p, PageNo(e.rootpage)).unwrap();
+            let mut c = BTreeCursor::new(PageNo(1), TreeKind::Table);
+            assert!(c.seek_rowid(&p, e.rowid, SeekOp::Eq).unwrap());
+            c.delete(&mut p).unwrap();
+            if let Some((from, to)) = moved {
+                let m = schema.iter().find(|x| x.rootpage == from.get()).unwrap();
+                let mut rec = Vec::new();
+                chorus_storage::record::encode_record(
+                    &[
+                        ValueRef::Text(m.kind.as_bytes()),
+                        ValueRef::Text(m.name.as_bytes()),
+                        ValueRef::Text(m.tbl_name.as_bytes()),
+                        ValueRef::Integer(to.get() as i64),
+                        m.sql
+                            .as_deref()
+                            .map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes())),
+                    ],
+                    &mut rec,
+                );
+                c.insert(&mut p, m.rowid, &rec).unwrap();
+            }
+        }
+        p.update_header(|h| h.schema_cookie += 1).unwrap();
+        autovacuum_commit(&mut p).unwrap();
+        p.commit().unwrap();
+        drop(p);
+        assert_eq!(integrity_check(&path), "ok", "av={av}");
+        let sdb = rusqlite::Connection::open(&path).unwrap();
+        for t in [0, 2, 4, 5] {
+            same(
+                sqlite_rows(&sdb, &format!("SELECT rowid, * FROM t{t} ORDER BY rowid")),
+                before[t].clone(),
+                &format!("t{t}"),
+            );
+        }
+        let free: i64 = sdb
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+            .unwrap();
+        if av == 1 {
+            assert_eq!(free, 0);
+        } else {
+            assert!(free > 0);
+        }
+    }
+}
