@@ -80,7 +80,7 @@ pub fn fix_ptrmap(pager: &mut Pager, pgno: u32, node: &Node, lim: &Limits) -> Re
     if pager.auto_vacuum() == AutoVacuum::None {
         return Ok(());
     }
-    let cells: Vec<&[u8]> = node.cells.iter().map(|c| c.as_slice()).collect();
+    let cells: Vec<&[u8]> = node.iter().collect();
     fix_ptrmap_cells(pager, pgno, node.kind, node.right, &cells, lim)
 }
 
@@ -142,7 +142,7 @@ pub fn balance(pager: &mut Pager, path: &mut Path, mut level: usize, mut node: N
         let pgno = path[level].0;
         let fits = node.size() <= capacity(pgno, &lim);
         if fits && (level == 0 || !underfull(node.size(), pgno, &lim)) {
-            if level == 0 && !node.kind.is_leaf() && node.cells.is_empty() {
+            if level == 0 && !node.kind.is_leaf() && node.is_empty() {
                 return shallower(pager, pgno, node, &lim);
             }
             return write_node(pager, pgno, &node, &lim);
@@ -153,11 +153,7 @@ pub fn balance(pager: &mut Pager, path: &mut Path, mut level: usize, mut node: N
             if pager.auto_vacuum() != AutoVacuum::None {
                 ptrmap::put(pager, child, PtrType::BTree, PageNo(pgno))?;
             }
-            let root = Node {
-                kind: node.kind.interior(),
-                cells: Vec::new(),
-                right: child.get(),
-            };
+            let root = Node::with_cells(node.kind.interior(), child.get(), []);
             write_node(pager, pgno, &root, &lim)?;
             let below = path[0].1;
             path[0].1 = 0;
@@ -258,11 +254,11 @@ fn redistribute(
     lim: &Limits,
 ) -> Result<Node> {
     let (ppg, ci) = path[level - 1];
-    let mut parent = Node::read(&pager.read(PageNo(ppg))?, ppg, lim)?;
+    let parent = Node::read(&pager.read(PageNo(ppg))?, ppg, lim)?;
     if parent.kind.is_leaf() {
         return Err(Error::corrupt("parent is a leaf"));
     }
-    let nchild = parent.cells.len() + 1;
+    let nchild = parent.len() + 1;
     if ci >= nchild {
         return Err(Error::corrupt("child index beyond parent"));
     }
@@ -289,7 +285,7 @@ fn redistribute(
             let n = node
                 .take()
                 .ok_or_else(|| Error::new(ResultCode::INTERNAL, "sibling taken twice"))?;
-            for c in &n.cells {
+            for c in n.iter() {
                 push(&mut arena, &mut cells, c);
             }
             (n.kind, n.right)
@@ -303,7 +299,7 @@ fn redistribute(
             )));
         }
         if j + 1 < first + nsib {
-            let div = &parent.cells[j];
+            let div = parent.cell(j);
             match kind {
                 PageKind::TableLeaf => {}
                 PageKind::TableInterior | PageKind::IndexInterior => {
@@ -379,22 +375,27 @@ fn redistribute(
     // New parent content.
     let last_new = pages[k - 1];
     let tail_idx = first + nsib - 1; // index of the child pointer to the last old sibling
-    let mut new_cells: Vec<Vec<u8>> = Vec::with_capacity(parent.cells.len() + k);
-    new_cells.extend(parent.cells.drain(..first));
-    new_cells.extend(dividers);
-    let rest: Vec<Vec<u8>> = parent.cells.drain(tail_idx - first..).collect();
-    let mut rest = rest.into_iter();
+    let mut np = Node::with_cells(
+        parent.kind,
+        parent.right,
+        (0..first).map(|i| parent.cell(i)),
+    );
+    for d in &dividers {
+        np.push(d);
+    }
+    let mut rest = tail_idx..parent.len();
     if tail_idx < nchild - 1 {
         let c = rest
             .next()
             .ok_or_else(|| Error::corrupt("parent cell missing"))?;
-        new_cells.push(with_left(&c, last_new));
+        np.push(&with_left(parent.cell(c), last_new));
     } else {
-        parent.right = last_new;
+        np.right = last_new;
     }
-    new_cells.extend(rest);
-    parent.cells = new_cells;
-    Ok(parent)
+    for i in rest {
+        np.push(parent.cell(i));
+    }
+    Ok(np)
 }
 
 #[cfg(test)]

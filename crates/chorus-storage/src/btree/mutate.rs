@@ -223,10 +223,10 @@ impl BTreeCursor {
             }
         }
         let mut node = Node::read(&pager.read(PageNo(pgno))?, pgno, lim)?;
-        if idx > node.cells.len() {
+        if idx > node.len() {
             return Err(Error::corrupt("insert position"));
         }
-        node.cells.insert(idx, cell);
+        node.insert(idx, &cell);
         balance(pager, &mut path, level, node)?;
         Ok(true)
     }
@@ -339,11 +339,7 @@ fn quick_balance(
         info.key
     };
     let new = pager.allocate()?;
-    let node = Node {
-        kind: PageKind::TableLeaf,
-        cells: vec![cell],
-        right: 0,
-    };
+    let node = Node::with_cells(PageKind::TableLeaf, 0, [cell.as_slice()]);
     super::balance::write_node(pager, new.get(), &node, lim)?;
     if pager.auto_vacuum() != AutoVacuum::None {
         ptrmap::put(pager, new, PtrType::BTree, PageNo(ppg))?;
@@ -357,7 +353,7 @@ fn quick_balance(
         return Ok(());
     }
     let mut pnode = Node::read(&pager.read(PageNo(ppg))?, ppg, lim)?;
-    pnode.cells.push(divider);
+    pnode.push(&divider);
     pnode.right = new.get();
     path.truncate(level);
     balance(pager, path, level - 1, pnode)

@@ -253,59 +253,106 @@ pub fn drop_cell(data: &mut [u8], pgno: u32, idx: usize, lim: &Limits) -> Result
     Ok(())
 }
 
-/// A page's content as owned cells (in the page's own cell format).
+/// A page's content as owned cells (in the page's own cell format), kept
+/// in one buffer: reading a page costs two allocations, not one per cell.
 #[derive(Debug, Clone)]
 pub struct Node {
     pub kind: PageKind,
-    pub cells: Vec<Vec<u8>>,
     /// Right-most child (interior), else 0.
     pub right: u32,
+    buf: Vec<u8>,
+    /// (start, length) of each cell in `buf`, in order.
+    ranges: Vec<(usize, usize)>,
 }
 
 impl Node {
     pub fn empty(kind: PageKind) -> Node {
         Node {
             kind,
-            cells: Vec::new(),
             right: 0,
+            buf: Vec::new(),
+            ranges: Vec::new(),
         }
+    }
+
+    /// A node of `kind` with the given cells.
+    pub fn with_cells<'a>(
+        kind: PageKind,
+        right: u32,
+        cells: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Node {
+        let mut n = Node {
+            right,
+            ..Node::empty(kind)
+        };
+        for c in cells {
+            n.push(c);
+        }
+        n
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Cell `i` (panics if out of range: callers index within `len()`).
+    pub fn cell(&self, i: usize) -> &[u8] {
+        let (s, l) = self.ranges[i];
+        &self.buf[s..s + l]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.ranges.iter().map(|&(s, l)| &self.buf[s..s + l])
+    }
+
+    pub fn push(&mut self, c: &[u8]) {
+        self.ranges.push((self.buf.len(), c.len()));
+        self.buf.extend_from_slice(c);
+    }
+
+    pub fn insert(&mut self, i: usize, c: &[u8]) {
+        self.ranges.insert(i, (self.buf.len(), c.len()));
+        self.buf.extend_from_slice(c);
+    }
+
+    /// Set the left-child pointer (first 4 bytes) of interior cell `i`.
+    pub fn set_left(&mut self, i: usize, left: u32) {
+        let (s, _) = self.ranges[i];
+        put_u32(&mut self.buf, s, left);
     }
 
     /// Bytes the node needs on a page (header, pointers and cells).
     pub fn size(&self) -> usize {
-        self.kind.header_size() + self.cells.iter().map(|c| c.len() + 2).sum::<usize>()
+        self.kind.header_size() + self.ranges.iter().map(|r| r.1 + 2).sum::<usize>()
     }
 
-    /// Child `i` (0..=cells.len()) of an interior node.
+    /// Child `i` (0..=len()) of an interior node.
     pub fn child(&self, i: usize) -> Result<u32> {
-        if i == self.cells.len() {
+        if i == self.len() {
             return Ok(self.right);
         }
-        get_u32(
-            self.cells
-                .get(i)
-                .ok_or_else(|| Error::corrupt("child index"))?,
-            0,
-        )
+        if i > self.len() {
+            return Err(Error::corrupt("child index"));
+        }
+        get_u32(self.cell(i), 0)
     }
 
     pub fn read(data: &[u8], pgno: u32, lim: &Limits) -> Result<Node> {
-        let h = PageHeader::parse(data, pgno, lim.usable)?;
-        let mut cells = Vec::with_capacity(h.ncell);
-        for i in 0..h.ncell {
-            let (off, info) = cell_at(data, &h, i, lim)?;
-            cells.push(data[off..off + info.size].to_vec());
-        }
-        Ok(Node {
-            kind: h.kind,
-            cells,
-            right: h.right,
-        })
+        let mut n = Node::empty(PageKind::TableLeaf);
+        n.buf.reserve(lim.usable);
+        let (kind, right) = read_cells_into(data, pgno, lim, &mut n.buf, &mut n.ranges)?;
+        n.kind = kind;
+        n.right = right;
+        Ok(n)
     }
 
     /// Write the node onto page `data` (page number `pgno`), compactly.
     pub fn write(&self, data: &mut [u8], pgno: u32, lim: &Limits) -> Result<()> {
-        let cells: Vec<&[u8]> = self.cells.iter().map(|c| c.as_slice()).collect();
+        let cells: Vec<&[u8]> = self.iter().collect();
         write_cells(data, pgno, lim, self.kind, self.right, &cells)
     }
 }
