@@ -477,3 +477,35 @@ fn page_one_splits_and_collapses() {
     assert_eq!(integrity_check(&db.path), "ok");
     assert_eq!(sqlite_count(&db.path, "table_with_a_longish_name_1"), 0);
 }
+
+/// compare_key tells a range scan when to stop.
+#[test]
+fn compare_key_bounds_a_range_scan() {
+    use std::cmp::Ordering;
+    let mut db = open_db(512, AutoVacuum::None);
+    let p = &mut db.pager;
+    p.begin_write().unwrap();
+    let root = create_tree(p, TreeType::Index).unwrap();
+    let mut c = BTreeCursor::new(root, TreeKind::Index(KeyInfo::binary(2)));
+    for i in 0..1000i64 {
+        let mut r = Vec::new();
+        encode_record(&[ValueRef::Integer(i / 10), ValueRef::Integer(i)], &mut r);
+        c.insert(p, RowId(0), &r).unwrap();
+    }
+    // All entries with first field in 40..=42.
+    let mut got = Vec::new();
+    let mut ok = c.seek_key(p, &[ValueRef::Integer(40)], SeekOp::Ge).unwrap();
+    while ok && c.compare_key(p, &[ValueRef::Integer(42)]).unwrap() != Ordering::Less {
+        let rec = c.payload(p).unwrap().into_owned();
+        got.push(match RecordReader::new(&rec).unwrap().column(1).unwrap() {
+            ValueRef::Integer(i) => i,
+            v => panic!("{v:?}"),
+        });
+        ok = c.next(p).unwrap();
+    }
+    assert_eq!(got, (400..430).collect::<Vec<_>>());
+    assert_eq!(
+        c.compare_key(p, &[ValueRef::Integer(43)]).unwrap(),
+        Ordering::Equal
+    );
+}

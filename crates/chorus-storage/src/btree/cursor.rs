@@ -554,6 +554,19 @@ impl BTreeCursor {
             .ok_or_else(|| Error::corrupt("payload beyond page"))
     }
 
+    /// Index cursors: how `key` (UTF-8 text, possibly a prefix) orders
+    /// against the current entry's first `key.len()` fields under the tree's
+    /// KeyInfo (`Equal`: the entry has `key` as its prefix). For range scans:
+    /// step with `next()` while this says the bound is not below the entry.
+    pub fn compare_key(&self, pager: &Pager, key: &[ValueRef<'_>]) -> Result<Ordering> {
+        let ki = self
+            .ki
+            .as_ref()
+            .ok_or_else(|| Error::new(ResultCode::MISUSE, "compare_key on a table cursor"))?;
+        let p = self.payload(pager)?;
+        compare_unpacked(key, &p, ki, Ordering::Equal)
+    }
+
     /// The index key info (a default for table cursors, which never compare records).
     pub(super) fn key_info_arc(&self) -> Arc<KeyInfo> {
         self.ki.clone().unwrap_or_default()

@@ -9,7 +9,8 @@
 //! defragmentation; page content as a `Node`), [`overflow`] (overflow
 //! chains), [`cursor`] (navigation and seeks), [`mutate`] (insert/delete),
 //! [`balance`] (splitting/merging pages), [`tree`] (create/clear/drop/count),
-//! [`vacuum`] (auto-vacuum page relocation and incremental vacuum).
+//! [`vacuum`] (auto-vacuum page relocation and incremental vacuum),
+//! [`integrity`] (integrity check).
 //!
 //! # Cursor contract
 //!
@@ -26,6 +27,7 @@
 //! local_payload(&self) -> Result<&[u8]>, payload_len(&self) -> Result<u64>
 //! insert(&mut self, &mut Pager, RowId, payload: &[u8]) -> Result<()>  // overwrites an equal key; rowid ignored for indexes
 //! delete(&mut self, &mut Pager) -> Result<()>
+//! compare_key(&self, &Pager, &[ValueRef]) -> Result<Ordering>         // index: key vs current entry's prefix
 //! invalidate(&mut self)
 //! save_position(&self, &Pager) -> Result<Option<SavedPosition>>       // the current key
 //! restore_position(&mut self, &Pager, &SavedPosition) -> Result<bool> // false: entry gone, cursor as after delete
@@ -45,7 +47,7 @@
 //! Writes need `pager.begin_write()`; in FULL auto-vacuum databases call
 //! [`autovacuum_commit`] right before `pager.commit()`.
 //!
-//! Tree functions: [`create_tree`], [`clear_tree`], [`drop_tree`] (returns
+//! Tree functions: [`create_tree`]`(&mut Pager, TreeType) -> Result<PageNo>`, [`clear_tree`], [`drop_tree`] (returns
 //! the root page move `(from, to)` that auto-vacuum made, for the schema),
 //! [`count_entries`], [`tree_pages`], [`incremental_vacuum`],
 //! [`autovacuum_commit`], [`integrity_check`] (PRAGMA integrity_check).
