@@ -79,6 +79,27 @@ impl BTreeCursor {
         }
     }
 
+    /// Do the cursor's page snapshots still match the pager's pages? (A
+    /// write to a page replaces its buffer while a snapshot is held.)
+    fn is_fresh(&self, pager: &Pager) -> Result<bool> {
+        for l in &self.stack {
+            if !std::sync::Arc::ptr_eq(&l.page, &pager.read(PageNo(l.pgno))?) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The current entry's key, from the cursor's snapshot.
+    fn current_key(&self, pager: &Pager, lim: &Limits) -> Result<SavedKey> {
+        let (t, off, info) = self.current_cell(lim)?;
+        Ok(if self.kind.is_table() {
+            SavedKey::Row(info.key)
+        } else {
+            SavedKey::Rec(cell_payload(pager, &t.page, off, &info, lim)?.into_owned())
+        })
+    }
+
     /// Save the position (the current entry's key); None when not on an entry.
     pub fn save_position(&self, pager: &Pager) -> Result<Option<SavedPosition>> {
         if !self.valid || self.after_delete {
@@ -114,7 +135,7 @@ impl BTreeCursor {
             TreeKind::Table => KeyRef::Row(rowid.0),
             TreeKind::Index(_) => KeyRef::Rec(payload),
         };
-        let found = if self.append_position(rowid.0, &lim)? {
+        let found = if self.append_position(pager, rowid.0, &lim)? {
             false
         } else {
             self.seek_key_ref(pager, key, Ordering::Equal)?
@@ -170,8 +191,8 @@ impl BTreeCursor {
     /// Append bias: when a table cursor sits on the last entry of the tree and
     /// the new rowid is larger, the insertion point is right after it, no
     /// seek needed (sequential inserts).
-    fn append_position(&mut self, rowid: i64, lim: &Limits) -> Result<bool> {
-        if !self.kind.is_table() || !self.valid || self.after_delete {
+    fn append_position(&mut self, pager: &Pager, rowid: i64, lim: &Limits) -> Result<bool> {
+        if !self.kind.is_table() || !self.valid || self.after_delete || !self.is_fresh(pager)? {
             return Ok(false);
         }
         let Some((t, upper)) = self.stack.split_last_mut() else {
@@ -234,6 +255,19 @@ impl BTreeCursor {
     /// Delete the entry under the cursor. Needs a write transaction.
     pub fn delete(&mut self, pager: &mut Pager) -> Result<()> {
         let lim = Limits::new(pager.usable_size());
+        if !self.is_fresh(pager)? {
+            // Pages changed under the cursor (writes through another cursor):
+            // find the entry again by its key before touching anything.
+            let key = self.current_key(pager, &lim)?;
+            if !self.seek_saved(pager, &key, Ordering::Equal)? {
+                self.invalidate();
+                return Err(Error::new(
+                    ResultCode::MISUSE,
+                    "the cursor's entry no longer exists",
+                ));
+            }
+            self.valid = true;
+        }
         let (off, info) = {
             let (_, off, info) = self.current_cell(&lim)?;
             (off, info)
