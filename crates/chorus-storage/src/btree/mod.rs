@@ -43,7 +43,10 @@
 //! accessors fail with MISUSE until one of next/prev/seek/first/last.
 //! A cursor keeps page snapshots; after writes through another cursor or a
 //! tree function on the same tree, re-seek it before use (save_position
-//! before the write, restore_position after it).
+//! before the write, restore_position after it). Its own writes are safe
+//! regardless: `delete` detects replaced pages and re-finds its entry by key
+//! (MISUSE if the entry is gone), `insert` always seeks. Reads on a stale
+//! cursor see the old snapshot.
 //! Writes need `pager.begin_write()`; in FULL auto-vacuum databases call
 //! [`autovacuum_commit`] right before `pager.commit()`.
 //!
