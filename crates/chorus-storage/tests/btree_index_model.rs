@@ -129,6 +129,16 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
         commit(p);
     }
     p.begin_read().unwrap();
+    assert_eq!(
+        our_integrity(
+            p,
+            &[
+                (troot, TreeKind::Table),
+                (iroot, TreeKind::Index(KeyInfo::binary(2)))
+            ]
+        ),
+        Vec::<String>::new()
+    );
     check_index(p, iroot, &model, &mut rng);
     assert_eq!(
         chorus_storage::btree::count_entries(p, iroot).unwrap(),
@@ -141,6 +151,9 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
         "ok",
         "ps={ps} av={av:?} seed={seed}"
     );
+    if let Some(v) = shell_integrity_check(&db.path) {
+        assert_eq!(v, "ok", "sqlite3 shell: ps={ps} av={av:?} seed={seed}");
+    }
     let sdb = rusqlite::Connection::open(&db.path).unwrap();
     let n: i64 = sdb
         .query_row(

@@ -218,6 +218,32 @@ fn check_file(page_size: usize, av: u32, encoding: &str) {
         sqlite_rows(&sdb, "SELECT x, y FROM t2 ORDER BY x"),
         "t2",
     );
+    // Our integrity check accepts what SQLite wrote.
+    let bin = |n| {
+        TreeKind::Index(KeyInfo {
+            cols: vec![Default::default(); n],
+            encoding: enc,
+        })
+    };
+    let desc = TreeKind::Index(KeyInfo {
+        cols: vec![
+            chorus_storage::record::KeyCol {
+                desc: true,
+                collation: None,
+            },
+            Default::default(),
+        ],
+        encoding: enc,
+    });
+    let trees = vec![
+        (PageNo(root("t1")), TreeKind::Table),
+        (PageNo(root("t3")), TreeKind::Table),
+        (PageNo(root("t1b")), bin(2)),
+        (PageNo(root("t1ad")), desc),
+        (PageNo(root("t2")), bin(2)),
+        (PageNo(root("sqlite_autoindex_t3_1")), bin(2)),
+    ];
+    assert_eq!(our_integrity(&p, &trees), Vec::<String>::new());
     // Seek into an index by a UTF-8 text key, whatever the file encoding.
     let ki = KeyInfo {
         cols: vec![Default::default()],
@@ -325,4 +351,200 @@ fn sqlite_files_auto_vacuum() {
 fn sqlite_files_utf16() {
     check_file(1024, 0, "UTF-16le");
     check_file(4096, 1, "UTF-16be");
+}
+
+/// An index SQLite built with COLLATE NOCASE DESC: our iteration order
+/// matches, and seeks with a KeyInfo carrying the same collation find the
+/// entries SQLite finds; we insert into it and SQLite still agrees.
+#[test]
+fn nocase_desc_index_seeks() {
+    use chorus_storage::record::{Collation, KeyCol};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.db").to_str().unwrap().to_string();
+    let sdb = rusqlite::Connection::open(&path).unwrap();
+    sdb.execute_batch("PRAGMA page_size=1024; CREATE TABLE t(s TEXT); CREATE INDEX ts ON t(s COLLATE NOCASE DESC);").unwrap();
+    let words = [
+        "apple", "Banana", "cherry", "APPLE", "banana", "Date", "eLdEr", "fig", "Grape", "apricot",
+    ];
+    for i in 0..400 {
+        sdb.execute(
+            "INSERT INTO t VALUES (?1)",
+            [format!("{}{}", words[i % words.len()], i / 37)],
+        )
+        .unwrap();
+    }
+    drop(sdb);
+    let nocase: Collation = Arc::new(|a: &[u8], b: &[u8]| {
+        a.iter()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.iter().map(|c| c.to_ascii_lowercase()))
+    });
+    let ki = KeyInfo {
+        cols: vec![KeyCol {
+            desc: true,
+            collation: Some(nocase),
+        }],
+        encoding: TextEncoding::Utf8,
+    };
+    let mut p = open(&path);
+    let root = read_schema(&p)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "ts")
+        .unwrap()
+        .rootpage;
+    let sdb = rusqlite::Connection::open(&path).unwrap();
+    same(
+        index_rows(&p, root, TextEncoding::Utf8),
+        sqlite_rows(
+            &sdb,
+            "SELECT s, rowid FROM t INDEXED BY ts ORDER BY s COLLATE NOCASE DESC, rowid",
+        ),
+        "ts",
+    );
+    let mut c = BTreeCursor::new(PageNo(root), TreeKind::Index(ki.clone()));
+    for probe in ["BANANA3", "apple0", "zzz", "a", "Fig10", "grape5"] {
+        let want: Vec<Vec<Value>> = sqlite_rows(&sdb, &format!("SELECT s, rowid FROM t INDEXED BY ts WHERE s = '{probe}' COLLATE NOCASE ORDER BY s COLLATE NOCASE DESC, rowid"));
+        let found = c
+            .seek_key(&p, &[ValueRef::Text(probe.as_bytes())], SeekOp::Eq)
+            .unwrap();
+        assert_eq!(found, !want.is_empty(), "{probe}");
+        let mut got = Vec::new();
+        let mut ok = found;
+        while ok {
+            let rec = RecordReader::new(&c.payload(&p).unwrap())
+                .unwrap()
+                .values(TextEncoding::Utf8)
+                .unwrap();
+            let Value::Text(t) = &rec[0] else { panic!() };
+            if !t.eq_ignore_ascii_case(probe.as_bytes()) {
+                break;
+            }
+            got.push(rec);
+            ok = c.next(&p).unwrap();
+        }
+        assert_eq!(got, want, "{probe}");
+        // Gt on a DESC index: the first entry after all entries equal to the probe.
+        let after: Vec<Vec<Value>> = sqlite_rows(&sdb, &format!("SELECT s, rowid FROM t INDEXED BY ts WHERE s < '{probe}' COLLATE NOCASE ORDER BY s COLLATE NOCASE DESC, rowid LIMIT 1"));
+        let ok = c
+            .seek_key(&p, &[ValueRef::Text(probe.as_bytes())], SeekOp::Gt)
+            .unwrap();
+        assert_eq!(ok, !after.is_empty(), "Gt {probe}");
+        if ok {
+            let rec = RecordReader::new(&c.payload(&p).unwrap())
+                .unwrap()
+                .values(TextEncoding::Utf8)
+                .unwrap();
+            assert_eq!(rec, after[0], "Gt {probe}");
+        }
+    }
+    drop(sdb);
+    p.end_read().unwrap();
+    // Insert rows (table + index) through our cursors; SQLite checks the index.
+    p.begin_write().unwrap();
+    let troot = read_schema(&p)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "t")
+        .unwrap()
+        .rootpage;
+    let mut tc = BTreeCursor::new(PageNo(troot), TreeKind::Table);
+    for i in 0..200i64 {
+        let s = format!("{}x{i}", words[(i as usize * 3) % words.len()]);
+        let mut rec = Vec::new();
+        chorus_storage::record::encode_record(&[ValueRef::Text(s.as_bytes())], &mut rec);
+        tc.insert(&mut p, RowId(1000 + i), &rec).unwrap();
+        let mut irec = Vec::new();
+        chorus_storage::record::encode_record(
+            &[ValueRef::Text(s.as_bytes()), ValueRef::Integer(1000 + i)],
+            &mut irec,
+        );
+        c.insert(&mut p, RowId(0), &irec).unwrap();
+    }
+    p.commit().unwrap();
+    drop(p);
+    assert_eq!(integrity_check(&path), "ok");
+}
+
+/// Dropping tables (and their indexes) from auto-vacuum files SQLite wrote:
+/// the last root pages move into the holes, we repoint their schema rows,
+/// and SQLite finds the rest intact (FULL: no free pages left).
+#[test]
+fn drop_tables_in_sqlite_auto_vacuum_files() {
+    use chorus_storage::btree::drop_tree;
+    for av in [1u32, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.db").to_str().unwrap().to_string();
+        let sdb = rusqlite::Connection::open(&path).unwrap();
+        sdb.execute_batch(&format!(
+            "PRAGMA page_size=1024; PRAGMA auto_vacuum={av}; BEGIN;"
+        ))
+        .unwrap();
+        for t in 0..6 {
+            sdb.execute_batch(&format!(
+                "CREATE TABLE t{t}(a, b); CREATE INDEX i{t} ON t{t}(b);"
+            ))
+            .unwrap();
+            for r in 0..150 {
+                sdb.execute(
+                    &format!("INSERT INTO t{t} VALUES (?1, ?2)"),
+                    rusqlite::params![r, "y".repeat((r * 11 + t * 5) % 1500)],
+                )
+                .unwrap();
+            }
+        }
+        sdb.execute_batch("COMMIT").unwrap();
+        let before: Vec<Vec<Vec<Value>>> = (0..6)
+            .map(|t| sqlite_rows(&sdb, &format!("SELECT rowid, * FROM t{t} ORDER BY rowid")))
+            .collect();
+        drop(sdb);
+        let mut p = Pager::open(Arc::new(OsVfs::new()), &path, PagerOptions::default()).unwrap();
+        p.begin_write().unwrap();
+        for victim in ["t1", "i1", "t3", "i3"] {
+            let schema = read_schema(&p).unwrap();
+            let e = schema.iter().find(|e| e.name == victim).unwrap().clone();
+            let moved = drop_tree(&mut p, PageNo(e.rootpage)).unwrap();
+            let mut c = BTreeCursor::new(PageNo(1), TreeKind::Table);
+            assert!(c.seek_rowid(&p, e.rowid, SeekOp::Eq).unwrap());
+            c.delete(&mut p).unwrap();
+            if let Some((from, to)) = moved {
+                let m = schema.iter().find(|x| x.rootpage == from.get()).unwrap();
+                let mut rec = Vec::new();
+                chorus_storage::record::encode_record(
+                    &[
+                        ValueRef::Text(m.kind.as_bytes()),
+                        ValueRef::Text(m.name.as_bytes()),
+                        ValueRef::Text(m.tbl_name.as_bytes()),
+                        ValueRef::Integer(to.get() as i64),
+                        m.sql
+                            .as_deref()
+                            .map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes())),
+                    ],
+                    &mut rec,
+                );
+                c.insert(&mut p, m.rowid, &rec).unwrap();
+            }
+        }
+        p.update_header(|h| h.schema_cookie += 1).unwrap();
+        autovacuum_commit(&mut p).unwrap();
+        p.commit().unwrap();
+        drop(p);
+        assert_eq!(integrity_check(&path), "ok", "av={av}");
+        let sdb = rusqlite::Connection::open(&path).unwrap();
+        for t in [0, 2, 4, 5] {
+            same(
+                sqlite_rows(&sdb, &format!("SELECT rowid, * FROM t{t} ORDER BY rowid")),
+                before[t].clone(),
+                &format!("t{t}"),
+            );
+        }
+        let free: i64 = sdb
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+            .unwrap();
+        if av == 1 {
+            assert_eq!(free, 0);
+        } else {
+            assert!(free > 0);
+        }
+    }
 }

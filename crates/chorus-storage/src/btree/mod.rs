@@ -9,7 +9,8 @@
 //! defragmentation; page content as a `Node`), [`overflow`] (overflow
 //! chains), [`cursor`] (navigation and seeks), [`mutate`] (insert/delete),
 //! [`balance`] (splitting/merging pages), [`tree`] (create/clear/drop/count),
-//! [`vacuum`] (auto-vacuum page relocation and incremental vacuum).
+//! [`vacuum`] (auto-vacuum page relocation and incremental vacuum),
+//! [`integrity`] (integrity check).
 //!
 //! # Cursor contract
 //!
@@ -26,7 +27,10 @@
 //! local_payload(&self) -> Result<&[u8]>, payload_len(&self) -> Result<u64>
 //! insert(&mut self, &mut Pager, RowId, payload: &[u8]) -> Result<()>  // overwrites an equal key; rowid ignored for indexes
 //! delete(&mut self, &mut Pager) -> Result<()>
+//! compare_key(&self, &Pager, &[ValueRef]) -> Result<Ordering>         // index: key vs current entry's prefix
 //! invalidate(&mut self)
+//! save_position(&self, &Pager) -> Result<Option<SavedPosition>>       // the current key
+//! restore_position(&mut self, &Pager, &SavedPosition) -> Result<bool> // false: entry gone, cursor as after delete
 //! ```
 //! Seek results: `Eq` → an entry equal to the key (index: having the key as
 //! prefix; cursor then on the first such entry); `Ge`/`Gt` → on the smallest
@@ -38,14 +42,18 @@
 //! none), and `prev()` moves to the entry before the deleted one; other
 //! accessors fail with MISUSE until one of next/prev/seek/first/last.
 //! A cursor keeps page snapshots; after writes through another cursor or a
-//! tree function on the same tree, re-seek it before use.
+//! tree function on the same tree, re-seek it before use (save_position
+//! before the write, restore_position after it). Its own writes are safe
+//! regardless: `delete` detects replaced pages and re-finds its entry by key
+//! (MISUSE if the entry is gone), `insert` always seeks. Reads on a stale
+//! cursor see the old snapshot.
 //! Writes need `pager.begin_write()`; in FULL auto-vacuum databases call
 //! [`autovacuum_commit`] right before `pager.commit()`.
 //!
-//! Tree functions: [`create_tree`], [`clear_tree`], [`drop_tree`] (returns
+//! Tree functions: [`create_tree`]`(&mut Pager, TreeType) -> Result<PageNo>`, [`clear_tree`], [`drop_tree`] (returns
 //! the root page move `(from, to)` that auto-vacuum made, for the schema),
 //! [`count_entries`], [`tree_pages`], [`incremental_vacuum`],
-//! [`autovacuum_commit`].
+//! [`autovacuum_commit`], [`integrity_check`] (PRAGMA integrity_check).
 //!
 //! Corrupt input never panics or loops: page headers, cell offsets and
 //! sizes are validated against the page, tree depth is capped at
@@ -53,6 +61,7 @@
 
 pub mod balance;
 pub mod cursor;
+pub mod integrity;
 pub mod mutate;
 pub mod overflow;
 pub mod page;
@@ -61,6 +70,8 @@ pub mod tree;
 pub mod vacuum;
 
 pub use cursor::BTreeCursor;
+pub use integrity::integrity_check;
+pub use mutate::SavedPosition;
 pub use tree::{clear_tree, count_entries, create_tree, drop_tree, tree_pages};
 pub use vacuum::{autovacuum_commit, incremental_vacuum};
 

@@ -3,10 +3,11 @@
 //! SQLite's integrity check accounts for every byte:
 //! usable = header + pointer array + gap + cells + freeblocks + fragments.
 //!
-//! Free space of a page = gap (content start - end of pointer array)
-//! + sum of freeblock sizes + fragmented bytes. Freeblocks form an ascending
+//! Free space of a page is the gap (content start - end of pointer array)
+//! plus the freeblock sizes plus the fragmented bytes. Freeblocks form an ascending
 //! list; a hole of fewer than 4 bytes cannot be a freeblock and is counted
 //! in the fragment byte instead (at most 60 before a defragmentation).
+//!
 //! Also here: a page's cells as an owned [`Node`] and rebuilding a page
 //! from one (used by balancing), which leaves no freeblocks or fragments.
 
@@ -252,81 +253,161 @@ pub fn drop_cell(data: &mut [u8], pgno: u32, idx: usize, lim: &Limits) -> Result
     Ok(())
 }
 
-/// A page's content as owned cells (in the page's own cell format).
+/// A page's content as owned cells (in the page's own cell format), kept
+/// in one buffer: reading a page costs two allocations, not one per cell.
 #[derive(Debug, Clone)]
 pub struct Node {
     pub kind: PageKind,
-    pub cells: Vec<Vec<u8>>,
     /// Right-most child (interior), else 0.
     pub right: u32,
+    buf: Vec<u8>,
+    /// (start, length) of each cell in `buf`, in order.
+    ranges: Vec<(usize, usize)>,
 }
 
 impl Node {
     pub fn empty(kind: PageKind) -> Node {
         Node {
             kind,
-            cells: Vec::new(),
             right: 0,
+            buf: Vec::new(),
+            ranges: Vec::new(),
         }
+    }
+
+    /// A node of `kind` with the given cells.
+    pub fn with_cells<'a>(
+        kind: PageKind,
+        right: u32,
+        cells: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Node {
+        let mut n = Node {
+            right,
+            ..Node::empty(kind)
+        };
+        for c in cells {
+            n.push(c);
+        }
+        n
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Cell `i` (panics if out of range: callers index within `len()`).
+    pub fn cell(&self, i: usize) -> &[u8] {
+        let (s, l) = self.ranges[i];
+        &self.buf[s..s + l]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.ranges.iter().map(|&(s, l)| &self.buf[s..s + l])
+    }
+
+    pub fn push(&mut self, c: &[u8]) {
+        self.ranges.push((self.buf.len(), c.len()));
+        self.buf.extend_from_slice(c);
+    }
+
+    pub fn insert(&mut self, i: usize, c: &[u8]) {
+        self.ranges.insert(i, (self.buf.len(), c.len()));
+        self.buf.extend_from_slice(c);
+    }
+
+    /// Set the left-child pointer (first 4 bytes) of interior cell `i`.
+    pub fn set_left(&mut self, i: usize, left: u32) {
+        let (s, _) = self.ranges[i];
+        put_u32(&mut self.buf, s, left);
     }
 
     /// Bytes the node needs on a page (header, pointers and cells).
     pub fn size(&self) -> usize {
-        self.kind.header_size() + self.cells.iter().map(|c| c.len() + 2).sum::<usize>()
+        self.kind.header_size() + self.ranges.iter().map(|r| r.1 + 2).sum::<usize>()
     }
 
-    /// Child `i` (0..=cells.len()) of an interior node.
+    /// Child `i` (0..=len()) of an interior node.
     pub fn child(&self, i: usize) -> Result<u32> {
-        if i == self.cells.len() {
+        if i == self.len() {
             return Ok(self.right);
         }
-        get_u32(
-            self.cells
-                .get(i)
-                .ok_or_else(|| Error::corrupt("child index"))?,
-            0,
-        )
+        if i > self.len() {
+            return Err(Error::corrupt("child index"));
+        }
+        get_u32(self.cell(i), 0)
     }
 
     pub fn read(data: &[u8], pgno: u32, lim: &Limits) -> Result<Node> {
-        let h = PageHeader::parse(data, pgno, lim.usable)?;
-        let mut cells = Vec::with_capacity(h.ncell);
-        for i in 0..h.ncell {
-            let (off, info) = cell_at(data, &h, i, lim)?;
-            cells.push(data[off..off + info.size].to_vec());
-        }
-        Ok(Node {
-            kind: h.kind,
-            cells,
-            right: h.right,
-        })
+        let mut n = Node::empty(PageKind::TableLeaf);
+        n.buf.reserve(lim.usable);
+        let (kind, right) = read_cells_into(data, pgno, lim, &mut n.buf, &mut n.ranges)?;
+        n.kind = kind;
+        n.right = right;
+        Ok(n)
     }
 
     /// Write the node onto page `data` (page number `pgno`), compactly.
     pub fn write(&self, data: &mut [u8], pgno: u32, lim: &Limits) -> Result<()> {
-        let hdr = super::page::header_offset(pgno);
-        if hdr + self.size() > lim.usable {
-            return Err(Error::new(
-                crate::ResultCode::INTERNAL,
-                "node does not fit its page",
-            ));
-        }
-        data[hdr] = self.kind.byte();
-        put_u16(data, hdr + 1, 0);
-        put_u16(data, hdr + 3, self.cells.len());
-        data[hdr + 7] = 0;
-        if !self.kind.is_leaf() {
-            put_u32(data, hdr + 8, self.right);
-        }
-        let ps = hdr + self.kind.header_size();
-        let mut top = lim.usable;
-        for (i, c) in self.cells.iter().enumerate() {
-            top -= c.len();
-            data[top..top + c.len()].copy_from_slice(c);
-            put_u16(data, ps + 2 * i, top);
-        }
-        put_u16(data, hdr + 5, top & 0xffff);
-        data[ps + 2 * self.cells.len()..top].fill(0);
-        Ok(())
+        let cells: Vec<&[u8]> = self.iter().collect();
+        write_cells(data, pgno, lim, self.kind, self.right, &cells)
     }
+}
+
+/// Append the cells of a page to `arena`, recording each cell's range;
+/// returns the page's kind and right-most child.
+pub fn read_cells_into(
+    data: &[u8],
+    pgno: u32,
+    lim: &Limits,
+    arena: &mut Vec<u8>,
+    ranges: &mut Vec<(usize, usize)>,
+) -> Result<(PageKind, u32)> {
+    let h = PageHeader::parse(data, pgno, lim.usable)?;
+    for i in 0..h.ncell {
+        let (off, info) = cell_at(data, &h, i, lim)?;
+        ranges.push((arena.len(), info.size));
+        arena.extend_from_slice(&data[off..off + info.size]);
+    }
+    Ok((h.kind, h.right))
+}
+
+/// Write a page of `kind` holding `cells` (in order), compactly: no
+/// freeblocks, no fragments.
+pub fn write_cells(
+    data: &mut [u8],
+    pgno: u32,
+    lim: &Limits,
+    kind: PageKind,
+    right: u32,
+    cells: &[&[u8]],
+) -> Result<()> {
+    let hdr = super::page::header_offset(pgno);
+    let size = kind.header_size() + cells.iter().map(|c| c.len() + 2).sum::<usize>();
+    if hdr + size > lim.usable {
+        return Err(Error::new(
+            crate::ResultCode::INTERNAL,
+            "cells do not fit the page",
+        ));
+    }
+    data[hdr] = kind.byte();
+    put_u16(data, hdr + 1, 0);
+    put_u16(data, hdr + 3, cells.len());
+    data[hdr + 7] = 0;
+    if !kind.is_leaf() {
+        put_u32(data, hdr + 8, right);
+    }
+    let ps = hdr + kind.header_size();
+    let mut top = lim.usable;
+    for (i, c) in cells.iter().enumerate() {
+        top -= c.len();
+        data[top..top + c.len()].copy_from_slice(c);
+        put_u16(data, ps + 2 * i, top);
+    }
+    put_u16(data, hdr + 5, top & 0xffff);
+    data[ps + 2 * cells.len()..top].fill(0);
+    Ok(())
 }
