@@ -52,8 +52,8 @@ struct Slot {
 
 pub(crate) struct PageCache {
     clean_map: PgnoMap<usize>,
-    slots: Vec<Option<Slot>>,
-    free_slots: Vec<usize>,
+    /// The clean ring, dense (no holes), so a sweep visits only live pages.
+    slots: Vec<Slot>,
     hand: usize,
     dirty: PgnoMap<PageRef>,
     capacity: usize,
@@ -64,7 +64,6 @@ impl PageCache {
         PageCache {
             clean_map: PgnoMap::default(),
             slots: Vec::new(),
-            free_slots: Vec::new(),
             hand: 0,
             dirty: PgnoMap::default(),
             capacity: capacity.max(1),
@@ -74,6 +73,19 @@ impl PageCache {
     /// Number of pages held (clean and dirty).
     pub(crate) fn len(&self) -> usize {
         self.clean_map.len() + self.dirty.len()
+    }
+
+    /// How many clean pages may stay: what the dirty pages leave of the
+    /// capacity, but never less than a quarter of it, so that a transaction
+    /// with more dirty pages than the cache holds does not reduce the clean
+    /// ring to one page and re-read every interior page from the file (dirty
+    /// pages cannot be spilled yet). The cache may thus exceed its capacity
+    /// by up to a quarter while such a transaction is open.
+    fn clean_budget(&self) -> usize {
+        self.capacity
+            .saturating_sub(self.dirty.len())
+            .max(self.capacity / 4)
+            .max(1)
     }
 
     pub(crate) fn capacity(&self) -> usize {
@@ -87,7 +99,7 @@ impl PageCache {
 
     /// Evict clean pages until the cache fits (or only dirty pages are left).
     fn trim(&mut self) {
-        while self.len() > self.capacity && !self.clean_map.is_empty() {
+        while self.slots.len() > self.clean_budget() {
             match self.victim() {
                 Some(i) => self.evict_slot(i),
                 None => break,
@@ -100,7 +112,7 @@ impl PageCache {
             return Some(p.clone());
         }
         let i = *self.clean_map.get(&pgno)?;
-        let slot = self.slots.get_mut(i)?.as_mut()?;
+        let slot = self.slots.get_mut(i)?;
         slot.referenced = true;
         Some(slot.page.clone())
     }
@@ -122,13 +134,13 @@ impl PageCache {
         }
         self.dirty.remove(&pgno);
         if let Some(&i) = self.clean_map.get(&pgno) {
-            if let Some(slot) = self.slots.get_mut(i).and_then(|s| s.as_mut()) {
+            if let Some(slot) = self.slots.get_mut(i) {
                 slot.page = page;
                 slot.referenced = true;
                 return;
             }
         }
-        if self.len() >= self.capacity {
+        if self.slots.len() >= self.clean_budget() {
             if let Some(i) = self.victim() {
                 self.evict_slot(i);
             }
@@ -137,22 +149,12 @@ impl PageCache {
     }
 
     fn insert_clean_slot(&mut self, pgno: u32, page: PageRef) {
-        let slot = Slot {
+        self.slots.push(Slot {
             pgno,
             page,
             referenced: true,
-        };
-        let i = match self.free_slots.pop() {
-            Some(i) => {
-                self.slots[i] = Some(slot);
-                i
-            }
-            None => {
-                self.slots.push(Some(slot));
-                self.slots.len() - 1
-            }
-        };
-        self.clean_map.insert(pgno, i);
+        });
+        self.clean_map.insert(pgno, self.slots.len() - 1);
     }
 
     /// Mutable access to a cached page's bytes, marking it dirty. The page is
@@ -205,45 +207,54 @@ impl PageCache {
     }
 
     fn remove_clean(&mut self, pgno: u32) -> Option<PageRef> {
-        let i = self.clean_map.remove(&pgno)?;
-        let slot = self.slots.get_mut(i)?.take()?;
-        self.free_slots.push(i);
-        Some(slot.page)
+        let i = *self.clean_map.get(&pgno)?;
+        Some(self.remove_slot(i).page)
+    }
+
+    /// Take slot `i` out of the ring, moving the last slot into its place.
+    fn remove_slot(&mut self, i: usize) -> Slot {
+        let slot = self.slots.swap_remove(i);
+        self.clean_map.remove(&slot.pgno);
+        if let Some(moved) = self.slots.get(i) {
+            self.clean_map.insert(moved.pgno, i);
+        }
+        if self.hand >= self.slots.len() {
+            self.hand = 0;
+        }
+        slot
     }
 
     /// Forget everything (another connection changed the file).
     pub(crate) fn clear(&mut self) {
         self.clean_map.clear();
         self.slots.clear();
-        self.free_slots.clear();
         self.dirty.clear();
         self.hand = 0;
     }
 
-    /// The CLOCK sweep: a clean slot whose referenced bit is clear.
+    /// The CLOCK sweep: a clean slot whose referenced bit is clear. The ring
+    /// is dense, so a sweep is bounded by two turns over live pages.
     fn victim(&mut self) -> Option<usize> {
         let n = self.slots.len();
-        if self.clean_map.is_empty() || n == 0 {
+        if n == 0 {
             return None;
         }
         for _ in 0..2 * n + 1 {
             let i = self.hand % n;
             self.hand = (i + 1) % n;
-            if let Some(slot) = self.slots[i].as_mut() {
-                if slot.referenced {
-                    slot.referenced = false;
-                } else {
-                    return Some(i);
-                }
+            let slot = &mut self.slots[i];
+            if slot.referenced {
+                slot.referenced = false;
+            } else {
+                return Some(i);
             }
         }
         None
     }
 
     fn evict_slot(&mut self, i: usize) {
-        if let Some(slot) = self.slots.get_mut(i).and_then(|s| s.take()) {
-            self.clean_map.remove(&slot.pgno);
-            self.free_slots.push(i);
+        if i < self.slots.len() {
+            self.remove_slot(i);
         }
     }
 }
