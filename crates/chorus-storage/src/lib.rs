@@ -9,8 +9,10 @@ pub mod freelist;
 pub mod header;
 pub mod pager;
 pub mod ptrmap;
+pub mod record;
 pub mod types;
 pub mod value;
+pub mod varint;
 pub mod vfs;
 
 pub use error::{Error, Result, ResultCode};
