@@ -7,6 +7,7 @@
 pub mod error;
 pub mod freelist;
 pub mod header;
+pub mod integrity;
 pub mod pager;
 pub mod ptrmap;
 pub mod record;
