@@ -36,6 +36,19 @@ use crate::types::{lock_byte_page, PageNo};
 use std::collections::HashSet;
 
 /// Read a big-endian u32 at `off` of a page, CORRUPT if out of bounds.
+/// Where [`Pager::allocate_with`] may take a page from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllocMode {
+    /// Any page: the first leaf of the first trunk, else that trunk, else growth.
+    Any,
+    /// Like `Any`, but the leaf of the first trunk closest to this page.
+    Near(PageNo),
+    /// Exactly this page, which must be on the freelist.
+    Exact(PageNo),
+    /// Any free page numbered at most this (first match in list order).
+    AtMost(PageNo),
+}
+
 fn get32(page: &[u8], off: usize) -> Result<u32> {
     page.get(off..off + 4)
         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
@@ -76,9 +89,35 @@ impl Pager {
     /// A zero-filled page: reuse a freelist page or grow the file. Never the
     /// lock-byte page, never a pointer-map page.
     pub fn allocate(&mut self) -> Result<PageNo> {
+        self.allocate_with(AllocMode::Any)
+    }
+
+    /// [`Pager::allocate`] with SQLite's placement modes (`allocateBtreePage`):
+    /// `Near` picks the leaf of the first trunk closest to a page (B-tree
+    /// locality); `Exact` and `AtMost` search the whole list and exist for
+    /// auto-vacuum, which must take a particular free page or one below the
+    /// final database size. `Exact`/`AtMost` never grow the file: when no such
+    /// free page exists they fail with `SQLITE_CORRUPT` (the caller believed
+    /// one existed, e.g. from the pointer map).
+    pub fn allocate_with(&mut self, mode: AllocMode) -> Result<PageNo> {
         self.require_write()?;
         if self.header.freelist_count > 0 {
-            return self.allocate_from_freelist();
+            if let Some(pg) = self.take_free_page(mode)? {
+                self.header.freelist_count -= 1;
+                self.flush_header()?;
+                self.write(PageNo(pg))?.fill(0);
+                return Ok(PageNo(pg));
+            }
+        }
+        if let AllocMode::Exact(p) | AllocMode::AtMost(p) = mode {
+            return Err(Error::corrupt(format!(
+                "no free page {}{p} on the freelist",
+                if matches!(mode, AllocMode::AtMost(_)) {
+                    "<= "
+                } else {
+                    ""
+                }
+            )));
         }
         let mut n = self.grow_one()?;
         if self.is_ptrmap_page(PageNo(n)) {
@@ -89,45 +128,111 @@ impl Pager {
         Ok(PageNo(n))
     }
 
-    fn allocate_from_freelist(&mut self) -> Result<PageNo> {
-        let trunk = self.header.freelist_trunk;
+    /// Unlink one page from the freelist as SQLite's `allocateBtreePage` does;
+    /// `None` when a search (`Exact`/`AtMost`) finds nothing.
+    fn take_free_page(&mut self, mode: AllocMode) -> Result<Option<u32>> {
         if self.header.freelist_count >= self.db_size {
             return Err(Error::corrupt("freelist count exceeds the page count"));
         }
-        self.check_free_pgno(trunk, "trunk")?;
-        let (next, k) = {
-            let page = self.read(PageNo(trunk))?;
-            (get32(&page, 0)?, get32(&page, 4)?)
+        let (search, le, nearby) = match mode {
+            AllocMode::Any => (false, false, 0),
+            AllocMode::Near(p) => (false, false, p.get()),
+            AllocMode::Exact(p) => (true, false, p.get()),
+            AllocMode::AtMost(p) => (true, true, p.get()),
         };
-        if k > self.freelist_trunk_capacity() {
-            return Err(Error::corrupt(format!(
-                "freelist trunk {trunk} claims {k} leaves"
-            )));
-        }
-        let got = if k == 0 {
-            if next != 0 {
-                self.check_free_pgno(next, "trunk")?;
-            }
-            self.header.freelist_trunk = next;
-            trunk
-        } else {
-            let leaf = {
-                let page = self.read(PageNo(trunk))?;
-                let leaf = get32(&page, 8)?;
-                let last = get32(&page, 8 + 4 * (k as usize - 1))?;
-                (leaf, last)
+        let cap = self.freelist_trunk_capacity();
+        let mut prev: Option<u32> = None;
+        let mut visited = 0u32;
+        loop {
+            let trunk = match prev {
+                None => self.header.freelist_trunk,
+                Some(pt) => get32(&self.read(PageNo(pt))?, 0)?,
             };
-            let (leaf, last) = leaf;
-            self.check_free_pgno(leaf, "leaf")?;
-            let t = self.write(PageNo(trunk))?;
-            put32(t, 8, last)?;
-            put32(t, 4, k - 1)?;
-            leaf
-        };
-        self.header.freelist_count -= 1;
-        self.flush_header()?;
-        self.write(PageNo(got))?.fill(0);
-        Ok(PageNo(got))
+            if trunk == 0 && search {
+                return Ok(None);
+            }
+            visited += 1;
+            if visited > self.header.freelist_count {
+                return Err(Error::corrupt(
+                    "freelist trunk chain longer than the freelist",
+                ));
+            }
+            self.check_free_pgno(trunk, "trunk")?;
+            let page = self.read(PageNo(trunk))?;
+            let next = get32(&page, 0)?;
+            let k = get32(&page, 4)?;
+            if k == 0 && !search {
+                // No leaves and no search: the first trunk itself is the page.
+                if next != 0 {
+                    self.check_free_pgno(next, "trunk")?;
+                }
+                self.header.freelist_trunk = next;
+                return Ok(Some(trunk));
+            }
+            if k > cap {
+                return Err(Error::corrupt(format!(
+                    "freelist trunk {trunk} claims {k} leaves"
+                )));
+            }
+            if search && (trunk == nearby || (le && trunk < nearby)) {
+                // The trunk itself is wanted: its first leaf (if any) takes its place.
+                let successor = if k == 0 {
+                    next
+                } else {
+                    let new_trunk = get32(&page, 8)?;
+                    self.check_free_pgno(new_trunk, "leaf")?;
+                    let rest = page
+                        .get(12..12 + 4 * (k as usize - 1))
+                        .ok_or_else(|| Error::corrupt("freelist trunk entry out of range"))?
+                        .to_vec();
+                    let nt = self.write(PageNo(new_trunk))?;
+                    put32(nt, 0, next)?;
+                    put32(nt, 4, k - 1)?;
+                    nt.get_mut(8..8 + rest.len())
+                        .ok_or_else(|| Error::corrupt("freelist trunk entry out of range"))?
+                        .copy_from_slice(&rest);
+                    new_trunk
+                };
+                match prev {
+                    None => self.header.freelist_trunk = successor,
+                    Some(pt) => put32(self.write(PageNo(pt))?, 0, successor)?,
+                }
+                return Ok(Some(trunk));
+            }
+            if k > 0 {
+                let mut closest = 0usize;
+                if nearby > 0 {
+                    if le {
+                        for i in 0..k as usize {
+                            if get32(&page, 8 + 4 * i)? <= nearby {
+                                closest = i;
+                                break;
+                            }
+                        }
+                    } else {
+                        let dist = |v: u32| (v as i64 - nearby as i64).abs();
+                        let mut best = dist(get32(&page, 8)?);
+                        for i in 1..k as usize {
+                            let d = dist(get32(&page, 8 + 4 * i)?);
+                            if d < best {
+                                closest = i;
+                                best = d;
+                            }
+                        }
+                    }
+                }
+                let leaf = get32(&page, 8 + 4 * closest)?;
+                self.check_free_pgno(leaf, "leaf")?;
+                if !search || leaf == nearby || (le && leaf < nearby) {
+                    let last = get32(&page, 8 + 4 * (k as usize - 1))?;
+                    let t = self.write(PageNo(trunk))?;
+                    put32(t, 8 + 4 * closest, last)?;
+                    put32(t, 4, k - 1)?;
+                    return Ok(Some(leaf));
+                }
+            }
+            prev = Some(trunk);
+        }
     }
 
     /// Put a page on the freelist (trunk/leaf layout of fileformat2); the
@@ -291,6 +396,88 @@ mod tests {
         assert_eq!(u32::from_be_bytes(head[4..8].try_into().unwrap()), 10);
         assert_eq!(p.freelist_pages().unwrap().len(), 260);
         assert_eq!(p.header().freelist_count, 260);
+        p.rollback().unwrap();
+    }
+
+    fn free_set(p: &Pager) -> std::collections::BTreeSet<u32> {
+        let v = p.freelist_pages().unwrap();
+        assert_eq!(v.len() as u32, p.header().freelist_count);
+        v.iter().map(|x| x.get()).collect()
+    }
+
+    #[test]
+    fn placement_modes_follow_sqlite() {
+        use crate::freelist::AllocMode;
+        // 512-byte pages: 120 leaves per trunk before a new trunk starts.
+        let mut p = pager(512, AutoVacuum::None);
+        for _ in 0..300 {
+            p.allocate().unwrap();
+        }
+        for pg in 2..=301 {
+            p.free(PageNo(pg)).unwrap();
+        }
+        // trunks: 2 (leaves 3..=122), 123 (124..=243), 244 (245..=301); list head 244
+        assert_eq!(p.header().freelist_trunk, 244);
+        let mut expect = free_set(&p);
+        assert_eq!(expect.len(), 300);
+
+        // Near looks only at the first trunk's leaves
+        let got = p.allocate_with(AllocMode::Near(PageNo(270))).unwrap();
+        assert_eq!(got, PageNo(270));
+        expect.remove(&270);
+        let got = p.allocate_with(AllocMode::Near(PageNo(5))).unwrap();
+        assert_eq!(got, PageNo(245), "closest leaf of the first trunk");
+        expect.remove(&245);
+        assert_eq!(free_set(&p), expect);
+
+        // Exact: a leaf of a later trunk
+        assert_eq!(
+            p.allocate_with(AllocMode::Exact(PageNo(50))).unwrap(),
+            PageNo(50)
+        );
+        expect.remove(&50);
+        assert_eq!(free_set(&p), expect);
+        // Exact: a trunk in the middle of the chain; its first leaf becomes the trunk
+        assert_eq!(
+            p.allocate_with(AllocMode::Exact(PageNo(123))).unwrap(),
+            PageNo(123)
+        );
+        expect.remove(&123);
+        assert_eq!(free_set(&p), expect);
+        assert!(p.read(PageNo(123)).unwrap().iter().all(|&b| b == 0));
+        // Exact: the head trunk
+        assert_eq!(
+            p.allocate_with(AllocMode::Exact(PageNo(244))).unwrap(),
+            PageNo(244)
+        );
+        expect.remove(&244);
+        assert_eq!(free_set(&p), expect);
+        // Exact: a page that is not free
+        assert_eq!(
+            p.allocate_with(AllocMode::Exact(PageNo(244)))
+                .unwrap_err()
+                .code,
+            crate::ResultCode::CORRUPT
+        );
+        // AtMost: some free page <= 10
+        let got = p.allocate_with(AllocMode::AtMost(PageNo(10))).unwrap();
+        assert!(got.get() <= 10 && expect.remove(&got.get()));
+        assert_eq!(free_set(&p), expect);
+        assert_eq!(
+            p.allocate_with(AllocMode::AtMost(PageNo(1)))
+                .unwrap_err()
+                .code,
+            crate::ResultCode::CORRUPT
+        );
+        let before = p.page_count();
+        // drain everything with AtMost(max) and make sure the list ends empty
+        while p.header().freelist_count > 0 {
+            let got = p.allocate_with(AllocMode::AtMost(PageNo(before))).unwrap();
+            assert!(expect.remove(&got.get()), "page {got} was not free");
+        }
+        assert!(expect.is_empty());
+        assert_eq!(p.header().freelist_trunk, 0);
+        assert_eq!(p.page_count(), before);
         p.rollback().unwrap();
     }
 }

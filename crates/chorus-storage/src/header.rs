@@ -86,7 +86,9 @@ pub fn valid_page_size(size: usize) -> bool {
 }
 
 impl DbHeader {
-    /// The header of a new, empty database (as SQLite's `newDatabase()` writes it).
+    /// The header of a new, empty database, exactly as SQLite's
+    /// `newDatabase()` writes it: the schema format and text encoding stay 0
+    /// ("not set yet") until the first `CREATE` sets them (to 4 and 1 for UTF-8).
     pub fn new(page_size: u32, reserved_bytes: u8) -> DbHeader {
         DbHeader {
             page_size,
@@ -101,10 +103,10 @@ impl DbHeader {
             freelist_trunk: 0,
             freelist_count: 0,
             schema_cookie: 0,
-            schema_format: 4,
+            schema_format: 0,
             default_cache_size: 0,
             largest_root_page: 0,
-            text_encoding: 1,
+            text_encoding: 0,
             user_version: 0,
             incremental_vacuum: 0,
             application_id: 0,

@@ -4,6 +4,7 @@
 //! pages, transaction boundary) → records and B-trees. This crate knows
 //! nothing of SQL.
 
+pub mod btree;
 pub mod error;
 pub mod freelist;
 pub mod header;
@@ -11,13 +12,15 @@ pub mod integrity;
 pub mod pager;
 pub mod ptrmap;
 pub mod record;
+pub mod schema;
 pub mod types;
 pub mod value;
 pub mod varint;
 pub mod vfs;
 
 pub use error::{Error, Result, ResultCode};
+pub use freelist::AllocMode;
 pub use header::DbHeader;
-pub use pager::{AutoVacuum, PageBuf, PageRef, Pager, PagerOptions};
+pub use pager::{AutoVacuum, PageBuf, PageRef, Pager, PagerOptions, Synchronous};
 pub use types::{PageNo, RowId};
 pub use value::{Value, ValueRef};

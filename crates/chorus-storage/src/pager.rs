@@ -111,6 +111,19 @@ impl Default for PagerOptions {
     }
 }
 
+/// How hard `commit` pushes data to stable storage (`PRAGMA synchronous`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Synchronous {
+    /// No sync at all: fast, not durable across power loss.
+    Off,
+    /// `fsync`-class sync of the data at commit (the default).
+    Normal,
+    /// Full sync (`F_FULLFSYNC` where the OS has one).
+    Full,
+    /// As `Full` (the difference in SQLite concerns the journal, not yet here).
+    Extra,
+}
+
 /// The smallest number of pages the cache holds, whatever `cache_size` says
 /// (SQLite's page cache keeps at least 10 pages too).
 pub const MIN_CACHE_PAGES: usize = 10;
@@ -134,6 +147,8 @@ struct Saved {
 
 /// One connection's view of a database file.
 pub struct Pager {
+    vfs: Arc<dyn Vfs>,
+    path: String,
     file: Box<dyn VfsFile>,
     read_only: bool,
     page_size: usize,
@@ -150,6 +165,7 @@ pub struct Pager {
     /// A commit failed after it began writing the file: the clean pages in
     /// the cache may no longer match the file, so rollback drops them all.
     file_touched: bool,
+    synchronous: Synchronous,
     /// Creation parameters for an empty file.
     create: PagerOptions,
 }
@@ -189,6 +205,8 @@ impl Pager {
             ));
         }
         let mut pager = Pager {
+            vfs,
+            path: path.to_string(),
             file,
             read_only: opts.read_only,
             page_size: create.page_size,
@@ -204,6 +222,7 @@ impl Pager {
             implicit_read: false,
             saved: None,
             file_touched: false,
+            synchronous: Synchronous::Normal,
             create,
         };
         // Read the header under SHARED so a concurrent writer cannot show us a
@@ -288,6 +307,25 @@ impl Pager {
             .set_capacity(cache_pages(cache_size, self.page_size));
     }
 
+    /// Set `PRAGMA synchronous` for later commits.
+    pub fn set_synchronous(&mut self, level: Synchronous) {
+        self.synchronous = level;
+    }
+
+    pub fn synchronous(&self) -> Synchronous {
+        self.synchronous
+    }
+
+    /// The path the pager was opened with.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The VFS the pager's files live in (journals and WAL files go there too).
+    pub fn vfs(&self) -> &Arc<dyn Vfs> {
+        &self.vfs
+    }
+
     /// The `cache_size` value in force.
     pub fn cache_size(&self) -> i64 {
         self.cache_size
@@ -313,12 +351,71 @@ impl Pager {
             return Ok(());
         }
         self.file.lock(LockLevel::Shared)?;
-        if let Err(e) = self.refresh() {
+        let checked = self
+            .check_hot_journal()
+            .and_then(|_| self.refresh())
+            .and_then(|_| self.check_wal());
+        if let Err(e) = checked {
             let _ = self.file.unlock(LockLevel::None);
             return Err(e);
         }
         self.txn = Txn::Read;
         Ok(())
+    }
+
+    /// Refuse to read a file whose committed state lives partly elsewhere:
+    /// a hot rollback journal (left by a crashed writer: it exists, is not
+    /// empty, its header is non-zero, and nobody holds RESERVED) or a
+    /// non-empty WAL. Recovery from both arrives with the journal and WAL
+    /// work; until then reading would show a torn or stale database.
+    fn check_hot_journal(&self) -> Result<()> {
+        if self.non_empty_side_file("-journal", true)? && !self.file.check_reserved_lock()? {
+            return Err(self.not_yet("hot journal"));
+        }
+        Ok(())
+    }
+
+    fn check_wal(&self) -> Result<()> {
+        if self.header.read_version == 2 && self.non_empty_side_file("-wal", false)? {
+            return Err(self.not_yet("database has a write-ahead log"));
+        }
+        Ok(())
+    }
+
+    fn not_yet(&self, what: &str) -> Error {
+        Error::new(
+            ResultCode::CANTOPEN,
+            format!(
+                "unable to open database file: {what} ({}): recovery is not implemented yet",
+                self.path
+            ),
+        )
+    }
+
+    /// Does `path + suffix` exist with content (and, with `header_nonzero`,
+    /// a first byte that is not zero — a PERSIST-mode journal zeroes it)?
+    fn non_empty_side_file(&self, suffix: &str, header_nonzero: bool) -> Result<bool> {
+        let name = format!("{}{}", self.path, suffix);
+        if !self.vfs.exists(&name)? {
+            return Ok(false);
+        }
+        let flags = OpenFlags {
+            read_only: true,
+            create: false,
+            delete_on_close: false,
+        };
+        let Ok(f) = self.vfs.open(&name, flags) else {
+            return Ok(false); // vanished in between: not hot
+        };
+        if f.size()? == 0 {
+            return Ok(false);
+        }
+        if header_nonzero {
+            let mut b = [0u8; 1];
+            f.read_at(&mut b, 0)?;
+            return Ok(b[0] != 0);
+        }
+        Ok(true)
     }
 
     /// End a read transaction (releases SHARED). A write transaction must be
@@ -341,14 +438,28 @@ impl Pager {
         if self.txn == Txn::Write {
             return Ok(());
         }
-        if self.read_only || self.header.write_protected() {
+        if self.read_only {
             return Err(Error::readonly());
         }
         let implicit = self.txn == Txn::Idle;
         if implicit {
             self.begin_read()?;
         }
-        if let Err(e) = self.file.lock(LockLevel::Reserved) {
+        let refused = if self.header.write_protected() {
+            Some(Error::readonly())
+        } else if self.header.write_version == 2 {
+            Some(Error::new(
+                ResultCode::ERROR,
+                "cannot write a WAL-mode database: WAL is not implemented yet",
+            ))
+        } else {
+            None
+        };
+        let locked = match refused {
+            Some(e) => Err(e),
+            None => self.file.lock(LockLevel::Reserved),
+        };
+        if let Err(e) = locked {
             if implicit {
                 self.txn = Txn::Idle;
                 let _ = self.file.unlock(LockLevel::None);
@@ -400,17 +511,22 @@ impl Pager {
         }
         let cache = self.cache.get_mut();
         cache.discard_dirty();
-        if self.file_touched {
-            self.file_touched = false;
-            cache.clear();
-        }
         if let Some(saved) = self.saved.take() {
             cache.remove_beyond(saved.db_size);
             self.header = saved.header;
             self.db_size = saved.db_size;
             self.auto_vacuum = saved.auto_vacuum;
         }
-        self.end_write()
+        let resync = if self.file_touched {
+            // A commit failed half-way: show the file as it now is.
+            self.file_touched = false;
+            self.cache.get_mut().clear();
+            self.refresh()
+        } else {
+            Ok(())
+        };
+        let ended = self.end_write();
+        resync.and(ended)
     }
 
     fn end_write(&mut self) -> Result<()> {
@@ -442,7 +558,11 @@ impl Pager {
         if self.file.size()? > want {
             self.file.truncate(want)?;
         }
-        self.file.sync(SyncKind::Normal)
+        match self.synchronous {
+            Synchronous::Off => Ok(()),
+            Synchronous::Normal => self.file.sync(SyncKind::Normal),
+            Synchronous::Full | Synchronous::Extra => self.file.sync(SyncKind::Full),
+        }
     }
 
     /// Re-read the header from the file and adopt it (drops the cache when the
@@ -522,7 +642,8 @@ impl Pager {
     // ----------------------------------------------------------------------
     // Pages
 
-    /// Read a page. Err(CORRUPT) if `pgno` is 0 or beyond the database.
+    /// Read a page. Err(CORRUPT) if `pgno` is 0, beyond the database, or the
+    /// lock-byte page (which never holds content; SQLite refuses it too).
     pub fn read(&self, pgno: PageNo) -> Result<PageRef> {
         let n = pgno.get();
         if n == 0 || n > self.db_size {
@@ -530,6 +651,9 @@ impl Pager {
                 "page {n} out of range 1..={}",
                 self.db_size
             )));
+        }
+        if n == lock_byte_page(self.page_size).get() {
+            return Err(Error::corrupt("attempt to read the lock-byte page"));
         }
         if let Some(p) = self.cache.borrow_mut().get(n) {
             return Ok(p);
@@ -561,18 +685,15 @@ impl Pager {
             return Err(Error::corrupt("attempt to write the lock-byte page"));
         }
         let cache = self.cache.get_mut();
-        if !cache.contains(n) {
-            // First modification of this page in the transaction (a rollback
-            // journal will record the original image here).
-            let page = PageBuf {
-                data: {
-                    let mut b = vec![0u8; self.page_size].into_boxed_slice();
-                    self.file
-                        .read_at(&mut b, PageNo(n).file_offset(self.page_size))?;
-                    b
-                },
-            };
-            cache.insert(n, Arc::new(page), false);
+        if !cache.is_dirty(n) {
+            // First modification of this page in the transaction: this is
+            // where a rollback journal will record the page's original image.
+            if !cache.contains(n) {
+                let mut page = PageBuf::zeroed(self.page_size);
+                self.file
+                    .read_at(&mut page.data, PageNo(n).file_offset(self.page_size))?;
+                cache.insert(n, Arc::new(page), false);
+            }
         }
         cache
             .make_dirty(n)

@@ -413,3 +413,207 @@ fn pager_is_send() {
     assert_send::<Pager>();
     assert_send::<chorus_storage::PageRef>();
 }
+
+/// A VFS wrapper that counts syncs.
+mod counting {
+    use chorus_storage::vfs::{LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
+    use chorus_storage::Result;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    pub struct CountingVfs {
+        pub inner: Arc<dyn Vfs>,
+        pub syncs: Arc<AtomicUsize>,
+    }
+
+    struct CountingFile {
+        inner: Box<dyn VfsFile>,
+        syncs: Arc<AtomicUsize>,
+    }
+
+    impl Vfs for CountingVfs {
+        fn open(&self, path: &str, flags: OpenFlags) -> Result<Box<dyn VfsFile>> {
+            Ok(Box::new(CountingFile {
+                inner: self.inner.open(path, flags)?,
+                syncs: self.syncs.clone(),
+            }))
+        }
+        fn delete(&self, path: &str, sync_dir: bool) -> Result<()> {
+            self.inner.delete(path, sync_dir)
+        }
+        fn exists(&self, path: &str) -> Result<bool> {
+            self.inner.exists(path)
+        }
+    }
+
+    impl VfsFile for CountingFile {
+        fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize> {
+            self.inner.read_at(buf, offset)
+        }
+        fn write_at(&self, buf: &[u8], offset: u64) -> Result<()> {
+            self.inner.write_at(buf, offset)
+        }
+        fn sync(&self, kind: SyncKind) -> Result<()> {
+            self.syncs.fetch_add(1, Ordering::SeqCst);
+            self.inner.sync(kind)
+        }
+        fn truncate(&self, size: u64) -> Result<()> {
+            self.inner.truncate(size)
+        }
+        fn size(&self) -> Result<u64> {
+            self.inner.size()
+        }
+        fn lock(&self, level: LockLevel) -> Result<()> {
+            self.inner.lock(level)
+        }
+        fn unlock(&self, level: LockLevel) -> Result<()> {
+            self.inner.unlock(level)
+        }
+        fn check_reserved_lock(&self) -> Result<bool> {
+            self.inner.check_reserved_lock()
+        }
+        fn lock_level(&self) -> LockLevel {
+            self.inner.lock_level()
+        }
+    }
+}
+
+#[test]
+fn synchronous_off_skips_sync() {
+    use chorus_storage::Synchronous;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let syncs = Arc::new(AtomicUsize::new(0));
+    let vfs: Arc<dyn Vfs> = Arc::new(counting::CountingVfs {
+        inner: mem(),
+        syncs: syncs.clone(),
+    });
+    let mut p = Pager::open(vfs.clone(), "s.db", PagerOptions::default()).unwrap();
+    assert_eq!(p.path(), "s.db");
+    assert_eq!(p.synchronous(), Synchronous::Normal);
+    p.begin_write().unwrap();
+    p.commit().unwrap();
+    assert_eq!(syncs.load(Ordering::SeqCst), 1);
+    p.set_synchronous(Synchronous::Off);
+    p.begin_write().unwrap();
+    p.allocate().unwrap();
+    p.commit().unwrap();
+    assert_eq!(syncs.load(Ordering::SeqCst), 1);
+    assert_eq!(p.page_count(), 2);
+}
+
+/// A VFS whose writes start failing once `fail_after` more writes succeeded.
+mod failing {
+    use chorus_storage::vfs::{LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
+    use chorus_storage::{Error, Result, ResultCode};
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+
+    pub struct FailingVfs {
+        pub inner: Arc<dyn Vfs>,
+        /// Writes left before failure; negative = never fail.
+        pub budget: Arc<AtomicI64>,
+    }
+
+    struct FailingFile {
+        inner: Box<dyn VfsFile>,
+        budget: Arc<AtomicI64>,
+    }
+
+    impl Vfs for FailingVfs {
+        fn open(&self, path: &str, flags: OpenFlags) -> Result<Box<dyn VfsFile>> {
+            Ok(Box::new(FailingFile {
+                inner: self.inner.open(path, flags)?,
+                budget: self.budget.clone(),
+            }))
+        }
+        fn delete(&self, path: &str, sync_dir: bool) -> Result<()> {
+            self.inner.delete(path, sync_dir)
+        }
+        fn exists(&self, path: &str) -> Result<bool> {
+            self.inner.exists(path)
+        }
+    }
+
+    impl VfsFile for FailingFile {
+        fn read_at(&self, buf: &mut [u8], offset: u64) -> Result<usize> {
+            self.inner.read_at(buf, offset)
+        }
+        fn write_at(&self, buf: &[u8], offset: u64) -> Result<()> {
+            if self.budget.load(Ordering::SeqCst) == 0 {
+                return Err(Error::new(
+                    ResultCode::IOERR_WRITE,
+                    "injected write failure",
+                ));
+            }
+            self.budget.fetch_sub(1, Ordering::SeqCst);
+            self.inner.write_at(buf, offset)
+        }
+        fn sync(&self, kind: SyncKind) -> Result<()> {
+            self.inner.sync(kind)
+        }
+        fn truncate(&self, size: u64) -> Result<()> {
+            self.inner.truncate(size)
+        }
+        fn size(&self) -> Result<u64> {
+            self.inner.size()
+        }
+        fn lock(&self, level: LockLevel) -> Result<()> {
+            self.inner.lock(level)
+        }
+        fn unlock(&self, level: LockLevel) -> Result<()> {
+            self.inner.unlock(level)
+        }
+        fn check_reserved_lock(&self) -> Result<bool> {
+            self.inner.check_reserved_lock()
+        }
+        fn lock_level(&self) -> LockLevel {
+            self.inner.lock_level()
+        }
+    }
+}
+
+#[test]
+fn failed_commit_keeps_the_transaction_and_rollback_resyncs_the_cache() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    let budget = Arc::new(AtomicI64::new(-1));
+    let vfs: Arc<dyn Vfs> = Arc::new(failing::FailingVfs {
+        inner: mem(),
+        budget: budget.clone(),
+    });
+    let mut p = Pager::open(vfs, "f.db", PagerOptions::default()).unwrap();
+    p.begin_write().unwrap();
+    for i in 0..3u8 {
+        let pg = p.allocate().unwrap();
+        filled(&mut p, pg, i + 1);
+    }
+    p.commit().unwrap();
+    p.begin_read().unwrap();
+    for pg in 1..=4 {
+        p.read(PageNo(pg)).unwrap(); // all cached, clean
+    }
+    p.begin_write().unwrap();
+    filled(&mut p, PageNo(2), 0x22);
+    filled(&mut p, PageNo(3), 0x33);
+    // page 1 and page 2 reach the file, page 3 fails
+    budget.store(2, Ordering::SeqCst);
+    let e = p.commit().unwrap_err();
+    assert_eq!(e.code, ResultCode::IOERR_WRITE);
+    assert!(
+        p.in_write_txn(),
+        "a failed commit leaves the transaction open"
+    );
+    p.rollback().unwrap();
+    // No journal yet, so the file keeps the torn write; the cache must show
+    // the file as it is, not the stale pre-transaction images.
+    assert!(p.read(PageNo(2)).unwrap().iter().all(|&b| b == 0x22));
+    assert!(p.read(PageNo(3)).unwrap().iter().all(|&b| b == 2));
+    assert!(p.read(PageNo(4)).unwrap().iter().all(|&b| b == 3));
+    // the header was re-read too: page 1 (with the bumped counter) was written
+    assert_eq!(p.header().change_counter, 2);
+    assert_eq!(
+        &p.read(PageNo(1)).unwrap()[..100],
+        &p.header().to_bytes()[..]
+    );
+    budget.store(-1, Ordering::SeqCst);
+    p.end_read().unwrap();
+}

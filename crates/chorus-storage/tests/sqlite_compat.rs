@@ -270,3 +270,97 @@ fn pager_sees_sqlite_commits_between_transactions() {
     assert_eq!(p.header().change_counter, counter0 + 1);
     p.end_read().unwrap();
 }
+
+#[test]
+fn wal_databases_are_read_only_and_refused_while_a_wal_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let path = path.to_str().unwrap();
+    let c = Connection::open(path).unwrap();
+    c.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES(1);")
+        .unwrap();
+    // while SQLite keeps the WAL, the main file is not the whole database
+    let mut p = open_pager(path);
+    let e = p.begin_read().unwrap_err();
+    assert_eq!(e.code, chorus_storage::ResultCode::CANTOPEN);
+    assert!(!p.in_read_txn());
+    drop(c); // checkpoint and delete the WAL
+    p.begin_read().unwrap();
+    assert!(p.page_count() >= 2);
+    p.end_read().unwrap();
+    assert_eq!(
+        p.begin_write().unwrap_err().code,
+        chorus_storage::ResultCode::ERROR
+    );
+    assert!(!p.in_read_txn());
+}
+
+#[test]
+fn hot_journal_is_not_silently_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let path = path.to_str().unwrap();
+    {
+        let c = Connection::open(path).unwrap();
+        c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES(1);")
+            .unwrap();
+    }
+    let journal = format!("{path}-journal");
+    // a zero-filled (PERSIST-style) journal is not hot
+    std::fs::write(&journal, [0u8; 1024]).unwrap();
+    let mut p = open_pager(path);
+    p.begin_read().unwrap();
+    p.end_read().unwrap();
+    // a journal with a header and no RESERVED holder is hot
+    let mut j = vec![0u8; 1024];
+    j[..8].copy_from_slice(&[0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
+    std::fs::write(&journal, &j).unwrap();
+    assert_eq!(
+        p.begin_read().unwrap_err().code,
+        chorus_storage::ResultCode::CANTOPEN
+    );
+    assert_eq!(p.lock_level(), chorus_storage::vfs::LockLevel::None);
+    std::fs::remove_file(&journal).unwrap();
+    p.begin_read().unwrap();
+}
+
+#[test]
+fn new_database_page_one_is_byte_identical_to_sqlites() {
+    let dir = tempfile::tempdir().unwrap();
+    for (page_size, auto_vacuum, av_pragma) in [
+        (4096usize, AutoVacuum::None, 0),
+        (1024, AutoVacuum::Full, 1),
+        (65536, AutoVacuum::Incremental, 2),
+    ] {
+        let theirs = dir.path().join(format!("s{page_size}.db"));
+        let ours = dir.path().join(format!("o{page_size}.db"));
+        {
+            let c = Connection::open(&theirs).unwrap();
+            c.execute_batch(&format!(
+                "PRAGMA page_size={page_size}; PRAGMA auto_vacuum={av_pragma}; PRAGMA user_version=1;"
+            ))
+            .unwrap();
+        }
+        let opts = PagerOptions {
+            page_size,
+            auto_vacuum,
+            ..PagerOptions::default()
+        };
+        let mut p = Pager::open(Arc::new(OsVfs), ours.to_str().unwrap(), opts).unwrap();
+        p.begin_write().unwrap();
+        p.update_header(|h| h.user_version = 1).unwrap();
+        p.commit().unwrap();
+        drop(p);
+        let mut a = std::fs::read(&theirs).unwrap();
+        let mut b = std::fs::read(&ours).unwrap();
+        assert_eq!(a.len(), b.len(), "page size {page_size}");
+        // The writer's version number differs by design, and the change
+        // counter depends on how many transactions the pragmas took.
+        for f in [&mut a, &mut b] {
+            assert_eq!(f[24..28], f[92..96], "version-valid-for = change counter");
+            f[24..28].fill(0);
+            f[92..100].fill(0);
+        }
+        assert_eq!(a, b, "page size {page_size}: page 1 differs from SQLite's");
+    }
+}

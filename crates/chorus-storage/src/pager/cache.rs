@@ -1,54 +1,79 @@
-//! The page cache: a map from page number to page image with a CLOCK
-//! (second-chance) replacement policy over clean pages.
+//! The page cache: clean pages under a CLOCK (second-chance) replacement
+//! policy, plus the dirty pages of the open write transaction.
 //!
 //! Invariants:
-//! - a page is in `map` iff it occupies exactly one live slot;
-//! - a dirty page is never evicted (until a journal exists there is nowhere to
-//!   spill it), so the cache may exceed its capacity while a write transaction
-//!   holds more dirty pages than fit; it shrinks back as pages become clean and
-//!   new pages are loaded;
-//! - `dirty` lists each dirty page number exactly once.
+//! - a page number is in at most one of `dirty` and the clean ring;
+//! - a page is in `clean_map` iff it occupies exactly one live slot;
+//! - dirty pages are never evicted (until a journal exists there is nowhere to
+//!   spill them), so the cache may exceed its capacity while a write
+//!   transaction holds more dirty pages than fit; at commit they join the
+//!   clean ring and the ring is trimmed back to the capacity;
+//! - only clean pages are swept by the clock hand, so a transaction with many
+//!   dirty pages costs nothing extra per lookup or insertion.
 //!
-//! A hit only sets the slot's `referenced` bit; an insertion into a full cache
-//! sweeps the clock hand, clearing `referenced` bits, and reuses the first clean
-//! unreferenced slot. Pages handed out as [`PageRef`]s stay alive in their
+//! A hit only sets the slot's `referenced` bit; inserting into a full cache
+//! sweeps the hand, clearing `referenced` bits, and reuses the first slot whose
+//! bit is already clear. Pages handed out as [`PageRef`]s stay alive in their
 //! holders after eviction (they are reference counted).
 
 use super::{PageBuf, PageRef};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+
+/// A cheap hash for page numbers (Fibonacci multiplication): page lookups are
+/// on every B-tree step, and page numbers need no DoS-resistant hashing.
+#[derive(Default, Clone, Copy)]
+struct PgnoHasher(u64);
+
+impl Hasher for PgnoHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type PgnoMap<V> = HashMap<u32, V, BuildHasherDefault<PgnoHasher>>;
 
 struct Slot {
     pgno: u32,
     page: PageRef,
-    dirty: bool,
     referenced: bool,
 }
 
 pub(crate) struct PageCache {
-    map: HashMap<u32, usize>,
+    clean_map: PgnoMap<usize>,
     slots: Vec<Option<Slot>>,
     free_slots: Vec<usize>,
     hand: usize,
+    dirty: PgnoMap<PageRef>,
     capacity: usize,
-    dirty: Vec<u32>,
 }
 
 impl PageCache {
     pub(crate) fn new(capacity: usize) -> PageCache {
         PageCache {
-            map: HashMap::new(),
+            clean_map: PgnoMap::default(),
             slots: Vec::new(),
             free_slots: Vec::new(),
             hand: 0,
+            dirty: PgnoMap::default(),
             capacity: capacity.max(1),
-            dirty: Vec::new(),
         }
     }
 
-    /// Number of pages held.
+    /// Number of pages held (clean and dirty).
     pub(crate) fn len(&self) -> usize {
-        self.map.len()
+        self.clean_map.len() + self.dirty.len()
     }
 
     pub(crate) fn capacity(&self) -> usize {
@@ -57,7 +82,12 @@ impl PageCache {
 
     pub(crate) fn set_capacity(&mut self, capacity: usize) {
         self.capacity = capacity.max(1);
-        while self.map.len() > self.capacity {
+        self.trim();
+    }
+
+    /// Evict clean pages until the cache fits (or only dirty pages are left).
+    fn trim(&mut self) {
+        while self.len() > self.capacity && !self.clean_map.is_empty() {
             match self.victim() {
                 Some(i) => self.evict_slot(i),
                 None => break,
@@ -66,47 +96,50 @@ impl PageCache {
     }
 
     pub(crate) fn get(&mut self, pgno: u32) -> Option<PageRef> {
-        let i = *self.map.get(&pgno)?;
+        if let Some(p) = self.dirty.get(&pgno) {
+            return Some(p.clone());
+        }
+        let i = *self.clean_map.get(&pgno)?;
         let slot = self.slots.get_mut(i)?.as_mut()?;
         slot.referenced = true;
         Some(slot.page.clone())
     }
 
     pub(crate) fn contains(&self, pgno: u32) -> bool {
-        self.map.contains_key(&pgno)
+        self.dirty.contains_key(&pgno) || self.clean_map.contains_key(&pgno)
     }
 
     pub(crate) fn is_dirty(&self, pgno: u32) -> bool {
-        self.slot_ref(pgno).is_some_and(|s| s.dirty)
-    }
-
-    fn slot_ref(&self, pgno: u32) -> Option<&Slot> {
-        let i = *self.map.get(&pgno)?;
-        self.slots.get(i)?.as_ref()
+        self.dirty.contains_key(&pgno)
     }
 
     /// Insert a page (replacing any cached image of it).
     pub(crate) fn insert(&mut self, pgno: u32, page: PageRef, dirty: bool) {
-        if let Some(&i) = self.map.get(&pgno) {
+        if dirty {
+            self.remove_clean(pgno);
+            self.dirty.insert(pgno, page);
+            return;
+        }
+        self.dirty.remove(&pgno);
+        if let Some(&i) = self.clean_map.get(&pgno) {
             if let Some(slot) = self.slots.get_mut(i).and_then(|s| s.as_mut()) {
-                if dirty && !slot.dirty {
-                    self.dirty.push(pgno);
-                }
                 slot.page = page;
-                slot.dirty |= dirty;
                 slot.referenced = true;
                 return;
             }
         }
-        if self.map.len() >= self.capacity {
+        if self.len() >= self.capacity {
             if let Some(i) = self.victim() {
                 self.evict_slot(i);
             }
         }
+        self.insert_clean_slot(pgno, page);
+    }
+
+    fn insert_clean_slot(&mut self, pgno: u32, page: PageRef) {
         let slot = Slot {
             pgno,
             page,
-            dirty,
             referenced: true,
         };
         let i = match self.free_slots.pop() {
@@ -119,35 +152,27 @@ impl PageCache {
                 self.slots.len() - 1
             }
         };
-        self.map.insert(pgno, i);
-        if dirty {
-            self.dirty.push(pgno);
-        }
+        self.clean_map.insert(pgno, i);
     }
 
     /// Mutable access to a cached page's bytes, marking it dirty. The page is
     /// copied first if a reader still holds a `PageRef` to it (copy-on-write).
     pub(crate) fn make_dirty(&mut self, pgno: u32) -> Option<&mut [u8]> {
-        let i = *self.map.get(&pgno)?;
-        let slot = self.slots.get_mut(i)?.as_mut()?;
-        if !slot.dirty {
-            slot.dirty = true;
-            self.dirty.push(pgno);
+        if !self.dirty.contains_key(&pgno) {
+            let page = self.remove_clean(pgno)?;
+            self.dirty.insert(pgno, page);
         }
-        slot.referenced = true;
-        if Arc::get_mut(&mut slot.page).is_none() {
-            slot.page = Arc::new(PageBuf::clone(&slot.page));
+        let page = self.dirty.get_mut(&pgno)?;
+        if Arc::get_mut(page).is_none() {
+            *page = Arc::new(PageBuf::clone(page));
         }
-        Arc::get_mut(&mut slot.page).map(|p| &mut p.data[..])
+        Arc::get_mut(page).map(|p| &mut p.data[..])
     }
 
     /// The dirty pages in page-number order.
     pub(crate) fn dirty_pages(&self) -> Vec<(u32, PageRef)> {
-        let mut out: Vec<(u32, PageRef)> = self
-            .dirty
-            .iter()
-            .filter_map(|&p| self.slot_ref(p).map(|s| (p, s.page.clone())))
-            .collect();
+        let mut out: Vec<(u32, PageRef)> =
+            self.dirty.iter().map(|(&p, pg)| (p, pg.clone())).collect();
         out.sort_unstable_by_key(|(p, _)| *p);
         out
     }
@@ -156,48 +181,39 @@ impl PageCache {
         self.dirty.len()
     }
 
-    /// After a commit: every page is now equal to the file.
+    /// After a commit: every dirty page now equals the file and becomes clean.
     pub(crate) fn mark_all_clean(&mut self) {
-        for pgno in std::mem::take(&mut self.dirty) {
-            if let Some(&i) = self.map.get(&pgno) {
-                if let Some(slot) = self.slots.get_mut(i).and_then(|s| s.as_mut()) {
-                    slot.dirty = false;
-                }
-            }
+        let dirty = std::mem::take(&mut self.dirty);
+        for (pgno, page) in dirty {
+            self.insert_clean_slot(pgno, page);
         }
-        self.set_capacity(self.capacity);
+        self.trim();
     }
 
     /// After a rollback: forget every dirty page.
     pub(crate) fn discard_dirty(&mut self) {
-        for pgno in std::mem::take(&mut self.dirty) {
-            self.remove(pgno);
-        }
+        self.dirty.clear();
     }
 
     /// Forget pages numbered above `n` (after truncation).
     pub(crate) fn remove_beyond(&mut self, n: u32) {
-        let doomed: Vec<u32> = self.map.keys().copied().filter(|&p| p > n).collect();
+        self.dirty.retain(|&p, _| p <= n);
+        let doomed: Vec<u32> = self.clean_map.keys().copied().filter(|&p| p > n).collect();
         for p in doomed {
-            self.remove(p);
+            self.remove_clean(p);
         }
-        self.dirty.retain(|&p| p <= n);
     }
 
-    pub(crate) fn remove(&mut self, pgno: u32) {
-        if let Some(i) = self.map.remove(&pgno) {
-            if let Some(s) = self.slots.get_mut(i) {
-                if s.take().is_some_and(|s| s.dirty) {
-                    self.dirty.retain(|&p| p != pgno);
-                }
-                self.free_slots.push(i);
-            }
-        }
+    fn remove_clean(&mut self, pgno: u32) -> Option<PageRef> {
+        let i = self.clean_map.remove(&pgno)?;
+        let slot = self.slots.get_mut(i)?.take()?;
+        self.free_slots.push(i);
+        Some(slot.page)
     }
 
     /// Forget everything (another connection changed the file).
     pub(crate) fn clear(&mut self) {
-        self.map.clear();
+        self.clean_map.clear();
         self.slots.clear();
         self.free_slots.clear();
         self.dirty.clear();
@@ -207,16 +223,13 @@ impl PageCache {
     /// The CLOCK sweep: a clean slot whose referenced bit is clear.
     fn victim(&mut self) -> Option<usize> {
         let n = self.slots.len();
-        if n == 0 {
+        if self.clean_map.is_empty() || n == 0 {
             return None;
         }
-        for _ in 0..2 * n {
+        for _ in 0..2 * n + 1 {
             let i = self.hand % n;
             self.hand = (i + 1) % n;
             if let Some(slot) = self.slots[i].as_mut() {
-                if slot.dirty {
-                    continue;
-                }
                 if slot.referenced {
                     slot.referenced = false;
                 } else {
@@ -229,8 +242,77 @@ impl PageCache {
 
     fn evict_slot(&mut self, i: usize) {
         if let Some(slot) = self.slots.get_mut(i).and_then(|s| s.take()) {
-            self.map.remove(&slot.pgno);
+            self.clean_map.remove(&slot.pgno);
             self.free_slots.push(i);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(b: u8) -> PageRef {
+        let mut p = PageBuf::zeroed(16);
+        p.data[0] = b;
+        Arc::new(p)
+    }
+
+    #[test]
+    fn clock_gives_referenced_pages_a_second_chance() {
+        let mut c = PageCache::new(3);
+        c.insert(1, page(1), false);
+        c.insert(2, page(2), false);
+        c.insert(3, page(3), false);
+        // first sweep clears every bit and evicts 1
+        c.insert(4, page(4), false);
+        assert!(!c.contains(1));
+        // touch 2: it survives the next eviction, 3 goes
+        assert!(c.get(2).is_some());
+        c.insert(5, page(5), false);
+        assert!(c.contains(2) && !c.contains(3) && c.contains(4) && c.contains(5));
+        assert_eq!(c.len(), 3);
+    }
+
+    #[test]
+    fn dirty_pages_are_never_evicted_and_rejoin_at_commit() {
+        let mut c = PageCache::new(2);
+        for p in 1..=5 {
+            c.insert(p, page(p as u8), true);
+        }
+        c.insert(6, page(6), false);
+        assert_eq!(c.len(), 6);
+        assert_eq!(
+            c.dirty_pages().iter().map(|(p, _)| *p).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4, 5]
+        );
+        c.mark_all_clean();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.dirty_count(), 0);
+    }
+
+    #[test]
+    fn copy_on_write_keeps_reader_snapshots() {
+        let mut c = PageCache::new(4);
+        c.insert(1, page(1), false);
+        let snap = c.get(1).unwrap();
+        c.make_dirty(1).unwrap()[0] = 9;
+        assert_eq!(snap[0], 1);
+        assert_eq!(c.get(1).unwrap()[0], 9);
+        assert!(c.is_dirty(1));
+        c.discard_dirty();
+        assert!(!c.contains(1));
+        assert!(c.make_dirty(1).is_none());
+    }
+
+    #[test]
+    fn remove_beyond_drops_clean_and_dirty() {
+        let mut c = PageCache::new(10);
+        c.insert(1, page(1), false);
+        c.insert(5, page(5), false);
+        c.insert(6, page(6), true);
+        c.remove_beyond(4);
+        assert!(c.contains(1) && !c.contains(5) && !c.contains(6));
+        assert_eq!(c.dirty_count(), 0);
     }
 }

@@ -1,0 +1,243 @@
+//! Writing through a cursor: insert (or overwrite) and delete.
+//!
+//! Insert: the cursor seeks the key; an existing entry with an equal key is
+//! replaced (its overflow chain freed), otherwise the new cell goes to the
+//! leaf at the insertion point. A cell that does not fit starts balancing.
+//! Afterwards the cursor is on the inserted entry.
+//!
+//! Delete: a leaf cell is dropped in place. An index entry on an interior
+//! page is replaced by its predecessor (the last entry of its left subtree),
+//! whose leaf cell is dropped. A leaf left more than 2/3 empty is balanced
+//! with its siblings. Afterwards the cursor rests on the entry that followed
+//! the deleted one: `next()` returns it (without moving), `prev()` moves to
+//! the entry that preceded the deleted one.
+
+use super::balance::{balance, leaf_to_interior, Path};
+use super::cursor::{cell_payload, BTreeCursor};
+use super::overflow::{build_cell, free_chain};
+use super::page::{parse_cell, put_u32, CellInfo, Limits, PageHeader, PageKind};
+use super::space::{drop_cell, free_bytes, insert_cell, Node};
+use super::TreeKind;
+use crate::error::{Error, Result, ResultCode};
+use crate::pager::{AutoVacuum, Pager};
+use crate::ptrmap::{self, PtrType};
+use crate::record::compare_records;
+use crate::types::{PageNo, RowId};
+use std::cmp::Ordering;
+
+/// The key of an entry, kept to re-seek after a change.
+enum SavedKey {
+    Row(i64),
+    Rec(Vec<u8>),
+}
+
+impl BTreeCursor {
+    fn path(&self) -> Path {
+        self.stack.iter().map(|l| (l.pgno, l.idx)).collect()
+    }
+
+    fn seek_saved(&mut self, pager: &Pager, key: &SavedKey, tie: Ordering) -> Result<bool> {
+        let lim = Limits::new(pager.usable_size());
+        match key {
+            SavedKey::Row(r) => self.move_to(pager, &mut |_, info, _, _| Ok(r.cmp(&info.key))),
+            SavedKey::Rec(rec) => {
+                let ki = self.key_info().cloned().unwrap_or_default();
+                self.move_to(pager, &mut |pager, info, data, off| {
+                    let p = cell_payload(pager, data, off, info, &lim)?;
+                    Ok(match compare_records(rec, &p, &ki)? {
+                        Ordering::Equal => tie,
+                        o => o,
+                    })
+                })
+            }
+        }
+    }
+
+    /// Insert an entry; an entry with the same key (rowid for tables, the
+    /// whole record under the tree's `KeyInfo` for indexes) is overwritten.
+    /// `rowid` is ignored for index trees. Needs a write transaction.
+    pub fn insert(&mut self, pager: &mut Pager, rowid: RowId, payload: &[u8]) -> Result<()> {
+        let lim = Limits::new(pager.usable_size());
+        let key = match &self.kind {
+            TreeKind::Table => SavedKey::Row(rowid.0),
+            TreeKind::Index(_) => SavedKey::Rec(payload.to_vec()),
+        };
+        let found = self.seek_saved(pager, &key, Ordering::Equal)?;
+        let top = self
+            .stack
+            .last()
+            .ok_or_else(|| Error::corrupt("empty cursor stack"))?;
+        let (pgno, idx, kind) = (top.pgno, top.idx, top.hdr.kind);
+        let mut cell = build_cell(pager, kind, rowid.0, payload, &lim)?;
+        if found {
+            let (_, old) = super::page::cell_at(&top.page, &top.hdr, idx, &lim)?;
+            if kind == PageKind::IndexInterior {
+                put_u32(&mut cell, 0, old.left);
+            }
+            let path = self.path();
+            self.invalidate();
+            free_chain(pager, &old, &lim)?;
+            drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
+            self.place(pager, path, pgno, idx, cell, &lim)?;
+        } else {
+            let path = self.path();
+            self.invalidate();
+            self.place(pager, path, pgno, idx, cell, &lim)?;
+        }
+        let found = self.seek_saved(pager, &key, Ordering::Equal)?;
+        self.valid = found;
+        if !found {
+            return Err(Error::new(ResultCode::INTERNAL, "inserted entry not found"));
+        }
+        Ok(())
+    }
+
+    /// Put `cell` at `idx` of page `pgno` (the last level of `path`).
+    fn place(
+        &mut self,
+        pager: &mut Pager,
+        mut path: Path,
+        pgno: u32,
+        idx: usize,
+        cell: Vec<u8>,
+        lim: &Limits,
+    ) -> Result<()> {
+        let kind = PageHeader::parse(&pager.read(PageNo(pgno))?, pgno, lim.usable)?.kind;
+        if insert_cell(pager.write(PageNo(pgno))?, pgno, idx, &cell, lim)? {
+            if pager.auto_vacuum() != AutoVacuum::None {
+                let info = parse_cell(&cell, kind, lim)?;
+                ptrmap_cell(pager, pgno, &info)?;
+            }
+            return Ok(());
+        }
+        let mut node = Node::read(&pager.read(PageNo(pgno))?, pgno, lim)?;
+        if idx > node.cells.len() {
+            return Err(Error::corrupt("insert position"));
+        }
+        node.cells.insert(idx, cell);
+        let level = path.len() - 1;
+        balance(pager, &mut path, level, node)
+    }
+
+    /// Delete the entry under the cursor. Needs a write transaction.
+    pub fn delete(&mut self, pager: &mut Pager) -> Result<()> {
+        let lim = Limits::new(pager.usable_size());
+        let (off, info) = {
+            let (_, off, info) = self.current_cell(&lim)?;
+            (off, info)
+        };
+        let level = self.stack.len() - 1;
+        let t = &self.stack[level];
+        let (pgno, idx, kind) = (t.pgno, t.idx, t.hdr.kind);
+        let key = if self.kind.is_table() {
+            SavedKey::Row(info.key)
+        } else {
+            SavedKey::Rec(cell_payload(pager, &t.page, off, &info, &lim)?.into_owned())
+        };
+        if kind.is_leaf() {
+            let path = self.path();
+            self.invalidate();
+            free_chain(pager, &info, &lim)?;
+            drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
+            fix_underflow(pager, path, &lim)?;
+        } else {
+            self.delete_interior(pager, &info, &lim)?;
+        }
+        self.seek_saved(pager, &key, Ordering::Less)?;
+        self.settle_forward(pager)?;
+        self.after_delete = true;
+        Ok(())
+    }
+
+    /// Delete an index entry that lives on an interior page.
+    fn delete_interior(&mut self, pager: &mut Pager, info: &CellInfo, lim: &Limits) -> Result<()> {
+        let level = self.stack.len() - 1;
+        let (pgno, idx) = (self.stack[level].pgno, self.stack[level].idx);
+        // Descend to the predecessor: rightmost entry of the left subtree.
+        let c = {
+            let t = &self.stack[level];
+            t.hdr.child(&t.page, idx)?
+        };
+        self.push(pager, c)?;
+        loop {
+            let t = self
+                .stack
+                .last_mut()
+                .ok_or_else(|| Error::corrupt("empty stack"))?;
+            if t.hdr.kind.is_leaf() {
+                if t.hdr.ncell == 0 {
+                    return Err(Error::corrupt("empty leaf"));
+                }
+                t.idx = t.hdr.ncell - 1;
+                break;
+            }
+            t.idx = t.hdr.ncell;
+            let c = t.hdr.child(&t.page, t.idx)?;
+            self.push(pager, c)?;
+        }
+        let (pred_cell, pred_payload, leaf_pg, leaf_idx) = {
+            let t = self
+                .stack
+                .last()
+                .ok_or_else(|| Error::corrupt("empty stack"))?;
+            let (off, pinfo) = super::page::cell_at(&t.page, &t.hdr, t.idx, lim)?;
+            let payload = cell_payload(pager, &t.page, off, &pinfo, lim)?.into_owned();
+            (
+                t.page[off..off + pinfo.size].to_vec(),
+                payload,
+                t.pgno,
+                t.idx,
+            )
+        };
+        let path = self.path();
+        self.invalidate();
+        // The predecessor's overflow chain moves with it; only the deleted
+        // entry's chain is freed.
+        drop_cell(pager.write(PageNo(leaf_pg))?, leaf_pg, leaf_idx, lim)?;
+        free_chain(pager, info, lim)?;
+        let new_cell = leaf_to_interior(&pred_cell, info.left, lim)?;
+        drop_cell(pager.write(PageNo(pgno))?, pgno, idx, lim)?;
+        let upper: Path = path[..=level].to_vec();
+        self.place(pager, upper, pgno, idx, new_cell, lim)?;
+        // Find the predecessor's old leaf again (left of the moved entry) and
+        // rebalance it if needed.
+        self.seek_saved(pager, &SavedKey::Rec(pred_payload), Ordering::Less)?;
+        let path = self.path();
+        self.invalidate();
+        fix_underflow(pager, path, lim)
+    }
+}
+
+/// Rebalance the page at the end of `path` if it is underfull (or an empty
+/// interior root).
+pub(super) fn fix_underflow(pager: &mut Pager, mut path: Path, lim: &Limits) -> Result<()> {
+    let level = path.len() - 1;
+    let pgno = path[level].0;
+    let page = pager.read(PageNo(pgno))?;
+    let h = PageHeader::parse(&page, pgno, lim.usable)?;
+    let need = if level == 0 {
+        !h.kind.is_leaf() && h.ncell == 0
+    } else {
+        let free = free_bytes(&page, &h)?;
+        h.ncell == 0 || free * 3 > lim.usable * 2
+    };
+    if !need {
+        return Ok(());
+    }
+    let node = Node::read(&page, pgno, lim)?;
+    drop(page);
+    balance(pager, &mut path, level, node)
+}
+
+/// Set pointer-map entries after placing one cell in place.
+fn ptrmap_cell(pager: &mut Pager, pgno: u32, info: &CellInfo) -> Result<()> {
+    if info.overflow != 0 {
+        ptrmap::put(
+            pager,
+            PageNo(info.overflow),
+            PtrType::Overflow1,
+            PageNo(pgno),
+        )?;
+    }
+    Ok(())
+}
