@@ -111,6 +111,21 @@ pub fn check_integrity_db(
     Ok(errors)
 }
 
+/// The pointer-map page holding the entry of `pgno` (0 for page 1): maps
+/// sit at 2, 2+(U/5+1), ..., moved one page up when that is the lock-byte
+/// page (SQLite's `ptrmapPageno`).
+fn ptrmap_page_of(pgno: u32, usable: usize, page_size: usize) -> u32 {
+    if pgno < 2 {
+        return 0;
+    }
+    let per = (usable / 5) as u64 + 1;
+    let mut map = (pgno as u64 - 2) / per * per + 2;
+    if map == lock_byte_page(page_size).get() as u64 {
+        map += 1;
+    }
+    map.min(u32::MAX as u64) as u32
+}
+
 /// State of one integrity check.
 struct Checker<'a> {
     pager: &'a Pager,
@@ -189,17 +204,8 @@ impl<'a> Checker<'a> {
         true
     }
 
-    /// The pointer-map page holding the entry of `pgno` (0 for page 1).
     fn ptrmap_page(&self, pgno: u32) -> u32 {
-        if pgno < 2 {
-            return 0;
-        }
-        let per = (self.geom.usable / 5) as u64 + 1;
-        let mut map = (pgno as u64 - 2) / per * per + 2;
-        if map == lock_byte_page(self.page_size).get() as u64 {
-            map += 1;
-        }
-        map.min(u32::MAX as u64) as u32
+        ptrmap_page_of(pgno, self.geom.usable, self.page_size)
     }
 
     fn is_ptrmap_page(&self, pgno: u32) -> bool {
@@ -361,6 +367,27 @@ impl<'a> Checker<'a> {
             }
             if used && map {
                 self.error(format!("Page {pgno}: pointer map referenced"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_map_positions_agree_with_the_pager() {
+        // Two independent implementations of fileformat2's placement rule.
+        for (usable, ps) in [(512, 512), (1024, 1024), (1000, 1024), (4096, 4096)] {
+            let lock = lock_byte_page(ps).get();
+            let ranges = [2..5000u32, lock - 3000..lock + 3000];
+            for p in ranges.into_iter().flatten() {
+                assert_eq!(
+                    ptrmap_page_of(p, usable, ps),
+                    crate::ptrmap::ptrmap_page_for(p, usable, ps),
+                    "page {p} usable {usable}"
+                );
             }
         }
     }
