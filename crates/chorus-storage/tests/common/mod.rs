@@ -95,10 +95,7 @@ pub fn seek_ops() -> [SeekOp; 5] {
 
 /// Operation count: CHORUS_OPS overrides, CHORUS_SOAK=1 scales to `soak_n`.
 pub fn op_count(default: usize, soak_n: usize) -> usize {
-    if let Some(n) = std::env::var("CHORUS_OPS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(n) = std::env::var("CHORUS_OPS").ok().and_then(|v| v.parse().ok()) {
         return n;
     }
     if soak() {
