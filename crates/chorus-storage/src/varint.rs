@@ -12,6 +12,10 @@ pub fn get_varint(buf: &[u8]) -> Option<(u64, usize)> {
     if first < 0x80 {
         return Some((first as u64, 1));
     }
+    let second = *buf.get(1)?;
+    if second < 0x80 {
+        return Some((((first & 0x7f) as u64) << 7 | second as u64, 2));
+    }
     let mut v: u64 = 0;
     for i in 0..8 {
         let b = *buf.get(i)?;

@@ -141,6 +141,9 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
         "ok",
         "ps={ps} av={av:?} seed={seed}"
     );
+    if let Some(v) = shell_integrity_check(&db.path) {
+        assert_eq!(v, "ok", "sqlite3 shell: ps={ps} av={av:?} seed={seed}");
+    }
     let sdb = rusqlite::Connection::open(&db.path).unwrap();
     let n: i64 = sdb
         .query_row(

@@ -326,3 +326,116 @@ fn sqlite_files_utf16() {
     check_file(1024, 0, "UTF-16le");
     check_file(4096, 1, "UTF-16be");
 }
+
+/// An index SQLite built with COLLATE NOCASE DESC: our iteration order
+/// matches, and seeks with a KeyInfo carrying the same collation find the
+/// entries SQLite finds; we insert into it and SQLite still agrees.
+#[test]
+fn nocase_desc_index_seeks() {
+    use chorus_storage::record::{Collation, KeyCol};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.db").to_str().unwrap().to_string();
+    let sdb = rusqlite::Connection::open(&path).unwrap();
+    sdb.execute_batch("PRAGMA page_size=1024; CREATE TABLE t(s TEXT); CREATE INDEX ts ON t(s COLLATE NOCASE DESC);").unwrap();
+    let words = [
+        "apple", "Banana", "cherry", "APPLE", "banana", "Date", "eLdEr", "fig", "Grape", "apricot",
+    ];
+    for i in 0..400 {
+        sdb.execute(
+            "INSERT INTO t VALUES (?1)",
+            [format!("{}{}", words[i % words.len()], i / 37)],
+        )
+        .unwrap();
+    }
+    drop(sdb);
+    let nocase: Collation = Arc::new(|a: &[u8], b: &[u8]| {
+        a.iter()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.iter().map(|c| c.to_ascii_lowercase()))
+    });
+    let ki = KeyInfo {
+        cols: vec![KeyCol {
+            desc: true,
+            collation: Some(nocase),
+        }],
+        encoding: TextEncoding::Utf8,
+    };
+    let mut p = open(&path);
+    let root = read_schema(&p)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "ts")
+        .unwrap()
+        .rootpage;
+    let sdb = rusqlite::Connection::open(&path).unwrap();
+    same(
+        index_rows(&p, root, TextEncoding::Utf8),
+        sqlite_rows(
+            &sdb,
+            "SELECT s, rowid FROM t INDEXED BY ts ORDER BY s COLLATE NOCASE DESC, rowid",
+        ),
+        "ts",
+    );
+    let mut c = BTreeCursor::new(PageNo(root), TreeKind::Index(ki.clone()));
+    for probe in ["BANANA3", "apple0", "zzz", "a", "Fig10", "grape5"] {
+        let want: Vec<Vec<Value>> = sqlite_rows(&sdb, &format!("SELECT s, rowid FROM t INDEXED BY ts WHERE s = '{probe}' COLLATE NOCASE ORDER BY s COLLATE NOCASE DESC, rowid"));
+        let found = c
+            .seek_key(&p, &[ValueRef::Text(probe.as_bytes())], SeekOp::Eq)
+            .unwrap();
+        assert_eq!(found, !want.is_empty(), "{probe}");
+        let mut got = Vec::new();
+        let mut ok = found;
+        while ok {
+            let rec = RecordReader::new(&c.payload(&p).unwrap())
+                .unwrap()
+                .values(TextEncoding::Utf8)
+                .unwrap();
+            let Value::Text(t) = &rec[0] else { panic!() };
+            if !t.eq_ignore_ascii_case(probe.as_bytes()) {
+                break;
+            }
+            got.push(rec);
+            ok = c.next(&p).unwrap();
+        }
+        assert_eq!(got, want, "{probe}");
+        // Gt on a DESC index: the first entry after all entries equal to the probe.
+        let after: Vec<Vec<Value>> = sqlite_rows(&sdb, &format!("SELECT s, rowid FROM t INDEXED BY ts WHERE s < '{probe}' COLLATE NOCASE ORDER BY s COLLATE NOCASE DESC, rowid LIMIT 1"));
+        let ok = c
+            .seek_key(&p, &[ValueRef::Text(probe.as_bytes())], SeekOp::Gt)
+            .unwrap();
+        assert_eq!(ok, !after.is_empty(), "Gt {probe}");
+        if ok {
+            let rec = RecordReader::new(&c.payload(&p).unwrap())
+                .unwrap()
+                .values(TextEncoding::Utf8)
+                .unwrap();
+            assert_eq!(rec, after[0], "Gt {probe}");
+        }
+    }
+    drop(sdb);
+    p.end_read().unwrap();
+    // Insert rows (table + index) through our cursors; SQLite checks the index.
+    p.begin_write().unwrap();
+    let troot = read_schema(&p)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "t")
+        .unwrap()
+        .rootpage;
+    let mut tc = BTreeCursor::new(PageNo(troot), TreeKind::Table);
+    for i in 0..200i64 {
+        let s = format!("{}x{i}", words[(i as usize * 3) % words.len()]);
+        let mut rec = Vec::new();
+        chorus_storage::record::encode_record(&[ValueRef::Text(s.as_bytes())], &mut rec);
+        tc.insert(&mut p, RowId(1000 + i), &rec).unwrap();
+        let mut irec = Vec::new();
+        chorus_storage::record::encode_record(
+            &[ValueRef::Text(s.as_bytes()), ValueRef::Integer(1000 + i)],
+            &mut irec,
+        );
+        c.insert(&mut p, RowId(0), &irec).unwrap();
+    }
+    p.commit().unwrap();
+    drop(p);
+    assert_eq!(integrity_check(&path), "ok");
+}

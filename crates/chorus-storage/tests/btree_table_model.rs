@@ -66,7 +66,11 @@ fn payload_len(rng: &mut Rng, ps: usize) -> usize {
 }
 
 fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
-    let mut db = open_db(ps, av);
+    run_reserved(ps, av, ops, seed, 0)
+}
+
+fn run_reserved(ps: usize, av: AutoVacuum, ops: usize, seed: u64, reserved: u8) {
+    let mut db = open_db_reserved(ps, av, reserved);
     let mut rng = Rng(seed);
     let p = &mut db.pager;
     p.begin_write().unwrap();
@@ -138,17 +142,15 @@ fn run(ps: usize, av: AutoVacuum, ops: usize, seed: u64) {
         model.len() as u64
     );
     p.end_read().unwrap();
-    eprintln!(
-        "ps={ps} av={av:?} rows={} pages={}",
-        model.len(),
-        p.page_count()
-    );
     drop(db.pager);
     assert_eq!(
         integrity_check(&db.path),
         "ok",
         "ps={ps} av={av:?} seed={seed}"
     );
+    if let Some(v) = shell_integrity_check(&db.path) {
+        assert_eq!(v, "ok", "sqlite3 shell: ps={ps} av={av:?} seed={seed}");
+    }
     let sdb = rusqlite::Connection::open(&db.path).unwrap();
     let rows: Vec<(i64, Vec<u8>)> = sdb
         .prepare("SELECT rowid, a FROM t ORDER BY rowid")
@@ -206,4 +208,12 @@ fn table_65536() {
     for (i, av) in [AutoVacuum::None, AutoVacuum::Full].into_iter().enumerate() {
         run(65536, av, ops_for(65536), 0xfeed + i as u64);
     }
+}
+
+/// Reserved bytes at the end of each page shrink the usable size (and so
+/// every payload threshold).
+#[test]
+fn table_reserved_bytes() {
+    run_reserved(1024, AutoVacuum::None, op_count(800, 50_000), 77, 40);
+    run_reserved(512, AutoVacuum::Full, op_count(800, 50_000), 78, 32);
 }

@@ -27,7 +27,7 @@
 //! on a written page gets its pointer-map entry updated.
 
 use super::page::{get_u32, header_offset, parse_cell, put_u32, Limits, PageKind};
-use super::space::Node;
+use super::space::{read_cells_into, write_cells, Node};
 use crate::error::{Error, Result, ResultCode};
 use crate::pager::{AutoVacuum, Pager};
 use crate::ptrmap::{self, PtrType};
@@ -80,9 +80,24 @@ pub fn fix_ptrmap(pager: &mut Pager, pgno: u32, node: &Node, lim: &Limits) -> Re
     if pager.auto_vacuum() == AutoVacuum::None {
         return Ok(());
     }
-    for c in &node.cells {
-        let info = parse_cell(c, node.kind, lim)?;
-        if !node.kind.is_leaf() {
+    let cells: Vec<&[u8]> = node.cells.iter().map(|c| c.as_slice()).collect();
+    fix_ptrmap_cells(pager, pgno, node.kind, node.right, &cells, lim)
+}
+
+fn fix_ptrmap_cells(
+    pager: &mut Pager,
+    pgno: u32,
+    kind: PageKind,
+    right: u32,
+    cells: &[&[u8]],
+    lim: &Limits,
+) -> Result<()> {
+    if pager.auto_vacuum() == AutoVacuum::None {
+        return Ok(());
+    }
+    for c in cells {
+        let info = parse_cell(c, kind, lim)?;
+        if !kind.is_leaf() {
             ptrmap::put(pager, PageNo(info.left), PtrType::BTree, PageNo(pgno))?;
         }
         if info.overflow != 0 {
@@ -94,8 +109,8 @@ pub fn fix_ptrmap(pager: &mut Pager, pgno: u32, node: &Node, lim: &Limits) -> Re
             )?;
         }
     }
-    if !node.kind.is_leaf() {
-        ptrmap::put(pager, PageNo(node.right), PtrType::BTree, PageNo(pgno))?;
+    if !kind.is_leaf() {
+        ptrmap::put(pager, PageNo(right), PtrType::BTree, PageNo(pgno))?;
     }
     Ok(())
 }
@@ -257,40 +272,51 @@ fn redistribute(
         (ci.saturating_sub(1).min(nchild - 3), 3)
     };
     let kind = node.kind;
-    let mut cells: Vec<Vec<u8>> = Vec::new();
+    // All cells of the siblings and the dividers between them, in order, in one arena.
+    let mut arena: Vec<u8> = Vec::with_capacity(lim.usable * (nsib + 1));
+    let mut cells: Vec<(usize, usize)> = Vec::new();
+    let push = |arena: &mut Vec<u8>, cells: &mut Vec<(usize, usize)>, c: &[u8]| {
+        cells.push((arena.len(), c.len()));
+        arena.extend_from_slice(c);
+    };
     let mut old_pages = Vec::with_capacity(nsib);
     let mut last_right = 0;
     let mut node = Some(node);
     for j in first..first + nsib {
         let pg = parent.child(j)?;
         old_pages.push(pg);
-        let sib = if j == ci {
-            node.take()
-                .ok_or_else(|| Error::new(ResultCode::INTERNAL, "sibling taken twice"))?
+        let (skind, sright) = if j == ci {
+            let n = node
+                .take()
+                .ok_or_else(|| Error::new(ResultCode::INTERNAL, "sibling taken twice"))?;
+            for c in &n.cells {
+                push(&mut arena, &mut cells, c);
+            }
+            (n.kind, n.right)
         } else {
-            Node::read(&pager.read(PageNo(pg))?, pg, lim)?
+            let page = pager.read(PageNo(pg))?;
+            read_cells_into(&page, pg, lim, &mut arena, &mut cells)?
         };
-        if sib.kind != kind {
+        if skind != kind {
             return Err(Error::corrupt(format!(
                 "page {pg}: sibling of a different kind"
             )));
         }
-        cells.extend(sib.cells);
         if j + 1 < first + nsib {
             let div = &parent.cells[j];
             match kind {
                 PageKind::TableLeaf => {}
                 PageKind::TableInterior | PageKind::IndexInterior => {
-                    cells.push(with_left(div, sib.right))
+                    push(&mut arena, &mut cells, &with_left(div, sright))
                 }
-                PageKind::IndexLeaf => cells.push(interior_to_leaf(div, lim)?),
+                PageKind::IndexLeaf => push(&mut arena, &mut cells, &interior_to_leaf(div, lim)?),
             }
         } else {
-            last_right = sib.right;
+            last_right = sright;
         }
     }
     let pull = kind != PageKind::TableLeaf;
-    let sizes: Vec<usize> = cells.iter().map(|c| c.len() + 2).collect();
+    let sizes: Vec<usize> = cells.iter().map(|c| c.1 + 2).collect();
     let ends = pack(&sizes, lim.usable - kind.header_size(), pull)?;
     let k = ends.len();
     // Page numbers: reuse old pages in order, allocate or free the difference.
@@ -301,19 +327,15 @@ fn redistribute(
     for &pg in old_pages.iter().skip(k) {
         pager.free(PageNo(pg))?;
     }
+    let cell = |i: usize| -> &[u8] { &arena[cells[i].0..cells[i].0 + cells[i].1] };
     let p = pull as usize;
     let mut dividers = Vec::with_capacity(k.saturating_sub(1));
     let mut start = 0;
-    let mut cells_iter: Vec<Option<Vec<u8>>> = cells.into_iter().map(Some).collect();
+    let mut group: Vec<&[u8]> = Vec::new();
     for g in 0..k {
         let end = ends[g];
-        let mut group = Vec::with_capacity(end - start);
-        for c in &mut cells_iter[start..end] {
-            group.push(
-                c.take()
-                    .ok_or_else(|| Error::new(ResultCode::INTERNAL, "cell used twice"))?,
-            );
-        }
+        group.clear();
+        group.extend((start..end).map(cell));
         let mut right = 0;
         if g + 1 < k {
             let pg = pages[g];
@@ -328,18 +350,11 @@ fn redistribute(
                     dividers.push(d);
                 }
                 PageKind::TableInterior | PageKind::IndexInterior => {
-                    let div = cells_iter[end]
-                        .take()
-                        .ok_or_else(|| Error::new(ResultCode::INTERNAL, "divider used twice"))?;
-                    right = get_u32(&div, 0)?;
-                    dividers.push(with_left(&div, pg));
+                    let div = cell(end);
+                    right = get_u32(div, 0)?;
+                    dividers.push(with_left(div, pg));
                 }
-                PageKind::IndexLeaf => {
-                    let div = cells_iter[end]
-                        .take()
-                        .ok_or_else(|| Error::new(ResultCode::INTERNAL, "divider used twice"))?;
-                    dividers.push(leaf_to_interior(&div, pg, lim)?);
-                }
+                PageKind::IndexLeaf => dividers.push(leaf_to_interior(cell(end), pg, lim)?),
             }
         } else {
             right = last_right;
@@ -347,12 +362,15 @@ fn redistribute(
         if kind.is_leaf() {
             right = 0;
         }
-        let n = Node {
+        write_cells(
+            pager.write(PageNo(pages[g]))?,
+            pages[g],
+            lim,
             kind,
-            cells: group,
             right,
-        };
-        write_node(pager, pages[g], &n, lim)?;
+            &group,
+        )?;
+        fix_ptrmap_cells(pager, pages[g], kind, right, &group, lim)?;
         if pager.auto_vacuum() != AutoVacuum::None {
             ptrmap::put(pager, PageNo(pages[g]), PtrType::BTree, PageNo(ppg))?;
         }

@@ -12,7 +12,7 @@
 //! cursor's position: re-seek before using it again.
 
 use super::overflow::read_overflow;
-use super::page::{cell_at, CellInfo, Limits, PageHeader};
+use super::page::{cell_at, table_cell_key, CellInfo, Limits, PageHeader};
 use super::{SeekOp, TreeKind, MAX_DEPTH};
 use crate::error::{Error, Result, ResultCode};
 use crate::pager::{PageRef, Pager};
@@ -21,6 +21,9 @@ use crate::types::{PageNo, RowId};
 use crate::value::ValueRef;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+
+/// Compares the sought key with one cell: (pager, cell info, page bytes, cell offset).
+pub(super) type CellCmp<'c> = dyn FnMut(&Pager, &CellInfo, &[u8], usize) -> Result<Ordering> + 'c;
 
 pub(super) struct Level {
     pub pgno: u32,
@@ -56,6 +59,7 @@ pub(super) fn cell_payload<'p>(
     if info.overflow == 0 {
         return Ok(Cow::Borrowed(local));
     }
+    super::overflow::check_plausible(pager, info, lim)?;
     let mut v = Vec::with_capacity(info.payload_len as usize);
     v.extend_from_slice(local);
     read_overflow(pager, info, lim, &mut v, usize::MAX)?;
@@ -297,11 +301,7 @@ impl BTreeCursor {
     /// = ordering of the sought key against each cell. Returns true when an
     /// equal entry was found (cursor on it). Otherwise the cursor rests on a
     /// leaf at the insertion point (index may equal the cell count).
-    pub(super) fn move_to(
-        &mut self,
-        pager: &Pager,
-        cmp: &mut dyn FnMut(&Pager, &CellInfo, &[u8], usize) -> Result<Ordering>,
-    ) -> Result<bool> {
+    pub(super) fn move_to(&mut self, pager: &Pager, cmp: &mut CellCmp<'_>) -> Result<bool> {
         self.move_to_root(pager)?;
         let lim = Limits::new(pager.usable_size());
         let is_table = self.kind.is_table();
@@ -337,6 +337,39 @@ impl BTreeCursor {
                 Some(m) => m,
                 None => lo,
             };
+            t.idx = child;
+            let c = t.hdr.child(&t.page, child)?;
+            self.push(pager, c)?;
+        }
+    }
+
+    /// `move_to` for table trees by rowid, reading only the keys of cells.
+    pub(super) fn move_to_rowid(&mut self, pager: &Pager, rowid: i64) -> Result<bool> {
+        self.move_to_root(pager)?;
+        loop {
+            let t = self
+                .stack
+                .last_mut()
+                .ok_or_else(|| Error::corrupt("empty stack"))?;
+            let (mut lo, mut hi) = (0usize, t.hdr.ncell);
+            let mut found = None;
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let k = table_cell_key(&t.page, &t.hdr, mid)?;
+                match rowid.cmp(&k) {
+                    Ordering::Less => hi = mid,
+                    Ordering::Greater => lo = mid + 1,
+                    Ordering::Equal => {
+                        found = Some(mid);
+                        break;
+                    }
+                }
+            }
+            if t.hdr.kind.is_leaf() {
+                t.idx = found.unwrap_or(lo);
+                return Ok(found.is_some());
+            }
+            let child = found.unwrap_or(lo);
             t.idx = child;
             let c = t.hdr.child(&t.page, child)?;
             self.push(pager, c)?;
@@ -389,7 +422,7 @@ impl BTreeCursor {
                 "seek_rowid on an index cursor",
             ));
         }
-        let found = self.move_to(pager, &mut |_, info, _, _| Ok(rowid.0.cmp(&info.key)))?;
+        let found = self.move_to_rowid(pager, rowid.0)?;
         match op {
             SeekOp::Eq => {
                 self.valid = found;

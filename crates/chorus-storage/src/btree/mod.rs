@@ -27,6 +27,8 @@
 //! insert(&mut self, &mut Pager, RowId, payload: &[u8]) -> Result<()>  // overwrites an equal key; rowid ignored for indexes
 //! delete(&mut self, &mut Pager) -> Result<()>
 //! invalidate(&mut self)
+//! save_position(&self, &Pager) -> Result<Option<SavedPosition>>       // the current key
+//! restore_position(&mut self, &Pager, &SavedPosition) -> Result<bool> // false: entry gone, cursor as after delete
 //! ```
 //! Seek results: `Eq` → an entry equal to the key (index: having the key as
 //! prefix; cursor then on the first such entry); `Ge`/`Gt` → on the smallest
@@ -38,7 +40,8 @@
 //! none), and `prev()` moves to the entry before the deleted one; other
 //! accessors fail with MISUSE until one of next/prev/seek/first/last.
 //! A cursor keeps page snapshots; after writes through another cursor or a
-//! tree function on the same tree, re-seek it before use.
+//! tree function on the same tree, re-seek it before use (save_position
+//! before the write, restore_position after it).
 //! Writes need `pager.begin_write()`; in FULL auto-vacuum databases call
 //! [`autovacuum_commit`] right before `pager.commit()`.
 //!
@@ -61,6 +64,7 @@ pub mod tree;
 pub mod vacuum;
 
 pub use cursor::BTreeCursor;
+pub use mutate::SavedPosition;
 pub use tree::{clear_tree, count_entries, create_tree, drop_tree, tree_pages};
 pub use vacuum::{autovacuum_commit, incremental_vacuum};
 

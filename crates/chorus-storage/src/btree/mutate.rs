@@ -26,10 +26,16 @@ use crate::types::{PageNo, RowId};
 use std::cmp::Ordering;
 
 /// The key of an entry, kept to re-seek after a change.
+#[derive(Debug, Clone, PartialEq)]
 enum SavedKey {
     Row(i64),
     Rec(Vec<u8>),
 }
+
+/// A cursor position saved as the key of its entry, to survive writes to
+/// the tree through other cursors (see [`BTreeCursor::save_position`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedPosition(SavedKey);
 
 impl BTreeCursor {
     fn path(&self) -> Path {
@@ -39,7 +45,7 @@ impl BTreeCursor {
     fn seek_saved(&mut self, pager: &Pager, key: &SavedKey, tie: Ordering) -> Result<bool> {
         let lim = Limits::new(pager.usable_size());
         match key {
-            SavedKey::Row(r) => self.move_to(pager, &mut |_, info, _, _| Ok(r.cmp(&info.key))),
+            SavedKey::Row(r) => self.move_to_rowid(pager, *r),
             SavedKey::Rec(rec) => {
                 let ki = self.key_info().cloned().unwrap_or_default();
                 self.move_to(pager, &mut |pager, info, data, off| {
@@ -53,6 +59,32 @@ impl BTreeCursor {
         }
     }
 
+    /// Save the position (the current entry's key); None when not on an entry.
+    pub fn save_position(&self, pager: &Pager) -> Result<Option<SavedPosition>> {
+        if !self.valid || self.after_delete {
+            return Ok(None);
+        }
+        Ok(Some(SavedPosition(match &self.kind {
+            TreeKind::Table => SavedKey::Row(self.rowid()?.0),
+            TreeKind::Index(_) => SavedKey::Rec(self.payload(pager)?.into_owned()),
+        })))
+    }
+
+    /// Re-seek a saved position. Returns true when the entry still exists
+    /// (cursor on it). Otherwise the cursor behaves as after `delete`: the
+    /// next `next()` lands on the entry that followed, `prev()` on the one
+    /// that preceded.
+    pub fn restore_position(&mut self, pager: &Pager, pos: &SavedPosition) -> Result<bool> {
+        if self.seek_saved(pager, &pos.0, Ordering::Equal)? {
+            self.valid = true;
+            return Ok(true);
+        }
+        self.seek_saved(pager, &pos.0, Ordering::Less)?;
+        self.settle_forward(pager)?;
+        self.after_delete = true;
+        Ok(false)
+    }
+
     /// Insert an entry; an entry with the same key (rowid for tables, the
     /// whole record under the tree's `KeyInfo` for indexes) is overwritten.
     /// `rowid` is ignored for index trees. Needs a write transaction.
@@ -62,27 +94,38 @@ impl BTreeCursor {
             TreeKind::Table => SavedKey::Row(rowid.0),
             TreeKind::Index(_) => SavedKey::Rec(payload.to_vec()),
         };
-        let found = self.seek_saved(pager, &key, Ordering::Equal)?;
+        let found = if self.append_position(rowid.0, &lim)? {
+            false
+        } else {
+            self.seek_saved(pager, &key, Ordering::Equal)?
+        };
         let top = self
             .stack
             .last()
             .ok_or_else(|| Error::corrupt("empty cursor stack"))?;
         let (pgno, idx, kind) = (top.pgno, top.idx, top.hdr.kind);
         let mut cell = build_cell(pager, kind, rowid.0, payload, &lim)?;
-        if found {
+        let old = if found {
             let (_, old) = super::page::cell_at(&top.page, &top.hdr, idx, &lim)?;
             if kind == PageKind::IndexInterior {
                 put_u32(&mut cell, 0, old.left);
             }
-            let path = self.path();
-            self.invalidate();
+            Some(old)
+        } else {
+            None
+        };
+        let path = self.path();
+        self.invalidate();
+        if let Some(old) = old {
             free_chain(pager, &old, &lim)?;
             drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
-            self.place(pager, path, pgno, idx, cell, &lim)?;
-        } else {
-            let path = self.path();
-            self.invalidate();
-            self.place(pager, path, pgno, idx, cell, &lim)?;
+        }
+        let balanced = self.place(pager, path.clone(), pgno, idx, cell, &lim)?;
+        if !balanced {
+            // Same pages, same indexes: the cursor is on the new entry.
+            self.restore_path(pager, &path)?;
+            self.valid = true;
+            return Ok(());
         }
         let found = self.seek_saved(pager, &key, Ordering::Equal)?;
         self.valid = found;
@@ -90,6 +133,42 @@ impl BTreeCursor {
             return Err(Error::new(ResultCode::INTERNAL, "inserted entry not found"));
         }
         Ok(())
+    }
+
+    /// Re-read the pages of `path` (after in-place writes) keeping the indexes.
+    fn restore_path(&mut self, pager: &Pager, path: &Path) -> Result<()> {
+        self.stack.clear();
+        for &(pg, idx) in path {
+            self.push(pager, pg)?;
+            if let Some(t) = self.stack.last_mut() {
+                t.idx = idx;
+            }
+        }
+        Ok(())
+    }
+
+    /// Append bias: when a table cursor sits on the last entry of the tree and
+    /// the new rowid is larger, the insertion point is right after it, no
+    /// seek needed (sequential inserts).
+    fn append_position(&mut self, rowid: i64, lim: &Limits) -> Result<bool> {
+        if !self.kind.is_table() || !self.valid || self.after_delete {
+            return Ok(false);
+        }
+        let Some((t, upper)) = self.stack.split_last_mut() else {
+            return Ok(false);
+        };
+        if !t.hdr.kind.is_leaf()
+            || t.idx + 1 != t.hdr.ncell
+            || upper.iter().any(|l| l.idx != l.hdr.ncell)
+        {
+            return Ok(false);
+        }
+        let (_, info) = super::page::cell_at(&t.page, &t.hdr, t.idx, lim)?;
+        if info.key >= rowid {
+            return Ok(false);
+        }
+        t.idx += 1;
+        Ok(true)
     }
 
     /// Put `cell` at `idx` of page `pgno` (the last level of `path`).
@@ -101,22 +180,35 @@ impl BTreeCursor {
         idx: usize,
         cell: Vec<u8>,
         lim: &Limits,
-    ) -> Result<()> {
-        let kind = PageHeader::parse(&pager.read(PageNo(pgno))?, pgno, lim.usable)?.kind;
+    ) -> Result<bool> {
+        let h = PageHeader::parse(&pager.read(PageNo(pgno))?, pgno, lim.usable)?;
+        let kind = h.kind;
         if insert_cell(pager.write(PageNo(pgno))?, pgno, idx, &cell, lim)? {
             if pager.auto_vacuum() != AutoVacuum::None {
                 let info = parse_cell(&cell, kind, lim)?;
                 ptrmap_cell(pager, pgno, &info)?;
             }
-            return Ok(());
+            return Ok(false);
+        }
+        let level = path.len() - 1;
+        if kind == PageKind::TableLeaf && idx == h.ncell && h.ncell > 0 && level > 0 {
+            let (ppg, ci) = path[level - 1];
+            if ppg != 1 {
+                let pp = pager.read(PageNo(ppg))?;
+                let ph = PageHeader::parse(&pp, ppg, lim.usable)?;
+                if ci == ph.ncell {
+                    drop(pp);
+                    return quick_balance(pager, &mut path, level, cell, lim).map(|_| true);
+                }
+            }
         }
         let mut node = Node::read(&pager.read(PageNo(pgno))?, pgno, lim)?;
         if idx > node.cells.len() {
             return Err(Error::corrupt("insert position"));
         }
         node.cells.insert(idx, cell);
-        let level = path.len() - 1;
-        balance(pager, &mut path, level, node)
+        balance(pager, &mut path, level, node)?;
+        Ok(true)
     }
 
     /// Delete the entry under the cursor. Needs a write transaction.
@@ -206,6 +298,49 @@ impl BTreeCursor {
         self.invalidate();
         fix_underflow(pager, path, lim)
     }
+}
+
+/// SQLite's balance_quick: appending past the end of the right-most leaf of
+/// a parent puts the new cell alone on a new right-most leaf, leaving the
+/// full leaf as it is, and adds one divider to the parent.
+fn quick_balance(
+    pager: &mut Pager,
+    path: &mut Path,
+    level: usize,
+    cell: Vec<u8>,
+    lim: &Limits,
+) -> Result<()> {
+    let (leaf, _) = path[level];
+    let (ppg, _) = path[level - 1];
+    let last_key = {
+        let page = pager.read(PageNo(leaf))?;
+        let h = PageHeader::parse(&page, leaf, lim.usable)?;
+        let (_, info) = super::page::cell_at(&page, &h, h.ncell - 1, lim)?;
+        info.key
+    };
+    let new = pager.allocate()?;
+    let node = Node {
+        kind: PageKind::TableLeaf,
+        cells: vec![cell],
+        right: 0,
+    };
+    super::balance::write_node(pager, new.get(), &node, lim)?;
+    if pager.auto_vacuum() != AutoVacuum::None {
+        ptrmap::put(pager, new, PtrType::BTree, PageNo(ppg))?;
+    }
+    let mut divider = leaf.to_be_bytes().to_vec();
+    crate::varint::put_varint(last_key as u64, &mut divider);
+    let ph = PageHeader::parse(&pager.read(PageNo(ppg))?, ppg, lim.usable)?;
+    let d = pager.write(PageNo(ppg))?;
+    if insert_cell(d, ppg, ph.ncell, &divider, lim)? {
+        super::page::put_u32(d, ph.hdr + 8, new.get());
+        return Ok(());
+    }
+    let mut pnode = Node::read(&pager.read(PageNo(ppg))?, ppg, lim)?;
+    pnode.cells.push(divider);
+    pnode.right = new.get();
+    path.truncate(level);
+    balance(pager, path, level - 1, pnode)
 }
 
 /// Rebalance the page at the end of `path` if it is underfull (or an empty

@@ -81,6 +81,7 @@ pub fn read_overflow(
     out: &mut Vec<u8>,
     limit: usize,
 ) -> Result<()> {
+    check_plausible(pager, info, lim)?;
     let mut rest = (info.payload_len - info.local as u64).min(limit as u64) as usize;
     let mut pg = info.overflow;
     let chunk = lim.usable - 4;
@@ -103,11 +104,20 @@ pub fn read_overflow(
     Ok(())
 }
 
+/// A payload cannot need more overflow pages than the file has.
+pub fn check_plausible(pager: &Pager, info: &CellInfo, lim: &Limits) -> Result<()> {
+    if chain_len(info.payload_len - info.local as u64, lim) > pager.page_count() as u64 {
+        return Err(Error::corrupt("payload larger than the database"));
+    }
+    Ok(())
+}
+
 /// The pages of a cell's overflow chain, in order (validated for length).
 pub fn chain_pages(pager: &Pager, info: &CellInfo, lim: &Limits) -> Result<Vec<PageNo>> {
     if info.overflow == 0 {
         return Ok(Vec::new());
     }
+    check_plausible(pager, info, lim)?;
     let n = chain_len(info.payload_len - info.local as u64, lim);
     let mut out = Vec::with_capacity(n as usize);
     let mut seen = std::collections::HashSet::new();

@@ -322,3 +322,21 @@ pub fn cell_at(data: &[u8], h: &PageHeader, i: usize, lim: &Limits) -> Result<(u
     let info = parse_cell(&data[off..h.usable], h.kind, lim)?;
     Ok((off, info))
 }
+
+/// The rowid of cell `i` of a table page (leaf or interior), without
+/// parsing the rest of the cell.
+#[inline]
+pub fn table_cell_key(data: &[u8], h: &PageHeader, i: usize) -> Result<i64> {
+    let off = h.cell_offset(data, i)?;
+    let cell = &data[off..h.usable];
+    let p = if h.kind.is_leaf() {
+        get_varint(cell)
+            .ok_or_else(|| Error::corrupt("cell payload size"))?
+            .1
+    } else {
+        4
+    };
+    let (k, _) =
+        get_varint(cell.get(p..).unwrap_or(&[])).ok_or_else(|| Error::corrupt("cell rowid"))?;
+    Ok(k as i64)
+}

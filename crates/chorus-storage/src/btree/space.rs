@@ -3,10 +3,11 @@
 //! SQLite's integrity check accounts for every byte:
 //! usable = header + pointer array + gap + cells + freeblocks + fragments.
 //!
-//! Free space of a page = gap (content start - end of pointer array)
-//! + sum of freeblock sizes + fragmented bytes. Freeblocks form an ascending
+//! Free space of a page is the gap (content start - end of pointer array)
+//! plus the freeblock sizes plus the fragmented bytes. Freeblocks form an ascending
 //! list; a hole of fewer than 4 bytes cannot be a freeblock and is counted
 //! in the fragment byte instead (at most 60 before a defragmentation).
+//!
 //! Also here: a page's cells as an owned [`Node`] and rebuilding a page
 //! from one (used by balancing), which leaves no freeblocks or fragments.
 
@@ -304,29 +305,62 @@ impl Node {
 
     /// Write the node onto page `data` (page number `pgno`), compactly.
     pub fn write(&self, data: &mut [u8], pgno: u32, lim: &Limits) -> Result<()> {
-        let hdr = super::page::header_offset(pgno);
-        if hdr + self.size() > lim.usable {
-            return Err(Error::new(
-                crate::ResultCode::INTERNAL,
-                "node does not fit its page",
-            ));
-        }
-        data[hdr] = self.kind.byte();
-        put_u16(data, hdr + 1, 0);
-        put_u16(data, hdr + 3, self.cells.len());
-        data[hdr + 7] = 0;
-        if !self.kind.is_leaf() {
-            put_u32(data, hdr + 8, self.right);
-        }
-        let ps = hdr + self.kind.header_size();
-        let mut top = lim.usable;
-        for (i, c) in self.cells.iter().enumerate() {
-            top -= c.len();
-            data[top..top + c.len()].copy_from_slice(c);
-            put_u16(data, ps + 2 * i, top);
-        }
-        put_u16(data, hdr + 5, top & 0xffff);
-        data[ps + 2 * self.cells.len()..top].fill(0);
-        Ok(())
+        let cells: Vec<&[u8]> = self.cells.iter().map(|c| c.as_slice()).collect();
+        write_cells(data, pgno, lim, self.kind, self.right, &cells)
     }
+}
+
+/// Append the cells of a page to `arena`, recording each cell's range;
+/// returns the page's kind and right-most child.
+pub fn read_cells_into(
+    data: &[u8],
+    pgno: u32,
+    lim: &Limits,
+    arena: &mut Vec<u8>,
+    ranges: &mut Vec<(usize, usize)>,
+) -> Result<(PageKind, u32)> {
+    let h = PageHeader::parse(data, pgno, lim.usable)?;
+    for i in 0..h.ncell {
+        let (off, info) = cell_at(data, &h, i, lim)?;
+        ranges.push((arena.len(), info.size));
+        arena.extend_from_slice(&data[off..off + info.size]);
+    }
+    Ok((h.kind, h.right))
+}
+
+/// Write a page of `kind` holding `cells` (in order), compactly: no
+/// freeblocks, no fragments.
+pub fn write_cells(
+    data: &mut [u8],
+    pgno: u32,
+    lim: &Limits,
+    kind: PageKind,
+    right: u32,
+    cells: &[&[u8]],
+) -> Result<()> {
+    let hdr = super::page::header_offset(pgno);
+    let size = kind.header_size() + cells.iter().map(|c| c.len() + 2).sum::<usize>();
+    if hdr + size > lim.usable {
+        return Err(Error::new(
+            crate::ResultCode::INTERNAL,
+            "cells do not fit the page",
+        ));
+    }
+    data[hdr] = kind.byte();
+    put_u16(data, hdr + 1, 0);
+    put_u16(data, hdr + 3, cells.len());
+    data[hdr + 7] = 0;
+    if !kind.is_leaf() {
+        put_u32(data, hdr + 8, right);
+    }
+    let ps = hdr + kind.header_size();
+    let mut top = lim.usable;
+    for (i, c) in cells.iter().enumerate() {
+        top -= c.len();
+        data[top..top + c.len()].copy_from_slice(c);
+        put_u16(data, ps + 2 * i, top);
+    }
+    put_u16(data, hdr + 5, top & 0xffff);
+    data[ps + 2 * cells.len()..top].fill(0);
+    Ok(())
 }

@@ -61,7 +61,13 @@ pub fn create_tree(pager: &mut Pager, ty: TreeType) -> Result<PageNo> {
 
 /// Visit every page of the tree below `root` (not the root itself), calling
 /// `f` for each B-tree page and each overflow page, parents before children.
-fn for_each_page(pager: &Pager, root: PageNo, f: &mut dyn FnMut(PageNo)) -> Result<u64> {
+/// With `overflow` false, overflow chains are not walked (and `f` sees only B-tree pages).
+fn for_each_page(
+    pager: &Pager,
+    root: PageNo,
+    overflow: bool,
+    f: &mut dyn FnMut(PageNo),
+) -> Result<u64> {
     let lim = Limits::new(pager.usable_size());
     let mut entries = 0u64;
     // (page, depth)
@@ -81,8 +87,17 @@ fn for_each_page(pager: &Pager, root: PageNo, f: &mut dyn FnMut(PageNo)) -> Resu
         if h.kind.is_leaf() || h.kind == PageKind::IndexInterior {
             entries += h.ncell as u64;
         }
+        if !overflow && h.kind.is_leaf() {
+            continue;
+        }
         for i in 0..h.ncell {
             let (_, info) = cell_at(&page, &h, i, &lim)?;
+            if !overflow {
+                if !h.kind.is_leaf() {
+                    todo.push((info.left, depth + 1));
+                }
+                continue;
+            }
             for p in chain_pages(pager, &info, &lim)? {
                 if !seen.insert(p.get()) {
                     return Err(Error::corrupt(format!("page {p} referenced twice")));
@@ -102,13 +117,13 @@ fn for_each_page(pager: &Pager, root: PageNo, f: &mut dyn FnMut(PageNo)) -> Resu
 
 /// Number of entries in the tree.
 pub fn count_entries(pager: &Pager, root: PageNo) -> Result<u64> {
-    for_each_page(pager, root, &mut |_| {})
+    for_each_page(pager, root, false, &mut |_| {})
 }
 
 /// Every page of the tree (root, B-tree and overflow pages).
 pub fn tree_pages(pager: &Pager, root: PageNo) -> Result<Vec<PageNo>> {
     let mut v = vec![root];
-    for_each_page(pager, root, &mut |p| v.push(p))?;
+    for_each_page(pager, root, true, &mut |p| v.push(p))?;
     Ok(v)
 }
 
@@ -117,7 +132,7 @@ pub fn tree_pages(pager: &Pager, root: PageNo) -> Result<Vec<PageNo>> {
 pub fn clear_tree(pager: &mut Pager, root: PageNo) -> Result<()> {
     let lim = Limits::new(pager.usable_size());
     let mut pages = Vec::new();
-    for_each_page(pager, root, &mut |p| pages.push(p))?;
+    for_each_page(pager, root, true, &mut |p| pages.push(p))?;
     let kind = PageHeader::parse(&pager.read(root)?, root.get(), lim.usable)?
         .kind
         .leaf();

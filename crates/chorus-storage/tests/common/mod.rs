@@ -37,11 +37,16 @@ pub struct TestDb {
 }
 
 pub fn open_db(page_size: usize, av: AutoVacuum) -> TestDb {
+    open_db_reserved(page_size, av, 0)
+}
+
+pub fn open_db_reserved(page_size: usize, av: AutoVacuum, reserved_bytes: u8) -> TestDb {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db").to_str().unwrap().to_string();
     let opts = PagerOptions {
         page_size,
         auto_vacuum: av,
+        reserved_bytes,
         ..PagerOptions::default()
     };
     let pager = Pager::open(Arc::new(OsVfs::new()), &path, opts).unwrap();
@@ -68,7 +73,17 @@ pub fn add_schema(pager: &mut Pager, kind: &str, name: &str, tbl: &str, root: Pa
         &mut rec,
     );
     c.insert(pager, RowId(next), &rec).unwrap();
-    pager.update_header(|h| h.schema_cookie += 1).unwrap();
+    pager
+        .update_header(|h| {
+            h.schema_cookie += 1;
+            if h.schema_format == 0 {
+                h.schema_format = 4;
+            }
+            if h.text_encoding == 0 {
+                h.text_encoding = 1;
+            }
+        })
+        .unwrap();
 }
 
 /// Commit, running the auto-vacuum step first.
@@ -89,13 +104,27 @@ pub fn integrity_check(path: &str) -> String {
     rows.join("\n")
 }
 
+/// The `sqlite3` shell's verdict (3.40, independent of the bundled library);
+/// None when the shell is not installed.
+pub fn shell_integrity_check(path: &str) -> Option<String> {
+    let out = std::process::Command::new("sqlite3")
+        .arg(path)
+        .arg("PRAGMA integrity_check;")
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
 pub fn seek_ops() -> [SeekOp; 5] {
     [SeekOp::Eq, SeekOp::Ge, SeekOp::Gt, SeekOp::Le, SeekOp::Lt]
 }
 
 /// Operation count: CHORUS_OPS overrides, CHORUS_SOAK=1 scales to `soak_n`.
 pub fn op_count(default: usize, soak_n: usize) -> usize {
-    if let Some(n) = std::env::var("CHORUS_OPS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(n) = std::env::var("CHORUS_OPS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         return n;
     }
     if soak() {
