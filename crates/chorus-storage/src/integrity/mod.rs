@@ -43,6 +43,7 @@ use crate::pager::{AutoVacuum, Pager};
 use crate::record::KeyInfo;
 use crate::types::{lock_byte_page, PageNo};
 use page::{be32, Geometry};
+use std::fmt;
 
 /// The kind of B-tree rooted at a page: a table (rowid keys) or an index
 /// (record keys ordered by a [`KeyInfo`]; WITHOUT ROWID tables are indexes).
@@ -99,7 +100,7 @@ pub fn check_integrity_db(
             break;
         }
         if ck.auto_vacuum && root.get() > 1 {
-            ck.check_ptrmap(root.get(), PTRMAP_ROOTPAGE, 0, "");
+            ck.check_ptrmap(root.get(), PTRMAP_ROOTPAGE, 0, Pfx::None);
         }
         tree::check_tree(&mut ck, *root, shape, name);
     }
@@ -109,6 +110,32 @@ pub fn check_integrity_db(
         *first = format!("*** in database {db_name} ***\n{first}");
     }
     Ok(errors)
+}
+
+/// Where a message comes from: formatted (SQLite's `zPfx`) only when a
+/// message is actually written, so the walk allocates nothing per cell.
+#[derive(Clone, Copy, Debug)]
+enum Pfx {
+    None,
+    Freelist,
+    /// Tree (root), page.
+    Page(u32, u32),
+    /// Tree (root), page, cell index.
+    Cell(u32, u32, usize),
+    /// Tree (root), page: its right-most child pointer.
+    Right(u32, u32),
+}
+
+impl fmt::Display for Pfx {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Pfx::None => Ok(()),
+            Pfx::Freelist => f.write_str("Freelist: "),
+            Pfx::Page(r, p) => write!(f, "Tree {r} page {p}: "),
+            Pfx::Cell(r, p, c) => write!(f, "Tree {r} page {p} cell {c}: "),
+            Pfx::Right(r, p) => write!(f, "Tree {r} page {p} right child: "),
+        }
+    }
 }
 
 /// The pointer-map page holding the entry of `pgno` (0 for page 1): maps
@@ -191,7 +218,7 @@ impl<'a> Checker<'a> {
 
     /// Claim a reference to `pgno` (SQLite's `checkRef`): false, with a
     /// message, when the number is invalid or the page was already used.
-    fn check_ref(&mut self, pgno: u32, pfx: &str) -> bool {
+    fn check_ref(&mut self, pgno: u32, pfx: Pfx) -> bool {
         if pgno == 0 || pgno > self.page_count {
             self.error(format!("{pfx}invalid page number {pgno}"));
             return false;
@@ -214,7 +241,7 @@ impl<'a> Checker<'a> {
 
     /// Verify the pointer-map entry of `child` (SQLite's `checkPtrmap`).
     /// Invalid page numbers are left to `check_ref` to report.
-    fn check_ptrmap(&mut self, child: u32, ty: u8, parent: u32, pfx: &str) {
+    fn check_ptrmap(&mut self, child: u32, ty: u8, parent: u32, pfx: Pfx) {
         if !self.auto_vacuum || child == 0 || child > self.page_count {
             return;
         }
@@ -242,7 +269,7 @@ impl<'a> Checker<'a> {
 
     /// Walk the freelist (SQLite's `checkList` with `isFreeList`).
     fn check_freelist(&mut self) {
-        const PFX: &str = "Freelist: ";
+        const PFX: Pfx = Pfx::Freelist;
         let h = self.pager.header();
         let expected = h.freelist_count as i64;
         let mut left = expected;
@@ -296,7 +323,7 @@ impl<'a> Checker<'a> {
         mut remaining: u64,
         want: usize,
         buf: &mut Vec<u8>,
-        pfx: &str,
+        pfx: Pfx,
     ) -> bool {
         let errs_at_start = self.errors.len();
         let mut left = expected as i128;

@@ -9,7 +9,7 @@
 //! the tree's `KeyInfo`.
 
 use super::page::{parse_cell, parse_header, Cell, PageHeader, TABLE_INTERIOR, TABLE_LEAF};
-use super::{Checker, TreeShape, MAX_TREE_DEPTH, PTRMAP_BTREE, PTRMAP_OVERFLOW1};
+use super::{Checker, Pfx, TreeShape, MAX_TREE_DEPTH, PTRMAP_BTREE, PTRMAP_OVERFLOW1};
 use crate::record::{compare_records, KeyInfo, RecordReader};
 use crate::types::PageNo;
 use crate::varint::get_varint;
@@ -41,7 +41,7 @@ pub(super) fn check_tree(ck: &mut Checker<'_>, root: PageNo, shape: &TreeShape, 
         last_key: None,
         buf: Vec::new(),
     };
-    check_page(ck, &mut t, root.get(), 0, "");
+    check_page(ck, &mut t, root.get(), 0, Pfx::None);
 }
 
 /// Check page `pgno` at `depth` (root = 0) and the subtree below it.
@@ -52,12 +52,12 @@ fn check_page(
     t: &mut TreeCk<'_>,
     pgno: u32,
     depth: usize,
-    pfx: &str,
+    pfx: Pfx,
 ) -> Option<usize> {
     if ck.full() || !ck.check_ref(pgno, pfx) {
         return None;
     }
-    let pp = format!("Tree {} page {pgno}: ", t.root);
+    let pp = Pfx::Page(t.root, pgno);
     if depth >= MAX_TREE_DEPTH {
         ck.error(format!("{pp}tree deeper than {MAX_TREE_DEPTH} levels"));
         return None;
@@ -133,7 +133,7 @@ fn check_page(
     }
 
     let mut height: Option<usize> = None;
-    let mut merge_height = |ck: &mut Checker<'_>, d: Option<usize>, cell: String| {
+    let mut merge_height = |ck: &mut Checker<'_>, d: Option<usize>, cell: Pfx| {
         if let Some(d) = d {
             match height {
                 None => height = Some(d),
@@ -149,7 +149,7 @@ fn check_page(
         if ck.full() {
             return None;
         }
-        let cp = format!("Tree {} page {pgno} cell {i}: ", t.root);
+        let cp = Pfx::Cell(t.root, pgno, i);
         let Some(pc) = h.cell_offset(data, i) else {
             coverage = false;
             continue;
@@ -170,16 +170,16 @@ fn check_page(
         };
         spans.push((pc, pc + cell.size - 1));
         if !h.is_leaf() {
-            ck.check_ptrmap(cell.child, PTRMAP_BTREE, pgno, &cp);
-            let d = check_page(ck, t, cell.child, depth + 1, &cp);
-            merge_height(ck, d, cp.clone());
+            ck.check_ptrmap(cell.child, PTRMAP_BTREE, pgno, cp);
+            let d = check_page(ck, t, cell.child, depth + 1, cp);
+            merge_height(ck, d, cp);
         }
-        check_cell_payload(ck, t, pgno, &h, data, &cell, &cp);
+        check_cell_payload(ck, t, pgno, &h, data, &cell, cp);
     }
     if !h.is_leaf() {
-        let cp = format!("Tree {} page {pgno} right child: ", t.root);
-        ck.check_ptrmap(h.right_child, PTRMAP_BTREE, pgno, &cp);
-        let d = check_page(ck, t, h.right_child, depth + 1, &cp);
+        let cp = Pfx::Right(t.root, pgno);
+        ck.check_ptrmap(h.right_child, PTRMAP_BTREE, pgno, cp);
+        let d = check_page(ck, t, h.right_child, depth + 1, cp);
         merge_height(ck, d, cp);
     }
     if coverage && !ck.full() {
@@ -261,7 +261,7 @@ fn check_cell_payload(
     h: &PageHeader,
     data: &[u8],
     cell: &Cell,
-    cp: &str,
+    cp: Pfx,
 ) {
     if h.flags == TABLE_INTERIOR || h.flags == TABLE_LEAF {
         let strict = h.flags == TABLE_LEAF;
