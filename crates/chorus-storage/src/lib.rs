@@ -8,6 +8,7 @@ pub mod btree;
 pub mod error;
 pub mod freelist;
 pub mod header;
+pub mod integrity;
 pub mod pager;
 pub mod ptrmap;
 pub mod record;
