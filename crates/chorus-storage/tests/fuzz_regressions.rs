@@ -1,5 +1,5 @@
 //! Regressions found by fuzzing (`fuzz/fuzz_targets/open_db.rs`) in modules
-//! other than the integrity checker. Each test is `#[ignore]` until the
+//! other than the integrity checker. Each test was `#[ignore]` until the
 //! owning module is fixed; the comment names the module that misbehaves.
 //! Run with `cargo test -p chorus-storage --test fuzz_regressions -- --ignored`.
 
@@ -98,7 +98,6 @@ fn huge_declared_payload(dir: &Path) -> std::path::PathBuf {
 /// the chain can hold (e.g. `min(payload_len, local + pages_left * (usable-4))`,
 /// pages_left bounded by the page count) or grow the Vec as pages are read.
 #[test]
-#[ignore = "btree: cursor payload preallocates the declared payload length"]
 fn cursor_payload_preallocates_declared_length() {
     let dir = tempfile::tempdir().unwrap();
     let path = huge_declared_payload(dir.path());

@@ -538,7 +538,8 @@ impl BTreeCursor {
         if info.overflow == 0 || n <= info.local {
             return Ok(Cow::Borrowed(local));
         }
-        let mut v = Vec::with_capacity(n);
+        super::overflow::check_plausible(pager, &info, &lim)?;
+        let mut v = Vec::with_capacity(n.min(info.payload_len as usize));
         v.extend_from_slice(local);
         read_overflow(pager, &info, &lim, &mut v, n - info.local)?;
         Ok(Cow::Owned(v))
