@@ -6,10 +6,12 @@
 //! that cannot be granted fails at once with `SQLITE_BUSY`; waiting and retry
 //! (busy timeout) belong to the layers above.
 
+pub mod fault;
 pub mod memory;
 #[cfg(unix)]
 pub mod os;
 
+pub use fault::{Fault, FaultVfs};
 pub use memory::MemoryVfs;
 #[cfg(unix)]
 pub use os::OsVfs;
