@@ -7,15 +7,19 @@
 pub mod error;
 pub mod freelist;
 pub mod header;
+pub mod journal;
 pub mod pager;
 pub mod ptrmap;
 pub mod types;
 pub mod value;
 pub mod vfs;
+pub mod wal;
 
 pub use error::{Error, Result, ResultCode};
 pub use freelist::AllocMode;
 pub use header::DbHeader;
-pub use pager::{AutoVacuum, PageBuf, PageRef, Pager, PagerOptions, Synchronous};
+pub use journal::JournalMode;
+pub use pager::{AutoVacuum, LockingMode, PageBuf, PageRef, Pager, PagerOptions, Synchronous};
 pub use types::{PageNo, RowId};
 pub use value::{Value, ValueRef};
+pub use wal::{CheckpointMode, CheckpointResult, Snapshot};

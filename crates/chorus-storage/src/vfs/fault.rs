@@ -282,6 +282,14 @@ impl Vfs for FaultVfs {
         }
         self.inner.exists(path)
     }
+
+    fn identity(&self, path: &str) -> String {
+        format!(
+            "fault:{:p}:{}",
+            Arc::as_ptr(&self.st),
+            self.inner.identity(path)
+        )
+    }
 }
 
 /// A file of a [`FaultVfs`].

@@ -55,6 +55,12 @@ pub trait Vfs: Send + Sync {
     fn delete(&self, path: &str, sync_dir: bool) -> Result<()>;
     /// Does the file exist?
     fn exists(&self, path: &str) -> Result<bool>;
+    /// A key naming the file `path` uniquely within this process (connections
+    /// of one file share their writer lock and wal-index through it). The
+    /// default is the path itself.
+    fn identity(&self, path: &str) -> String {
+        path.to_string()
+    }
 }
 
 /// An open file. Positional I/O; methods take `&self` so that a file can be

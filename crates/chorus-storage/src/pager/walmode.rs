@@ -1,0 +1,370 @@
+//! The pager in WAL mode, journal-mode switching, locking mode, busy
+//! timeout, and closing.
+//!
+//! A pager attaches to the process's shared [`Wal`](crate::wal::Wal) the
+//! first time it reads a database whose header bytes 18/19 are 2. The first
+//! pager of the process to do so takes an EXCLUSIVE lock on the database file
+//! (kept by a dedicated handle in `SharedDb` until the last pager detaches),
+//! opens `<db>-wal` and recovers it. Reads consult the WAL up to the reader's
+//! mark, then the database file; commits append frames; checkpoints copy
+//! frames back (automatically once the log reaches `wal_autocheckpoint`
+//! frames, and at the close of the last pager, which then deletes the WAL).
+
+use super::{LockingMode, Pager, Txn};
+use crate::error::{Error, Result, ResultCode};
+use crate::journal::JournalMode;
+use crate::vfs::{LockLevel, OpenFlags, VfsFile};
+use crate::wal::{CheckpointMode, CheckpointResult, Snapshot, Wal};
+use std::time::Duration;
+
+impl Pager {
+    pub(super) fn attach_wal(&mut self) -> Result<()> {
+        let vfs = self.vfs.clone();
+        let path = self.path.clone();
+        let flags = OpenFlags {
+            read_only: self.read_only,
+            create: false,
+            delete_on_close: false,
+        };
+        let db_ps = if self.file.size()? > 0 {
+            self.page_size
+        } else {
+            0
+        };
+        let create_ps = self.create.page_size;
+        let mut lockfile: Option<Box<dyn VfsFile>> = None;
+        self.shared.wait_for(self.busy_timeout, |s| {
+            if s.wal.is_some() {
+                return Ok(Some(()));
+            }
+            let f = match lockfile.take() {
+                Some(f) => f,
+                None => vfs.open(&path, flags)?,
+            };
+            if let Err(e) = f.lock(LockLevel::Exclusive) {
+                let _ = f.unlock(LockLevel::None);
+                lockfile = Some(f);
+                return Err(e);
+            }
+            let mut wal = Wal::open(&*vfs, &path, db_ps)?;
+            wal.set_page_size_if_unknown(create_ps);
+            s.wal = Some(wal);
+            s.wal_lock = Some(f);
+            Ok(Some(()))
+        })?;
+        let mut s = self.shared.lock();
+        s.wal_users += 1;
+        if let Some(w) = s.wal.as_ref() {
+            if w.page_size() != self.page_size {
+                self.page_size = w.page_size();
+                self.cache.get_mut().clear();
+            }
+        }
+        drop(s);
+        self.wal_attached = true;
+        self.cache_tag = None;
+        Ok(())
+    }
+
+    pub(super) fn begin_wal_read(&mut self) -> Result<()> {
+        let m = {
+            let mut s = self.shared.lock();
+            match s.wal.as_mut() {
+                Some(w) => w.begin_read(),
+                None => return Err(Error::busy()),
+            }
+        };
+        self.read_mark = Some(m);
+        if self.cache_tag != Some(m.snapshot) {
+            self.cache.get_mut().clear();
+            self.cache_tag = Some(m.snapshot);
+        }
+        if let Err(e) = self.refresh() {
+            self.end_wal_read();
+            return Err(e);
+        }
+        self.txn = Txn::Read;
+        Ok(())
+    }
+
+    pub(super) fn end_wal_read(&mut self) {
+        if let Some(m) = self.read_mark.take() {
+            let mut s = self.shared.lock();
+            if let Some(w) = s.wal.as_mut() {
+                w.end_read(m);
+            }
+        }
+        self.shared.notify();
+    }
+
+    /// Database size of the open WAL snapshot, if the WAL decides it.
+    pub(super) fn wal_db_size(&self) -> Option<u32> {
+        let m = self.read_mark.filter(|m| m.mark > 0)?;
+        self.shared.lock().wal.as_ref()?.db_size_at(m.mark)
+    }
+
+    pub(super) fn snapshot_is_latest(&self) -> bool {
+        let Some(m) = self.read_mark else {
+            return false;
+        };
+        self.shared
+            .lock()
+            .wal
+            .as_ref()
+            .is_some_and(|w| w.commit_count() == m.commit_count)
+    }
+
+    pub(super) fn commit_wal(&mut self) -> Result<()> {
+        if self.header.page_count != self.db_size {
+            self.header.page_count = self.db_size;
+            self.flush_header()?;
+        }
+        let pages = self.cache.get_mut().dirty_pages();
+        let db_size = self.db_size;
+        let refs: Vec<(u32, &[u8])> = pages
+            .iter()
+            .filter(|(n, _)| *n <= db_size)
+            .map(|(n, p)| (*n, p.data()))
+            .collect();
+        let mut s = self.shared.lock();
+        let wal = s
+            .wal
+            .as_mut()
+            .ok_or_else(|| Error::new(ResultCode::INTERNAL, "WAL detached during commit"))?;
+        wal.append(&refs, db_size, self.synchronous)?;
+        if let Some(m) = self.read_mark {
+            let nm = wal.advance_reader(m);
+            self.read_mark = Some(nm);
+            self.cache_tag = Some(nm.snapshot);
+        }
+        if self.autocheckpoint > 0 && wal.mx_frame() >= self.autocheckpoint {
+            // A failed automatic checkpoint does not undo the commit.
+            let _ = wal.checkpoint(&*self.file, CheckpointMode::Passive, self.synchronous);
+        }
+        drop(s);
+        self.cache.get_mut().mark_all_clean();
+        Ok(())
+    }
+
+    /// `PRAGMA wal_checkpoint(mode)`: (busy, log frames, checkpointed frames);
+    /// (false, -1, -1) when the database is not in WAL mode. FULL, RESTART and
+    /// TRUNCATE wait (up to the busy timeout) for the writer slot and for
+    /// readers that hold frames back.
+    pub fn checkpoint(&mut self, mode: CheckpointMode) -> Result<CheckpointResult> {
+        if !self.wal_attached && self.txn == Txn::Idle {
+            self.begin_read()?;
+            self.end_read()?;
+        }
+        if !self.wal_attached {
+            return Ok(CheckpointResult {
+                busy: false,
+                log_frames: -1,
+                checkpointed_frames: -1,
+            });
+        }
+        let need_writer = mode != CheckpointMode::Passive && !self.holds_writer;
+        if need_writer {
+            self.shared.acquire_writer(self.id, self.busy_timeout)?;
+        }
+        let mut last = None;
+        let file = &self.file;
+        let sync = self.synchronous;
+        let r = self.shared.wait_for(self.busy_timeout, |s| {
+            let w = s
+                .wal
+                .as_mut()
+                .ok_or_else(|| Error::new(ResultCode::INTERNAL, "WAL detached"))?;
+            let r = w.checkpoint(&**file, mode, sync)?;
+            last = Some(r);
+            Ok((!r.busy || mode == CheckpointMode::Passive).then_some(r))
+        });
+        if need_writer {
+            self.shared.release_writer(self.id);
+        }
+        match r {
+            Err(e) if e.code == ResultCode::BUSY => last.ok_or(e),
+            r => r,
+        }
+    }
+
+    /// The journal mode in force (`PRAGMA journal_mode`).
+    pub fn journal_mode(&self) -> JournalMode {
+        if self.wal_attached || self.header.read_version == 2 {
+            JournalMode::Wal
+        } else {
+            self.rollback_mode
+        }
+    }
+
+    /// `PRAGMA journal_mode = mode`. Switching into WAL commits header bytes
+    /// 18/19 = 2 and attaches the WAL; switching out checkpoints everything,
+    /// deletes the WAL (BUSY if other connections of this process use it or
+    /// readers hold frames) and commits bytes 18/19 = 1. Between rollback
+    /// modes it only changes how later commits journal. Returns the mode now
+    /// in force.
+    pub fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
+        if self.txn != Txn::Idle {
+            if mode == JournalMode::Wal || self.journal_mode() == JournalMode::Wal {
+                return Err(Error::new(
+                    ResultCode::ERROR,
+                    "cannot change into or out of wal mode from within a transaction",
+                ));
+            }
+            self.rollback_mode = mode;
+            return Ok(mode);
+        }
+        self.begin_read()?;
+        self.end_read()?;
+        let current = self.journal_mode();
+        if mode == current {
+            return Ok(current);
+        }
+        if self.read_only {
+            return Err(Error::readonly());
+        }
+        if mode == JournalMode::Wal {
+            self.begin_write()?;
+            let r = self
+                .update_header(|h| {
+                    h.read_version = 2;
+                    h.write_version = 2;
+                })
+                .and_then(|_| self.commit());
+            if let Err(e) = r {
+                let _ = self.rollback();
+                return Err(e);
+            }
+            self.begin_read()?;
+            self.end_read()?;
+            return Ok(self.journal_mode());
+        }
+        if current == JournalMode::Wal {
+            self.leave_wal()?;
+            self.rollback_mode = mode;
+            self.begin_write()?;
+            let r = self
+                .update_header(|h| {
+                    h.read_version = 1;
+                    h.write_version = 1;
+                })
+                .and_then(|_| self.commit());
+            if let Err(e) = r {
+                let _ = self.rollback();
+                return Err(e);
+            }
+            return Ok(mode);
+        }
+        self.rollback_mode = mode;
+        Ok(mode)
+    }
+
+    fn leave_wal(&mut self) -> Result<()> {
+        let mut s = self.shared.lock();
+        if s.wal_users > 1 {
+            return Err(Error::busy());
+        }
+        let w = s
+            .wal
+            .as_mut()
+            .ok_or_else(|| Error::new(ResultCode::INTERNAL, "WAL detached"))?;
+        let r = w.checkpoint(&*self.file, CheckpointMode::Truncate, self.synchronous)?;
+        if r.busy {
+            return Err(Error::busy());
+        }
+        if let Some(w) = s.wal.take() {
+            let path = w.path().to_string();
+            drop(w);
+            if self.vfs.exists(&path)? {
+                self.vfs.delete(&path, false)?;
+            }
+        }
+        s.wal_lock = None;
+        s.wal_users = 0;
+        drop(s);
+        self.wal_attached = false;
+        self.read_mark = None;
+        self.cache_tag = None;
+        self.cache.get_mut().clear();
+        self.db_size = 0;
+        Ok(())
+    }
+
+    /// `PRAGMA locking_mode`. EXCLUSIVE keeps every lock once taken (rollback
+    /// modes; WAL mode is always held exclusively); NORMAL releases them at
+    /// the end of the next transaction, or now if none is open.
+    pub fn set_locking_mode(&mut self, mode: LockingMode) -> Result<()> {
+        self.locking_mode = mode;
+        if mode == LockingMode::Normal && self.txn == Txn::Idle && !self.wal_attached {
+            self.file.unlock(LockLevel::None)?;
+            self.shared.notify();
+        }
+        Ok(())
+    }
+
+    pub fn locking_mode(&self) -> LockingMode {
+        self.locking_mode
+    }
+
+    /// How long `begin_write`, commit and checkpoints wait for other
+    /// connections of this process before `SQLITE_BUSY` (default 0).
+    pub fn set_busy_timeout(&mut self, timeout: Duration) {
+        self.busy_timeout = timeout;
+    }
+
+    pub fn busy_timeout(&self) -> Duration {
+        self.busy_timeout
+    }
+
+    /// `PRAGMA wal_autocheckpoint` (pages; 0 or negative disables).
+    pub fn set_wal_autocheckpoint(&mut self, pages: i64) {
+        self.autocheckpoint = pages.clamp(0, u32::MAX as i64) as u32;
+    }
+
+    pub fn wal_autocheckpoint(&self) -> u32 {
+        self.autocheckpoint
+    }
+
+    /// The WAL snapshot of the open read transaction (WAL mode only).
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        self.read_mark.map(|m| m.snapshot)
+    }
+
+    /// Frames in the WAL and frames copied back (WAL mode only; for tests).
+    pub fn wal_frames(&self) -> Option<(u32, u32)> {
+        let s = self.shared.lock();
+        s.wal.as_ref().map(|w| (w.mx_frame(), w.backfilled()))
+    }
+
+    /// Close explicitly (as dropping does): roll back an open write
+    /// transaction, end the read transaction, and — for the last pager of a
+    /// WAL database in this process — checkpoint and delete the WAL.
+    pub fn close(self) {
+        drop(self)
+    }
+}
+
+impl Drop for Pager {
+    fn drop(&mut self) {
+        if self.txn == Txn::Write {
+            let _ = self.rollback();
+        }
+        if self.txn == Txn::Read {
+            let _ = self.end_read();
+        }
+        if self.holds_writer {
+            self.holds_writer = false;
+            self.shared.release_writer(self.id);
+        }
+        if self.wal_attached {
+            let mut s = self.shared.lock();
+            s.wal_users = s.wal_users.saturating_sub(1);
+            if s.wal_users == 0 {
+                if let Some(w) = s.wal.take() {
+                    let _ = w.close(&*self.vfs, &*self.file, self.synchronous);
+                }
+                s.wal_lock = None;
+            }
+        }
+        self.shared.notify();
+    }
+}

@@ -1,0 +1,419 @@
+//! Write-ahead log: the WAL file ([`format`]), the in-process wal-index
+//! (which frame holds the newest image of a page up to a snapshot), reader
+//! marks, appending committed transactions, and checkpoints.
+//!
+//! Chorus holds a WAL database exclusively (EXCLUSIVE lock on the database
+//! file for as long as any connection of this process has it open, SQLite's
+//! `locking_mode=EXCLUSIVE` semantics for WAL): the wal-index lives in this
+//! process's memory instead of a `-shm` file, and other processes get
+//! `SQLITE_BUSY`. The WAL file itself is byte-compatible, so `sqlite3` reads
+//! every committed frame of a WAL that Chorus leaves behind, and Chorus
+//! recovers a WAL that `sqlite3` left (docs/COMPAT.md).
+//!
+//! Invariants (all under the `SharedDb` mutex):
+//! - frames `1..=mx_frame` are valid and end with a commit frame; `index`
+//!   maps each page to its frames (ascending) among them; `commits` lists
+//!   every commit frame with its database size;
+//! - frames `1..=n_backfill` have been copied into the database file;
+//! - a reader's *mark* is the `mx_frame` it started with, or 0 when every
+//!   frame was already backfilled (it then reads the database file only);
+//!   a checkpoint copies no frame beyond the smallest non-zero mark and copies
+//!   nothing while a mark-0 reader lives (the database file is its snapshot);
+//! - the log restarts from frame 1 (new salts, checkpoint sequence + 1) only
+//!   when every frame is backfilled and no reader has a non-zero mark.
+
+pub mod format;
+
+use crate::error::Result;
+use crate::pager::Synchronous;
+use crate::vfs::{OpenFlags, SyncKind, Vfs, VfsFile};
+use format::{encode_frame, scan, WalHeader, FRAME_HEADER_SIZE};
+use std::collections::{BTreeMap, HashMap};
+
+/// Checkpoint modes of `PRAGMA wal_checkpoint`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckpointMode {
+    Passive,
+    Full,
+    Restart,
+    Truncate,
+}
+
+/// What `PRAGMA wal_checkpoint` reports: (busy, log frames, checkpointed frames).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckpointResult {
+    pub busy: bool,
+    pub log_frames: i64,
+    pub checkpointed_frames: i64,
+}
+
+/// A reader's view of the WAL: the log generation (bumped at each restart)
+/// and the last frame it sees. Identifies a database state; `BEGIN
+/// CONCURRENT` can keep one as its snapshot id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Snapshot {
+    pub generation: u64,
+    pub mx_frame: u32,
+}
+
+/// A reader registration: its snapshot and its mark (see module comment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadMark {
+    pub snapshot: Snapshot,
+    pub mark: u32,
+    /// Transactions appended before this reader started (a writer may start
+    /// from this snapshot only if none was appended since).
+    pub commit_count: u64,
+}
+
+/// The WAL of one database, shared by the connections of this process.
+pub struct Wal {
+    file: Box<dyn VfsFile>,
+    path: String,
+    header: Option<WalHeader>,
+    page_size: usize,
+    mx_frame: u32,
+    n_backfill: u32,
+    cksum: (u32, u32),
+    index: HashMap<u32, Vec<u32>>,
+    commits: Vec<(u32, u32)>,
+    readers: BTreeMap<u32, u32>,
+    generation: u64,
+    /// The next append starts a new log (after RESTART).
+    restart_pending: bool,
+    next_seq: u32,
+    next_salt1: u32,
+    commit_count: u64,
+}
+
+fn random_u32() -> u32 {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() as u32
+}
+
+impl Wal {
+    /// Open (creating if needed) `db_path-wal` and recover its committed
+    /// frames. `db_page_size` is the database's page size (0 if the database
+    /// file is empty: the WAL's page size is then adopted).
+    pub fn open(vfs: &dyn Vfs, db_path: &str, db_page_size: usize) -> Result<Wal> {
+        let path = format!("{db_path}-wal");
+        let file = vfs.open(
+            &path,
+            OpenFlags {
+                read_only: false,
+                create: true,
+                delete_on_close: false,
+            },
+        )?;
+        let mut wal = Wal {
+            file,
+            path,
+            header: None,
+            page_size: db_page_size,
+            mx_frame: 0,
+            n_backfill: 0,
+            cksum: (0, 0),
+            index: HashMap::new(),
+            commits: Vec::new(),
+            readers: BTreeMap::new(),
+            generation: 1,
+            restart_pending: false,
+            next_seq: 0,
+            next_salt1: random_u32(),
+            commit_count: 0,
+        };
+        if let Some(s) = scan(&*wal.file)? {
+            let ps = s.header.page_size as usize;
+            wal.next_seq = s.header.checkpoint_seq.wrapping_add(1);
+            wal.next_salt1 = s.header.salt1.wrapping_add(1);
+            if db_page_size == 0 || ps == db_page_size {
+                wal.page_size = ps;
+                wal.header = Some(s.header);
+                wal.cksum = s.cksum;
+                for (i, fr) in s.frames.iter().enumerate() {
+                    let n = i as u32 + 1;
+                    wal.index.entry(fr.pgno).or_default().push(n);
+                    if fr.commit_size != 0 {
+                        wal.commits.push((n, fr.commit_size));
+                    }
+                }
+                wal.mx_frame = s.frames.len() as u32;
+                // Valid frames after the last commit are garbage: the next
+                // append overwrites them.
+                wal.restart_pending = wal.mx_frame == 0;
+            }
+        }
+        Ok(wal)
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    /// For a WAL created on an empty database: the page size to write with.
+    pub fn set_page_size_if_unknown(&mut self, ps: usize) {
+        if self.page_size == 0 {
+            self.page_size = ps;
+        }
+    }
+
+    /// Transactions appended since the WAL was opened.
+    pub fn commit_count(&self) -> u64 {
+        self.commit_count
+    }
+
+    pub fn mx_frame(&self) -> u32 {
+        self.mx_frame
+    }
+
+    pub fn backfilled(&self) -> u32 {
+        self.n_backfill
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            generation: self.generation,
+            mx_frame: self.mx_frame,
+        }
+    }
+
+    /// Register a reader at the current end of the log.
+    pub fn begin_read(&mut self) -> ReadMark {
+        let mark = if self.mx_frame == self.n_backfill {
+            0
+        } else {
+            self.mx_frame
+        };
+        *self.readers.entry(mark).or_insert(0) += 1;
+        ReadMark {
+            snapshot: self.snapshot(),
+            mark,
+            commit_count: self.commit_count,
+        }
+    }
+
+    pub fn end_read(&mut self, m: ReadMark) {
+        if let Some(c) = self.readers.get_mut(&m.mark) {
+            *c -= 1;
+            if *c == 0 {
+                self.readers.remove(&m.mark);
+            }
+        }
+    }
+
+    /// Readers registered (for tests).
+    pub fn reader_count(&self) -> u32 {
+        self.readers.values().sum()
+    }
+
+    /// Database size (pages) as of `mark`, if the log decides it.
+    pub fn db_size_at(&self, mark: u32) -> Option<u32> {
+        if mark == 0 {
+            return None;
+        }
+        let i = self.commits.partition_point(|&(f, _)| f <= mark);
+        i.checked_sub(1)
+            .and_then(|i| self.commits.get(i))
+            .map(|c| c.1)
+    }
+
+    /// The frame holding page `pgno` as of `mark`, if any.
+    pub fn find(&self, pgno: u32, mark: u32) -> Option<u32> {
+        if mark == 0 {
+            return None;
+        }
+        let frames = self.index.get(&pgno)?;
+        let i = frames.partition_point(|&f| f <= mark);
+        i.checked_sub(1).and_then(|i| frames.get(i)).copied()
+    }
+
+    /// Read frame `n`'s page image into `buf` (page-size long).
+    pub fn read_frame(&self, n: u32, buf: &mut [u8]) -> Result<()> {
+        let h = self
+            .header
+            .ok_or_else(|| crate::error::Error::corrupt("WAL frame without a WAL header"))?;
+        self.file
+            .read_at(buf, h.frame_offset(n) + FRAME_HEADER_SIZE as u64)?;
+        Ok(())
+    }
+
+    fn can_restart(&self) -> bool {
+        self.n_backfill == self.mx_frame && self.readers.keys().all(|&m| m == 0)
+    }
+
+    fn start_new_log(&mut self, sync: Synchronous) -> Result<()> {
+        let h = WalHeader::new(
+            self.page_size as u32,
+            self.next_seq,
+            self.next_salt1,
+            random_u32(),
+        );
+        self.file.write_at(&h.to_bytes(), 0)?;
+        if sync != Synchronous::Off {
+            self.file.sync(SyncKind::Full)?;
+        }
+        self.next_seq = self.next_seq.wrapping_add(1);
+        self.next_salt1 = self.next_salt1.wrapping_add(1);
+        self.header = Some(h);
+        self.cksum = h.cksum;
+        self.mx_frame = 0;
+        self.n_backfill = 0;
+        self.index.clear();
+        self.commits.clear();
+        self.generation += 1;
+        self.restart_pending = false;
+        Ok(())
+    }
+
+    /// Append one transaction (pages in any order; the last becomes the
+    /// commit frame carrying `db_size`). At FULL/EXTRA the log is synced
+    /// before this returns; at NORMAL durability waits for the checkpoint.
+    /// On error nothing of the transaction counts (the next append
+    /// overwrites the partial frames).
+    pub fn append(
+        &mut self,
+        pages: &[(u32, &[u8])],
+        db_size: u32,
+        sync: Synchronous,
+    ) -> Result<()> {
+        if pages.is_empty() {
+            return Ok(());
+        }
+        if self.header.is_none()
+            || self.restart_pending
+            || (self.mx_frame > 0 && self.can_restart())
+        {
+            self.start_new_log(sync)?;
+        }
+        let h = self
+            .header
+            .ok_or_else(|| crate::error::Error::corrupt("WAL header missing"))?;
+        let mut c = self.cksum;
+        let mut buf = Vec::with_capacity(FRAME_HEADER_SIZE + self.page_size);
+        let mut n = self.mx_frame;
+        for (i, (pgno, data)) in pages.iter().enumerate() {
+            n += 1;
+            let commit = if i + 1 == pages.len() { db_size } else { 0 };
+            c = encode_frame(&h, c, *pgno, commit, data, &mut buf);
+            self.file.write_at(&buf, h.frame_offset(n))?;
+        }
+        if matches!(sync, Synchronous::Full | Synchronous::Extra) {
+            self.file.sync(SyncKind::Full)?;
+        }
+        let mut n = self.mx_frame;
+        for (pgno, _) in pages {
+            n += 1;
+            self.index.entry(*pgno).or_default().push(n);
+        }
+        self.commits.push((n, db_size));
+        self.commit_count += 1;
+        self.mx_frame = n;
+        self.cksum = c;
+        Ok(())
+    }
+
+    /// Move a reader to the current end of the log (after its own commit).
+    pub fn advance_reader(&mut self, m: ReadMark) -> ReadMark {
+        self.end_read(m);
+        self.begin_read()
+    }
+
+    /// Copy frames into the database file as far as readers allow; with
+    /// RESTART/TRUNCATE also reset the log when everything is copied.
+    pub fn checkpoint(
+        &mut self,
+        db: &dyn VfsFile,
+        mode: CheckpointMode,
+        sync: Synchronous,
+    ) -> Result<CheckpointResult> {
+        let mark0_readers = self.readers.get(&0).copied().unwrap_or(0) > 0;
+        let mx_safe = if mark0_readers && self.n_backfill < self.mx_frame {
+            self.n_backfill
+        } else {
+            let min_mark = self.readers.keys().copied().find(|&m| m > 0);
+            min_mark.map_or(self.mx_frame, |m| m.min(self.mx_frame))
+        };
+        if mx_safe > self.n_backfill {
+            if sync != Synchronous::Off {
+                self.file.sync(SyncKind::Full)?;
+            }
+            let ps = self.page_size;
+            let mut buf = vec![0u8; ps];
+            let mut todo: Vec<(u32, u32)> = self
+                .index
+                .iter()
+                .filter_map(|(&pgno, frames)| {
+                    let i = frames.partition_point(|&f| f <= mx_safe);
+                    let f = *frames.get(i.checked_sub(1)?)?;
+                    (f > self.n_backfill).then_some((pgno, f))
+                })
+                .collect();
+            todo.sort_unstable();
+            let size = self.db_size_at(mx_safe).unwrap_or(0);
+            for (pgno, f) in todo {
+                if pgno > size {
+                    continue;
+                }
+                self.read_frame(f, &mut buf)?;
+                db.write_at(&buf, (pgno as u64 - 1) * ps as u64)?;
+            }
+            let want = size as u64 * ps as u64;
+            if size > 0 && db.size()? > want {
+                db.truncate(want)?;
+            }
+            if sync != Synchronous::Off {
+                db.sync(SyncKind::Full)?;
+            }
+            self.n_backfill = mx_safe;
+        }
+        let mut busy = mode != CheckpointMode::Passive && self.n_backfill < self.mx_frame;
+        if matches!(mode, CheckpointMode::Restart | CheckpointMode::Truncate) && !busy {
+            if self.can_restart() {
+                self.mx_frame = 0;
+                self.n_backfill = 0;
+                self.index.clear();
+                self.commits.clear();
+                self.generation += 1;
+                self.restart_pending = true;
+                if mode == CheckpointMode::Truncate {
+                    self.file.truncate(0)?;
+                    if sync != Synchronous::Off {
+                        self.file.sync(SyncKind::Full)?;
+                    }
+                    self.header = None;
+                }
+            } else {
+                busy = true;
+            }
+        }
+        Ok(CheckpointResult {
+            busy,
+            log_frames: self.mx_frame as i64,
+            checkpointed_frames: self.n_backfill as i64,
+        })
+    }
+
+    /// Checkpoint everything and delete the WAL file (last connection
+    /// closing). Leaves the file in place if readers or errors prevent it.
+    pub fn close(mut self, vfs: &dyn Vfs, db: &dyn VfsFile, sync: Synchronous) -> Result<()> {
+        let r = self.checkpoint(db, CheckpointMode::Passive, sync)?;
+        if r.checkpointed_frames == r.log_frames {
+            let path = self.path.clone();
+            drop(self);
+            vfs.delete(&path, false)?;
+        }
+        Ok(())
+    }
+}
