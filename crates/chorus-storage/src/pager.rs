@@ -212,6 +212,7 @@ pub struct Pager {
     locking_mode: LockingMode,
     autocheckpoint: u32,
     holds_writer: bool,
+    no_ckpt_on_close: bool,
 }
 
 /// Number of cache pages for SQLite's `cache_size` value.
@@ -282,6 +283,7 @@ impl Pager {
             locking_mode: LockingMode::Normal,
             autocheckpoint: DEFAULT_AUTOCHECKPOINT,
             holds_writer: false,
+            no_ckpt_on_close: false,
         };
         // Read the header under SHARED so a concurrent writer cannot show us a
         // half-written page 1. If another connection holds the file
@@ -699,6 +701,18 @@ impl Pager {
         self.file.read_at(&mut buf, 0)?;
         let h = DbHeader::parse(&buf)?;
         let page_size = h.page_size as usize;
+        if h.read_version == 2 && self.read_mark.is_none() {
+            // A WAL database not attached yet: the file alone is not the
+            // database (its size may lag the log); `begin_read` attaches.
+            if page_size != self.page_size {
+                self.cache.get_mut().clear();
+                self.page_size = page_size;
+            }
+            self.auto_vacuum = auto_vacuum_of(&h);
+            self.db_size = h.page_count.max(1);
+            self.header = h;
+            return Ok(());
+        }
         let file_pages_u64 = file_size.div_ceil(page_size as u64);
         let file_pages =
             u32::try_from(file_pages_u64).map_err(|_| Error::corrupt("file too large"))?;

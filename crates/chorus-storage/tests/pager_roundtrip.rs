@@ -601,7 +601,10 @@ fn failed_commit_rolls_back_and_a_failed_undo_leaves_a_hot_journal() {
     let e = p.commit().unwrap_err();
     assert_eq!(e.code, ResultCode::IOERR_WRITE);
     assert!(!p.in_write_txn(), "a failed commit rolls back");
-    assert!(vfs.exists("f.db-journal").unwrap(), "undo failed: journal stays hot");
+    assert!(
+        vfs.exists("f.db-journal").unwrap(),
+        "undo failed: journal stays hot"
+    );
     budget.store(-1, Ordering::SeqCst);
     p.end_read().unwrap();
     // the next reader rolls the file back with the hot journal

@@ -7,7 +7,8 @@
 //! 2. journal `<db>-journal` written from offset 0: header with nRec 0, the
 //!    original images (including pages about to be truncated away); at FULL
 //!    and EXTRA synced, then nRec filled in and synced again; at NORMAL nRec
-//!    filled in and synced once; at OFF nRec = -1 and no sync;
+//!    filled in and synced once (PERSIST: twice, as FULL, because its file
+//!    holds stale records); at OFF nRec = -1 and no sync;
 //! 3. dirty pages written, file truncated to the new size, file synced
 //!    (NORMAL: fsync, FULL/EXTRA: full sync, OFF: none);
 //! 4. commit point: DELETE deletes the journal (EXTRA also syncs the
@@ -104,14 +105,15 @@ impl Pager {
             let mut recs: Vec<(u32, &[u8])> =
                 self.originals.iter().map(|(n, p)| (*n, p.data())).collect();
             recs.sort_unstable_by_key(|r| r.0);
-            journal::write_journal(
-                &*jf,
-                self.page_size,
-                nonce(),
-                orig_size,
-                &recs,
-                self.synchronous,
-            )?;
+            // A PERSIST journal reuses a file full of stale records, which
+            // the sparse record checksum may fail to tell from torn new ones:
+            // there NORMAL syncs the records before nRec too, as FULL does
+            // (SQLite takes that risk at NORMAL; docs/COMPAT.md).
+            let sync = match (self.rollback_mode, self.synchronous) {
+                (JournalMode::Persist, Synchronous::Normal) => Synchronous::Full,
+                (_, s) => s,
+            };
+            journal::write_journal(&*jf, self.page_size, nonce(), orig_size, &recs, sync)?;
         }
         self.file_touched = true;
         self.write_dirty_pages(&pages, self.db_size)?;

@@ -17,6 +17,29 @@ use crate::vfs::{LockLevel, OpenFlags, VfsFile};
 use crate::wal::{CheckpointMode, CheckpointResult, Snapshot, Wal};
 use std::time::Duration;
 
+/// Offset of the DMS ("dead man switch") byte in a `-shm` file: every SQLite
+/// connection using the wal-index holds a read lock on it (os_unix.c).
+const SHM_DMS_BYTE: u64 = 128;
+
+fn shm_in_use(vfs: &dyn crate::vfs::Vfs, db_path: &str) -> Result<bool> {
+    let shm = format!("{db_path}-shm");
+    if !vfs.exists(&shm)? {
+        return Ok(false);
+    }
+    let f = match vfs.open(
+        &shm,
+        OpenFlags {
+            read_only: true,
+            create: false,
+            delete_on_close: false,
+        },
+    ) {
+        Ok(f) => f,
+        Err(_) => return Ok(false),
+    };
+    f.locked_by_other_process(SHM_DMS_BYTE, 1)
+}
+
 impl Pager {
     pub(super) fn attach_wal(&mut self) -> Result<()> {
         let vfs = self.vfs.clone();
@@ -45,6 +68,13 @@ impl Pager {
                 let _ = f.unlock(LockLevel::None);
                 lockfile = Some(f);
                 return Err(e);
+            }
+            if shm_in_use(&*vfs, &path)? {
+                // A SQLite process has the wal-index mapped (it may read
+                // again later and would trust its stale -shm): keep out.
+                let _ = f.unlock(LockLevel::None);
+                lockfile = Some(f);
+                return Err(Error::busy());
             }
             let mut wal = Wal::open(&*vfs, &path, db_ps)?;
             wal.set_page_size_if_unknown(create_ps);
@@ -324,6 +354,13 @@ impl Pager {
         self.autocheckpoint
     }
 
+    /// With `true`, the last pager of a WAL database closes without
+    /// checkpointing and leaves the WAL file in place (SQLite's
+    /// `SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE`).
+    pub fn set_no_checkpoint_on_close(&mut self, on: bool) {
+        self.no_ckpt_on_close = on;
+    }
+
     /// The WAL snapshot of the open read transaction (WAL mode only).
     pub fn snapshot(&self) -> Option<Snapshot> {
         self.read_mark.map(|m| m.snapshot)
@@ -360,7 +397,9 @@ impl Drop for Pager {
             s.wal_users = s.wal_users.saturating_sub(1);
             if s.wal_users == 0 {
                 if let Some(w) = s.wal.take() {
-                    let _ = w.close(&*self.vfs, &*self.file, self.synchronous);
+                    if !self.no_ckpt_on_close {
+                        let _ = w.close(&*self.vfs, &*self.file, self.synchronous);
+                    }
                 }
                 s.wal_lock = None;
             }

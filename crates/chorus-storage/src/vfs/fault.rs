@@ -200,7 +200,7 @@ impl FaultVfs {
                         while pos < end {
                             let next = ((pos / SECTOR) + 1) * SECTOR;
                             let stop = next.min(end);
-                            if st.next_rand() % 2 == 0 {
+                            if st.next_rand() & 1 == 0 {
                                 let a = (pos - off) as usize;
                                 let b = (stop - off) as usize;
                                 f.write_at(&new[a..b], pos)?;
@@ -209,7 +209,7 @@ impl FaultVfs {
                         }
                     }
                     Pending::Truncate { new_len, .. } => {
-                        if st.next_rand() % 2 == 0 {
+                        if st.next_rand() & 1 == 0 {
                             f.truncate(*new_len)?;
                         }
                     }
@@ -401,6 +401,10 @@ impl VfsFile for FaultFile {
 
     fn lock_level(&self) -> LockLevel {
         self.inner.lock_level()
+    }
+
+    fn locked_by_other_process(&self, start: u64, len: u64) -> Result<bool> {
+        self.inner.locked_by_other_process(start, len)
     }
 }
 

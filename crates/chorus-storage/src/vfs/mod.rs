@@ -86,6 +86,13 @@ pub trait VfsFile: Send + Sync {
     fn check_reserved_lock(&self) -> Result<bool>;
     /// The lock this handle holds.
     fn lock_level(&self) -> LockLevel;
+    /// Does another process hold any byte-range lock on `len` bytes at
+    /// `start` of this file? (Used on a `-shm` file to see whether a SQLite
+    /// process has the wal-index open: it keeps a read lock on the DMS byte.)
+    /// VFSes without inter-process locks answer `false`.
+    fn locked_by_other_process(&self, _start: u64, _len: u64) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 pub type VfsRef = Arc<dyn Vfs>;

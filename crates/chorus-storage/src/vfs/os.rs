@@ -446,6 +446,10 @@ impl VfsFile for OsFile {
     fn lock_level(&self) -> LockLevel {
         *self.level.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    fn locked_by_other_process(&self, start: u64, len: u64) -> Result<bool> {
+        probe_write_lock(self.fd()?, start, len)
+    }
 }
 
 impl Drop for OsFile {
