@@ -53,15 +53,16 @@ impl Shell {
         stdin.flush().unwrap();
     }
 
-    /// Send `sql` followed by `SELECT 'MARK';` and wait until the shell
-    /// prints MARK (so everything before it has run).
-    pub fn run(&mut self, sql: &str) {
+    /// Send `sql` followed by `SELECT 'MARK';`, wait until the shell prints
+    /// MARK (so everything before it has run) and return what it printed.
+    pub fn run(&mut self, sql: &str) -> String {
         use std::io::BufRead;
         self.send(sql);
         self.send("SELECT 'MARK';");
         let out = self.0.stdout.as_mut().unwrap();
         let mut r = std::io::BufReader::new(out);
         let mut line = String::new();
+        let mut all = String::new();
         loop {
             line.clear();
             let n = r.read_line(&mut line).unwrap();
@@ -69,7 +70,9 @@ impl Shell {
             if line.trim() == "MARK" {
                 break;
             }
+            all.push_str(&line);
         }
+        all
     }
 
     /// kill -9: the process dies mid-transaction, leaving its files.
