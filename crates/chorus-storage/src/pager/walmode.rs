@@ -227,9 +227,9 @@ impl Pager {
     }
 
     /// `PRAGMA journal_mode = mode`. Switching into WAL commits header bytes
-    /// 18/19 = 2 and attaches the WAL; switching out checkpoints everything,
-    /// deletes the WAL (BUSY if other connections of this process use it or
-    /// readers hold frames) and commits bytes 18/19 = 1. Between rollback
+    /// 18/19 = 2 and attaches the WAL; switching out checkpoints everything
+    /// (BUSY if other connections of this process use the WAL or readers hold
+    /// frames), writes bytes 18/19 = 1 in place and deletes the WAL. Between rollback
     /// modes it only changes how later commits journal. Returns the mode now
     /// in force.
     pub fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
@@ -271,17 +271,6 @@ impl Pager {
         if current == JournalMode::Wal {
             self.leave_wal()?;
             self.rollback_mode = mode;
-            self.begin_write()?;
-            let r = self
-                .update_header(|h| {
-                    h.read_version = 1;
-                    h.write_version = 1;
-                })
-                .and_then(|_| self.commit());
-            if let Err(e) = r {
-                let _ = self.rollback();
-                return Err(e);
-            }
             return Ok(mode);
         }
         self.rollback_mode = mode;
@@ -301,6 +290,17 @@ impl Pager {
         if r.busy {
             return Err(Error::busy());
         }
+        // Every frame is in the database file now and the log is empty: mark
+        // the file as a rollback-journal database (bytes 18/19 = 1; one
+        // sector, written in place under the EXCLUSIVE lock), then drop the WAL.
+        let mut v = [0u8; 2];
+        self.file.read_at(&mut v, 18)?;
+        if v == [2, 2] {
+            self.file.write_at(&[1, 1], 18)?;
+            if self.synchronous != crate::pager::Synchronous::Off {
+                self.file.sync(crate::vfs::SyncKind::Full)?;
+            }
+        }
         if let Some(w) = s.wal.take() {
             let path = w.path().to_string();
             drop(w);
@@ -316,6 +316,8 @@ impl Pager {
         self.cache_tag = None;
         self.cache.get_mut().clear();
         self.db_size = 0;
+        self.header.read_version = 1;
+        self.header.write_version = 1;
         Ok(())
     }
 

@@ -1,0 +1,226 @@
+//! Connections of one process: the writer slot (a second writer sleeps on a
+//! condition variable up to its busy timeout), WAL snapshots (readers never
+//! block the writer and keep their view), checkpoints that respect readers,
+//! `BUSY_SNAPSHOT`, and `locking_mode=EXCLUSIVE`.
+
+use chorus_storage::vfs::{LockLevel, MemoryVfs, Vfs};
+use chorus_storage::{
+    CheckpointMode, JournalMode, LockingMode, PageNo, Pager, PagerOptions, ResultCode,
+};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn open(vfs: &Arc<dyn Vfs>) -> Pager {
+    Pager::open(vfs.clone(), "c.db", PagerOptions::default()).unwrap()
+}
+
+/// A database with `n` data pages (2..=n+1) filled with 1, and the
+/// connection that made it (kept open by the caller).
+fn setup(wal: bool, n: u32) -> (Arc<dyn Vfs>, Pager) {
+    let vfs: Arc<dyn Vfs> = MemoryVfs::new_ref();
+    let mut p = open(&vfs);
+    if wal {
+        p.set_journal_mode(JournalMode::Wal).unwrap();
+    }
+    p.begin_write().unwrap();
+    for _ in 0..n {
+        let pg = p.allocate().unwrap();
+        p.write(pg).unwrap().fill(1);
+    }
+    p.commit().unwrap();
+    (vfs, p)
+}
+
+fn byte(p: &Pager, pg: u32) -> u8 {
+    p.read(PageNo(pg)).unwrap()[0]
+}
+
+#[test]
+fn second_writer_waits_for_the_first_then_gets_the_slot() {
+    for wal in [false, true] {
+        let (vfs, _keep) = setup(wal, 2);
+        let mut a = open(&vfs);
+        let mut b = open(&vfs);
+        b.set_busy_timeout(Duration::from_secs(5));
+        a.begin_write().unwrap();
+        a.write(PageNo(2)).unwrap().fill(2);
+        let t = std::thread::spawn(move || {
+            let start = Instant::now();
+            b.begin_write().unwrap();
+            let waited = start.elapsed();
+            // it sees the first writer's commit
+            assert_eq!(byte(&b, 2), 2);
+            b.write(PageNo(3)).unwrap().fill(3);
+            b.commit().unwrap();
+            waited
+        });
+        std::thread::sleep(Duration::from_millis(150));
+        a.commit().unwrap();
+        let waited = t.join().unwrap();
+        assert!(waited >= Duration::from_millis(100), "{waited:?}");
+        assert!(waited < Duration::from_secs(4), "woken by the condvar");
+        a.begin_read().unwrap();
+        assert_eq!((byte(&a, 2), byte(&a, 3)), (2, 3));
+        a.end_read().unwrap();
+    }
+}
+
+#[test]
+fn second_writer_gets_busy_after_its_timeout() {
+    for wal in [false, true] {
+        let (vfs, _keep) = setup(wal, 1);
+        let mut a = open(&vfs);
+        let mut b = open(&vfs);
+        a.begin_write().unwrap();
+        // no timeout: BUSY at once
+        assert_eq!(b.begin_write().unwrap_err().code, ResultCode::BUSY);
+        b.set_busy_timeout(Duration::from_millis(80));
+        let start = Instant::now();
+        assert_eq!(b.begin_write().unwrap_err().code, ResultCode::BUSY);
+        let waited = start.elapsed();
+        assert!(waited >= Duration::from_millis(70), "{waited:?}");
+        assert!(!b.in_read_txn());
+        a.rollback().unwrap();
+        b.begin_write().unwrap();
+        b.commit().unwrap();
+    }
+}
+
+#[test]
+fn rollback_mode_commit_waits_for_readers_of_this_process() {
+    let (vfs, _keep) = setup(false, 1);
+    let mut r = open(&vfs);
+    let mut w = open(&vfs);
+    w.set_busy_timeout(Duration::from_secs(5));
+    r.begin_read().unwrap();
+    w.begin_write().unwrap();
+    w.write(PageNo(2)).unwrap().fill(9);
+    let t = std::thread::spawn(move || {
+        let start = Instant::now();
+        w.commit().unwrap();
+        start.elapsed()
+    });
+    std::thread::sleep(Duration::from_millis(120));
+    assert_eq!(byte(&r, 2), 1);
+    r.end_read().unwrap();
+    let waited = t.join().unwrap();
+    assert!(waited >= Duration::from_millis(100) && waited < Duration::from_secs(4));
+    r.begin_read().unwrap();
+    assert_eq!(byte(&r, 2), 9);
+}
+
+#[test]
+fn wal_readers_keep_their_snapshot_and_never_block_the_writer() {
+    let (vfs, _keep) = setup(true, 3);
+    let mut r = open(&vfs);
+    let mut w = open(&vfs);
+    w.set_wal_autocheckpoint(0);
+    r.begin_read().unwrap();
+    let snap = r.snapshot().unwrap();
+    assert_eq!(byte(&r, 2), 1);
+    for v in 2..6u8 {
+        w.begin_write().unwrap();
+        w.write(PageNo(2)).unwrap().fill(v);
+        w.commit().unwrap(); // never waits for the reader
+    }
+    w.begin_write().unwrap();
+    let pg = w.allocate().unwrap();
+    w.write(pg).unwrap().fill(6);
+    w.commit().unwrap();
+    // the reader still sees its snapshot, pages and size
+    assert_eq!(byte(&r, 2), 1);
+    assert_eq!(r.page_count(), 4);
+    assert_eq!(r.snapshot(), Some(snap));
+    // a passive checkpoint may not overwrite what the reader needs
+    let c = w.checkpoint(CheckpointMode::Passive).unwrap();
+    assert!(c.checkpointed_frames < c.log_frames, "{c:?}");
+    r.cache_capacity();
+    let mut r2 = open(&vfs);
+    r2.begin_read().unwrap();
+    assert_eq!((byte(&r2, 2), r2.page_count()), (5, 5));
+    assert_ne!(r2.snapshot(), Some(snap));
+    // the old reader, with a cold cache, still reads the old images
+    r.set_cache_size(1);
+    for pg in 2..=4 {
+        assert_eq!(byte(&r, pg), 1, "page {pg}");
+    }
+    // its writer attempt is refused: the snapshot is stale
+    assert_eq!(r.begin_write().unwrap_err().code, ResultCode::BUSY_SNAPSHOT);
+    r.end_read().unwrap();
+    r2.end_read().unwrap();
+    // nobody holds frames back now
+    let c = w.checkpoint(CheckpointMode::Full).unwrap();
+    assert_eq!(c.checkpointed_frames, c.log_frames);
+    assert!(!c.busy);
+    let c = w.checkpoint(CheckpointMode::Truncate).unwrap();
+    assert_eq!((c.busy, c.log_frames, c.checkpointed_frames), (false, 0, 0));
+    r.begin_read().unwrap();
+    assert_eq!((byte(&r, 2), byte(&r, 5), r.page_count()), (5, 6, 5));
+    r.end_read().unwrap();
+}
+
+#[test]
+fn restart_checkpoint_is_busy_while_a_reader_uses_the_log() {
+    let (vfs, _keep) = setup(true, 1);
+    let mut r = open(&vfs);
+    let mut w = open(&vfs);
+    w.set_wal_autocheckpoint(0);
+    w.begin_write().unwrap();
+    w.write(PageNo(2)).unwrap().fill(2);
+    w.commit().unwrap();
+    r.begin_read().unwrap();
+    let c = w.checkpoint(CheckpointMode::Restart).unwrap();
+    assert!(c.busy, "{c:?}");
+    assert_eq!(c.checkpointed_frames, c.log_frames, "frames copied anyway");
+    r.end_read().unwrap();
+    let c = w.checkpoint(CheckpointMode::Restart).unwrap();
+    assert!(!c.busy, "{c:?}");
+    // the log restarts: the next commit writes frame 1 again
+    w.begin_write().unwrap();
+    w.write(PageNo(2)).unwrap().fill(3);
+    w.commit().unwrap();
+    assert_eq!(w.wal_frames().unwrap().0, 1);
+    r.begin_read().unwrap();
+    assert_eq!(byte(&r, 2), 3);
+}
+
+#[test]
+fn automatic_checkpoint_at_the_threshold() {
+    let (vfs, _keep) = setup(true, 1);
+    let mut w = open(&vfs);
+    assert_eq!(w.wal_autocheckpoint(), 1000);
+    w.set_wal_autocheckpoint(10);
+    // the setup transaction wrote 2 frames; 8 more reach the threshold
+    for v in 0..8u8 {
+        assert_eq!(w.wal_frames().unwrap().1, 0);
+        w.begin_write().unwrap();
+        w.write(PageNo(2)).unwrap().fill(v);
+        w.commit().unwrap();
+    }
+    assert_eq!(w.wal_frames().unwrap(), (10, 10));
+    // everything copied and no reader in the log: the next commit restarts it
+    w.begin_write().unwrap();
+    w.write(PageNo(2)).unwrap().fill(99);
+    w.commit().unwrap();
+    assert_eq!(w.wal_frames().unwrap(), (1, 0));
+}
+
+#[test]
+fn exclusive_locking_mode_keeps_locks() {
+    let (vfs, _keep) = setup(false, 1);
+    let mut a = open(&vfs);
+    let mut b = open(&vfs);
+    a.set_locking_mode(LockingMode::Exclusive).unwrap();
+    a.begin_read().unwrap();
+    a.end_read().unwrap();
+    assert_eq!(a.lock_level(), LockLevel::Shared);
+    a.begin_write().unwrap();
+    a.write(PageNo(2)).unwrap().fill(4);
+    a.commit().unwrap();
+    assert_eq!(a.lock_level(), LockLevel::Exclusive);
+    assert_eq!(b.begin_read().unwrap_err().code, ResultCode::BUSY);
+    a.set_locking_mode(LockingMode::Normal).unwrap();
+    assert_eq!(a.lock_level(), LockLevel::None);
+    b.begin_read().unwrap();
+    assert_eq!(byte(&b, 2), 4);
+}
