@@ -33,6 +33,7 @@
 
 mod cache;
 mod rollback;
+mod savepoint;
 pub(crate) mod shared;
 mod walmode;
 
@@ -213,6 +214,7 @@ pub struct Pager {
     autocheckpoint: u32,
     holds_writer: bool,
     no_ckpt_on_close: bool,
+    savepoints: Vec<savepoint::SavepointState>,
 }
 
 /// Number of cache pages for SQLite's `cache_size` value.
@@ -284,6 +286,7 @@ impl Pager {
             autocheckpoint: DEFAULT_AUTOCHECKPOINT,
             holds_writer: false,
             no_ckpt_on_close: false,
+            savepoints: Vec::new(),
         };
         // Read the header under SHARED so a concurrent writer cannot show us a
         // half-written page 1. If another connection holds the file
@@ -612,6 +615,7 @@ impl Pager {
     }
 
     fn end_write(&mut self) -> Result<()> {
+        self.savepoints.clear();
         let r = if self.wal_attached {
             if self.implicit_read {
                 self.txn = Txn::Idle;

@@ -89,7 +89,7 @@ fn wal_left_by_chorus_is_read_by_sqlite3_with_every_committed_row() {
     p.begin_write().unwrap();
     p.write(PageNo(3)).unwrap().fill(0xEE);
     let (frames, backfilled) = p.wal_frames().unwrap();
-    assert!(frames as u32 >= n && backfilled == 0);
+    assert!(frames >= n && backfilled == 0);
     drop(p); // rollback, no checkpoint: the WAL stays
     assert!(std::fs::metadata(format!("{b}-wal")).unwrap().len() > 0);
     assert_eq!(sqlite3(b, SUMMARY).1, want);

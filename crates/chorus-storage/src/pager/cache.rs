@@ -190,6 +190,23 @@ impl PageCache {
         self.trim();
     }
 
+    /// The dirty set as it is now (cheap: the pages are shared, and later
+    /// modifications copy them first).
+    pub(crate) fn dirty_snapshot(&self) -> Vec<(u32, PageRef)> {
+        self.dirty.iter().map(|(&p, pg)| (p, pg.clone())).collect()
+    }
+
+    /// Go back to a dirty set taken by `dirty_snapshot`: pages dirtied since
+    /// are forgotten (their image at snapshot time is the committed one and
+    /// is read again on demand).
+    pub(crate) fn restore_dirty(&mut self, snap: &[(u32, PageRef)]) {
+        self.dirty.clear();
+        for (p, pg) in snap {
+            self.remove_clean(*p);
+            self.dirty.insert(*p, pg.clone());
+        }
+    }
+
     /// After a rollback: forget every dirty page.
     pub(crate) fn discard_dirty(&mut self) {
         self.dirty.clear();
