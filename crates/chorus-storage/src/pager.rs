@@ -427,7 +427,12 @@ impl Pager {
             self.cache_tag = None;
             self.cache.get_mut().clear();
         }
-        self.file.lock(LockLevel::Shared)?;
+        // A writer of this process committing (PENDING/EXCLUSIVE): wait for
+        // it on the condition variable, up to the busy timeout.
+        let file = &self.file;
+        self.shared.wait_for(self.busy_timeout, |_| {
+            file.lock(LockLevel::Shared).map(Some)
+        })?;
         let checked = self.recover_hot_journal().and_then(|_| self.refresh());
         if let Err(e) = checked {
             self.release_lock(LockLevel::None);

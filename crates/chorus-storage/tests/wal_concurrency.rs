@@ -224,3 +224,45 @@ fn exclusive_locking_mode_keeps_locks() {
     b.begin_read().unwrap();
     assert_eq!(byte(&b, 2), 4);
 }
+
+#[test]
+fn wal_reader_cache_drops_only_pages_another_connection_changed() {
+    let (vfs, _keep) = setup(true, 3);
+    let mut r = open(&vfs);
+    let mut w = open(&vfs);
+    r.begin_read().unwrap();
+    for pg in 2..=4 {
+        byte(&r, pg);
+    }
+    r.end_read().unwrap();
+    let n0 = r.cached_pages();
+    w.begin_write().unwrap();
+    w.write(PageNo(3)).unwrap().fill(8);
+    w.commit().unwrap();
+    r.begin_read().unwrap();
+    assert_eq!(r.cached_pages(), n0 - 1);
+    assert_eq!((byte(&r, 2), byte(&r, 3), byte(&r, 4)), (1, 8, 1));
+    r.end_read().unwrap();
+}
+
+#[test]
+fn rollback_mode_reader_waits_for_a_committing_writer() {
+    let (vfs, _keep) = setup(false, 1);
+    let mut w = open(&vfs);
+    let mut r = open(&vfs);
+    r.set_busy_timeout(Duration::from_secs(5));
+    w.set_locking_mode(LockingMode::Exclusive).unwrap();
+    w.begin_write().unwrap();
+    w.write(PageNo(2)).unwrap().fill(6);
+    w.commit().unwrap(); // keeps EXCLUSIVE
+    let t = std::thread::spawn(move || {
+        let start = Instant::now();
+        r.begin_read().unwrap();
+        (start.elapsed(), byte(&r, 2))
+    });
+    std::thread::sleep(Duration::from_millis(120));
+    w.set_locking_mode(LockingMode::Normal).unwrap();
+    let (waited, b) = t.join().unwrap();
+    assert!(waited >= Duration::from_millis(100) && waited < Duration::from_secs(4));
+    assert_eq!(b, 6);
+}

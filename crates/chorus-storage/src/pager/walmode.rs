@@ -97,18 +97,33 @@ impl Pager {
     }
 
     pub(super) fn begin_wal_read(&mut self) -> Result<()> {
-        let m = {
+        let (m, changed) = {
             let mut s = self.shared.lock();
             match s.wal.as_mut() {
-                Some(w) => w.begin_read(),
+                Some(w) => {
+                    let m = w.begin_read();
+                    let changed = match self.cache_tag {
+                        Some(t) if t != m.snapshot => w.pages_changed(t, m.snapshot.mx_frame),
+                        _ => Some(Vec::new()),
+                    };
+                    (m, changed)
+                }
                 None => return Err(Error::busy()),
             }
         };
         self.read_mark = Some(m);
-        if self.cache_tag != Some(m.snapshot) {
-            self.cache.get_mut().clear();
-            self.cache_tag = Some(m.snapshot);
+        // Keep the cache when only some pages changed since it was filled:
+        // drop exactly those (SQLite invalidates the same way).
+        match changed {
+            Some(pages) if self.cache_tag.is_some() => {
+                let cache = self.cache.get_mut();
+                for p in pages {
+                    cache.forget(p);
+                }
+            }
+            _ => self.cache.get_mut().clear(),
         }
+        self.cache_tag = Some(m.snapshot);
         if let Err(e) = self.refresh() {
             self.end_wal_read();
             return Err(e);

@@ -76,6 +76,8 @@ pub struct Wal {
     n_backfill: u32,
     cksum: (u32, u32),
     index: HashMap<u32, Vec<u32>>,
+    /// Page number of each frame (`frame_pages[n - 1]` for frame n).
+    frame_pages: Vec<u32>,
     commits: Vec<(u32, u32)>,
     readers: BTreeMap<u32, u32>,
     generation: u64,
@@ -122,6 +124,7 @@ impl Wal {
             n_backfill: 0,
             cksum: (0, 0),
             index: HashMap::new(),
+            frame_pages: Vec::new(),
             commits: Vec::new(),
             readers: BTreeMap::new(),
             generation: 1,
@@ -141,6 +144,7 @@ impl Wal {
                 for (i, fr) in s.frames.iter().enumerate() {
                     let n = i as u32 + 1;
                     wal.index.entry(fr.pgno).or_default().push(n);
+                    wal.frame_pages.push(fr.pgno);
                     if fr.commit_size != 0 {
                         wal.commits.push((n, fr.commit_size));
                     }
@@ -239,6 +243,18 @@ impl Wal {
         i.checked_sub(1).and_then(|i| frames.get(i)).copied()
     }
 
+    /// Pages written by frames after `from` up to `to` of the current
+    /// generation (what changed between two snapshots); `None` if `from` is
+    /// not a snapshot of the current log.
+    pub fn pages_changed(&self, from: Snapshot, to: u32) -> Option<Vec<u32>> {
+        if from.generation != self.generation || from.mx_frame > to {
+            return None;
+        }
+        let a = from.mx_frame as usize;
+        let b = (to as usize).min(self.frame_pages.len());
+        self.frame_pages.get(a..b).map(|s| s.to_vec())
+    }
+
     /// Read frame `n`'s page image into `buf` (page-size long).
     pub fn read_frame(&self, n: u32, buf: &mut [u8]) -> Result<()> {
         let h = self
@@ -271,6 +287,7 @@ impl Wal {
         self.mx_frame = 0;
         self.n_backfill = 0;
         self.index.clear();
+        self.frame_pages.clear();
         self.commits.clear();
         self.generation += 1;
         self.restart_pending = false;
@@ -313,9 +330,11 @@ impl Wal {
             self.file.sync(SyncKind::Full)?;
         }
         let mut n = self.mx_frame;
+        self.frame_pages.truncate(self.mx_frame as usize);
         for (pgno, _) in pages {
             n += 1;
             self.index.entry(*pgno).or_default().push(n);
+            self.frame_pages.push(*pgno);
         }
         self.commits.push((n, db_size));
         self.commit_count += 1;
@@ -384,6 +403,7 @@ impl Wal {
                 self.mx_frame = 0;
                 self.n_backfill = 0;
                 self.index.clear();
+                self.frame_pages.clear();
                 self.commits.clear();
                 self.generation += 1;
                 self.restart_pending = true;
