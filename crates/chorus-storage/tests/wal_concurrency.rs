@@ -266,3 +266,86 @@ fn rollback_mode_reader_waits_for_a_committing_writer() {
     assert!(waited >= Duration::from_millis(100) && waited < Duration::from_secs(4));
     assert_eq!(b, 6);
 }
+
+/// Money moves between accounts (one per page) from several writer threads
+/// while reader threads check, in their snapshots, that the total never
+/// changes; checkpoints run all along (small autocheckpoint).
+fn transfers(wal: bool) {
+    const ACCOUNTS: u32 = 8;
+    let (vfs, _keep) = setup(wal, ACCOUNTS);
+    {
+        let mut p = open(&vfs);
+        p.begin_write().unwrap();
+        for a in 0..ACCOUNTS {
+            p.write(PageNo(2 + a)).unwrap()[..8].copy_from_slice(&100u64.to_be_bytes());
+        }
+        p.commit().unwrap();
+    }
+    let bal = |p: &Pager, a: u32| {
+        let d = p.read(PageNo(2 + a)).unwrap();
+        u64::from_be_bytes(d[..8].try_into().unwrap())
+    };
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = vec![];
+    for _ in 0..2 {
+        let vfs = vfs.clone();
+        let done = done.clone();
+        readers.push(std::thread::spawn(move || {
+            let mut p = open(&vfs);
+            p.set_busy_timeout(Duration::from_secs(10));
+            let mut checks = 0;
+            while !done.load(std::sync::atomic::Ordering::SeqCst) || checks == 0 {
+                p.begin_read().unwrap();
+                let total: u64 = (0..ACCOUNTS).map(|a| bal(&p, a)).sum();
+                assert_eq!(total, 100 * ACCOUNTS as u64);
+                p.end_read().unwrap();
+                checks += 1;
+            }
+            checks
+        }));
+    }
+    let mut writers = vec![];
+    for t in 0..3u32 {
+        let vfs = vfs.clone();
+        writers.push(std::thread::spawn(move || {
+            let mut p = open(&vfs);
+            p.set_busy_timeout(Duration::from_secs(10));
+            p.set_wal_autocheckpoint(10);
+            for i in 0..60u32 {
+                let from = (t + i) % ACCOUNTS;
+                let to = (t * 3 + i * 5 + 1) % ACCOUNTS;
+                p.begin_write().unwrap();
+                let (f, g) = (bal(&p, from), bal(&p, to));
+                let amount = (i as u64 % 7).min(f);
+                if from != to {
+                    p.write(PageNo(2 + from)).unwrap()[..8]
+                        .copy_from_slice(&(f - amount).to_be_bytes());
+                    p.write(PageNo(2 + to)).unwrap()[..8]
+                        .copy_from_slice(&(g + amount).to_be_bytes());
+                }
+                p.commit().unwrap();
+            }
+        }));
+    }
+    for w in writers {
+        w.join().unwrap();
+    }
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    for r in readers {
+        assert!(r.join().unwrap() > 0);
+    }
+    let mut p = open(&vfs);
+    p.begin_read().unwrap();
+    let total: u64 = (0..ACCOUNTS).map(|a| bal(&p, a)).sum();
+    assert_eq!(total, 100 * ACCOUNTS as u64);
+}
+
+#[test]
+fn concurrent_transfers_keep_the_total_in_wal_mode() {
+    transfers(true);
+}
+
+#[test]
+fn concurrent_transfers_keep_the_total_in_rollback_mode() {
+    transfers(false);
+}

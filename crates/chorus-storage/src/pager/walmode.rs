@@ -171,12 +171,25 @@ impl Pager {
             .filter(|(n, _)| *n <= db_size)
             .map(|(n, p)| (*n, p.data()))
             .collect();
+        if refs.is_empty() {
+            drop(refs);
+            self.cache.get_mut().discard_dirty();
+            return Ok(());
+        }
+        let detached = || Error::new(ResultCode::INTERNAL, "WAL detached during commit");
+        // Prepare and publish under the lock; write the frames (and fsync)
+        // without it, so readers of this process are not held up.
+        let pending = {
+            let mut s = self.shared.lock();
+            s.wal
+                .as_mut()
+                .ok_or_else(detached)?
+                .prepare_append(self.synchronous)?
+        };
+        let cksum = pending.write(&refs, db_size, self.synchronous)?;
         let mut s = self.shared.lock();
-        let wal = s
-            .wal
-            .as_mut()
-            .ok_or_else(|| Error::new(ResultCode::INTERNAL, "WAL detached during commit"))?;
-        wal.append(&refs, db_size, self.synchronous)?;
+        let wal = s.wal.as_mut().ok_or_else(detached)?;
+        wal.publish(&pending, refs.iter().map(|r| r.0), db_size, cksum);
         if let Some(m) = self.read_mark {
             let nm = wal.advance_reader(m);
             self.read_mark = Some(nm);

@@ -29,6 +29,7 @@ use crate::pager::Synchronous;
 use crate::vfs::{OpenFlags, SyncKind, Vfs, VfsFile};
 use format::{encode_frame, scan, WalHeader, FRAME_HEADER_SIZE};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Checkpoint modes of `PRAGMA wal_checkpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,9 +67,44 @@ pub struct ReadMark {
     pub commit_count: u64,
 }
 
+/// Where a transaction's frames go (see [`Wal::prepare_append`]).
+pub struct PendingAppend {
+    file: Arc<dyn VfsFile>,
+    header: WalHeader,
+    cksum: (u32, u32),
+    start: u32,
+    page_size: usize,
+}
+
+impl PendingAppend {
+    /// Write the frames (and sync at FULL/EXTRA); returns the running
+    /// checksum after the commit frame.
+    pub fn write(
+        &self,
+        pages: &[(u32, &[u8])],
+        db_size: u32,
+        sync: Synchronous,
+    ) -> Result<(u32, u32)> {
+        let h = &self.header;
+        let mut c = self.cksum;
+        let mut buf = Vec::with_capacity(FRAME_HEADER_SIZE + self.page_size);
+        let mut n = self.start;
+        for (i, (pgno, data)) in pages.iter().enumerate() {
+            n += 1;
+            let commit = if i + 1 == pages.len() { db_size } else { 0 };
+            c = encode_frame(h, c, *pgno, commit, data, &mut buf);
+            self.file.write_at(&buf, h.frame_offset(n))?;
+        }
+        if matches!(sync, Synchronous::Full | Synchronous::Extra) {
+            self.file.sync(SyncKind::Full)?;
+        }
+        Ok(c)
+    }
+}
+
 /// The WAL of one database, shared by the connections of this process.
 pub struct Wal {
-    file: Box<dyn VfsFile>,
+    file: Arc<dyn VfsFile>,
     path: String,
     header: Option<WalHeader>,
     page_size: usize,
@@ -107,14 +143,14 @@ impl Wal {
     /// file is empty: the WAL's page size is then adopted).
     pub fn open(vfs: &dyn Vfs, db_path: &str, db_page_size: usize) -> Result<Wal> {
         let path = format!("{db_path}-wal");
-        let file = vfs.open(
+        let file: Arc<dyn VfsFile> = Arc::from(vfs.open(
             &path,
             OpenFlags {
                 read_only: false,
                 create: true,
                 delete_on_close: false,
             },
-        )?;
+        )?);
         let mut wal = Wal {
             file,
             path,
@@ -308,39 +344,58 @@ impl Wal {
         if pages.is_empty() {
             return Ok(());
         }
+        let a = self.prepare_append(sync)?;
+        let c = a.write(pages, db_size, sync)?;
+        self.publish(&a, pages.iter().map(|p| p.0), db_size, c);
+        Ok(())
+    }
+
+    /// First step of an append, under the lock: start a new log if due, and
+    /// say where the frames go. The writer then calls [`PendingAppend::write`]
+    /// without the lock (readers and passive checkpoints go on; they never
+    /// look past `mx_frame`) and [`Wal::publish`] under it again. Only the
+    /// holder of the writer slot may append.
+    pub fn prepare_append(&mut self, sync: Synchronous) -> Result<PendingAppend> {
         if self.header.is_none()
             || self.restart_pending
             || (self.mx_frame > 0 && self.can_restart())
         {
             self.start_new_log(sync)?;
         }
-        let h = self
+        let header = self
             .header
             .ok_or_else(|| crate::error::Error::corrupt("WAL header missing"))?;
-        let mut c = self.cksum;
-        let mut buf = Vec::with_capacity(FRAME_HEADER_SIZE + self.page_size);
-        let mut n = self.mx_frame;
-        for (i, (pgno, data)) in pages.iter().enumerate() {
+        Ok(PendingAppend {
+            file: self.file.clone(),
+            header,
+            cksum: self.cksum,
+            start: self.mx_frame,
+            page_size: self.page_size,
+        })
+    }
+
+    /// Last step of an append: the frames written by `a` become visible.
+    pub fn publish(
+        &mut self,
+        a: &PendingAppend,
+        pgnos: impl Iterator<Item = u32>,
+        db_size: u32,
+        cksum: (u32, u32),
+    ) {
+        let mut n = a.start;
+        self.frame_pages.truncate(a.start as usize);
+        for pgno in pgnos {
             n += 1;
-            let commit = if i + 1 == pages.len() { db_size } else { 0 };
-            c = encode_frame(&h, c, *pgno, commit, data, &mut buf);
-            self.file.write_at(&buf, h.frame_offset(n))?;
+            self.index.entry(pgno).or_default().push(n);
+            self.frame_pages.push(pgno);
         }
-        if matches!(sync, Synchronous::Full | Synchronous::Extra) {
-            self.file.sync(SyncKind::Full)?;
-        }
-        let mut n = self.mx_frame;
-        self.frame_pages.truncate(self.mx_frame as usize);
-        for (pgno, _) in pages {
-            n += 1;
-            self.index.entry(*pgno).or_default().push(n);
-            self.frame_pages.push(*pgno);
+        if n == a.start {
+            return;
         }
         self.commits.push((n, db_size));
         self.commit_count += 1;
         self.mx_frame = n;
-        self.cksum = c;
-        Ok(())
+        self.cksum = cksum;
     }
 
     /// Move a reader to the current end of the log (after its own commit).
