@@ -178,9 +178,20 @@ fn workload(
     };
     let mut acked = 0;
     for k in 1..=c.txns {
-        if k == 2 && c.mode == JournalMode::Wal {
-            if let Err(e) = p.set_journal_mode(JournalMode::Wal) {
-                return (acked, Some(e));
+        if c.mode == JournalMode::Wal {
+            // into WAL, out to DELETE half-way and back: crash points inside
+            // both switches too
+            let switch = if k == 2 || k == c.txns / 2 + 3 {
+                Some(JournalMode::Wal)
+            } else if k == c.txns / 2 {
+                Some(JournalMode::Delete)
+            } else {
+                None
+            };
+            if let Some(m) = switch {
+                if let Err(e) = p.set_journal_mode(m) {
+                    return (acked, Some(e));
+                }
             }
         }
         match run_txn(&mut p, k, &models[k as usize - 1]) {
