@@ -349,3 +349,34 @@ fn concurrent_transfers_keep_the_total_in_wal_mode() {
 fn concurrent_transfers_keep_the_total_in_rollback_mode() {
     transfers(false);
 }
+
+#[test]
+fn read_only_connection_reads_a_wal_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.db");
+    let path = path.to_str().unwrap();
+    let vfs: Arc<dyn Vfs> = Arc::new(chorus_storage::vfs::OsVfs);
+    let mut w = Pager::open(vfs.clone(), path, PagerOptions::default()).unwrap();
+    w.set_journal_mode(JournalMode::Wal).unwrap();
+    w.set_no_checkpoint_on_close(true);
+    w.begin_write().unwrap();
+    let pg = w.allocate().unwrap();
+    w.write(pg).unwrap().fill(3);
+    w.commit().unwrap();
+    let ro = PagerOptions {
+        read_only: true,
+        ..PagerOptions::default()
+    };
+    let mut r = Pager::open(vfs.clone(), path, ro.clone()).unwrap();
+    r.begin_read().unwrap();
+    assert_eq!(byte(&r, 2), 3);
+    assert_eq!(r.begin_write().unwrap_err().code, ResultCode::READONLY);
+    r.end_read().unwrap();
+    drop(r);
+    drop(w); // the WAL stays (no checkpoint on close)
+    assert!(std::fs::metadata(format!("{path}-wal")).unwrap().len() > 0);
+    // a read-only connection alone recovers the WAL too
+    let mut r = Pager::open(vfs, path, ro).unwrap();
+    r.begin_read().unwrap();
+    assert_eq!((byte(&r, 2), r.page_count()), (3, 2));
+}

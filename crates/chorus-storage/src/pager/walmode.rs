@@ -60,9 +60,20 @@ impl Pager {
             if s.wal.is_some() {
                 return Ok(Some(()));
             }
+            // The lock handle needs write access for an EXCLUSIVE (write)
+            // lock, even for a read-only connection.
             let f = match lockfile.take() {
                 Some(f) => f,
-                None => vfs.open(&path, flags)?,
+                None => match vfs.open(
+                    &path,
+                    OpenFlags {
+                        read_only: false,
+                        ..flags
+                    },
+                ) {
+                    Ok(f) => f,
+                    Err(_) => vfs.open(&path, flags)?,
+                },
             };
             if let Err(e) = f.lock(LockLevel::Exclusive) {
                 let _ = f.unlock(LockLevel::None);
