@@ -380,3 +380,27 @@ fn read_only_connection_reads_a_wal_database() {
     r.begin_read().unwrap();
     assert_eq!((byte(&r, 2), r.page_count()), (3, 2));
 }
+
+#[test]
+fn full_checkpoint_waits_for_a_reader_then_completes() {
+    let (vfs, _keep) = setup(true, 1);
+    let mut w = open(&vfs);
+    w.set_wal_autocheckpoint(0);
+    let mut r = open(&vfs);
+    r.begin_read().unwrap(); // holds the snapshot before the next commit
+    w.begin_write().unwrap();
+    w.write(PageNo(2)).unwrap().fill(2);
+    w.commit().unwrap();
+    assert!(w.checkpoint(CheckpointMode::Full).unwrap().busy);
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(120));
+        r.end_read().unwrap();
+        r
+    });
+    w.set_busy_timeout(Duration::from_secs(5));
+    let start = Instant::now();
+    let c = w.checkpoint(CheckpointMode::Full).unwrap();
+    assert!(!c.busy && c.checkpointed_frames == c.log_frames, "{c:?}");
+    assert!(start.elapsed() >= Duration::from_millis(100));
+    t.join().unwrap();
+}

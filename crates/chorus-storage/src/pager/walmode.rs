@@ -206,13 +206,42 @@ impl Pager {
             self.read_mark = Some(nm);
             self.cache_tag = Some(nm.snapshot);
         }
-        if self.autocheckpoint > 0 && wal.mx_frame() >= self.autocheckpoint {
-            // A failed automatic checkpoint does not undo the commit.
-            let _ = wal.checkpoint(&*self.file, CheckpointMode::Passive, self.synchronous);
-        }
+        let auto = self.autocheckpoint > 0 && wal.mx_frame() >= self.autocheckpoint;
         drop(s);
         self.cache.get_mut().mark_all_clean();
+        if auto {
+            // A failed automatic checkpoint does not undo the commit.
+            let _ = self.checkpoint_step(CheckpointMode::Passive);
+        }
         Ok(())
+    }
+
+    /// One checkpoint attempt: plan under the lock, copy without it, record
+    /// under it again.
+    fn checkpoint_step(&self, mode: CheckpointMode) -> Result<CheckpointResult> {
+        let detached = || Error::new(ResultCode::INTERNAL, "WAL detached");
+        let plan = self
+            .shared
+            .lock()
+            .wal
+            .as_mut()
+            .ok_or_else(detached)?
+            .plan_checkpoint();
+        let ran = match &plan {
+            Some(p) => p.run(&*self.file, self.synchronous),
+            None => Ok(()),
+        };
+        let mut s = self.shared.lock();
+        let r = s.wal.as_mut().ok_or_else(detached)?.finish_checkpoint(
+            plan.as_ref(),
+            ran.is_ok(),
+            mode,
+            self.synchronous,
+        );
+        drop(s);
+        self.shared.notify();
+        ran?;
+        r
     }
 
     /// `PRAGMA wal_checkpoint(mode)`: (busy, log frames, checkpointed frames);
@@ -235,25 +264,31 @@ impl Pager {
         if need_writer {
             self.shared.acquire_writer(self.id, self.busy_timeout)?;
         }
-        let mut last = None;
-        let file = &self.file;
-        let sync = self.synchronous;
-        let r = self.shared.wait_for(self.busy_timeout, |s| {
-            let w = s
-                .wal
-                .as_mut()
-                .ok_or_else(|| Error::new(ResultCode::INTERNAL, "WAL detached"))?;
-            let r = w.checkpoint(&**file, mode, sync)?;
-            last = Some(r);
-            Ok((!r.busy || mode == CheckpointMode::Passive).then_some(r))
-        });
+        let deadline = std::time::Instant::now() + self.busy_timeout;
+        let r = loop {
+            let r = match self.checkpoint_step(mode) {
+                Ok(r) => r,
+                Err(e) => break Err(e),
+            };
+            if !r.busy || mode == CheckpointMode::Passive {
+                break Ok(r);
+            }
+            // Wait (condition variable) for readers to move on.
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let waited = self.shared.wait_for(left, |s| {
+                Ok(s.wal
+                    .as_ref()
+                    .is_some_and(|w| w.checkpoint_could_progress(mode))
+                    .then_some(()))
+            });
+            if waited.is_err() {
+                break Ok(r);
+            }
+        };
         if need_writer {
             self.shared.release_writer(self.id);
         }
-        match r {
-            Err(e) if e.code == ResultCode::BUSY => last.ok_or(e),
-            r => r,
-        }
+        r
     }
 
     /// The journal mode in force (`PRAGMA journal_mode`).

@@ -102,6 +102,47 @@ impl PendingAppend {
     }
 }
 
+/// The frames a checkpoint copies (see [`Wal::plan_checkpoint`]).
+pub struct CheckpointPlan {
+    file: Arc<dyn VfsFile>,
+    header: WalHeader,
+    /// (page, frame holding its newest image up to `mx_safe`), by page.
+    copies: Vec<(u32, u32)>,
+    mx_safe: u32,
+    db_size: u32,
+    page_size: usize,
+}
+
+impl CheckpointPlan {
+    /// Sync the log, copy the frames into `db`, cut `db` to the size as of
+    /// the last copied commit, sync `db`.
+    pub fn run(&self, db: &dyn VfsFile, sync: Synchronous) -> Result<()> {
+        if sync != Synchronous::Off {
+            self.file.sync(SyncKind::Full)?;
+        }
+        let ps = self.page_size;
+        let mut buf = vec![0u8; ps];
+        for &(pgno, f) in &self.copies {
+            if pgno > self.db_size {
+                continue;
+            }
+            self.file.read_at(
+                &mut buf,
+                self.header.frame_offset(f) + FRAME_HEADER_SIZE as u64,
+            )?;
+            db.write_at(&buf, (pgno as u64 - 1) * ps as u64)?;
+        }
+        let want = self.db_size as u64 * ps as u64;
+        if self.db_size > 0 && db.size()? > want {
+            db.truncate(want)?;
+        }
+        if sync != Synchronous::Off {
+            db.sync(SyncKind::Full)?;
+        }
+        Ok(())
+    }
+}
+
 /// The WAL of one database, shared by the connections of this process.
 pub struct Wal {
     file: Arc<dyn VfsFile>,
@@ -122,6 +163,8 @@ pub struct Wal {
     next_seq: u32,
     next_salt1: u32,
     commit_count: u64,
+    /// A checkpoint is copying frames (outside the lock).
+    checkpointing: bool,
 }
 
 fn random_u32() -> u32 {
@@ -168,6 +211,7 @@ impl Wal {
             next_seq: 0,
             next_salt1: random_u32(),
             commit_count: 0,
+            checkpointing: false,
         };
         if let Some(s) = scan(&*wal.file)? {
             let ps = s.header.page_size as usize;
@@ -404,55 +448,83 @@ impl Wal {
         self.begin_read()
     }
 
-    /// Copy frames into the database file as far as readers allow; with
-    /// RESTART/TRUNCATE also reset the log when everything is copied.
-    pub fn checkpoint(
-        &mut self,
-        db: &dyn VfsFile,
-        mode: CheckpointMode,
-        sync: Synchronous,
-    ) -> Result<CheckpointResult> {
+    /// The last frame a checkpoint may copy now (see module comment).
+    fn mx_safe(&self) -> u32 {
         let mark0_readers = self.readers.get(&0).copied().unwrap_or(0) > 0;
-        let mx_safe = if mark0_readers && self.n_backfill < self.mx_frame {
+        if mark0_readers && self.n_backfill < self.mx_frame {
             self.n_backfill
         } else {
             let min_mark = self.readers.keys().copied().find(|&m| m > 0);
             min_mark.map_or(self.mx_frame, |m| m.min(self.mx_frame))
-        };
-        if mx_safe > self.n_backfill {
-            if sync != Synchronous::Off {
-                self.file.sync(SyncKind::Full)?;
-            }
-            let ps = self.page_size;
-            let mut buf = vec![0u8; ps];
-            let mut todo: Vec<(u32, u32)> = self
-                .index
-                .iter()
-                .filter_map(|(&pgno, frames)| {
-                    let i = frames.partition_point(|&f| f <= mx_safe);
-                    let f = *frames.get(i.checked_sub(1)?)?;
-                    (f > self.n_backfill).then_some((pgno, f))
-                })
-                .collect();
-            todo.sort_unstable();
-            let size = self.db_size_at(mx_safe).unwrap_or(0);
-            for (pgno, f) in todo {
-                if pgno > size {
-                    continue;
-                }
-                self.read_frame(f, &mut buf)?;
-                db.write_at(&buf, (pgno as u64 - 1) * ps as u64)?;
-            }
-            let want = size as u64 * ps as u64;
-            if size > 0 && db.size()? > want {
-                db.truncate(want)?;
-            }
-            if sync != Synchronous::Off {
-                db.sync(SyncKind::Full)?;
-            }
-            self.n_backfill = mx_safe;
         }
-        let mut busy = mode != CheckpointMode::Passive && self.n_backfill < self.mx_frame;
+    }
+
+    /// Could a checkpoint of `mode` get further than it is now?
+    pub fn checkpoint_could_progress(&self, mode: CheckpointMode) -> bool {
+        if self.checkpointing {
+            return false;
+        }
+        self.mx_safe() > self.n_backfill
+            || (matches!(mode, CheckpointMode::Restart | CheckpointMode::Truncate)
+                && self.mx_frame > 0
+                && self.can_restart())
+    }
+
+    /// First step of a checkpoint, under the lock: which frames to copy.
+    /// `None` when there is nothing to copy or another checkpoint runs.
+    /// The copy ([`CheckpointPlan::run`]) runs without the lock: no frame it
+    /// reads can be overwritten meanwhile (the log cannot restart while
+    /// frames are uncopied) and no reader looks at the database pages it
+    /// writes (each has a newer-or-equal frame within every reader's mark).
+    pub fn plan_checkpoint(&mut self) -> Option<CheckpointPlan> {
+        if self.checkpointing {
+            return None;
+        }
+        let mx_safe = self.mx_safe();
+        if mx_safe <= self.n_backfill {
+            return None;
+        }
+        let header = self.header?;
+        let mut copies: Vec<(u32, u32)> = self
+            .index
+            .iter()
+            .filter_map(|(&pgno, frames)| {
+                let i = frames.partition_point(|&f| f <= mx_safe);
+                let f = *frames.get(i.checked_sub(1)?)?;
+                (f > self.n_backfill).then_some((pgno, f))
+            })
+            .collect();
+        copies.sort_unstable();
+        self.checkpointing = true;
+        Some(CheckpointPlan {
+            file: self.file.clone(),
+            header,
+            copies,
+            mx_safe,
+            db_size: self.db_size_at(mx_safe).unwrap_or(0),
+            page_size: self.page_size,
+        })
+    }
+
+    /// Last step of a checkpoint, under the lock: record what `plan` copied
+    /// (if `copied`), then with RESTART/TRUNCATE reset the log if everything
+    /// is copied and no reader uses it.
+    pub fn finish_checkpoint(
+        &mut self,
+        plan: Option<&CheckpointPlan>,
+        copied: bool,
+        mode: CheckpointMode,
+        sync: Synchronous,
+    ) -> Result<CheckpointResult> {
+        let other_running = self.checkpointing && plan.is_none();
+        if let Some(p) = plan {
+            self.checkpointing = false;
+            if copied {
+                self.n_backfill = self.n_backfill.max(p.mx_safe);
+            }
+        }
+        let mut busy =
+            mode != CheckpointMode::Passive && (self.n_backfill < self.mx_frame || other_running);
         if matches!(mode, CheckpointMode::Restart | CheckpointMode::Truncate) && !busy {
             if self.can_restart() {
                 self.mx_frame = 0;
@@ -478,6 +550,25 @@ impl Wal {
             log_frames: self.mx_frame as i64,
             checkpointed_frames: self.n_backfill as i64,
         })
+    }
+
+    /// Copy frames into the database file as far as readers allow; with
+    /// RESTART/TRUNCATE also reset the log when everything is copied. All
+    /// under the caller's lock (see [`Wal::plan_checkpoint`] for the split form).
+    pub fn checkpoint(
+        &mut self,
+        db: &dyn VfsFile,
+        mode: CheckpointMode,
+        sync: Synchronous,
+    ) -> Result<CheckpointResult> {
+        let plan = self.plan_checkpoint();
+        let ran = match &plan {
+            Some(p) => p.run(db, sync),
+            None => Ok(()),
+        };
+        let r = self.finish_checkpoint(plan.as_ref(), ran.is_ok(), mode, sync);
+        ran?;
+        r
     }
 
     /// Checkpoint everything and delete the WAL file (last connection
