@@ -3,11 +3,11 @@
 //! leaves is rolled back by SQLite (the crash tests check the latter at many
 //! points; here with a real process for the former).
 
-mod common;
+mod sqlite_shell;
 
 use chorus_storage::vfs::OsVfs;
 use chorus_storage::{JournalMode, Pager, PagerOptions};
-use common::*;
+use sqlite_shell::*;
 use std::path::Path;
 use std::sync::Arc;
 

@@ -3,12 +3,12 @@
 //! recovered to its last commit; a `sqlite3` process using the WAL keeps
 //! Chorus out (BUSY) and Chorus holding it keeps `sqlite3` out.
 
-mod common;
+mod sqlite_shell;
 
 use chorus_storage::header::DbHeader;
 use chorus_storage::vfs::OsVfs;
 use chorus_storage::{CheckpointMode, JournalMode, PageNo, Pager, PagerOptions, ResultCode};
-use common::*;
+use sqlite_shell::*;
 use std::path::Path;
 use std::sync::Arc;
 
