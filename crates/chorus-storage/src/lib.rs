@@ -4,14 +4,18 @@
 //! pages, transaction boundary) → records and B-trees. This crate knows
 //! nothing of SQL.
 
+pub mod btree;
 pub mod error;
 pub mod freelist;
 pub mod header;
 pub mod journal;
 pub mod pager;
 pub mod ptrmap;
+pub mod record;
+pub mod schema;
 pub mod types;
 pub mod value;
+pub mod varint;
 pub mod vfs;
 pub mod wal;
 
