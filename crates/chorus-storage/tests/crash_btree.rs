@@ -19,6 +19,7 @@ const DB: &str = "bt.db";
 const TABLE_ROOT: PageNo = PageNo(2);
 
 type Model = BTreeMap<i64, u32>;
+type Rows = Vec<(i64, Vec<u8>)>;
 
 fn payload(rowid: i64, k: u32, out: &mut Vec<u8>) {
     let len = 40 + ((rowid as u64 * 7 + k as u64) % 300) as usize;
@@ -91,7 +92,7 @@ fn run_txn(p: &mut Pager, k: u32, m: &Model) -> chorus_storage::Result<()> {
     r
 }
 
-fn read_table(p: &mut Pager) -> Result<(u32, Vec<(i64, Vec<u8>)>), String> {
+fn read_table(p: &mut Pager) -> Result<(u32, Rows), String> {
     p.begin_read().map_err(|e| e.to_string())?;
     let r = (|| {
         let v = p.header().user_version;
