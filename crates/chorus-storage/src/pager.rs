@@ -20,29 +20,38 @@
 //!   equals the file as of the last `begin_read`;
 //! - inside one, `db_size` (what `page_count()` returns) counts pending growth
 //!   and `saved` holds the header and size to restore on rollback;
-//! - dirty pages reach the file only in `commit`, through
-//!   [`Pager::write_dirty_pages`], the single place where the rollback journal
-//!   and the WAL will plug in (a journal must save each page's original image
-//!   before its first modification — the hook for that is `Pager::write`'s
-//!   "first time dirty" branch — and the WAL replaces the in-place writes).
-//!   Until then a crash in the middle of a commit can leave a torn database.
-//! - when the cache holds more dirty pages than its capacity it grows (there is
-//!   no journal to spill into yet); clean pages are evicted by CLOCK.
+//! - dirty pages reach the database file only in `commit`: in rollback-journal
+//!   modes after the journal of original images (captured by `write`'s "first
+//!   time dirty" branch, see [`rollback`]) is written and synced; in WAL mode
+//!   they are appended to the WAL instead and reach the file at checkpoints
+//!   ([`walmode`]);
+//! - one write transaction per database per process: the writer slot in
+//!   [`shared::SharedDb`], waited for on a condition variable up to the busy
+//!   timeout; other processes are excluded by the VFS locks;
+//! - when the cache holds more dirty pages than its capacity it grows (dirty
+//!   pages are never spilled); clean pages are evicted by CLOCK.
 
 mod cache;
+mod rollback;
 mod savepoint;
+pub(crate) mod shared;
+mod walmode;
 
 use crate::error::{Error, Result, ResultCode};
-use crate::header::{
-    valid_page_size, DbHeader, HEADER_SIZE, MIN_USABLE_SIZE, WRITER_VERSION_NUMBER,
-};
+use crate::header::{valid_page_size, DbHeader, HEADER_SIZE, MIN_USABLE_SIZE};
+use crate::journal::JournalMode;
 use crate::types::{lock_byte_page, PageNo};
 use crate::vfs::{LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
+use crate::wal::{ReadMark, Snapshot};
 use cache::PageCache;
+use shared::SharedDb;
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// An immutable snapshot of one page's bytes (length = page_size). Cheap to clone.
 pub type PageRef = Arc<PageBuf>;
@@ -121,9 +130,23 @@ pub enum Synchronous {
     Normal,
     /// Full sync (`F_FULLFSYNC` where the OS has one).
     Full,
-    /// As `Full` (the difference in SQLite concerns the journal, not yet here).
+    /// As `Full`, and the directory is synced after deleting the journal.
     Extra,
 }
+
+/// `PRAGMA locking_mode`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LockingMode {
+    /// Locks are released at the end of each transaction.
+    Normal,
+    /// Once taken, locks are kept until the pager closes (or the mode is reset).
+    Exclusive,
+}
+
+/// `PRAGMA wal_autocheckpoint` default (pages).
+pub const DEFAULT_AUTOCHECKPOINT: u32 = 1000;
+
+static NEXT_PAGER_ID: AtomicU64 = AtomicU64::new(1);
 
 /// The smallest number of pages the cache holds, whatever `cache_size` says
 /// (SQLite's page cache keeps at least 10 pages too).
@@ -169,8 +192,29 @@ pub struct Pager {
     synchronous: Synchronous,
     /// Creation parameters for an empty file.
     create: PagerOptions,
-    /// Open savepoints of the write transaction (innermost last).
-    savepoints: Vec<savepoint::Savepoint>,
+    /// State shared with the other pagers of this file in this process.
+    shared: Arc<SharedDb>,
+    id: u64,
+    /// The rollback-journal mode in force when the database is not in WAL mode.
+    rollback_mode: JournalMode,
+    /// This pager reads and writes through the shared WAL.
+    wal_attached: bool,
+    /// WAL reader registration of the open read transaction.
+    read_mark: Option<ReadMark>,
+    /// The WAL snapshot the cache content belongs to (WAL mode).
+    cache_tag: Option<Snapshot>,
+    busy_timeout: Duration,
+    /// Original images of pages modified by the write transaction (pages that
+    /// existed at its start), for the journal and for undoing a failed commit.
+    originals: Vec<(u32, PageRef)>,
+    captured: HashSet<u32>,
+    /// The journal of the open commit exists on disk.
+    journal_written: bool,
+    locking_mode: LockingMode,
+    autocheckpoint: u32,
+    holds_writer: bool,
+    no_ckpt_on_close: bool,
+    savepoints: Vec<savepoint::SavepointState>,
 }
 
 /// Number of cache pages for SQLite's `cache_size` value.
@@ -198,6 +242,7 @@ impl Pager {
             delete_on_close: false,
         };
         let file = vfs.open(path, flags)?;
+        let vfs_identity = vfs.identity(path);
         let mut create = opts.clone();
         if !valid_page_size(create.page_size) {
             create.page_size = 4096;
@@ -227,6 +272,20 @@ impl Pager {
             file_touched: false,
             synchronous: Synchronous::Normal,
             create,
+            shared: SharedDb::get(&vfs_identity),
+            id: NEXT_PAGER_ID.fetch_add(1, Ordering::Relaxed),
+            rollback_mode: JournalMode::Delete,
+            wal_attached: false,
+            read_mark: None,
+            cache_tag: None,
+            busy_timeout: Duration::ZERO,
+            originals: Vec::new(),
+            captured: HashSet::new(),
+            journal_written: false,
+            locking_mode: LockingMode::Normal,
+            autocheckpoint: DEFAULT_AUTOCHECKPOINT,
+            holds_writer: false,
+            no_ckpt_on_close: false,
             savepoints: Vec::new(),
         };
         // Read the header under SHARED so a concurrent writer cannot show us a
@@ -234,7 +293,7 @@ impl Pager {
         // exclusively, look anyway: `begin_read` validates again under lock.
         match pager.file.lock(LockLevel::Shared) {
             Ok(()) => {
-                let r = pager.refresh();
+                let r = pager.recover_hot_journal().and_then(|_| pager.refresh());
                 pager.file.unlock(LockLevel::None)?;
                 r?;
             }
@@ -348,78 +407,55 @@ impl Pager {
     // ----------------------------------------------------------------------
     // Transactions
 
-    /// Start a read transaction: take SHARED, re-read the header and drop the
-    /// cache if another connection changed the file since we last looked.
+    /// Start a read transaction. Rollback-journal mode: take SHARED, roll back
+    /// a hot journal, re-read the header and drop the cache if another
+    /// connection changed the file. WAL mode: register a reader at the current
+    /// end of the log (its snapshot).
     pub fn begin_read(&mut self) -> Result<()> {
         if self.txn != Txn::Idle {
             return Ok(());
         }
-        self.file.lock(LockLevel::Shared)?;
-        let checked = self
-            .check_hot_journal()
-            .and_then(|_| self.refresh())
-            .and_then(|_| self.check_wal());
+        if self.shared.lock().wal.is_some() {
+            if !self.wal_attached {
+                self.attach_wal()?;
+            }
+            return self.begin_wal_read();
+        }
+        if self.wal_attached {
+            // Another pager of this process left WAL mode.
+            self.wal_attached = false;
+            self.cache_tag = None;
+            self.cache.get_mut().clear();
+        }
+        // A writer of this process committing (PENDING/EXCLUSIVE): wait for
+        // it on the condition variable, up to the busy timeout.
+        let file = &self.file;
+        self.shared.wait_for(self.busy_timeout, |_| {
+            file.lock(LockLevel::Shared).map(Some)
+        })?;
+        let checked = self.recover_hot_journal().and_then(|_| self.refresh());
         if let Err(e) = checked {
-            let _ = self.file.unlock(LockLevel::None);
+            self.release_lock(LockLevel::None);
             return Err(e);
+        }
+        if self.header.read_version == 2 || self.header.write_version == 2 {
+            // A WAL database: this process takes it over exclusively.
+            self.release_lock(LockLevel::None);
+            self.cache.get_mut().clear();
+            self.attach_wal()?;
+            return self.begin_wal_read();
         }
         self.txn = Txn::Read;
         Ok(())
     }
 
-    /// Refuse to read a file whose committed state lives partly elsewhere:
-    /// a hot rollback journal (left by a crashed writer: it exists, is not
-    /// empty, its header is non-zero, and nobody holds RESERVED) or a
-    /// non-empty WAL. Recovery from both arrives with the journal and WAL
-    /// work; until then reading would show a torn or stale database.
-    fn check_hot_journal(&self) -> Result<()> {
-        if self.non_empty_side_file("-journal", true)? && !self.file.check_reserved_lock()? {
-            return Err(self.not_yet("hot journal"));
+    /// Lower the file lock unless `locking_mode=EXCLUSIVE` keeps it; wake
+    /// in-process waiters.
+    fn release_lock(&mut self, level: LockLevel) {
+        if self.locking_mode == LockingMode::Normal {
+            let _ = self.file.unlock(level);
         }
-        Ok(())
-    }
-
-    fn check_wal(&self) -> Result<()> {
-        if self.header.read_version == 2 && self.non_empty_side_file("-wal", false)? {
-            return Err(self.not_yet("database has a write-ahead log"));
-        }
-        Ok(())
-    }
-
-    fn not_yet(&self, what: &str) -> Error {
-        Error::new(
-            ResultCode::CANTOPEN,
-            format!(
-                "unable to open database file: {what} ({}): recovery is not implemented yet",
-                self.path
-            ),
-        )
-    }
-
-    /// Does `path + suffix` exist with content (and, with `header_nonzero`,
-    /// a first byte that is not zero — a PERSIST-mode journal zeroes it)?
-    fn non_empty_side_file(&self, suffix: &str, header_nonzero: bool) -> Result<bool> {
-        let name = format!("{}{}", self.path, suffix);
-        if !self.vfs.exists(&name)? {
-            return Ok(false);
-        }
-        let flags = OpenFlags {
-            read_only: true,
-            create: false,
-            delete_on_close: false,
-        };
-        let Ok(f) = self.vfs.open(&name, flags) else {
-            return Ok(false); // vanished in between: not hot
-        };
-        if f.size()? == 0 {
-            return Ok(false);
-        }
-        if header_nonzero {
-            let mut b = [0u8; 1];
-            f.read_at(&mut b, 0)?;
-            return Ok(b[0] != 0);
-        }
-        Ok(true)
+        self.shared.notify();
     }
 
     /// End a read transaction (releases SHARED). A write transaction must be
@@ -432,12 +468,27 @@ impl Pager {
             )),
             Txn::Read => {
                 self.txn = Txn::Idle;
-                self.file.unlock(LockLevel::None)
+                if self.wal_attached {
+                    self.end_wal_read();
+                    Ok(())
+                } else {
+                    let r = if self.locking_mode == LockingMode::Normal {
+                        self.file.unlock(LockLevel::None)
+                    } else {
+                        Ok(())
+                    };
+                    self.shared.notify();
+                    r
+                }
             }
         }
     }
 
-    /// Start a write transaction (implies a read transaction; takes RESERVED).
+    /// Start a write transaction (implies a read transaction). Waits up to the
+    /// busy timeout for another writer of this process; then takes RESERVED
+    /// (rollback modes; another process's writer gives `SQLITE_BUSY` at once).
+    /// In WAL mode an explicit read transaction whose snapshot is no longer
+    /// the newest gets `SQLITE_BUSY_SNAPSHOT`.
     pub fn begin_write(&mut self) -> Result<()> {
         if self.txn == Txn::Write {
             return Ok(());
@@ -445,30 +496,54 @@ impl Pager {
         if self.read_only {
             return Err(Error::readonly());
         }
+        self.shared.acquire_writer(self.id, self.busy_timeout)?;
+        self.holds_writer = true;
+        let r = self.begin_write_locked();
+        if r.is_err() {
+            self.holds_writer = false;
+            self.shared.release_writer(self.id);
+        }
+        r
+    }
+
+    fn begin_write_locked(&mut self) -> Result<()> {
         let implicit = self.txn == Txn::Idle;
         if implicit {
             self.begin_read()?;
         }
-        let refused = if self.header.write_protected() {
-            Some(Error::readonly())
-        } else if self.header.write_version == 2 {
-            Some(Error::new(
-                ResultCode::ERROR,
-                "cannot write a WAL-mode database: WAL is not implemented yet",
-            ))
-        } else {
-            None
-        };
-        let locked = match refused {
-            Some(e) => Err(e),
-            None => self.file.lock(LockLevel::Reserved),
-        };
-        if let Err(e) = locked {
+        let fail = |p: &mut Pager, e: Error| {
             if implicit {
-                self.txn = Txn::Idle;
-                let _ = self.file.unlock(LockLevel::None);
+                let _ = p.end_read();
             }
-            return Err(e);
+            Err(e)
+        };
+        if self.wal_attached {
+            if !self.snapshot_is_latest() {
+                if !implicit {
+                    return Err(Error::new(
+                        ResultCode::BUSY_SNAPSHOT,
+                        "database is locked (snapshot is stale)",
+                    ));
+                }
+                self.end_read()?;
+                self.begin_read()?;
+            }
+            if !self.wal_attached {
+                return fail(self, Error::new(ResultCode::BUSY, "database is locked"));
+            }
+        } else {
+            let refused = if self.header.write_protected() {
+                Some(Error::readonly())
+            } else {
+                None
+            };
+            let locked = match refused {
+                Some(e) => Err(e),
+                None => self.file.lock(LockLevel::Reserved),
+            };
+            if let Err(e) = locked {
+                return fail(self, e);
+            }
         }
         self.implicit_read = implicit;
         self.saved = Some(Saved {
@@ -476,6 +551,9 @@ impl Pager {
             db_size: self.db_size,
             auto_vacuum: self.auto_vacuum,
         });
+        self.originals.clear();
+        self.captured.clear();
+        self.journal_written = false;
         self.txn = Txn::Write;
         if self.db_size == 0 {
             self.init_new_database();
@@ -483,75 +561,101 @@ impl Pager {
         Ok(())
     }
 
-    /// Commit: take EXCLUSIVE, bump the change counter and version-valid-for,
-    /// write the dirty pages, truncate if the database shrank, sync. On BUSY
-    /// (readers still present) the transaction stays open and may be retried.
+    /// Commit. Rollback-journal modes: take EXCLUSIVE (waiting up to the busy
+    /// timeout for readers of this process), write and sync the journal, write
+    /// the pages, sync, then end the journal (the commit point). WAL mode:
+    /// append the pages to the WAL (synced at FULL/EXTRA). On BUSY the
+    /// transaction stays open and may be retried; on any other error it is
+    /// rolled back and the error returned.
     pub fn commit(&mut self) -> Result<()> {
         self.require_write()?;
         let saved_size = self.saved.as_ref().map_or(0, |s| s.db_size);
         let changed = self.cache.get_mut().dirty_count() > 0 || self.db_size != saved_size;
         if changed {
-            self.file.lock(LockLevel::Exclusive)?;
-            let counter = self.header.change_counter.wrapping_add(1);
-            self.header.change_counter = counter;
-            self.header.version_valid_for = counter;
-            self.header.page_count = self.db_size;
-            self.header.sqlite_version_number = WRITER_VERSION_NUMBER;
-            self.flush_header()?;
-            let pages = self.cache.get_mut().dirty_pages();
-            self.file_touched = true;
-            self.write_dirty_pages(&pages, self.db_size)?;
-            self.file_touched = false;
-            self.cache.get_mut().mark_all_clean();
+            let r = if self.wal_attached {
+                self.commit_wal()
+            } else {
+                self.commit_rollback_journal()
+            };
+            if let Err(e) = r {
+                if e.code != ResultCode::BUSY {
+                    let _ = self.rollback();
+                }
+                return Err(e);
+            }
         }
         self.saved = None;
-        self.savepoints.clear();
+        self.originals.clear();
+        self.captured.clear();
         self.end_write()
     }
 
-    /// Discard the write transaction's changes.
+    /// Discard the write transaction's changes (and, after a failed commit,
+    /// restore the database file from the original images).
     pub fn rollback(&mut self) -> Result<()> {
         if self.txn != Txn::Write {
             return Ok(());
         }
-        self.savepoints.clear();
         let cache = self.cache.get_mut();
         cache.discard_dirty();
+        let orig_size = self.saved.as_ref().map_or(self.db_size, |s| s.db_size);
         if let Some(saved) = self.saved.take() {
             cache.remove_beyond(saved.db_size);
             self.header = saved.header;
             self.db_size = saved.db_size;
             self.auto_vacuum = saved.auto_vacuum;
         }
-        let resync = if self.file_touched {
-            // A commit failed half-way: show the file as it now is.
+        let resync = if self.file_touched || self.journal_written {
+            let r = self.undo_failed_commit(orig_size);
             self.file_touched = false;
             self.cache.get_mut().clear();
-            self.refresh()
+            r.and_then(|_| self.refresh())
         } else {
             Ok(())
         };
+        self.originals.clear();
+        self.captured.clear();
         let ended = self.end_write();
         resync.and(ended)
     }
 
     fn end_write(&mut self) -> Result<()> {
-        if self.implicit_read {
-            self.implicit_read = false;
+        self.savepoints.clear();
+        let r = if self.wal_attached {
+            if self.implicit_read {
+                self.txn = Txn::Idle;
+                self.end_wal_read();
+            } else {
+                self.txn = Txn::Read;
+            }
+            Ok(())
+        } else if self.implicit_read {
             self.txn = Txn::Idle;
-            self.file.unlock(LockLevel::None)
+            if self.locking_mode == LockingMode::Normal {
+                self.file.unlock(LockLevel::None)
+            } else {
+                Ok(())
+            }
         } else {
             self.txn = Txn::Read;
-            self.file.unlock(LockLevel::Shared)
+            if self.locking_mode == LockingMode::Normal {
+                self.file.unlock(LockLevel::Shared)
+            } else {
+                Ok(())
+            }
+        };
+        self.implicit_read = false;
+        if self.holds_writer {
+            self.holds_writer = false;
+            self.shared.release_writer(self.id);
+        } else {
+            self.shared.notify();
         }
+        r
     }
 
     /// Write the transaction's dirty pages (in page order) to the database and
     /// make them durable; shrink the file to `db_size` pages if it is longer.
-    ///
-    /// This is the one place where a commit touches the database file: the
-    /// rollback journal will sync its saved originals before this runs, and
-    /// WAL mode will append these frames to the WAL instead.
     fn write_dirty_pages(&mut self, pages: &[(u32, PageRef)], db_size: u32) -> Result<()> {
         for (pgno, page) in pages {
             if *pgno > db_size {
@@ -564,6 +668,10 @@ impl Pager {
         if self.file.size()? > want {
             self.file.truncate(want)?;
         }
+        self.sync_db()
+    }
+
+    fn sync_db(&self) -> Result<()> {
         match self.synchronous {
             Synchronous::Off => Ok(()),
             Synchronous::Normal => self.file.sync(SyncKind::Normal),
@@ -571,9 +679,22 @@ impl Pager {
         }
     }
 
-    /// Re-read the header from the file and adopt it (drops the cache when the
-    /// file changed). Called at open and at every `begin_read`.
+    /// Re-read the header and adopt it (drops the cache when the file
+    /// changed). Called at open and at every `begin_read`; in WAL mode the
+    /// header and size come from the reader's snapshot.
     fn refresh(&mut self) -> Result<()> {
+        if let Some(sz) = self.wal_db_size() {
+            let mut p1 = vec![0u8; self.page_size];
+            self.read_page_into(1, &mut p1)?;
+            let h = DbHeader::parse(&p1[..HEADER_SIZE])?;
+            if h.page_size as usize != self.page_size {
+                return Err(Error::corrupt("WAL page size differs from the database's"));
+            }
+            self.auto_vacuum = auto_vacuum_of(&h);
+            self.header = h;
+            self.db_size = sz;
+            return Ok(());
+        }
         let file_size = self.file.size()?;
         if file_size == 0 {
             if self.db_size != 0 || self.cache.get_mut().len() != 0 {
@@ -589,6 +710,18 @@ impl Pager {
         self.file.read_at(&mut buf, 0)?;
         let h = DbHeader::parse(&buf)?;
         let page_size = h.page_size as usize;
+        if h.read_version == 2 && self.read_mark.is_none() {
+            // A WAL database not attached yet: the file alone is not the
+            // database (its size may lag the log); `begin_read` attaches.
+            if page_size != self.page_size {
+                self.cache.get_mut().clear();
+                self.page_size = page_size;
+            }
+            self.auto_vacuum = auto_vacuum_of(&h);
+            self.db_size = h.page_count.max(1);
+            self.header = h;
+            return Ok(());
+        }
         let file_pages_u64 = file_size.div_ceil(page_size as u64);
         let file_pages =
             u32::try_from(file_pages_u64).map_err(|_| Error::corrupt("file too large"))?;
@@ -671,9 +804,24 @@ impl Pager {
 
     fn load(&self, n: u32) -> Result<PageBuf> {
         let mut page = PageBuf::zeroed(self.page_size);
-        self.file
-            .read_at(&mut page.data, PageNo(n).file_offset(self.page_size))?;
+        self.read_page_into(n, &mut page.data)?;
         Ok(page)
+    }
+
+    /// Read page `n` as of the open snapshot: from the WAL if a frame of the
+    /// snapshot holds it, else from the database file.
+    fn read_page_into(&self, n: u32, buf: &mut [u8]) -> Result<()> {
+        if let Some(m) = self.read_mark.filter(|m| m.mark > 0) {
+            let s = self.shared.lock();
+            if let Some(w) = s.wal.as_ref() {
+                if let Some(f) = w.find(n, m.mark) {
+                    return w.read_frame(f, buf);
+                }
+            }
+        }
+        self.file
+            .read_at(buf, PageNo(n).file_offset(self.page_size))?;
+        Ok(())
     }
 
     /// Mutable bytes of a page: needs a write transaction; marks the page
@@ -690,25 +838,24 @@ impl Pager {
         if n == lock_byte_page(self.page_size).get() {
             return Err(Error::corrupt("attempt to write the lock-byte page"));
         }
+        if !self.cache.get_mut().is_dirty(n) {
+            // First modification of this page in the transaction: keep its
+            // original image for the rollback journal.
+            if !self.cache.get_mut().contains(n) {
+                let page = self.load(n)?;
+                self.cache.get_mut().insert(n, Arc::new(page), false);
+            }
+            self.capture_original(n)?;
+        }
         if !self.savepoints.is_empty() {
             if !self.cache.get_mut().contains(n) {
                 let page = self.load(n)?;
                 self.cache.get_mut().insert(n, Arc::new(page), false);
             }
-            self.journal_for_savepoint(n);
+            self.capture_for_savepoint(n);
         }
-        let cache = self.cache.get_mut();
-        if !cache.is_dirty(n) {
-            // First modification of this page in the transaction: this is
-            // where a rollback journal will record the page's original image.
-            if !cache.contains(n) {
-                let mut page = PageBuf::zeroed(self.page_size);
-                self.file
-                    .read_at(&mut page.data, PageNo(n).file_offset(self.page_size))?;
-                cache.insert(n, Arc::new(page), false);
-            }
-        }
-        cache
+        self.cache
+            .get_mut()
             .make_dirty(n)
             .ok_or_else(|| Error::new(ResultCode::INTERNAL, "page vanished from the cache"))
     }
@@ -729,6 +876,9 @@ impl Pager {
         if n == lock_byte_page(self.page_size).get() {
             n += 1;
         }
+        // A page that existed at the start of the transaction (truncated
+        // away and grown back) still needs its original journaled.
+        self.capture_original(n)?;
         self.db_size = n;
         self.cache
             .get_mut()

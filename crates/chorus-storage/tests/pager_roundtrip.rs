@@ -492,12 +492,13 @@ fn synchronous_off_skips_sync() {
     assert_eq!(p.synchronous(), Synchronous::Normal);
     p.begin_write().unwrap();
     p.commit().unwrap();
-    assert_eq!(syncs.load(Ordering::SeqCst), 1);
+    // NORMAL, DELETE journal: one sync of the journal, one of the database
+    assert_eq!(syncs.load(Ordering::SeqCst), 2);
     p.set_synchronous(Synchronous::Off);
     p.begin_write().unwrap();
     p.allocate().unwrap();
     p.commit().unwrap();
-    assert_eq!(syncs.load(Ordering::SeqCst), 1);
+    assert_eq!(syncs.load(Ordering::SeqCst), 2);
     assert_eq!(p.page_count(), 2);
 }
 
@@ -573,14 +574,14 @@ mod failing {
 }
 
 #[test]
-fn failed_commit_keeps_the_transaction_and_rollback_resyncs_the_cache() {
+fn failed_commit_rolls_back_and_a_failed_undo_leaves_a_hot_journal() {
     use std::sync::atomic::{AtomicI64, Ordering};
     let budget = Arc::new(AtomicI64::new(-1));
     let vfs: Arc<dyn Vfs> = Arc::new(failing::FailingVfs {
         inner: mem(),
         budget: budget.clone(),
     });
-    let mut p = Pager::open(vfs, "f.db", PagerOptions::default()).unwrap();
+    let mut p = Pager::open(vfs.clone(), "f.db", PagerOptions::default()).unwrap();
     p.begin_write().unwrap();
     for i in 0..3u8 {
         let pg = p.allocate().unwrap();
@@ -594,27 +595,25 @@ fn failed_commit_keeps_the_transaction_and_rollback_resyncs_the_cache() {
     p.begin_write().unwrap();
     filled(&mut p, PageNo(2), 0x22);
     filled(&mut p, PageNo(3), 0x33);
-    // page 1 and page 2 reach the file, page 3 fails
-    budget.store(2, Ordering::SeqCst);
+    // journal header, records and nRec (3 writes), then pages 1 and 2 reach
+    // the file, page 3 fails, and so does every write of the undo
+    budget.store(5, Ordering::SeqCst);
     let e = p.commit().unwrap_err();
     assert_eq!(e.code, ResultCode::IOERR_WRITE);
+    assert!(!p.in_write_txn(), "a failed commit rolls back");
     assert!(
-        p.in_write_txn(),
-        "a failed commit leaves the transaction open"
-    );
-    p.rollback().unwrap();
-    // No journal yet, so the file keeps the torn write; the cache must show
-    // the file as it is, not the stale pre-transaction images.
-    assert!(p.read(PageNo(2)).unwrap().iter().all(|&b| b == 0x22));
-    assert!(p.read(PageNo(3)).unwrap().iter().all(|&b| b == 2));
-    assert!(p.read(PageNo(4)).unwrap().iter().all(|&b| b == 3));
-    // the header was re-read too: page 1 (with the bumped counter) was written
-    assert_eq!(p.header().change_counter, 2);
-    assert_eq!(
-        &p.read(PageNo(1)).unwrap()[..100],
-        &p.header().to_bytes()[..]
+        vfs.exists("f.db-journal").unwrap(),
+        "undo failed: journal stays hot"
     );
     budget.store(-1, Ordering::SeqCst);
+    p.end_read().unwrap();
+    // the next reader rolls the file back with the hot journal
+    p.begin_read().unwrap();
+    assert!(!vfs.exists("f.db-journal").unwrap());
+    assert!(p.read(PageNo(2)).unwrap().iter().all(|&b| b == 1));
+    assert!(p.read(PageNo(3)).unwrap().iter().all(|&b| b == 2));
+    assert!(p.read(PageNo(4)).unwrap().iter().all(|&b| b == 3));
+    assert_eq!(p.header().change_counter, 1);
     p.end_read().unwrap();
 }
 

@@ -192,6 +192,11 @@ impl PageCache {
         self.trim();
     }
 
+    /// Forget one clean page (another connection changed it).
+    pub(crate) fn forget(&mut self, pgno: u32) {
+        self.remove_clean(pgno);
+    }
+
     /// After a rollback: forget every dirty page.
     pub(crate) fn discard_dirty(&mut self) {
         self.dirty.clear();

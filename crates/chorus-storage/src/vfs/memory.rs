@@ -106,6 +106,10 @@ impl Vfs for MemoryVfs {
     fn exists(&self, path: &str) -> Result<bool> {
         Ok(guard(&self.files).contains_key(path))
     }
+
+    fn identity(&self, path: &str) -> String {
+        format!("mem:{:p}:{path}", Arc::as_ptr(&self.files))
+    }
 }
 
 /// One open handle on a [`MemoryVfs`] file.

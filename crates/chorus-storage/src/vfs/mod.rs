@@ -6,10 +6,12 @@
 //! that cannot be granted fails at once with `SQLITE_BUSY`; waiting and retry
 //! (busy timeout) belong to the layers above.
 
+pub mod fault;
 pub mod memory;
 #[cfg(unix)]
 pub mod os;
 
+pub use fault::{Fault, FaultVfs};
 pub use memory::MemoryVfs;
 #[cfg(unix)]
 pub use os::OsVfs;
@@ -53,6 +55,12 @@ pub trait Vfs: Send + Sync {
     fn delete(&self, path: &str, sync_dir: bool) -> Result<()>;
     /// Does the file exist?
     fn exists(&self, path: &str) -> Result<bool>;
+    /// A key naming the file `path` uniquely within this process (connections
+    /// of one file share their writer lock and wal-index through it). The
+    /// default is the path itself.
+    fn identity(&self, path: &str) -> String {
+        path.to_string()
+    }
 }
 
 /// An open file. Positional I/O; methods take `&self` so that a file can be
@@ -78,6 +86,13 @@ pub trait VfsFile: Send + Sync {
     fn check_reserved_lock(&self) -> Result<bool>;
     /// The lock this handle holds.
     fn lock_level(&self) -> LockLevel;
+    /// Does another process hold any byte-range lock on `len` bytes at
+    /// `start` of this file? (Used on a `-shm` file to see whether a SQLite
+    /// process has the wal-index open: it keeps a read lock on the DMS byte.)
+    /// VFSes without inter-process locks answer `false`.
+    fn locked_by_other_process(&self, _start: u64, _len: u64) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 pub type VfsRef = Arc<dyn Vfs>;

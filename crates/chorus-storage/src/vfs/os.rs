@@ -163,6 +163,19 @@ impl Vfs for OsVfs {
         // SAFETY: `c` is a valid NUL-terminated string.
         Ok(unsafe { libc::access(c.as_ptr(), libc::F_OK) } == 0)
     }
+
+    fn identity(&self, path: &str) -> String {
+        let p = std::path::Path::new(path);
+        if let Ok(c) = std::fs::canonicalize(p) {
+            return format!("os:{}", c.display());
+        }
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty());
+        let dir = std::fs::canonicalize(parent.unwrap_or_else(|| std::path::Path::new(".")));
+        match (dir, p.file_name()) {
+            (Ok(d), Some(name)) => format!("os:{}", d.join(name).display()),
+            _ => format!("os:{path}"),
+        }
+    }
 }
 
 /// One open file of the OS VFS.
@@ -432,6 +445,10 @@ impl VfsFile for OsFile {
 
     fn lock_level(&self) -> LockLevel {
         *self.level.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn locked_by_other_process(&self, start: u64, len: u64) -> Result<bool> {
+        probe_write_lock(self.fd()?, start, len)
     }
 }
 

@@ -1,0 +1,256 @@
+//! The pager's rollback-journal modes (DELETE, TRUNCATE, PERSIST, MEMORY,
+//! OFF): capturing original page images, the commit sequence of
+//! atomiccommit.in, undoing a failed commit, and hot-journal recovery.
+//!
+//! Commit sequence (DELETE/TRUNCATE/PERSIST):
+//! 1. EXCLUSIVE lock (waiting for this process's readers up to the busy timeout);
+//! 2. journal `<db>-journal` written from offset 0: header with nRec 0, the
+//!    original images (including pages about to be truncated away); at FULL
+//!    and EXTRA synced, then nRec filled in and synced again; at NORMAL nRec
+//!    filled in and synced once (PERSIST: twice, as FULL, because its file
+//!    holds stale records); at OFF nRec = -1 and no sync;
+//! 3. dirty pages written, file truncated to the new size, file synced
+//!    (NORMAL: fsync, FULL/EXTRA: full sync, OFF: none);
+//! 4. commit point: DELETE deletes the journal (EXTRA also syncs the
+//!    directory); TRUNCATE truncates it to 0 bytes; PERSIST zeroes its header;
+//!    TRUNCATE/PERSIST sync the journal afterwards unless synchronous=OFF.
+//!
+//! MEMORY keeps the originals in memory only (a failed commit is undone, a
+//! crash in the middle of a commit can leave a torn file, as in SQLite); OFF
+//! keeps none. A failed commit (I/O error) writes the originals back and
+//! ends the journal; if that fails too the journal stays hot and the next
+//! reader rolls the file back.
+
+use super::{Pager, Synchronous};
+use crate::error::{Error, Result, ResultCode};
+use crate::header::WRITER_VERSION_NUMBER;
+use crate::journal::{self, JournalMode, HEADER_FIELDS};
+use crate::types::{lock_byte_page, PageNo};
+use crate::vfs::{LockLevel, OpenFlags, SyncKind};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+fn rw() -> OpenFlags {
+    OpenFlags {
+        read_only: false,
+        create: true,
+        delete_on_close: false,
+    }
+}
+
+fn nonce() -> u32 {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = RandomState::new().build_hasher();
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    h.finish() as u32
+}
+
+impl Pager {
+    pub(super) fn journal_path(&self) -> String {
+        format!("{}-journal", self.path)
+    }
+
+    /// Keep page `n`'s original image (first modification in the transaction).
+    pub(super) fn capture_original(&mut self, n: u32) -> Result<()> {
+        if self.wal_attached || self.rollback_mode == JournalMode::Off {
+            return Ok(());
+        }
+        let orig = self.saved.as_ref().map_or(0, |s| s.db_size);
+        if n > orig || n == lock_byte_page(self.page_size).get() || self.captured.contains(&n) {
+            return Ok(());
+        }
+        let cache = self.cache.get_mut();
+        let page = match (cache.is_dirty(n), cache.get(n)) {
+            (false, Some(p)) => p,
+            _ => {
+                let mut p = super::PageBuf::zeroed(self.page_size);
+                self.file
+                    .read_at(&mut p.data, PageNo(n).file_offset(self.page_size))?;
+                Arc::new(p)
+            }
+        };
+        self.captured.insert(n);
+        self.originals.push((n, page));
+        Ok(())
+    }
+
+    pub(super) fn commit_rollback_journal(&mut self) -> Result<()> {
+        let timeout = self.busy_timeout;
+        let file = &self.file;
+        self.shared
+            .wait_for(timeout, |_| match file.lock(LockLevel::Exclusive) {
+                Ok(()) => Ok(Some(())),
+                Err(e) => Err(e),
+            })?;
+        let counter = self.header.change_counter.wrapping_add(1);
+        self.header.change_counter = counter;
+        self.header.version_valid_for = counter;
+        self.header.page_count = self.db_size;
+        self.header.sqlite_version_number = WRITER_VERSION_NUMBER;
+        self.flush_header()?;
+        let orig_size = self.saved.as_ref().map_or(0, |s| s.db_size);
+        for n in self.db_size + 1..=orig_size {
+            self.capture_original(n)?;
+        }
+        let pages = self.cache.get_mut().dirty_pages();
+        if self.rollback_mode.uses_file() {
+            let jf = self.vfs.open(&self.journal_path(), rw())?;
+            self.journal_written = true;
+            let mut recs: Vec<(u32, &[u8])> =
+                self.originals.iter().map(|(n, p)| (*n, p.data())).collect();
+            recs.sort_unstable_by_key(|r| r.0);
+            // A PERSIST journal reuses a file full of stale records, which
+            // the sparse record checksum may fail to tell from torn new ones:
+            // there NORMAL syncs the records before nRec too, as FULL does
+            // (SQLite takes that risk at NORMAL; docs/COMPAT.md).
+            let sync = match (self.rollback_mode, self.synchronous) {
+                (JournalMode::Persist, Synchronous::Normal) => Synchronous::Full,
+                (_, s) => s,
+            };
+            journal::write_journal(&*jf, self.page_size, nonce(), orig_size, &recs, sync)?;
+        }
+        self.file_touched = true;
+        self.write_dirty_pages(&pages, self.db_size)?;
+        self.finalize_journal()?;
+        self.file_touched = false;
+        self.cache.get_mut().mark_all_clean();
+        Ok(())
+    }
+
+    /// End the journal: the commit point (or the end of a rollback).
+    pub(super) fn finalize_journal(&mut self) -> Result<()> {
+        if !self.journal_written {
+            return Ok(());
+        }
+        let path = self.journal_path();
+        let sync = self.synchronous != Synchronous::Off;
+        match self.rollback_mode {
+            JournalMode::Truncate => {
+                let jf = self.vfs.open(&path, rw())?;
+                jf.truncate(0)?;
+                if sync {
+                    jf.sync(SyncKind::Full)?;
+                }
+            }
+            JournalMode::Persist => {
+                let jf = self.vfs.open(&path, rw())?;
+                jf.write_at(&[0u8; HEADER_FIELDS], 0)?;
+                if sync {
+                    jf.sync(SyncKind::Full)?;
+                }
+            }
+            _ => {
+                if self.vfs.exists(&path)? {
+                    self.vfs
+                        .delete(&path, self.synchronous == Synchronous::Extra)?;
+                }
+            }
+        }
+        self.journal_written = false;
+        Ok(())
+    }
+
+    /// After a failed commit: put the original images back into the file,
+    /// restore its size, sync, and end the journal.
+    pub(super) fn undo_failed_commit(&mut self, orig_size: u32) -> Result<()> {
+        if self.file_touched {
+            let originals = std::mem::take(&mut self.originals);
+            for (n, page) in &originals {
+                self.file
+                    .write_at(page.data(), PageNo(*n).file_offset(self.page_size))?;
+            }
+            if self.rollback_mode != JournalMode::Off {
+                let want = orig_size as u64 * self.page_size as u64;
+                if self.file.size()? > want {
+                    self.file.truncate(want)?;
+                }
+            }
+            self.sync_db()?;
+            self.file_touched = false;
+        }
+        self.finalize_journal()
+    }
+
+    /// If a hot journal exists (left by a crashed writer: it exists, its
+    /// header is live, and nobody holds RESERVED), take EXCLUSIVE, roll the
+    /// database back with it, and end the journal. Called with SHARED held.
+    pub(super) fn recover_hot_journal(&mut self) -> Result<()> {
+        let path = self.journal_path();
+        if !self.is_hot(&path)? {
+            return Ok(());
+        }
+        if self.read_only {
+            return Err(journal::readonly_rollback());
+        }
+        if let Err(e) = self.file.lock(LockLevel::Exclusive) {
+            let _ = self.file.unlock(LockLevel::Shared);
+            return Err(e);
+        }
+        let r = self.play_back_journal(&path);
+        let u = if self.locking_mode == super::LockingMode::Normal {
+            self.file.unlock(LockLevel::Shared)
+        } else {
+            Ok(())
+        };
+        r.and(u)
+    }
+
+    fn is_hot(&self, path: &str) -> Result<bool> {
+        if !self.vfs.exists(path)? {
+            return Ok(false);
+        }
+        let jf = match self.vfs.open(
+            path,
+            OpenFlags {
+                read_only: true,
+                create: false,
+                delete_on_close: false,
+            },
+        ) {
+            Ok(f) => f,
+            Err(_) => return Ok(false), // vanished in between
+        };
+        Ok(journal::looks_hot(&*jf)? && !self.file.check_reserved_lock()?)
+    }
+
+    fn play_back_journal(&mut self, path: &str) -> Result<()> {
+        // Someone may have rolled it back while we waited for the lock.
+        if !self.vfs.exists(path)? {
+            return Ok(());
+        }
+        let jf = self.vfs.open(path, rw())?;
+        if !journal::looks_hot(&*jf)? {
+            return Ok(());
+        }
+        if journal::playback(&*self.file, &*jf)?.is_some() && self.synchronous != Synchronous::Off {
+            self.file.sync(SyncKind::Full)?;
+        }
+        drop(jf);
+        self.cache.get_mut().clear();
+        self.db_size = 0;
+        self.journal_written = true;
+        let mode = self.rollback_mode;
+        if !mode.uses_file() {
+            // MEMORY/OFF connections delete a journal they find.
+            self.rollback_mode = JournalMode::Delete;
+        }
+        let r = self.finalize_journal();
+        self.rollback_mode = mode;
+        r.map_err(|e| {
+            Error::new(
+                if e.code.primary() == ResultCode::IOERR {
+                    e.code
+                } else {
+                    ResultCode::IOERR_DELETE
+                },
+                e.message,
+            )
+        })
+    }
+}
