@@ -18,7 +18,12 @@ fi
 
 # One build profile (release) for unit, integration, doc and corpus tests.
 cargo build --release --workspace --all-targets
-cargo test --release --workspace 2>&1 | tee target/test-output.txt
+cargo test --release --workspace --exclude chorus-cli
+
+# The shell: its own logic byte for byte against sqlite3 (shell over SQLite's
+# engine), then the whole stack (shell over Chorus) with a regression gate.
+cargo test --release -p chorus-cli --no-default-features --features sqlite-backend
+bash scripts/shell-gate.sh
 
 # Conformance corpora, in release mode, on Chorus.
 bash scripts/conformance.sh
