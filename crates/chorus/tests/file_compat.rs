@@ -163,3 +163,37 @@ fn sqlite_written_file_reads_the_same_in_chorus() {
         }
     }
 }
+
+#[test]
+fn pragma_integrity_check_reports_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.db");
+    {
+        let conn = Connection::open(path.to_str().unwrap()).unwrap();
+        conn.execute_batch("CREATE TABLE t(a, b); CREATE INDEX tb ON t(b);")
+            .unwrap();
+        conn.execute_batch("BEGIN").unwrap();
+        for i in 0..2000i64 {
+            conn.execute("INSERT INTO t VALUES (?1, ?2)", (i, format!("v{i:05}")))
+                .unwrap();
+        }
+        conn.execute_batch("COMMIT").unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", (), |r| r.get(0))
+            .unwrap();
+        assert_eq!(ok, "ok");
+    }
+    // Point the last cell of a page at garbage: flip bytes in the middle of page 3.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    for b in &mut bytes[2 * page + 8..2 * page + 40] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let conn = Connection::open(path.to_str().unwrap()).unwrap();
+    let first = match conn.query_row("PRAGMA integrity_check", (), |r| r.get::<String>(0)) {
+        Ok(s) => s,
+        Err(e) => e.to_string(),
+    };
+    assert_ne!(first, "ok");
+}

@@ -16,6 +16,7 @@ use super::{
     HeaderField, IndexCursor, KeyInfo, SeekOp, Store, StoreFactory, TableCursor, TreeKind,
 };
 use chorus_storage::btree::{self, BTreeCursor, SeekOp as BSeek, TreeType};
+use chorus_storage::integrity;
 use chorus_storage::record::{decode_record, encode_record, encode_record_enc, TextEncoding};
 use chorus_storage::vfs::Vfs;
 use chorus_storage::{
@@ -275,7 +276,14 @@ impl Store for PagerStore {
     }
 
     fn integrity_check(&mut self) -> Result<Vec<String>> {
-        Ok(Vec::new())
+        // The storage layer's independent checker, over every tree the
+        // schema names (collations and sort orders read from the CREATE text).
+        let g = lock(&self.inner);
+        if g.pager.page_count() == 0 {
+            return Ok(Vec::new());
+        }
+        let trees = integrity::schema_trees(&g.pager)?;
+        integrity::check_integrity(&g.pager, &trees, 100)
     }
 }
 
