@@ -144,7 +144,10 @@ fn eval_limit(e: &Option<CExpr>, cx: &mut Cx<'_>, default: i64) -> Result<i64> {
             let v = e.eval(cx)?;
             match v {
                 Value::Integer(i) => Ok(i),
-                Value::Null => Err(crate::plan::bind::err("datatype mismatch")),
+                Value::Null => Err(chorus_storage::Error::new(
+                    chorus_storage::ResultCode::MISMATCH,
+                    "datatype mismatch",
+                )),
                 other => {
                     let n =
                         crate::sqlvalue::apply_affinity(other, crate::sqlvalue::Affinity::Numeric);
@@ -553,9 +556,20 @@ impl Compound {
                     };
                     match op {
                         Op::Union => {
+                            // A later duplicate replaces the earlier one (SQLite's
+                            // ephemeral index overwrites equal keys).
+                            let mut pos: HashMap<Vec<u8>, usize> = HashMap::new();
                             for r in rows.drain(..).chain(arm_rows) {
-                                take(r, &mut seen, &mut out, true, &mut key);
+                                row_key(&r, &colls, &mut key);
+                                match pos.get(&key) {
+                                    Some(&i) => out[i] = r,
+                                    None => {
+                                        pos.insert(key.clone(), out.len());
+                                        out.push(r);
+                                    }
+                                }
                             }
+                            let _ = &mut seen;
                         }
                         Op::Intersect => {
                             for r in rows.drain(..) {
@@ -716,7 +730,7 @@ impl SelectPlan {
                 self.row.clone_from(&g);
                 Ok(!self.row.is_empty() || self.ncols == 0)
             }
-            Body::Recursive(r) => r.next(&mut self.row),
+            Body::Recursive(r) => r.next(cx, &mut self.row),
             Body::Values(v) => {
                 let Some(r) = v.rows.get(v.pos) else {
                     return Ok(false);

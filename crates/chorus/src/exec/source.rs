@@ -224,7 +224,7 @@ impl TableScan {
     fn done_after_first(&mut self) {}
 
     /// Check the index cursor's entry against the bounds and load its row.
-    fn index_row(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+    fn index_row(&mut self, _cx: &mut Cx<'_>) -> Result<bool> {
         let Access::Index(ia) = &self.access else {
             return Ok(false);
         };
@@ -343,13 +343,17 @@ enum RowidKey {
     Text,
 }
 
-/// A materialised source: a subquery, view, CTE or VALUES list.
+/// A materialised source: a subquery, view, CTE or VALUES list. Rows are
+/// pulled from the plan lazily and cached, so a rescan (inner side of a
+/// join) replays the cache and an outer LIMIT stops an endless recursive CTE.
 pub struct MatScan {
     pub slot: usize,
     pub plan: SelectPlan,
     pub correlated: bool,
     pub filter: Option<CExpr>,
-    rows: Option<Vec<Vec<Value>>>,
+    rows: Vec<Vec<Value>>,
+    started: bool,
+    complete: bool,
     pos: usize,
 }
 
@@ -360,33 +364,38 @@ impl MatScan {
             plan,
             correlated,
             filter: None,
-            rows: None,
+            rows: Vec::new(),
+            started: false,
+            complete: false,
             pos: 0,
         }
     }
     pub fn open(&mut self) {
         self.pos = 0;
         if self.correlated {
-            self.rows = None;
+            self.rows.clear();
+            self.started = false;
+            self.complete = false;
         }
     }
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
-        if self.rows.is_none() {
-            let mut rows = Vec::new();
-            self.plan.open(cx)?;
-            while self.plan.next(cx)? {
-                rows.push(self.plan.row().to_vec());
-            }
-            self.plan.close();
-            self.rows = Some(rows);
-        }
         loop {
-            let Some(rows) = &self.rows else {
-                return Ok(false);
-            };
-            let Some(r) = rows.get(self.pos) else {
-                return Ok(false);
-            };
+            if self.pos >= self.rows.len() {
+                if self.complete {
+                    return Ok(false);
+                }
+                if !self.started {
+                    self.plan.open(cx)?;
+                    self.started = true;
+                }
+                if !self.plan.next(cx)? {
+                    self.plan.close();
+                    self.complete = true;
+                    return Ok(false);
+                }
+                self.rows.push(self.plan.row().to_vec());
+            }
+            let r = &self.rows[self.pos];
             self.pos += 1;
             let s = &mut cx.env.slots[self.slot];
             s.values.clone_from(r);

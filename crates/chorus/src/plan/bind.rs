@@ -88,6 +88,9 @@ pub struct Binder {
     pub ctes: Vec<Vec<CteDef>>,
     /// Tables whose rows the statement reads (for the table lock/cookie).
     pub depth: usize,
+    /// The statement uses `LIMIT count, offset`'s comma form: the parser
+    /// hands its operands over swapped.
+    pub swap_limit: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -247,6 +250,7 @@ impl Binder {
             scopes: Vec::new(),
             ctes: Vec::new(),
             depth: 0,
+            swap_limit: false,
         }
     }
 
@@ -480,6 +484,18 @@ impl Binder {
                     Err(e) if raw.starts_with('"') && e.message.starts_with("no such column") => {
                         (CExpr::Const(Value::Text(n.into_bytes())), none)
                     }
+                    Err(e)
+                        if e.message.starts_with("no such column")
+                            && n.eq_ignore_ascii_case("true") =>
+                    {
+                        (CExpr::Const(Value::Integer(1)), none)
+                    }
+                    Err(e)
+                        if e.message.starts_with("no such column")
+                            && n.eq_ignore_ascii_case("false") =>
+                    {
+                        (CExpr::Const(Value::Integer(0)), none)
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -541,7 +557,9 @@ impl Binder {
                         }
                         (CExpr::Neg(Box::new(cx)), none)
                     }
-                    UnaryOperator::Positive => (CExpr::Plus(Box::new(cx)), info),
+                    UnaryOperator::Positive => {
+                        (CExpr::Plus(Box::new(cx)), Info { aff: None, ..info })
+                    }
                     UnaryOperator::Not => (CExpr::Not(Box::new(cx)), none),
                     UnaryOperator::BitwiseNot => (CExpr::BitNot(Box::new(cx)), none),
                 }
@@ -674,6 +692,10 @@ impl Binder {
             ),
             Expr::Subquery(s) => {
                 let sub = self.sub_plan(s)?;
+                let n = sub.borrow().plan.ncols;
+                if n != 1 {
+                    return Err(err(format!("sub-select returns {n} columns - expected 1")));
+                }
                 let info = sub
                     .borrow()
                     .plan

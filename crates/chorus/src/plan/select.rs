@@ -25,37 +25,36 @@ pub fn plan_select(
     s: &ast::Select,
     sql: Option<&str>,
 ) -> Result<(SelectPlan, bool)> {
-    let pushed_ctes = if let Some(w) = &s.with {
-        let mut level = Vec::new();
-        for c in &w.ctes {
-            let name = name_of(&c.tbl_name);
-            if level
-                .iter()
-                .any(|d: &CteDef| d.name.eq_ignore_ascii_case(&name))
-            {
-                return Err(err(format!("duplicate WITH table name: {name}")));
-            }
-            level.push(CteDef {
-                name,
-                columns: c
-                    .columns
-                    .as_ref()
-                    .map(|cs| cs.iter().map(|c| name_of(&c.col_name)).collect()),
-                select: (*c.select).clone(),
-                recursive: w.recursive,
-                queue: None,
-            });
-        }
-        b.ctes.push(level);
-        true
-    } else {
-        false
-    };
+    let pushed_ctes = push_with(b, s.with.as_ref())?;
     let r = plan_select_body(b, s, sql);
     if pushed_ctes {
         b.ctes.pop();
     }
     r
+}
+
+/// Bring a WITH clause's CTEs into scope; returns whether a level was pushed.
+pub fn push_with(b: &mut Binder, with: Option<&ast::With>) -> Result<bool> {
+    let Some(w) = with else { return Ok(false) };
+    let mut level: Vec<CteDef> = Vec::new();
+    for c in &w.ctes {
+        let name = name_of(&c.tbl_name);
+        if level.iter().any(|d| d.name.eq_ignore_ascii_case(&name)) {
+            return Err(err(format!("duplicate WITH table name: {name}")));
+        }
+        level.push(CteDef {
+            name,
+            columns: c
+                .columns
+                .as_ref()
+                .map(|cs| cs.iter().map(|c| name_of(&c.col_name)).collect()),
+            select: (*c.select).clone(),
+            recursive: w.recursive,
+            queue: None,
+        });
+    }
+    b.ctes.push(level);
+    Ok(true)
 }
 
 fn plan_select_body(
@@ -207,6 +206,11 @@ fn bind_limit(b: &mut Binder, l: &ast::Limit) -> Result<(CExpr, Option<CExpr>)> 
         Some(o) => Some(b.expr(o)?),
         None => None,
     };
+    if b.swap_limit {
+        if let Some(o) = off {
+            return Ok((o, Some(lim)));
+        }
+    }
     Ok((lim, off))
 }
 
@@ -593,6 +597,15 @@ fn plan_one_inner(
             let mut src = None;
             let mut coll_name = explicit.clone();
             match e {
+                Expr::Unary(ast::UnaryOperator::Negative, x)
+                    if matches!(&**x, Expr::Literal(ast::Literal::Numeric(_))) =>
+                {
+                    return Err(err(format!(
+                        "{} ORDER BY term out of range - should be between 1 and {}",
+                        ordinal(k + 1),
+                        result.len()
+                    )));
+                }
                 Expr::Literal(ast::Literal::Numeric(n)) => {
                     let i: i64 = n.parse().unwrap_or(0);
                     if i < 1 || i as usize > result.len() {
@@ -821,9 +834,21 @@ fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
                     }
                 }
             }
+            if ["rowid", "oid", "_rowid_"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&n))
+            {
+                if let Some(s) = b.scopes.last() {
+                    if let Some(t) = s.sources.iter().find_map(|src| src.table.as_ref()) {
+                        if let Some(a) = t.rowid_alias {
+                            return t.columns[a].name.clone();
+                        }
+                    }
+                }
+            }
             span.map(|s| s.to_string()).unwrap_or(n)
         }
-        Expr::Qualified(t, c) => {
+        Expr::DoublyQualified(_, t, c) | Expr::Qualified(t, c) => {
             let (t, n) = (name_of(t), name_of(c));
             for s in b.scopes.iter().rev() {
                 for src in &s.sources {
@@ -894,6 +919,17 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 .schema
                 .table(&name)
                 .ok_or_else(|| err(format!("no such table: {name}")))?;
+            if let Some(ast::Indexed::IndexedBy(ix)) = _indexed {
+                let ixn = name_of(ix);
+                if !b
+                    .schema
+                    .indexes
+                    .get(&crate::schema::key(&ixn))
+                    .is_some_and(|i| i.table.eq_ignore_ascii_case(&table.name))
+                {
+                    return Err(err(format!("no such index: {ixn}")));
+                }
+            }
             let slot = b.alloc_slot();
             let info = SourceInfo {
                 slot,

@@ -49,6 +49,7 @@ pub struct Compiled {
 
 pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compiled> {
     let mut b = Binder::new(schema.clone());
+    b.swap_limit = crate::plan::names::limit_comma_form(sql);
     let cmd = match parsed {
         Parsed::BeginConcurrent => {
             return Ok(Compiled {
@@ -127,11 +128,12 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             limit,
             ..
         } => {
-            if returning.is_some() || order_by.is_some() || limit.is_some() || with.is_some() {
+            if returning.is_some() || order_by.is_some() || limit.is_some() {
                 return Err(err(
-                    "UPDATE with RETURNING, ORDER BY, LIMIT or WITH is not supported",
+                    "UPDATE with RETURNING, ORDER BY or LIMIT is not supported",
                 ));
             }
+            crate::plan::select::push_with(&mut b, with.as_ref())?;
             Program::Update(Box::new(dml::plan_update(
                 &mut b,
                 *or_conflict,
@@ -150,11 +152,12 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             limit,
             ..
         } => {
-            if returning.is_some() || order_by.is_some() || limit.is_some() || with.is_some() {
+            if returning.is_some() || order_by.is_some() || limit.is_some() {
                 return Err(err(
-                    "DELETE with RETURNING, ORDER BY, LIMIT or WITH is not supported",
+                    "DELETE with RETURNING, ORDER BY or LIMIT is not supported",
                 ));
             }
+            crate::plan::select::push_with(&mut b, with.as_ref())?;
             Program::Delete(Box::new(dml::plan_delete(
                 &mut b,
                 tbl_name,
