@@ -237,6 +237,7 @@ impl Simple {
         self.left = eval_limit(&self.limit, cx, -1)?;
         self.skip = eval_limit(&self.offset, cx, 0)?.max(0);
         if let Some(f) = &mut self.from {
+            f.reset_cache();
             f.open();
         }
         Ok(())

@@ -35,8 +35,14 @@ pub struct TableScan {
     pub root: PageNo,
     pub rowid_alias: Option<usize>,
     pub access: Access,
-    /// Conjuncts of WHERE/ON evaluated as soon as this table's row is known.
+    /// Conjuncts of WHERE/ON that read earlier tables too.
     pub filter: Option<CExpr>,
+    /// Conjuncts that read only this table (and constants): their result is
+    /// the same on every pass, so a full scan caches the rows that pass.
+    pub local: Option<CExpr>,
+    cache: Vec<(i64, Vec<u8>)>,
+    cache_complete: bool,
+    cache_pos: usize,
     cur: Option<Box<dyn TableCursor>>,
     icur: Option<Box<dyn IndexCursor>>,
     started: bool,
@@ -54,6 +60,10 @@ impl TableScan {
             rowid_alias,
             access,
             filter: None,
+            local: None,
+            cache: Vec::new(),
+            cache_complete: false,
+            cache_pos: 0,
             cur: None,
             icur: None,
             started: false,
@@ -300,9 +310,45 @@ impl TableScan {
     pub fn open(&mut self) {
         self.started = false;
         self.done = false;
+        self.cache_pos = 0;
+        if !self.cache_complete {
+            self.cache.clear();
+        }
+    }
+
+    /// Forget cached rows (the data may have changed since the last run).
+    pub fn reset_cache(&mut self) {
+        self.cache.clear();
+        self.cache_complete = false;
+    }
+
+    fn cacheable(&self) -> bool {
+        matches!(self.access, Access::Full) && self.local.is_some()
     }
 
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        if self.cache_complete {
+            // Replay rows that passed the local filter on an earlier pass.
+            loop {
+                let Some((rowid, payload)) = self.cache.get(self.cache_pos) else {
+                    return Ok(false);
+                };
+                self.cache_pos += 1;
+                let s = &mut cx.env.slots[self.slot];
+                s.rowid = *rowid;
+                s.payload.clear();
+                s.payload.extend_from_slice(payload);
+                s.materialized = false;
+                s.null_row = false;
+                s.rowid_alias = self.rowid_alias;
+                if let Some(f) = &self.filter {
+                    if !f.test(cx)? {
+                        continue;
+                    }
+                }
+                return Ok(true);
+            }
+        }
         loop {
             if self.done {
                 return Ok(false);
@@ -324,9 +370,21 @@ impl TableScan {
             }
             if !ok {
                 self.done = true;
+                if self.cacheable() && self.cache.len() <= CACHE_MAX {
+                    self.cache_complete = true;
+                }
                 return Ok(false);
             }
             self.load(cx)?;
+            if let Some(f) = &self.local {
+                if !f.test(cx)? {
+                    continue;
+                }
+                if self.cacheable() && self.cache.len() <= CACHE_MAX {
+                    let s = &cx.env.slots[self.slot];
+                    self.cache.push((s.rowid, s.payload.clone()));
+                }
+            }
             if let Some(f) = &self.filter {
                 if !f.test(cx)? {
                     continue;
@@ -336,6 +394,9 @@ impl TableScan {
         }
     }
 }
+
+/// Most rows a scan caches for replay on the inner side of a join.
+const CACHE_MAX: usize = 20_000;
 
 enum RowidKey {
     Int(i64),
@@ -448,6 +509,32 @@ impl Source {
                 j.left.open();
                 j.left_valid = false;
             }
+        }
+    }
+
+    /// Drop scan caches (a new execution of the statement).
+    pub fn reset_cache(&mut self) {
+        match self {
+            Source::Table(t) => t.reset_cache(),
+            Source::Mat(_) => {}
+            Source::Join(j) => {
+                j.left.reset_cache();
+                j.right.reset_cache();
+            }
+        }
+    }
+
+    /// The local-filter slot of the table scan owning `slot`.
+    pub fn local_slot_mut(&mut self, slot: usize) -> Option<&mut Option<CExpr>> {
+        match self {
+            Source::Table(t) if t.slot == slot => Some(&mut t.local),
+            Source::Join(j) => {
+                if let Some(f) = j.right.local_slot_mut(slot) {
+                    return Some(f);
+                }
+                j.left.local_slot_mut(slot)
+            }
+            _ => None,
         }
     }
 

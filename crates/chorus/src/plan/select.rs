@@ -680,6 +680,10 @@ fn plan_one_inner(
         }
         None => (None, None),
     };
+    // Join order: greedy, for inner joins only.
+    if items.len() > 1 && !items.iter().any(|i| i.left_outer) {
+        items = reorder(b, items, &where_conj);
+    }
     // Build the source tree with pushed-down filters and access paths.
     let level_slots: Vec<usize> = items.iter().map(|i| i.slot).collect();
     let mut top_filter: Vec<CExpr> = Vec::new();
@@ -711,6 +715,23 @@ fn plan_one_inner(
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
             ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
+        }
+        let (own, local): (Vec<CExpr>, Vec<CExpr>) = local.into_iter().partition(|c| {
+            let mut used = Vec::new();
+            c.slots(&mut used)
+                && used
+                    .iter()
+                    .all(|s| *s == it.slot || !level_slots.contains(s))
+        });
+        if let Some(f) = and_all(own) {
+            if let Some(l) = it.source.local_slot_mut(it.slot) {
+                *l = Some(f);
+            } else if let Some(slot_filter) = it.source.filter_slot_mut(it.slot) {
+                *slot_filter = Some(match slot_filter.take() {
+                    Some(old) => CExpr::And(Box::new(old), Box::new(f)),
+                    None => f,
+                });
+            }
         }
         if let Some(f) = and_all(local) {
             if let Some(slot_filter) = it.source.filter_slot_mut(it.slot) {
@@ -1289,4 +1310,85 @@ fn index_access(
         hi,
     }));
     Some((score, acc))
+}
+
+/// Greedy join ordering: repeatedly take the table best constrained by what
+/// is already placed — an equality on an indexed column (or rowid) against
+/// placed tables or constants first, then any equality, then FROM order.
+fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<FromItem> {
+    let first_slot = b.scopes.last().map_or(0, |s| s.first_slot);
+    let level: Vec<usize> = items.iter().map(|i| i.slot).collect();
+    // (slot, col, other side's level slots) for each usable equality.
+    let mut eqs: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for c in conj {
+        if let CExpr::Cmp {
+            op: CmpOp::Eq,
+            l,
+            r,
+            ..
+        } = c
+        {
+            for (x, y) in [(l, r), (r, l)] {
+                if let CExpr::Column { slot, col } = &**x {
+                    if !level.contains(slot) {
+                        continue;
+                    }
+                    let mut used = Vec::new();
+                    if !y.slots(&mut used) {
+                        continue;
+                    }
+                    let others: Vec<usize> = used
+                        .into_iter()
+                        .filter(|s| *s >= first_slot && level.contains(s))
+                        .collect();
+                    if others.contains(slot) {
+                        continue;
+                    }
+                    eqs.push((*slot, *col, others));
+                }
+            }
+        }
+    }
+    let indexed = |it: &FromItem, col: usize| -> bool {
+        let Some(t) = &it.table else { return false };
+        if col == usize::MAX {
+            return true;
+        }
+        b.schema
+            .indexes_of(&t.name)
+            .iter()
+            .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
+    };
+    let mut remaining: Vec<Option<FromItem>> = items.into_iter().map(Some).collect();
+    let mut placed: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    while out.len() < remaining.len() {
+        let mut best: Option<(i32, usize)> = None;
+        for (k, it) in remaining.iter().enumerate() {
+            let Some(it) = it else { continue };
+            let mut score = 0;
+            for (slot, col, others) in &eqs {
+                if *slot != it.slot || !others.iter().all(|o| placed.contains(o)) {
+                    continue;
+                }
+                let s = if indexed(it, *col) {
+                    4
+                } else if others.is_empty() {
+                    2
+                } else {
+                    1
+                };
+                score = score.max(s);
+            }
+            if best.is_none_or(|(bs, _)| score > bs) {
+                best = Some((score, k));
+            }
+        }
+        let Some((_, k)) = best else { break };
+        if let Some(it) = remaining[k].take() {
+            placed.push(it.slot);
+            out.push(it);
+        }
+    }
+    out
 }
