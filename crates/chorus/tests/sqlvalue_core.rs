@@ -93,7 +93,7 @@ fn format_real_matches_sqlite() {
         1.0000000000000002,
         0.9999999999999999,
     ];
-    for _ in 0..20000 {
+    for _ in 0..iterations(20000) {
         cases.push(random_double(&mut rng));
     }
     let mut bad = Vec::new();
@@ -191,7 +191,7 @@ fn text_to_number_casts_match_sqlite() {
         .iter()
         .map(|s| s.to_string()),
     );
-    for _ in 0..20000 {
+    for _ in 0..iterations(20000) {
         texts.push(random_numeric_text(&mut rng));
     }
     let mut bad = Vec::new();
@@ -589,4 +589,192 @@ fn like_and_glob_match_sqlite() {
         bad.len(),
         &bad[..bad.len().min(20)]
     );
+}
+
+fn random_bytes(rng: &mut Rng, alphabet: &[&[u8]], specials: &[&[u8]]) -> Vec<u8> {
+    let mut s = Vec::new();
+    for _ in 0..rng.below(7) {
+        if rng.below(3) == 0 {
+            s.extend_from_slice(specials[rng.below(specials.len() as u64) as usize]);
+        } else {
+            s.extend_from_slice(alphabet[rng.below(alphabet.len() as u64) as usize]);
+        }
+    }
+    s
+}
+
+#[test]
+fn like_and_glob_on_invalid_utf8_match_sqlite() {
+    let c = conn();
+    let mut rng = Rng::new(7);
+    let alphabet: [&[u8]; 9] = [
+        b"a",
+        b"A",
+        b"\xff",
+        b"\x80",
+        b"\xc3",
+        b"\xc3\xa9",
+        b"\xed\xa0\x80",
+        b"\xe2\x82",
+        b"\x00",
+    ];
+    let mut bad = Vec::new();
+    for i in 0..20000 {
+        let text = random_bytes(&mut rng, &alphabet, &[b"a"]);
+        let tv = Value::Text(text.clone());
+        let (sql, pat, got) = if i % 2 == 0 {
+            let pat = random_bytes(
+                &mut rng,
+                &alphabet,
+                &[b"*", b"?", b"[\xc3\xa9-\xff]", b"[^a]"],
+            );
+            let got = glob(&pat, &text);
+            ("SELECT ?2 GLOB ?1", pat, got)
+        } else {
+            let pat = random_bytes(&mut rng, &alphabet, &[b"%", b"_"]);
+            let got = like(&pat, &text, None, false);
+            ("SELECT ?2 LIKE ?1", pat, got)
+        };
+        let expect = eval(&c, sql, &[&Value::Text(pat.clone()), &tv]).unwrap();
+        if expect != Value::Integer(got as i64) {
+            bad.push(format!(
+                "{sql} pat={pat:?} text={text:?}: sqlite {expect:?} ours {got}"
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+}
+
+#[test]
+fn is_operator_matches_sqlite() {
+    use chorus::sqlvalue::compare::is_same;
+    let c = conn();
+    c.execute_batch("CREATE TABLE a(ci INTEGER, ct TEXT, cx)")
+        .unwrap();
+    let pool = value_pool();
+    let mut bad = Vec::new();
+    for x in &pool {
+        c.execute("DELETE FROM a", []).unwrap();
+        c.execute("INSERT INTO a VALUES(?1, ?1, ?1)", [Bind(x)])
+            .unwrap();
+        for y in &pool {
+            for (col, decl) in [("ci", "INTEGER"), ("ct", "TEXT"), ("cx", "")] {
+                let aff = Affinity::from_declared_type(decl);
+                let stored = apply_affinity(x.clone(), aff);
+                let expect = eval(&c, &format!("SELECT {col} IS ?1 FROM a"), &[y]).unwrap();
+                let opt = if aff == Affinity::Blob {
+                    None
+                } else {
+                    Some(aff)
+                };
+                let got = is_same(
+                    stored.as_ref(),
+                    y.as_ref(),
+                    comparison_affinity(opt, None),
+                    &Collation::Binary,
+                );
+                if expect != Value::Integer(got as i64) {
+                    bad.push(format!(
+                        "{stored:?}({decl}) IS {y:?}: sqlite {expect:?} ours {got}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+}
+
+#[test]
+fn numeric_literals_match_sqlite() {
+    use chorus::sqlvalue::numeric::numeric_literal;
+    let c = conn();
+    let mut lits: Vec<String> = [
+        "0",
+        "1",
+        "123",
+        "2147483647",
+        "2147483648",
+        "9223372036854775807",
+        "9223372036854775808",
+        "9223372036854775809",
+        "18446744073709551616",
+        "99999999999999999999999",
+        "1.5",
+        "1e3",
+        "1E-3",
+        ".5",
+        "5.",
+        "1e308",
+        "1e309",
+        "0x10",
+        "0XfF",
+        "0x7FFFFFFFFFFFFFFF",
+        "0x8000000000000000",
+        "0xFFFFFFFFFFFFFFFF",
+        "0x00000000000000000001",
+        "0x1_0000",
+        "1_000_000",
+        "1_000.000_1",
+        "1e1_0",
+        "00012",
+        "0.000_001",
+        "3.141_592_653_589_793",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut rng = Rng::new(8);
+    for _ in 0..2000 {
+        let mut s = String::new();
+        for _ in 0..rng.below(22) + 1 {
+            s.push((b'0' + rng.below(10) as u8) as char);
+        }
+        if rng.below(3) == 0 {
+            s.push('.');
+            s.push_str(&rng.below(1000).to_string());
+        }
+        if rng.below(4) == 0 {
+            s.push_str(&format!("e{}", rng.below(40) as i64 - 20));
+        }
+        lits.push(s);
+    }
+    let mut bad = Vec::new();
+    for lit in &lits {
+        for negate in [false, true] {
+            let sql = format!("SELECT {}{lit}", if negate { "-" } else { "" });
+            let expect = eval(&c, &sql, &[]);
+            let got = numeric_literal(lit, negate).map_err(|e| e.message);
+            let ok = match (&expect, &got) {
+                (Ok(a), Ok(b)) => same(a, b),
+                (Err(_), Err(_)) => true,
+                _ => false,
+            };
+            if !ok {
+                bad.push(format!("{sql}: sqlite {expect:?} ours {got:?}"));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{} mismatches: {:#?}",
+        bad.len(),
+        &bad[..bad.len().min(20)]
+    );
+    assert_eq!(
+        numeric_literal("0x1FFFFFFFFFFFFFFFF", false)
+            .unwrap_err()
+            .message,
+        "hex literal too big: 0x1FFFFFFFFFFFFFFFF"
+    );
+    assert!(numeric_literal("1__0", false).is_err());
 }

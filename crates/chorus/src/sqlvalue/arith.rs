@@ -26,7 +26,7 @@ fn real_result(r: f64) -> Value {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn int_op(op: Op, a: i64, b: i64) -> Option<Value> {
     match op {
         Op::Add => a.checked_add(b).map(Value::Integer),
@@ -52,13 +52,53 @@ fn int_op(op: Op, a: i64, b: i64) -> Option<Value> {
     }
 }
 
-fn binary(op: Op, a: ValueRef, b: ValueRef) -> Value {
-    if let (ValueRef::Integer(x), ValueRef::Integer(y)) = (a, b) {
-        if let Some(v) = int_op(op, x, y) {
-            return v;
+#[inline]
+fn real_op(op: Op, x: f64, y: f64) -> Option<Value> {
+    Some(match op {
+        Op::Add => real_result(x + y),
+        Op::Sub => real_result(x - y),
+        Op::Mul => real_result(x * y),
+        Op::Div => {
+            if y == 0.0 {
+                Value::Null
+            } else {
+                real_result(x / y)
+            }
         }
-        return fp_op(op, a, b);
+        Op::Rem => return None,
+    })
+}
+
+#[inline(always)]
+fn binary(op: Op, a: ValueRef, b: ValueRef) -> Value {
+    match (a, b) {
+        (ValueRef::Integer(x), ValueRef::Integer(y)) => {
+            if let Some(v) = int_op(op, x, y) {
+                return v;
+            }
+            return fp_op(op, a, b);
+        }
+        (ValueRef::Real(x), ValueRef::Real(y)) => {
+            if let Some(v) = real_op(op, x, y) {
+                return v;
+            }
+        }
+        (ValueRef::Integer(x), ValueRef::Real(y)) => {
+            if let Some(v) = real_op(op, x as f64, y) {
+                return v;
+            }
+        }
+        (ValueRef::Real(x), ValueRef::Integer(y)) => {
+            if let Some(v) = real_op(op, x, y as f64) {
+                return v;
+            }
+        }
+        _ => {}
     }
+    binary_slow(op, a, b)
+}
+
+fn binary_slow(op: Op, a: ValueRef, b: ValueRef) -> Value {
     let (na, nb) = match (value_to_num(a), value_to_num(b)) {
         (Some(x), Some(y)) => (x, y),
         _ => return Value::Null,

@@ -16,7 +16,7 @@ pub enum Collation {
     NoCase,
     RTrim,
     /// A registered collation: the function and its name.
-    Custom(CollationFn, Arc<str>),
+    Custom(CollationFn, String),
 }
 
 impl fmt::Debug for Collation {
@@ -104,7 +104,7 @@ impl Collation {
         name: &str,
         f: impl Fn(&[u8], &[u8]) -> Ordering + Send + Sync + 'static,
     ) -> Collation {
-        Collation::Custom(Arc::new(f), Arc::from(name))
+        Collation::Custom(Arc::new(f), name.to_string())
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::affinity::{apply_numeric_affinity_ref, Affinity};
 use super::collation::Collation;
-use super::format::{format_int, format_real};
+use super::format::StackText;
 use chorus_storage::ValueRef;
 use std::cmp::Ordering;
 
@@ -90,18 +90,8 @@ pub fn comparison_affinity(a: Option<Affinity>, b: Option<Affinity>) -> Option<A
     }
 }
 
-fn text_cmp_num(num: ValueRef, text: &[u8], coll: &Collation, num_first: bool) -> Ordering {
-    let mut buf = Vec::with_capacity(24);
-    match num {
-        ValueRef::Integer(i) => format_int(i, &mut buf),
-        ValueRef::Real(r) => format_real(r, &mut buf),
-        _ => {}
-    }
-    if num_first {
-        coll.compare(&buf, text)
-    } else {
-        coll.compare(text, &buf)
-    }
+fn num_text(v: ValueRef) -> StackText {
+    StackText::of_number(v).unwrap_or_default()
 }
 
 /// Compare for a comparison operator after applying the comparison
@@ -124,28 +114,21 @@ pub fn compare_with_affinity(
             let b2 = apply_numeric_affinity_ref(b);
             Some(sort_compare(a2, b2, coll))
         }
-        Some(Affinity::Text) => match (a, b) {
-            (Integer(_) | Real(_), Text(t)) => Some(text_cmp_num(a, t, coll, true)),
-            (Text(t), Integer(_) | Real(_)) => Some(text_cmp_num(b, t, coll, false)),
-            (Integer(_) | Real(_), Integer(_) | Real(_)) => {
-                let mut x = Vec::with_capacity(24);
-                let mut y = Vec::with_capacity(24);
-                super::format::append_text(a, &mut x);
-                super::format::append_text(b, &mut y);
-                Some(coll.compare(&x, &y))
-            }
-            (Integer(_) | Real(_), Blob(bb)) => {
-                let mut x = Vec::with_capacity(24);
-                super::format::append_text(a, &mut x);
-                Some(sort_compare(Text(&x), Blob(bb), coll))
-            }
-            (Blob(bb), Integer(_) | Real(_)) => {
-                let mut y = Vec::with_capacity(24);
-                super::format::append_text(b, &mut y);
-                Some(sort_compare(Blob(bb), Text(&y), coll))
-            }
-            _ => Some(sort_compare(a, b, coll)),
-        },
+        Some(Affinity::Text) => {
+            // Numbers become text (no heap allocation); blobs stay blobs.
+            let (ta, tb) = (num_text(a), num_text(b));
+            let a2 = if matches!(a, Integer(_) | Real(_)) {
+                Text(ta.as_bytes())
+            } else {
+                a
+            };
+            let b2 = if matches!(b, Integer(_) | Real(_)) {
+                Text(tb.as_bytes())
+            } else {
+                b
+            };
+            Some(sort_compare(a2, b2, coll))
+        }
         _ => Some(sort_compare(a, b, coll)),
     }
 }
@@ -220,5 +203,102 @@ mod tests {
             compare_for_op(Null, Integer(5), Affinity::Text, Affinity::Blob, &b),
             None
         );
+    }
+}
+
+/// Feed a value into `h` so that values equal under [`sort_compare`] with
+/// `coll` hash equally (for hash-based GROUP BY / DISTINCT / joins):
+/// integral reals hash like the equal integer, NOCASE folds ASCII case,
+/// RTRIM ignores trailing spaces. Returns `false` for a custom collation,
+/// whose equality cannot be hashed — callers must fall back to sorting.
+pub fn hash_value<H: std::hash::Hasher>(v: ValueRef, coll: &Collation, h: &mut H) -> bool {
+    use std::hash::Hash;
+    match v {
+        ValueRef::Null => 0u8.hash(h),
+        ValueRef::Integer(i) => {
+            1u8.hash(h);
+            i.hash(h);
+        }
+        ValueRef::Real(r) => {
+            1u8.hash(h);
+            if r == r.trunc() && (-9223372036854775808.0..9223372036854775808.0).contains(&r) {
+                (r as i64).hash(h);
+            } else {
+                2u8.hash(h);
+                r.to_bits().hash(h);
+            }
+        }
+        ValueRef::Text(t) => {
+            3u8.hash(h);
+            match coll {
+                Collation::Binary => t.hash(h),
+                Collation::NoCase => {
+                    t.len().hash(h);
+                    for &b in t {
+                        h.write_u8(b.to_ascii_lowercase());
+                    }
+                }
+                Collation::RTrim => {
+                    let mut n = t.len();
+                    while n > 0 && t[n - 1] == b' ' {
+                        n -= 1;
+                    }
+                    t[..n].hash(h);
+                }
+                Collation::Custom(..) => return false,
+            }
+        }
+        ValueRef::Blob(b) => {
+            4u8.hash(h);
+            b.hash(h);
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod hash_tests {
+    use super::*;
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::Hasher;
+    use ValueRef::*;
+
+    fn hv(v: ValueRef, c: &Collation) -> u64 {
+        let mut h = DefaultHasher::new();
+        assert!(hash_value(v, c, &mut h));
+        h.finish()
+    }
+
+    #[test]
+    fn equal_values_hash_equally() {
+        let vals = [
+            Null,
+            Integer(3),
+            Real(3.0),
+            Real(-0.0),
+            Integer(0),
+            Real(0.5),
+            Integer(9007199254740993),
+            Real(9007199254740992.0),
+            Text(b"abc"),
+            Text(b"ABC"),
+            Text(b"abc  "),
+            Blob(b"abc"),
+        ];
+        for c in [Collation::Binary, Collation::NoCase, Collation::RTrim] {
+            for x in vals {
+                for y in vals {
+                    if sort_compare(x, y, &c) == Ordering::Equal {
+                        assert_eq!(hv(x, &c), hv(y, &c), "{x:?} {y:?} {c:?}");
+                    }
+                }
+            }
+        }
+        assert_ne!(
+            hv(Integer(1), &Collation::Binary),
+            hv(Real(1.5), &Collation::Binary)
+        );
+        let custom = Collation::custom("x", |a, b| a.cmp(b));
+        assert!(!hash_value(Text(b"a"), &custom, &mut DefaultHasher::new()));
     }
 }

@@ -139,9 +139,67 @@ impl FpDecode {
     }
 }
 
+/// Where formatted bytes go: a `Vec<u8>` or a [`StackText`].
+pub trait ByteSink {
+    fn put(&mut self, b: u8);
+    fn put_slice(&mut self, s: &[u8]);
+}
+
+impl ByteSink for Vec<u8> {
+    #[inline]
+    fn put(&mut self, b: u8) {
+        self.push(b);
+    }
+    #[inline]
+    fn put_slice(&mut self, s: &[u8]) {
+        self.extend_from_slice(s);
+    }
+}
+
+/// The text of a number in a fixed stack buffer (no heap allocation); any
+/// integer or `%!.15g` REAL fits in 32 bytes.
+#[derive(Clone, Copy, Default)]
+pub struct StackText {
+    buf: [u8; 32],
+    len: usize,
+}
+
+impl StackText {
+    /// The text of an INTEGER or REAL; `None` for other classes.
+    pub fn of_number(v: ValueRef) -> Option<StackText> {
+        let mut t = StackText::default();
+        match v {
+            ValueRef::Integer(i) => format_int(i, &mut t),
+            ValueRef::Real(r) => format_real(r, &mut t),
+            _ => return None,
+        }
+        Some(t)
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl ByteSink for StackText {
+    #[inline]
+    fn put(&mut self, b: u8) {
+        if self.len < self.buf.len() {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+    #[inline]
+    fn put_slice(&mut self, s: &[u8]) {
+        for &b in s {
+            self.put(b);
+        }
+    }
+}
+
 /// Append the decimal form of an integer (`sqlite3Int64ToText`).
 #[inline]
-pub fn format_int(v: i64, out: &mut Vec<u8>) {
+pub fn format_int<S: ByteSink + ?Sized>(v: i64, out: &mut S) {
     let mut tmp = [0u8; 20];
     let mut i = tmp.len();
     let mut x = v.unsigned_abs();
@@ -154,64 +212,64 @@ pub fn format_int(v: i64, out: &mut Vec<u8>) {
         }
     }
     if v < 0 {
-        out.push(b'-');
+        out.put(b'-');
     }
-    out.extend_from_slice(&tmp[i..]);
+    out.put_slice(&tmp[i..]);
 }
 
 /// Append a REAL as SQLite converts it to text (`%!.15g`): `1.0`, `0.1`,
 /// `1.0e+20`, `1.0e-05`, `-0.0` → `0.0`, `Inf`, `-Inf`.
-pub fn format_real(r: f64, out: &mut Vec<u8>) {
+pub fn format_real<S: ByteSink + ?Sized>(r: f64, out: &mut S) {
     let p = FpDecode::new(r, 15, 26);
     if p.special == 2 {
-        out.extend_from_slice(b"NaN");
+        out.put_slice(b"NaN");
         return;
     }
     if p.special == 1 {
-        out.extend_from_slice(if p.negative { b"-Inf" } else { b"Inf" });
+        out.put_slice(if p.negative { b"-Inf" } else { b"Inf" });
         return;
     }
     if p.negative {
-        out.push(b'-');
+        out.put(b'-');
     }
     let digits = p.digits();
     let exp = p.idp - 1;
     if !(-4..=14).contains(&exp) {
         // d.ddde±XX
-        out.push(digits[0]);
-        out.push(b'.');
+        out.put(digits[0]);
+        out.put(b'.');
         if digits.len() > 1 {
-            out.extend_from_slice(&digits[1..]);
+            out.put_slice(&digits[1..]);
         } else {
-            out.push(b'0');
+            out.put(b'0');
         }
-        out.push(b'e');
+        out.put(b'e');
         let (sign, mut x) = if exp < 0 { (b'-', -exp) } else { (b'+', exp) };
-        out.push(sign);
+        out.put(sign);
         if x >= 100 {
-            out.push((x / 100) as u8 + b'0');
+            out.put((x / 100) as u8 + b'0');
             x %= 100;
         }
-        out.push((x / 10) as u8 + b'0');
-        out.push((x % 10) as u8 + b'0');
+        out.put((x / 10) as u8 + b'0');
+        out.put((x % 10) as u8 + b'0');
     } else if p.idp <= 0 {
-        out.extend_from_slice(b"0.");
+        out.put_slice(b"0.");
         for _ in 0..(-p.idp) {
-            out.push(b'0');
+            out.put(b'0');
         }
-        out.extend_from_slice(digits);
+        out.put_slice(digits);
     } else {
         let idp = p.idp as usize;
         if digits.len() <= idp {
-            out.extend_from_slice(digits);
+            out.put_slice(digits);
             for _ in digits.len()..idp {
-                out.push(b'0');
+                out.put(b'0');
             }
-            out.extend_from_slice(b".0");
+            out.put_slice(b".0");
         } else {
-            out.extend_from_slice(&digits[..idp]);
-            out.push(b'.');
-            out.extend_from_slice(&digits[idp..]);
+            out.put_slice(&digits[..idp]);
+            out.put(b'.');
+            out.put_slice(&digits[idp..]);
         }
     }
 }

@@ -437,6 +437,93 @@ pub fn is_true(v: ValueRef) -> Option<bool> {
     }
 }
 
+/// The value of a numeric literal token of SQL text (`codeInteger` /
+/// `codeReal`), optionally under a unary minus (`negate`), so that
+/// `-9223372036854775808` is an INTEGER. Accepts 3.46's `_` digit
+/// separators and hex integers (`0x…`, reinterpreted as two's complement).
+/// Integers too large for i64 become REAL; an oversized hex literal is an
+/// error, as is a misplaced `_`.
+pub fn numeric_literal(token: &str, negate: bool) -> chorus_storage::Result<Value> {
+    use chorus_storage::{Error, ResultCode};
+    let z = token.as_bytes();
+    let is_hex = z.len() >= 2 && z[0] == b'0' && (z[1] == b'x' || z[1] == b'X');
+    let mut clean: Vec<u8> = Vec::with_capacity(z.len());
+    let mut is_float = false;
+    for (i, &c) in z.iter().enumerate() {
+        if c == b'_' {
+            let ok = |b: Option<&u8>| {
+                b.is_some_and(|b| {
+                    if is_hex {
+                        b.is_ascii_hexdigit()
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                })
+            };
+            if i == 0 || !ok(z.get(i - 1)) || !ok(z.get(i + 1)) {
+                return Err(Error::new(
+                    ResultCode::ERROR,
+                    format!("unrecognized token: \"{token}\""),
+                ));
+            }
+            continue;
+        }
+        if !is_hex && (c == b'e' || c == b'E' || c == b'.') {
+            is_float = true;
+        }
+        clean.push(c);
+    }
+    if is_float {
+        let r = atof(&clean).0;
+        return Ok(Value::Real(if negate { -r } else { r }));
+    }
+    // sqlite3DecOrHexToI64
+    let (value, rc) = if is_hex {
+        let mut i = 2;
+        while clean.get(i) == Some(&b'0') {
+            i += 1;
+        }
+        let mut u: u64 = 0;
+        let mut k = i;
+        while let Some(d) = clean.get(k).and_then(|c| (*c as char).to_digit(16)) {
+            u = u.wrapping_mul(16).wrapping_add(d as u64);
+            k += 1;
+        }
+        let rc = if k - i > 16 {
+            AtoiKind::Overflow
+        } else if k < clean.len() {
+            AtoiKind::Trailing
+        } else {
+            AtoiKind::Ok
+        };
+        (u as i64, rc)
+    } else {
+        atoi64(&clean)
+    };
+    if rc == AtoiKind::Pow63 && !negate || rc == AtoiKind::Overflow || (negate && value == i64::MIN)
+    {
+        if is_hex {
+            let sign = if negate { "-" } else { "" };
+            return Err(Error::new(
+                ResultCode::ERROR,
+                format!("hex literal too big: {sign}{token}"),
+            ));
+        }
+        let r = atof(&clean).0;
+        return Ok(Value::Real(if negate { -r } else { r }));
+    }
+    let v = if negate {
+        if rc == AtoiKind::Pow63 {
+            i64::MIN
+        } else {
+            -value
+        }
+    } else {
+        value
+    };
+    Ok(Value::Integer(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,9 @@ impl Rng {
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len() as u64) as usize]
     }
+    pub fn pick_str<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len() as u64) as usize]
+    }
 }
 
 pub fn conn() -> Connection {
@@ -177,4 +180,13 @@ pub fn cmp_char(o: std::cmp::Ordering) -> i64 {
 
 pub fn sort_vals(vals: &mut [Value], coll: &Collation) {
     vals.sort_by(|a, b| sort_compare(a.as_ref(), b.as_ref(), coll));
+}
+
+/// Random-case count: `n`, or `n * 50` with `CHORUS_SOAK=1`.
+pub fn iterations(n: usize) -> usize {
+    if std::env::var("CHORUS_SOAK").is_ok_and(|v| v == "1") {
+        n * 50
+    } else {
+        n
+    }
 }
