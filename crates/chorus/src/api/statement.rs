@@ -45,6 +45,8 @@ pub struct Statement<'c> {
     row: Vec<Value>,
     names: Vec<String>,
     pub(crate) empty: bool,
+    /// Deeply nested: compile and run on a large-stack thread.
+    deep: bool,
 }
 
 impl<'c> Statement<'c> {
@@ -64,8 +66,11 @@ impl<'c> Statement<'c> {
             inner.begin_stmt(&conn.db)?;
             let schema = inner.schema.clone();
             inner.end_read_if_idle();
-            (compile(&schema, &parsed, &sql)?, schema.cookie)
+            let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
+            let c = crate::parse::with_stack(deep, || compile(&schema, &parsed, &sql))?;
+            (c, schema.cookie)
         };
+        let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
         let env = conn.env_for(compiled.nslots, compiled.params.len());
         let names = match &compiled.program {
             Program::Pragma(..) => Vec::new(),
@@ -84,6 +89,7 @@ impl<'c> Statement<'c> {
             row: Vec::new(),
             names,
             empty: false,
+            deep,
         })
     }
 
@@ -274,11 +280,12 @@ impl<'c> Statement<'c> {
         let r = {
             let mut inner = self.conn.inner.borrow_mut();
             let inner = &mut *inner;
-            let mut cx = Cx {
-                store: &mut *inner.store,
-                env: &mut self.env,
-            };
-            plan.next(&mut cx)
+            let env = &mut self.env;
+            let store = &mut *inner.store;
+            crate::parse::with_stack(self.deep, move || {
+                let mut cx = Cx { store, env };
+                plan.next(&mut cx)
+            })
         };
         match r {
             Ok(true) => Ok(true),
@@ -302,7 +309,8 @@ impl<'c> Statement<'c> {
         inner.begin_stmt(&conn.db)?;
         if inner.schema.cookie != self.cookie {
             let schema = inner.schema.clone();
-            match compile(&schema, &self.parsed, &self.sql) {
+            let (parsed, sql) = (&self.parsed, &self.sql);
+            match crate::parse::with_stack(self.deep, || compile(&schema, parsed, sql)) {
                 Ok(c) => {
                     let params = std::mem::take(&mut self.env.params);
                     self.compiled = c;
@@ -330,11 +338,12 @@ impl<'c> Statement<'c> {
                 inner.readers += 1;
                 let r = {
                     let inner = &mut *inner;
-                    let mut cx = Cx {
-                        store: &mut *inner.store,
-                        env: &mut self.env,
-                    };
-                    plan.open(&mut cx)
+                    let env = &mut self.env;
+                    let store = &mut *inner.store;
+                    crate::parse::with_stack(self.deep, move || {
+                        let mut cx = Cx { store, env };
+                        plan.open(&mut cx)
+                    })
                 };
                 if let Err(e) = r {
                     inner.readers -= 1;
@@ -434,18 +443,20 @@ impl<'c> Statement<'c> {
             }
             prog @ (Program::Insert(_) | Program::Update(_) | Program::Delete(_)) => {
                 let env = &mut self.env;
+                let deep = self.deep;
                 let r = with_write(&mut inner, true, |inner| {
                     let mut res = DmlResult::default();
                     let mut cx = Cx {
                         store: &mut *inner.store,
                         env: &mut *env,
                     };
-                    let r = match prog {
-                        Program::Insert(p) => run_insert(p, &mut cx, &mut res),
-                        Program::Update(p) => run_update(p, &mut cx, &mut res),
-                        Program::Delete(p) => run_delete(p, &mut cx, &mut res),
+                    let res_ref = &mut res;
+                    let r = crate::parse::with_stack(deep, move || match prog {
+                        Program::Insert(p) => run_insert(p, &mut cx, res_ref),
+                        Program::Update(p) => run_update(p, &mut cx, res_ref),
+                        Program::Delete(p) => run_delete(p, &mut cx, res_ref),
                         _ => Ok(()),
-                    };
+                    });
                     match r {
                         Ok(()) => Ok((res, DmlResult::default())),
                         Err(e) => Err((e, res)),

@@ -516,31 +516,6 @@ impl Binder {
                     (CExpr::Vector(out), none)
                 }
             }
-            Expr::Collate(x, c) => {
-                let (cx, mut info) = self.expr_info(x)?;
-                let cn = unquote(c);
-                if Collation::by_name(&cn).is_none() {
-                    return Err(err(format!("no such collation sequence: {cn}")));
-                }
-                info.coll = Some(cn);
-                info.explicit_coll = true;
-                (cx, info)
-            }
-            Expr::Cast { expr, type_name } => {
-                let x = self.expr(expr)?;
-                let tn = type_name
-                    .as_ref()
-                    .map(|t| t.name.clone())
-                    .unwrap_or_default();
-                let aff = Affinity::of_type_name(&tn);
-                (
-                    CExpr::Cast(Box::new(x), aff),
-                    Info {
-                        aff: Some(aff),
-                        ..none
-                    },
-                )
-            }
             Expr::Unary(op, x) => {
                 let (cx, info) = self.expr_info(x)?;
                 match op {
@@ -567,6 +542,39 @@ impl Binder {
             Expr::Binary(l, op, r) => self.binary(l, *op, r)?,
             Expr::IsNull(x) => (CExpr::IsNull(Box::new(self.expr(x)?)), none),
             Expr::NotNull(x) => (CExpr::NotNull(Box::new(self.expr(x)?)), none),
+            _ => return self.expr_info_rare(e),
+        })
+    }
+
+    #[inline(never)]
+    fn expr_info_rare(&mut self, e: &Expr) -> Result<(CExpr, Info)> {
+        let none = Info::default();
+        Ok(match e {
+            Expr::Collate(x, c) => {
+                let (cx, mut info) = self.expr_info(x)?;
+                let cn = unquote(c);
+                if Collation::by_name(&cn).is_none() {
+                    return Err(err(format!("no such collation sequence: {cn}")));
+                }
+                info.coll = Some(cn);
+                info.explicit_coll = true;
+                (cx, info)
+            }
+            Expr::Cast { expr, type_name } => {
+                let x = self.expr(expr)?;
+                let tn = type_name
+                    .as_ref()
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default();
+                let aff = Affinity::of_type_name(&tn);
+                (
+                    CExpr::Cast(Box::new(x), aff),
+                    Info {
+                        aff: Some(aff),
+                        ..none
+                    },
+                )
+            }
             Expr::Between {
                 lhs,
                 not,
@@ -809,6 +817,12 @@ impl Binder {
                 };
                 let _ = m;
                 return Err(err("RAISE() may only be used within a trigger-program"));
+            }
+            _ => {
+                return Err(chorus_storage::Error::new(
+                    chorus_storage::ResultCode::INTERNAL,
+                    "unhandled expression",
+                ))
             }
         })
     }
