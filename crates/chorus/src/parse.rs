@@ -22,6 +22,7 @@ pub const MAX_EXPR_DEPTH: usize = 1000;
 
 /// One parsed statement.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     /// A statement of SQLite's grammar.
     Cmd(Cmd),

@@ -18,6 +18,9 @@ pub struct IndexAccess {
     /// Range on the next column: (expr, inclusive, affinity).
     pub lo: Option<(CExpr, bool, Affinity)>,
     pub hi: Option<(CExpr, bool, Affinity)>,
+    /// Index name and column names (for EXPLAIN QUERY PLAN).
+    pub name: String,
+    pub col_names: Vec<String>,
 }
 
 pub enum Access {
@@ -31,6 +34,8 @@ pub enum Access {
 }
 
 pub struct TableScan {
+    /// Table name or alias (for EXPLAIN QUERY PLAN).
+    pub label: String,
     pub slot: usize,
     pub root: PageNo,
     pub rowid_alias: Option<usize>,
@@ -55,6 +60,7 @@ pub struct TableScan {
 impl TableScan {
     pub fn new(slot: usize, root: PageNo, rowid_alias: Option<usize>, access: Access) -> TableScan {
         TableScan {
+            label: String::new(),
             slot,
             root,
             rowid_alias,
@@ -134,7 +140,7 @@ impl TableScan {
                                 return Ok(false);
                             } else {
                                 let f = r.floor() as i64;
-                                self.rowid_hi = Some((f, !(*incl == false && (f as f64) == r)));
+                                self.rowid_hi = Some((f, *incl || (f as f64) != r));
                             }
                         }
                         Some(RowidKey::Text) => self.rowid_hi = None,
@@ -508,6 +514,59 @@ impl Source {
             Source::Join(j) => {
                 j.left.open();
                 j.left_valid = false;
+            }
+        }
+    }
+
+    /// SQLite-style EXPLAIN QUERY PLAN lines for this source.
+    pub fn describe(&self, out: &mut Vec<String>) {
+        match self {
+            Source::Table(t) => out.push(match &t.access {
+                Access::Full => format!("SCAN {}", t.label),
+                Access::RowidEq(_) => {
+                    format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", t.label)
+                }
+                Access::RowidRange { lo, hi } => {
+                    let mut terms = Vec::new();
+                    if lo.is_some() {
+                        terms.push("rowid>?");
+                    }
+                    if hi.is_some() {
+                        terms.push("rowid<?");
+                    }
+                    format!(
+                        "SEARCH {} USING INTEGER PRIMARY KEY ({})",
+                        t.label,
+                        terms.join(" AND ")
+                    )
+                }
+                Access::Index(ia) => {
+                    let mut terms: Vec<String> = ia
+                        .col_names
+                        .iter()
+                        .take(ia.eq.len())
+                        .map(|c| format!("{c}=?"))
+                        .collect();
+                    if let Some(c) = ia.col_names.get(ia.eq.len()) {
+                        if ia.lo.is_some() {
+                            terms.push(format!("{c}>?"));
+                        }
+                        if ia.hi.is_some() {
+                            terms.push(format!("{c}<?"));
+                        }
+                    }
+                    format!(
+                        "SEARCH {} USING INDEX {} ({})",
+                        t.label,
+                        ia.name,
+                        terms.join(" AND ")
+                    )
+                }
+            }),
+            Source::Mat(m) => out.push(format!("SCAN (subquery-{})", m.slot)),
+            Source::Join(j) => {
+                j.left.describe(out);
+                j.right.describe(out);
             }
         }
     }

@@ -132,10 +132,8 @@ pub fn has_aggregate(e: &Expr) -> bool {
                 }
                 stack.extend(args.iter().flatten());
             }
-            Expr::FunctionCallStar { name, .. } => {
-                if name.0.eq_ignore_ascii_case("count") {
-                    return true;
-                }
+            Expr::FunctionCallStar { name, .. } if name.0.eq_ignore_ascii_case("count") => {
+                return true;
             }
             Expr::Between {
                 lhs, start, end, ..
@@ -203,7 +201,7 @@ pub fn string_literal(s: &str) -> String {
 
 fn blob_literal(s: &str) -> Result<Value> {
     let h = s.as_bytes();
-    if h.len() % 2 != 0 {
+    if !h.len().is_multiple_of(2) {
         return Err(err(format!("unrecognized token: \"x'{s}'\"")));
     }
     let mut out = Vec::with_capacity(h.len() / 2);
@@ -267,7 +265,7 @@ impl Binder {
         if let Some(n) = v.strip_prefix('?') {
             let n: usize = n
                 .parse()
-                .map_err(|_| err(format!("variable number must be between ?1 and ?32766")))?;
+                .map_err(|_| err("variable number must be between ?1 and ?32766".to_string()))?;
             if n == 0 || n > 32766 {
                 return Err(err("variable number must be between ?1 and ?32766"));
             }
@@ -915,9 +913,9 @@ impl Binder {
             )));
         }
         if distinct {
-            return Err(err(format!(
-                "DISTINCT aggregates must have exactly one argument"
-            )));
+            return Err(err(
+                "DISTINCT aggregates must have exactly one argument".to_string()
+            ));
         }
         let info = match crate::sqlvalue::functions::find_scalar(&lname, args.len()) {
             Some(f) => f,

@@ -700,17 +700,14 @@ fn plan_one_inner(
             continue;
         }
         let target = pos.unwrap_or(0);
-        if items.is_empty() {
-            top_filter.push(c);
-        } else if items[target].left_outer {
+        if items.is_empty() || items[target].left_outer {
             top_filter.push(c);
         } else {
             per_item[target].push(c);
         }
     }
     let mut source: Option<Source> = None;
-    let mut items_iter = items.into_iter().enumerate();
-    while let Some((k, mut it)) = items_iter.next() {
+    for (k, mut it) in items.into_iter().enumerate() {
         let mut local = std::mem::take(&mut per_item[k]);
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
@@ -959,7 +956,8 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 table: Some(table.clone()),
                 coalesced: Vec::new(),
             };
-            let scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            let mut scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }
         SelectTable::Select(sel, alias) => {
@@ -1195,7 +1193,7 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
             continue;
         }
         if let Some((score, acc)) = index_access(t, &idx, &cands) {
-            if best.as_ref().map_or(true, |(s, _)| score > *s) {
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, acc));
             }
         }
@@ -1208,7 +1206,7 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
         .find(|c| c.0 == usize::MAX && matches!(c.1, CmpOp::Lt | CmpOp::Le));
     if lo.is_some() || hi.is_some() {
         let score = 2;
-        if best.as_ref().map_or(true, |(s, _)| score >= *s) {
+        if best.as_ref().is_none_or(|(s, _)| score >= *s) {
             let lo = lo.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Ge)));
             let hi = hi.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Le)));
             return Access::RowidRange { lo, hi };
@@ -1302,12 +1300,24 @@ fn index_access(
     if idx.unique && eq.len() == idx.columns.len() {
         score += 100;
     }
+    let col_names: Vec<String> = idx
+        .columns
+        .iter()
+        .map(|c| {
+            c.col
+                .and_then(|i| t.columns.get(i))
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| "<expr>".into())
+        })
+        .collect();
     let acc = Access::Index(Box::new(IndexAccess {
         root: idx.root,
         key_info: idx.key_info(t),
         eq,
         lo,
         hi,
+        name: idx.name.clone(),
+        col_names,
     }));
     Some((score, acc))
 }

@@ -234,7 +234,7 @@ pub fn run_ddl(
             match body {
                 ast::CreateTableBody::ColumnsAndConstraints { columns, .. } => {
                     if columns.is_empty() {
-                        return Err(err(format!("near \")\": syntax error")));
+                        return Err(err("near \")\": syntax error".to_string()));
                     }
                     let text = normalized_sql(sql, "table");
                     let (mut t, autos) = table_from_ast(&name, PageNo(0), body, text.clone())?;

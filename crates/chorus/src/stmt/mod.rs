@@ -78,12 +78,20 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             decltypes = plan.decltypes.clone();
             readonly = true;
             if eqp {
-                let rows = vec![vec![
-                    Value::Integer(2),
-                    Value::Integer(0),
-                    Value::Integer(0),
-                    Value::Text(b"SCAN".to_vec()),
-                ]];
+                let mut lines = Vec::new();
+                plan.describe(&mut lines);
+                let rows = lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        vec![
+                            Value::Integer(i as i64 + 2),
+                            Value::Integer(0),
+                            Value::Integer(0),
+                            Value::Text(l.into_bytes()),
+                        ]
+                    })
+                    .collect();
                 names = vec![
                     "id".into(),
                     "parent".into(),
