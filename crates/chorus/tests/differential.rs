@@ -106,6 +106,11 @@ fn joins_and_subqueries() {
         "SELECT t1.a, u.a FROM t1 JOIN t1 AS u ON u.a = t1.a + 1 ORDER BY 1",
         "SELECT * FROM t1 NATURAL JOIN (SELECT a, 'zz' AS q FROM t1) ORDER BY a",
         "SELECT * FROM t1 JOIN (SELECT a, 'zz' AS q FROM t1) USING (a) ORDER BY a",
+        "SELECT t1.a, t2.x, t2.y FROM t1 RIGHT JOIN t2 ON t1.a = t2.x ORDER BY 2, 3, 1",
+        "SELECT t1.a, t2.x FROM t1 FULL JOIN t2 ON t1.a = t2.x ORDER BY 1, 2",
+        "SELECT t1.a, t2.x FROM t1 FULL JOIN t2 ON t1.a = t2.x WHERE t1.a IS NULL ORDER BY 2",
+        "SELECT count(*) FROM t1 FULL JOIN t2 ON 0",
+        "EXPLAIN QUERY PLAN SELECT * FROM t1 WHERE a = 3",
     ]);
 }
 

@@ -482,9 +482,13 @@ pub struct Join {
     pub left: Source,
     pub right: Source,
     pub left_outer: bool,
+    /// FULL JOIN: after the left side, emit unmatched right rows.
+    pub full: bool,
     pub on: Option<CExpr>,
     left_valid: bool,
     matched: bool,
+    matched_right: std::collections::HashSet<i64>,
+    tail: bool,
 }
 
 impl Join {
@@ -493,9 +497,12 @@ impl Join {
             left,
             right,
             left_outer,
+            full: false,
             on,
             left_valid: false,
             matched: false,
+            matched_right: Default::default(),
+            tail: false,
         }
     }
 }
@@ -514,6 +521,8 @@ impl Source {
             Source::Join(j) => {
                 j.left.open();
                 j.left_valid = false;
+                j.tail = false;
+                j.matched_right.clear();
             }
         }
     }
@@ -608,6 +617,15 @@ impl Source {
         }
     }
 
+    /// Identity of the current row of a single-table/subquery source.
+    fn row_key(&self, cx: &Cx<'_>) -> i64 {
+        match self {
+            Source::Table(t) => cx.env.slots[t.slot].rowid,
+            Source::Mat(m) => m.pos as i64,
+            Source::Join(_) => 0,
+        }
+    }
+
     fn set_null(&self, cx: &mut Cx<'_>) {
         let mut v = Vec::new();
         self.slots(&mut v);
@@ -638,8 +656,25 @@ impl Source {
             Source::Table(t) => t.next(cx),
             Source::Mat(m) => m.next(cx),
             Source::Join(j) => loop {
+                if j.tail {
+                    // FULL JOIN tail: right rows no left row matched.
+                    if !j.right.next(cx)? {
+                        return Ok(false);
+                    }
+                    let k = j.right.row_key(cx);
+                    if j.matched_right.contains(&k) {
+                        continue;
+                    }
+                    j.left.set_null(cx);
+                    return Ok(true);
+                }
                 if !j.left_valid {
                     if !j.left.next(cx)? {
+                        if j.full {
+                            j.tail = true;
+                            j.right.open();
+                            continue;
+                        }
                         return Ok(false);
                     }
                     j.left_valid = true;
@@ -653,6 +688,10 @@ impl Source {
                         }
                     }
                     j.matched = true;
+                    if j.full {
+                        let k = j.right.row_key(cx);
+                        j.matched_right.insert(k);
+                    }
                     return Ok(true);
                 }
                 j.left_valid = false;

@@ -320,6 +320,10 @@ fn plan_one_inner(
     }
     // FROM
     let mut items: Vec<FromItem> = Vec::new();
+    // Position of a RIGHT JOIN's table (supported as the last FROM item).
+    let mut right_idx: Option<usize> = None;
+    // Position of a FULL JOIN's table (supported as the last FROM item).
+    let mut full_idx: Option<usize> = None;
     let mut inner_conj: Vec<CExpr> = Vec::new();
     if let Some(f) = from {
         let mut tables: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
@@ -335,8 +339,10 @@ fn plan_one_inner(
             let mut natural = false;
             if let Some(j) = j {
                 if let ast::JoinOperator::TypedJoin(Some(jt)) = j.operator {
-                    if jt.contains(JoinType::RIGHT) {
-                        return Err(err("RIGHT and FULL OUTER JOINs are not supported"));
+                    if jt.contains(JoinType::RIGHT) && jt.contains(JoinType::LEFT) {
+                        full_idx = Some(items.len());
+                    } else if jt.contains(JoinType::RIGHT) {
+                        right_idx = Some(items.len());
                     }
                     left_outer = jt.contains(JoinType::LEFT);
                     natural = jt.contains(JoinType::NATURAL);
@@ -421,7 +427,7 @@ fn plan_one_inner(
                     on_terms.push(b.expr(c)?);
                 }
             }
-            if left_outer {
+            if left_outer || right_idx == Some(items.len()) {
                 items.push(FromItem {
                     source,
                     slot,
@@ -460,6 +466,21 @@ fn plan_one_inner(
         }
     }
     // WHERE
+    let n_on = inner_conj.len();
+    if let Some(f) = full_idx {
+        if f + 1 != items.len() || items[..f].iter().any(|i| i.left_outer) {
+            return Err(err(
+                "FULL JOIN is supported only as the last join, without LEFT joins",
+            ));
+        }
+    }
+    if let Some(r) = right_idx {
+        if r + 1 != items.len() || items.iter().any(|i| i.left_outer) {
+            return Err(err(
+                "RIGHT JOIN is supported only as the last join, without LEFT joins",
+            ));
+        }
+    }
     let mut where_conj: Vec<CExpr> = inner_conj;
     if let Some(w) = where_clause {
         for c in conjuncts(w) {
@@ -681,16 +702,27 @@ fn plan_one_inner(
         None => (None, None),
     };
     // Join order: greedy, for inner joins only.
-    if items.len() > 1 && !items.iter().any(|i| i.left_outer) {
+    if items.len() > 1
+        && right_idx.is_none()
+        && full_idx.is_none()
+        && !items.iter().any(|i| i.left_outer)
+    {
         items = reorder(b, items, &where_conj);
     }
     // Build the source tree with pushed-down filters and access paths.
     let level_slots: Vec<usize> = items.iter().map(|i| i.slot).collect();
     let mut top_filter: Vec<CExpr> = Vec::new();
     let mut per_item: Vec<Vec<CExpr>> = (0..items.len()).map(|_| Vec::new()).collect();
-    for c in where_conj {
+    for (ci, c) in where_conj.into_iter().enumerate() {
         let mut used = Vec::new();
         let ok = c.slots(&mut used);
+        if let Some(r) = right_idx.or(full_idx) {
+            // WHERE terms on the null-extended side filter after the join.
+            if ci >= n_on && used.iter().any(|s| level_slots[..r].contains(s)) {
+                top_filter.push(c);
+                continue;
+            }
+        }
         let pos = used
             .iter()
             .filter_map(|s| level_slots.iter().position(|x| x == s))
@@ -709,6 +741,11 @@ fn plan_one_inner(
     let mut source: Option<Source> = None;
     for (k, mut it) in items.into_iter().enumerate() {
         let mut local = std::mem::take(&mut per_item[k]);
+        let right_on = if Some(k) == right_idx || Some(k) == full_idx {
+            std::mem::take(&mut it.on)
+        } else {
+            Vec::new()
+        };
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
             ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
@@ -740,7 +777,22 @@ fn plan_one_inner(
         }
         source = Some(match source {
             None => it.source,
-            Some(left) => Source::Join(Box::new(Join::new(left, it.source, it.left_outer, None))),
+            Some(left) if Some(k) == right_idx => {
+                // RIGHT JOIN: the right table drives; the left side is null-extended.
+                Source::Join(Box::new(Join::new(
+                    it.source,
+                    left,
+                    true,
+                    and_all(right_on),
+                )))
+            }
+            Some(left) => {
+                let full = Some(k) == full_idx;
+                let on = if full { and_all(right_on) } else { None };
+                let mut j = Join::new(left, it.source, it.left_outer, on);
+                j.full = full;
+                Source::Join(Box::new(j))
+            }
         });
     }
     let mut simple = Simple::new(source, result);
