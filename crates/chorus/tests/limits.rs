@@ -150,3 +150,21 @@ fn connections_share_a_database() {
     });
     assert_eq!(h.join().unwrap(), 1);
 }
+
+#[test]
+fn thread_safety_bounds() {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_sync::<chorus::Database>();
+    send::<chorus::Connection>();
+}
+
+#[test]
+fn parenthesized_joins_flatten() {
+    let c = Connection::open_in_memory().unwrap();
+    c.execute_batch("CREATE TABLE a(x); CREATE TABLE b(y); INSERT INTO a VALUES (1),(2); INSERT INTO b VALUES (3);").unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM (a CROSS JOIN b)", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 2);
+}

@@ -326,13 +326,7 @@ fn plan_one_inner(
     let mut full_idx: Option<usize> = None;
     let mut inner_conj: Vec<CExpr> = Vec::new();
     if let Some(f) = from {
-        let mut tables: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
-        if let Some(t) = &f.select {
-            tables.push((t, None));
-        }
-        for j in f.joins.iter().flatten() {
-            tables.push((&j.table, Some(j)));
-        }
+        let tables = flatten_from(f)?;
         for (t, j) in tables {
             let (source, slot, info) = plan_from_item(b, t)?;
             let mut left_outer = false;
@@ -1453,4 +1447,53 @@ fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<FromItem> {
         }
     }
     out
+}
+
+type FromList<'a> = Vec<(&'a SelectTable, Option<&'a ast::JoinedSelectTable>)>;
+
+/// The FROM items in order. A parenthesised join without an alias is spliced
+/// in when that keeps the meaning: it comes first, or it only holds inner
+/// joins and is itself inner-joined.
+fn flatten_from(f: &ast::FromClause) -> Result<FromList<'_>> {
+    let mut out: FromList<'_> = Vec::new();
+    let mut work: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
+    if let Some(t) = &f.select {
+        work.push((t, None));
+    }
+    for j in f.joins.iter().flatten() {
+        work.push((&j.table, Some(j)));
+    }
+    work.reverse();
+    let mut guard = 0;
+    while let Some((t, j)) = work.pop() {
+        guard += 1;
+        if guard > 10_000 {
+            return Err(err("too many tables in FROM"));
+        }
+        if let SelectTable::Sub(inner, None) = t {
+            let inner_outer = inner.joins.iter().flatten().any(|x| {
+                matches!(x.operator, ast::JoinOperator::TypedJoin(Some(jt)) if jt.intersects(JoinType::LEFT | JoinType::RIGHT))
+            });
+            let j_outer = j.is_some_and(|x| {
+                matches!(x.operator, ast::JoinOperator::TypedJoin(Some(jt)) if jt.intersects(JoinType::LEFT | JoinType::RIGHT))
+                    || x.constraint.is_some()
+            });
+            if out.is_empty() || (!inner_outer && !j_outer) {
+                let mut add: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
+                if let Some(t0) = &inner.select {
+                    add.push((t0, j));
+                }
+                for x in inner.joins.iter().flatten() {
+                    add.push((&x.table, Some(x)));
+                }
+                for a in add.into_iter().rev() {
+                    work.push(a);
+                }
+                continue;
+            }
+            return Err(err("parenthesized joins in FROM are not supported here"));
+        }
+        out.push((t, j));
+    }
+    Ok(out)
 }
