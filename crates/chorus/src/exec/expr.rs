@@ -170,7 +170,7 @@ impl CExpr {
         Ok(match self {
             CExpr::Const(v) => v.clone(),
             CExpr::Param(i) => cx.env.params.get(*i).cloned().unwrap_or(Value::Null),
-            CExpr::Column { slot, col } => match cx.env.slots.get(*slot) {
+            CExpr::Column { slot, col } => match cx.env.slots.get_mut(*slot) {
                 Some(s) => s.column(*col)?,
                 None => Value::Null,
             },
