@@ -73,6 +73,10 @@ fn aggregates() {
         "SELECT avg(x), sum(x) * 2 FROM t2 GROUP BY x IS NULL",
         "SELECT count(*) FROM (SELECT DISTINCT x FROM t2)",
         "SELECT sum(9223372036854775807) FROM t1",
+        "SELECT group_concat(b, ',' ORDER BY b DESC) FROM t1",
+        "SELECT x, group_concat(y ORDER BY y COLLATE BINARY) FROM t2 GROUP BY x",
+        "SELECT sum(x), avg(x), total(x) FROM (SELECT 0.1 AS x UNION ALL SELECT 0.2 UNION ALL SELECT 0.3)",
+        "SELECT sum(x), typeof(sum(x)) FROM (SELECT '3' AS x UNION ALL SELECT '4')",
     ]);
 }
 

@@ -29,7 +29,14 @@ pub struct SortKey {
 }
 
 /// One aggregate call: name, arguments, DISTINCT, FILTER, collation.
-pub type AggCall = (String, Vec<CExpr>, bool, Option<CExpr>, Collation);
+pub type AggCall = (
+    String,
+    Vec<CExpr>,
+    bool,
+    Option<CExpr>,
+    Collation,
+    Vec<SortKey>,
+);
 
 pub struct AggPlan {
     pub group_by: Vec<CExpr>,
@@ -206,6 +213,8 @@ fn cmp_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
 }
 
 struct Group {
+    /// Buffered (sort keys, arguments) of aggregates with ORDER BY.
+    ordered: Vec<Vec<(Vec<Value>, Vec<Value>)>>,
     keyvals: Vec<Value>,
     aggs: Vec<Agg>,
     distinct: Vec<HashSet<Vec<u8>>>,
@@ -346,10 +355,11 @@ impl Simple {
                 Some(i) => *i,
                 None => {
                     let mut aggs = Vec::with_capacity(ap.aggs.len());
-                    for (name, a, _, _, coll) in &ap.aggs {
+                    for (name, a, _, _, coll, _) in &ap.aggs {
                         aggs.push(Agg::new(name, a.len(), coll)?);
                     }
                     groups.push(Group {
+                        ordered: vec![Vec::new(); ap.aggs.len()],
                         keyvals: keyvals.clone(),
                         aggs,
                         distinct: vec![HashSet::new(); ap.aggs.len()],
@@ -361,7 +371,7 @@ impl Simple {
             };
             let g = &mut groups[gi];
             let mut minmax_hit = false;
-            for (ai, (_, a, distinct, filter, _)) in ap.aggs.iter().enumerate() {
+            for (ai, (_, a, distinct, filter, _, order)) in ap.aggs.iter().enumerate() {
                 if let Some(f) = filter {
                     if !f.test(cx)? {
                         continue;
@@ -385,6 +395,16 @@ impl Simple {
                         continue;
                     }
                 }
+                if !order.is_empty() {
+                    let mut keys = Vec::with_capacity(order.len());
+                    for k in order {
+                        if let SortSrc::Expr(e) = &k.src {
+                            keys.push(e.eval(cx)?);
+                        }
+                    }
+                    g.ordered[ai].push((keys, args.clone()));
+                    continue;
+                }
                 let replaced = g.aggs[ai].step(&args)?;
                 if Some(ai) == ap.minmax && replaced {
                     minmax_hit = true;
@@ -399,7 +419,7 @@ impl Simple {
         let Some(ap) = &self.agg else { return Ok(()) };
         if groups.is_empty() && ap.group_by.is_empty() {
             let mut aggs = Vec::new();
-            for (name, a, _, _, coll) in &ap.aggs {
+            for (name, a, _, _, coll, _) in &ap.aggs {
                 aggs.push(Agg::new(name, a.len(), coll)?);
             }
             let snapshot = ap
@@ -411,6 +431,7 @@ impl Simple {
                 })
                 .collect();
             groups.push(Group {
+                ordered: vec![Vec::new(); ap.aggs.len()],
                 keyvals: Vec::new(),
                 aggs,
                 distinct: Vec::new(),
@@ -438,6 +459,19 @@ impl Simple {
                 cx.env.slots[*s].copy_from(&g.snapshot[k]);
             }
             cx.env.group.clone_from(&g.keyvals);
+            let mut g = g;
+            if let Some(ap) = &self.agg {
+                for (ai, call) in ap.aggs.iter().enumerate() {
+                    let mut buf = std::mem::take(&mut g.ordered[ai]);
+                    if buf.is_empty() {
+                        continue;
+                    }
+                    buf.sort_by(|a, b| cmp_keys(&a.0, &b.0, &call.5));
+                    for (_, args) in buf {
+                        g.aggs[ai].step(&args)?;
+                    }
+                }
+            }
             cx.env.agg.clear();
             for a in &g.aggs {
                 let v = a.finalize()?;

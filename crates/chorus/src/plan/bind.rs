@@ -52,6 +52,8 @@ pub struct AggSpec {
     pub distinct: bool,
     pub filter: Option<CExpr>,
     pub coll: Collation,
+    /// `agg(x ORDER BY ...)`: rows are fed in this order.
+    pub order: Vec<crate::exec::select::SortKey>,
 }
 
 #[derive(Default)]
@@ -91,6 +93,8 @@ pub struct Binder {
     /// The statement uses `LIMIT count, offset`'s comma form: the parser
     /// hands its operands over swapped.
     pub swap_limit: bool,
+    /// ORDER BY of the aggregate call being bound.
+    pub pending_order: Option<Vec<ast::SortedColumn>>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -249,6 +253,7 @@ impl Binder {
             ctes: Vec::new(),
             depth: 0,
             swap_limit: false,
+            pending_order: None,
         }
     }
 
@@ -793,8 +798,8 @@ impl Binder {
                 order_by,
                 filter_over,
             } => {
-                if order_by.is_some() {
-                    return Err(err("ORDER BY in aggregate functions is not supported"));
+                if let Some(ast::FunctionCallOrder::SortList(cols)) = order_by {
+                    self.pending_order = Some(cols.clone());
                 }
                 let args_v: Vec<Expr> = args.clone().unwrap_or_default();
                 self.function(
@@ -885,6 +890,34 @@ impl Binder {
                 },
                 _ => None,
             };
+            let mut order = Vec::new();
+            if let Some(cols) = self.pending_order.take() {
+                for sc in &cols {
+                    if res.is_err() {
+                        break;
+                    }
+                    match self.expr_info(&sc.expr) {
+                        Ok((c, info)) => {
+                            let desc = sc.order == Some(ast::SortOrder::Desc);
+                            let nulls_first = match sc.nulls {
+                                Some(ast::NullsOrder::First) => true,
+                                Some(ast::NullsOrder::Last) => false,
+                                None => !desc,
+                            };
+                            match collation(&info.coll) {
+                                Ok(coll) => order.push(crate::exec::select::SortKey {
+                                    src: crate::exec::select::SortSrc::Expr(c),
+                                    desc,
+                                    nulls_first,
+                                    coll,
+                                }),
+                                Err(e) => res = Err(e),
+                            }
+                        }
+                        Err(e) => res = Err(e),
+                    }
+                }
+            }
             if let Some(s) = self.scopes.last_mut() {
                 s.in_agg = false;
             }
@@ -904,8 +937,14 @@ impl Binder {
                 distinct,
                 filter,
                 coll,
+                order,
             });
             return Ok((CExpr::AggRef(col.specs.len() - 1), none));
+        }
+        if self.pending_order.take().is_some() {
+            return Err(err(format!(
+                "ORDER BY may not be used with non-aggregate {name}()"
+            )));
         }
         if tail.is_some_and(|t| t.filter_clause.is_some()) {
             return Err(err(format!(

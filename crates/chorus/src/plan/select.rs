@@ -821,7 +821,7 @@ fn plan_one_inner(
             aggs: coll
                 .specs
                 .into_iter()
-                .map(|s| (s.name, s.args, s.distinct, s.filter, s.coll))
+                .map(|s| (s.name, s.args, s.distinct, s.filter, s.coll, s.order))
                 .collect(),
             having: having_c,
             slots: level_slots,
