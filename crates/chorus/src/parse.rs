@@ -535,6 +535,51 @@ fn teardown_cmd(cmd: Cmd) {
     }
 }
 
+/// Depth above which a statement is compiled and run on a thread with a
+/// large stack: the binder and evaluator recurse once per nesting level.
+pub const DEEP_STMT: usize = 48;
+
+/// Run `f` on a scoped thread with a 256 MiB stack when `deep` (falls back
+/// to the current thread if no thread can be started).
+pub fn with_stack<T: Send>(deep: bool, f: impl FnOnce() -> T + Send) -> T {
+    let mut slot = Some(f);
+    if deep {
+        let slot_ref = &mut slot;
+        let r = std::thread::scope(|s| {
+            let h = std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn_scoped(s, move || slot_ref.take().map(|f| f()));
+            match h {
+                Ok(h) => Some(h.join()),
+                Err(_) => None,
+            }
+        });
+        match r {
+            Some(Ok(Some(v))) => return v,
+            Some(Err(p)) => std::panic::resume_unwind(p),
+            _ => {}
+        }
+    }
+    match slot.take() {
+        Some(f) => f(),
+        None => unreachable_run(),
+    }
+}
+
+fn unreachable_run() -> ! {
+    // The closure ran on the helper thread but produced no value: only
+    // possible if it panicked, which resume_unwind above re-raises.
+    std::process::abort()
+}
+
+/// Nesting depth of a parsed statement.
+pub fn parsed_depth(p: &Parsed) -> usize {
+    match p {
+        Parsed::Cmd(Cmd::Stmt(s) | Cmd::Explain(s) | Cmd::ExplainQueryPlan(s)) => stmt_depth(s),
+        Parsed::BeginConcurrent => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,50 +625,5 @@ mod tests {
             err(&sql),
             "Expression tree is too large (maximum depth 1000)"
         );
-    }
-}
-
-/// Depth above which a statement is compiled and run on a thread with a
-/// large stack: the binder and evaluator recurse once per nesting level.
-pub const DEEP_STMT: usize = 48;
-
-/// Run `f` on a scoped thread with a 256 MiB stack when `deep` (falls back
-/// to the current thread if no thread can be started).
-pub fn with_stack<T: Send>(deep: bool, f: impl FnOnce() -> T + Send) -> T {
-    let mut slot = Some(f);
-    if deep {
-        let slot_ref = &mut slot;
-        let r = std::thread::scope(|s| {
-            let h = std::thread::Builder::new()
-                .stack_size(256 << 20)
-                .spawn_scoped(s, move || slot_ref.take().map(|f| f()));
-            match h {
-                Ok(h) => Some(h.join()),
-                Err(_) => None,
-            }
-        });
-        match r {
-            Some(Ok(Some(v))) => return v,
-            Some(Err(p)) => std::panic::resume_unwind(p),
-            _ => {}
-        }
-    }
-    match slot.take() {
-        Some(f) => f(),
-        None => unreachable_run(),
-    }
-}
-
-fn unreachable_run() -> ! {
-    // The closure ran on the helper thread but produced no value: only
-    // possible if it panicked, which resume_unwind above re-raises.
-    std::process::abort()
-}
-
-/// Nesting depth of a parsed statement.
-pub fn parsed_depth(p: &Parsed) -> usize {
-    match p {
-        Parsed::Cmd(Cmd::Stmt(s) | Cmd::Explain(s) | Cmd::ExplainQueryPlan(s)) => stmt_depth(s),
-        Parsed::BeginConcurrent => 0,
     }
 }

@@ -49,7 +49,9 @@ fn malformed_sql_and_misuse() {
     let mut s = c.prepare("SELECT ?1").unwrap();
     assert!(s.bind(2, &1i64).is_err());
     assert_eq!(s.parameter_count(), 1);
-    assert!(c.prepare("").unwrap().step().unwrap() == false);
+    let mut empty = c.prepare("").unwrap();
+    assert!(!empty.step().unwrap());
+    assert_eq!(empty.column_count(), 0);
     let (st, tail) = c.prepare_with_tail("  ;  ").unwrap();
     assert!(st.is_none());
     assert_eq!(tail, 5);

@@ -188,10 +188,16 @@ impl<'c> Statement<'c> {
     }
 
     pub fn column_count(&self) -> usize {
+        if self.empty {
+            return 0;
+        }
         self.names.len()
     }
 
     pub fn column_names(&self) -> Vec<&str> {
+        if self.empty {
+            return Vec::new();
+        }
         self.names.iter().map(|s| s.as_str()).collect()
     }
 

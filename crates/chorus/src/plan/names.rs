@@ -149,24 +149,6 @@ pub fn result_spans(sql: &str) -> Vec<String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spans() {
-        assert_eq!(
-            result_spans("select a+1, f(x,y) , 'a,b' from t"),
-            vec!["a+1", "f(x,y)", "'a,b'"]
-        );
-        assert_eq!(
-            result_spans("WITH c AS (SELECT 1) SELECT  x || y  FROM c"),
-            vec!["x || y"]
-        );
-        assert_eq!(result_spans("SELECT count(*)"), vec!["count(*)"]);
-    }
-}
-
 /// Whether `sql` uses `LIMIT a, b` (comma form) and no OFFSET keyword: the
 /// parser reports the comma form's operands in swapped roles.
 pub fn limit_comma_form(sql: &str) -> bool {
@@ -193,4 +175,22 @@ pub fn limit_comma_form(sql: &str) -> bool {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans() {
+        assert_eq!(
+            result_spans("select a+1, f(x,y) , 'a,b' from t"),
+            vec!["a+1", "f(x,y)", "'a,b'"]
+        );
+        assert_eq!(
+            result_spans("WITH c AS (SELECT 1) SELECT  x || y  FROM c"),
+            vec!["x || y"]
+        );
+        assert_eq!(result_spans("SELECT count(*)"), vec!["count(*)"]);
+    }
 }
