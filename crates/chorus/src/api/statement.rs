@@ -47,6 +47,8 @@ pub struct Statement<'c> {
     pub(crate) empty: bool,
     /// Deeply nested: compile and run on a large-stack thread.
     deep: bool,
+    /// Rows of a RETURNING clause are being handed out.
+    returning: bool,
 }
 
 impl<'c> Statement<'c> {
@@ -90,6 +92,7 @@ impl<'c> Statement<'c> {
             names,
             empty: false,
             deep,
+            returning: false,
         })
     }
 
@@ -224,6 +227,7 @@ impl<'c> Statement<'c> {
             self.finish_read();
         }
         self.state = State::Idle;
+        self.returning = false;
         self.fixed.clear();
         self.fixed_pos = 0;
         self.row.clear();
@@ -264,7 +268,8 @@ impl<'c> Statement<'c> {
     }
 
     fn next_row(&mut self) -> Result<bool> {
-        if !self.fixed.is_empty()
+        if self.returning
+            || !self.fixed.is_empty()
             || matches!(
                 self.compiled.program,
                 Program::Pragma(..) | Program::Rows(..)
@@ -476,6 +481,15 @@ impl<'c> Statement<'c> {
                         if let Some(r) = res.last_rowid {
                             inner.last_insert_rowid = r;
                         }
+                        if !self.compiled.names.is_empty() && !res.rows.is_empty() {
+                            // RETURNING: the rows were produced; hand them out.
+                            self.fixed = res.rows;
+                            self.fixed_pos = 0;
+                            self.returning = true;
+                            inner.readers += 1;
+                            self.state = State::Running;
+                            return Ok(true);
+                        }
                         Ok(false)
                     }
                     Err(e) => Err(e),
@@ -537,7 +551,8 @@ impl<'c> Statement<'c> {
     }
 
     fn current(&self) -> &[Value] {
-        if !self.fixed.is_empty()
+        if self.returning
+            || !self.fixed.is_empty()
             || matches!(
                 self.compiled.program,
                 Program::Pragma(..) | Program::Rows(..)
@@ -596,7 +611,8 @@ impl<'c> Statement<'c> {
     }
 
     fn take_row(&mut self, into: &mut Vec<Value>) {
-        if !self.fixed.is_empty()
+        if self.returning
+            || !self.fixed.is_empty()
             || matches!(
                 self.compiled.program,
                 Program::Pragma(..) | Program::Rows(..)

@@ -35,6 +35,8 @@ pub struct TableWriter {
     pub indexes: Vec<IndexWriter>,
     pub checks: Vec<(String, CExpr)>,
     pub defaults: Vec<Option<CExpr>>,
+    /// RETURNING expressions, evaluated on the row slot after each write.
+    pub returning: Vec<CExpr>,
     cursor: Option<Box<dyn TableCursor>>,
     buf: Vec<u8>,
 }
@@ -76,6 +78,7 @@ impl TableWriter {
             indexes: Vec::new(),
             checks: Vec::new(),
             defaults: Vec::new(),
+            returning: Vec::new(),
             cursor: None,
             buf: Vec::new(),
         }
@@ -392,6 +395,18 @@ impl TableWriter {
             c.delete()?;
         }
         Ok(())
+    }
+
+    /// RETURNING row for the row now in the row slot.
+    pub fn returning_row(&self, cx: &mut Cx<'_>) -> Result<Option<Vec<Value>>> {
+        if self.returning.is_empty() {
+            return Ok(None);
+        }
+        let mut row = Vec::with_capacity(self.returning.len());
+        for e in &self.returning {
+            row.push(e.eval(cx)?);
+        }
+        Ok(Some(row))
     }
 
     /// A new rowid: one more than the largest (or a free one if that overflows).

@@ -95,6 +95,8 @@ pub struct Binder {
     pub swap_limit: bool,
     /// ORDER BY of the aggregate call being bound.
     pub pending_order: Option<Vec<ast::SortedColumn>>,
+    /// The statement has a RETURNING clause (DELETE must visit rows).
+    pub returning_pending: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -254,6 +256,7 @@ impl Binder {
             depth: 0,
             swap_limit: false,
             pending_order: None,
+            returning_pending: false,
         }
     }
 

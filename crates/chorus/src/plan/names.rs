@@ -177,6 +177,55 @@ pub fn limit_comma_form(sql: &str) -> bool {
     found
 }
 
+/// Source text of each item of a statement's top-level RETURNING list.
+pub fn returning_spans(sql: &str) -> Vec<String> {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    loop {
+        let Some((_, e, t)) = next_tok(b, i) else {
+            return Vec::new();
+        };
+        i = e;
+        match t {
+            Tok::Open => depth += 1,
+            Tok::Close => depth = depth.saturating_sub(1),
+            Tok::Word(w) if depth == 0 && w.eq_ignore_ascii_case(b"RETURNING") => break,
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = i;
+    loop {
+        let tok = next_tok(b, i);
+        let Some((s, e, t)) = tok else { break };
+        match t {
+            Tok::Semi if depth == 0 => break,
+            Tok::Comma if depth == 0 => {
+                if let Some(st) = start {
+                    out.push(String::from_utf8_lossy(&b[st..end]).into_owned());
+                }
+                start = None;
+                i = e;
+                continue;
+            }
+            Tok::Open => depth += 1,
+            Tok::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if start.is_none() {
+            start = Some(s);
+        }
+        end = e;
+        i = e;
+    }
+    if let Some(st) = start {
+        out.push(String::from_utf8_lossy(&b[st..end]).into_owned());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

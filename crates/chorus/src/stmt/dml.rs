@@ -52,6 +52,8 @@ pub struct DmlResult {
     pub keep_partial: bool,
     /// A ROLLBACK-resolved error: the whole transaction is rolled back.
     pub rollback: bool,
+    /// RETURNING rows.
+    pub rows: Vec<Vec<Value>>,
 }
 
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
@@ -340,6 +342,9 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         };
         if write_row(&mut p.writer, cx, values, Some(rowid), None, p.or, res)? {
             res.changes += 1;
+            if let Some(r) = p.writer.returning_row(cx)? {
+                res.rows.push(r);
+            }
             res.last_rowid = Some(rowid);
         }
     }
@@ -523,6 +528,9 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         p.writer.delete(cx, &old, rowid)?;
         p.writer.insert(cx, &new, new_rowid)?;
         res.changes += 1;
+        if let Some(r) = p.writer.returning_row(cx)? {
+            res.rows.push(r);
+        }
     }
     Ok(())
 }
@@ -536,7 +544,7 @@ pub fn plan_delete(
     let w = writer(b, &t)?;
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     b.scopes.pop();
-    let truncate = where_clause.is_none();
+    let truncate = where_clause.is_none() && !b.returning_pending;
     let _ = Access::Full;
     Ok(DeletePlan {
         writer: w,
@@ -562,6 +570,81 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         };
         p.writer.delete(cx, &old, rowid)?;
         res.changes += 1;
+        if let Some(r) = p.writer.returning_row(cx)? {
+            res.rows.push(r);
+        }
     }
     Ok(())
+}
+
+/// Bind a RETURNING list against the writer's row slot; returns the names.
+pub fn bind_returning(
+    b: &mut Binder,
+    w: &mut TableWriter,
+    cols: &[ast::ResultColumn],
+    sql: &str,
+) -> Result<Vec<String>> {
+    let spans = crate::plan::names::returning_spans(sql);
+    let t = w.table.clone();
+    b.scopes.push(Scope {
+        first_slot: w.row_slot,
+        ..Default::default()
+    });
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(SourceInfo {
+            slot: w.row_slot,
+            name: t.name.clone(),
+            columns: table_col_infos(&t),
+            table: Some(t.clone()),
+            coalesced: Vec::new(),
+        });
+    }
+    let r = (|| -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        for (ci, c) in cols.iter().enumerate() {
+            match c {
+                ast::ResultColumn::Star | ast::ResultColumn::TableStar(_) => {
+                    for (i, col) in t.columns.iter().enumerate() {
+                        let colno = if t.rowid_alias == Some(i) {
+                            usize::MAX
+                        } else {
+                            i
+                        };
+                        w.returning.push(CExpr::Column {
+                            slot: w.row_slot,
+                            col: colno,
+                        });
+                        names.push(col.name.clone());
+                    }
+                }
+                ast::ResultColumn::Expr(e, alias) => {
+                    w.returning.push(b.expr(e)?);
+                    names.push(match alias {
+                        Some(ast::As::As(n) | ast::As::Elided(n)) => name_of(n),
+                        None => match e {
+                            ast::Expr::Id(id) => {
+                                let n = crate::schema::unquote(&id.0);
+                                match t.column_index(&n) {
+                                    Some(i) => t.columns[i].name.clone(),
+                                    None if ["rowid", "oid", "_rowid_"]
+                                        .iter()
+                                        .any(|r| r.eq_ignore_ascii_case(&n)) =>
+                                    {
+                                        t.rowid_alias
+                                            .map(|a| t.columns[a].name.clone())
+                                            .unwrap_or(n)
+                                    }
+                                    None => n,
+                                }
+                            }
+                            other => spans.get(ci).cloned().unwrap_or_else(|| format!("{other}")),
+                        },
+                    });
+                }
+            }
+        }
+        Ok(names)
+    })();
+    b.scopes.pop();
+    r
 }

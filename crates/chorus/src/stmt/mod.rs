@@ -112,17 +112,19 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             body,
             returning,
         } => {
-            if returning.is_some() {
-                return Err(err("RETURNING is not supported"));
-            }
-            Program::Insert(Box::new(dml::plan_insert(
+            let mut p = dml::plan_insert(
                 &mut b,
                 *or_conflict,
                 tbl_name,
                 columns.as_ref(),
                 body,
                 with.as_ref(),
-            )?))
+            )?;
+            if let Some(cols) = returning {
+                names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
+                decltypes = vec![None; names.len()];
+            }
+            Program::Insert(Box::new(p))
         }
         Stmt::Update {
             with,
@@ -136,20 +138,23 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             limit,
             ..
         } => {
-            if returning.is_some() || order_by.is_some() || limit.is_some() {
-                return Err(err(
-                    "UPDATE with RETURNING, ORDER BY or LIMIT is not supported",
-                ));
+            if order_by.is_some() || limit.is_some() {
+                return Err(err("UPDATE with ORDER BY or LIMIT is not supported"));
             }
             crate::plan::select::push_with(&mut b, with.as_ref())?;
-            Program::Update(Box::new(dml::plan_update(
+            let mut p = dml::plan_update(
                 &mut b,
                 *or_conflict,
                 tbl_name,
                 sets,
                 from.as_ref(),
                 where_clause.as_ref(),
-            )?))
+            )?;
+            if let Some(cols) = returning {
+                names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
+                decltypes = vec![None; names.len()];
+            }
+            Program::Update(Box::new(p))
         }
         Stmt::Delete {
             with,
@@ -160,17 +165,17 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             limit,
             ..
         } => {
-            if returning.is_some() || order_by.is_some() || limit.is_some() {
-                return Err(err(
-                    "DELETE with RETURNING, ORDER BY or LIMIT is not supported",
-                ));
+            if order_by.is_some() || limit.is_some() {
+                return Err(err("DELETE with ORDER BY or LIMIT is not supported"));
             }
             crate::plan::select::push_with(&mut b, with.as_ref())?;
-            Program::Delete(Box::new(dml::plan_delete(
-                &mut b,
-                tbl_name,
-                where_clause.as_ref(),
-            )?))
+            b.returning_pending = returning.is_some();
+            let mut p = dml::plan_delete(&mut b, tbl_name, where_clause.as_ref())?;
+            if let Some(cols) = returning {
+                names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
+                decltypes = vec![None; names.len()];
+            }
+            Program::Delete(Box::new(p))
         }
         Stmt::CreateTable { .. }
         | Stmt::CreateIndex { .. }
