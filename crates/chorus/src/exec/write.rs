@@ -255,6 +255,7 @@ impl TableWriter {
 
     /// Rows that conflict with `values` on the rowid or a UNIQUE index,
     /// ignoring `self_rowid` (the row being updated).
+    #[allow(clippy::type_complexity)]
     pub fn conflicts(
         &mut self,
         cx: &mut Cx<'_>,
@@ -262,7 +263,7 @@ impl TableWriter {
         rowid: i64,
         self_rowid: Option<i64>,
         rowid_checked: bool,
-    ) -> Result<Vec<(i64, Error, Option<ResolveType>)>> {
+    ) -> Result<Vec<(i64, Error, Option<ResolveType>, Option<Arc<Index>>)>> {
         let mut out = Vec::new();
         if rowid_checked && self_rowid != Some(rowid) {
             let t = self.table.clone();
@@ -279,7 +280,7 @@ impl TableWriter {
                 } else {
                     CONSTRAINT_ROWID
                 };
-                out.push((rowid, Error::new(code, msg), t.pk_conflict));
+                out.push((rowid, Error::new(code, msg), t.pk_conflict, None));
             }
         }
         self.set_slot(cx, values, rowid);
@@ -336,7 +337,12 @@ impl TableWriter {
                     } else {
                         CONSTRAINT_UNIQUE
                     };
-                    out.push((other, Error::new(code, msg), index.on_conflict));
+                    out.push((
+                        other,
+                        Error::new(code, msg),
+                        index.on_conflict,
+                        Some(index.clone()),
+                    ));
                     break;
                 }
                 found = c.next()?;

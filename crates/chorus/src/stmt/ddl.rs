@@ -411,7 +411,7 @@ pub fn run_ddl(
                 };
                 if idx.unique {
                     let conflicts = w.conflicts(&mut cx, &vals, r, Some(r), false)?;
-                    if let Some((_, e, _)) = conflicts.into_iter().next() {
+                    if let Some((_, e, _, _)) = conflicts.into_iter().next() {
                         return Err(e);
                     }
                 }

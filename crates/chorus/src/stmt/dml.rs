@@ -20,6 +20,42 @@ pub struct InsertPlan {
     /// For each table column: index into the source row, or None (default).
     pub map: Vec<Option<usize>>,
     pub or: Option<ResolveType>,
+    /// `ON CONFLICT [(target)] DO NOTHING`.
+    pub upsert: Option<DoNothing>,
+}
+
+/// An `ON CONFLICT ... DO NOTHING` clause: the conflict target's columns
+/// (None = any uniqueness conflict).
+pub struct DoNothing {
+    pub target: Option<Vec<String>>,
+}
+
+impl DoNothing {
+    fn matches(&self, t: &Table, idx: Option<&crate::schema::Index>) -> bool {
+        let Some(cols) = &self.target else {
+            return true;
+        };
+        match idx {
+            None => {
+                cols.len() == 1
+                    && (t
+                        .rowid_alias
+                        .is_some_and(|a| t.columns[a].name.eq_ignore_ascii_case(&cols[0]))
+                        || ["rowid", "oid", "_rowid_"]
+                            .iter()
+                            .any(|r| r.eq_ignore_ascii_case(&cols[0])))
+            }
+            Some(i) => {
+                i.columns.len() == cols.len()
+                    && i.columns.iter().all(|c| {
+                        c.col.is_some_and(|ci| {
+                            cols.iter()
+                                .any(|n| t.columns[ci].name.eq_ignore_ascii_case(n))
+                        })
+                    })
+            }
+        }
+    }
 }
 
 pub enum InsertSource {
@@ -151,6 +187,7 @@ pub fn plan_insert(
     let ncols = t.columns.len();
     let mut map: Vec<Option<usize>> = vec![None; ncols];
     let mut rowid_src = None;
+    let mut upsert_plan: Option<DoNothing> = None;
     let n_src;
     let source = match body {
         ast::InsertBody::DefaultValues => {
@@ -158,8 +195,36 @@ pub fn plan_insert(
             InsertSource::DefaultValues
         }
         ast::InsertBody::Select(sel, upsert) => {
-            if upsert.is_some() {
-                return Err(err("UPSERT is not supported"));
+            if let Some(u) = upsert {
+                if u.next.is_some() || !matches!(u.do_clause, ast::UpsertDo::Nothing) {
+                    return Err(err("UPSERT with DO UPDATE is not supported"));
+                }
+                let target = match &u.index {
+                    None => None,
+                    Some(ix) => {
+                        let mut cols = Vec::new();
+                        for sc in &ix.targets {
+                            match &sc.expr {
+                                ast::Expr::Id(id) => cols.push(crate::schema::unquote(&id.0)),
+                                ast::Expr::Name(n) => cols.push(name_of(n)),
+                                _ => return Err(err("unsupported ON CONFLICT target")),
+                            }
+                        }
+                        let ok = DoNothing {
+                            target: Some(cols.clone()),
+                        };
+                        let any_index = b
+                            .schema
+                            .indexes_of(&t.name)
+                            .iter()
+                            .any(|i| i.unique && ok.matches(&t, Some(i)));
+                        if !any_index && !ok.matches(&t, None) {
+                            return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
+                        }
+                        Some(cols)
+                    }
+                };
+                upsert_plan = Some(DoNothing { target });
             }
             let mut sel = (**sel).clone();
             if sel.with.is_none() {
@@ -221,6 +286,7 @@ pub fn plan_insert(
         source,
         map,
         or,
+        upsert: upsert_plan,
     })
 }
 
@@ -236,6 +302,7 @@ fn integer_rowid(v: Value) -> Result<Option<i64>> {
 }
 
 /// Insert one complete row, resolving conflicts. Returns whether it was written.
+#[allow(clippy::too_many_arguments)]
 fn write_row(
     w: &mut TableWriter,
     cx: &mut Cx<'_>,
@@ -243,6 +310,7 @@ fn write_row(
     rowid: Option<i64>,
     self_rowid: Option<i64>,
     or: Option<ResolveType>,
+    upsert: Option<&DoNothing>,
     res: &mut DmlResult,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
@@ -259,7 +327,12 @@ fn write_row(
         Err(v) => return Err(violation(v, res)),
     }
     let conflicts = w.conflicts(cx, &values, rowid, self_rowid, true)?;
-    for (other, e, cc) in conflicts {
+    for (other, e, cc, idx) in conflicts {
+        if let Some(target) = upsert {
+            if target.matches(&w.table, idx.as_deref()) {
+                return Ok(false);
+            }
+        }
         let resolve = or.or(cc).unwrap_or(ResolveType::Abort);
         match resolve {
             ResolveType::Ignore => return Ok(false),
@@ -340,7 +413,16 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             Some(r) => r,
             None => p.writer.new_rowid(cx)?,
         };
-        if write_row(&mut p.writer, cx, values, Some(rowid), None, p.or, res)? {
+        if write_row(
+            &mut p.writer,
+            cx,
+            values,
+            Some(rowid),
+            None,
+            p.or,
+            p.upsert.as_ref(),
+            res,
+        )? {
             res.changes += 1;
             if let Some(r) = p.writer.returning_row(cx)? {
                 res.rows.push(r);
@@ -500,7 +582,7 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             .writer
             .conflicts(cx, &new, new_rowid, Some(rowid), new_rowid != rowid)?;
         let mut skip = false;
-        for (other, e, cc) in conflicts {
+        for (other, e, cc, _idx) in conflicts {
             match p.or.or(cc).unwrap_or(ResolveType::Abort) {
                 ResolveType::Ignore => {
                     skip = true;
