@@ -28,6 +28,14 @@ pub struct InsertPlan {
 /// (None = any uniqueness conflict).
 pub struct DoNothing {
     pub target: Option<Vec<String>>,
+    /// `DO UPDATE`: the existing row's slot, SET list and WHERE.
+    pub update: Option<UpsertUpdate>,
+}
+
+pub struct UpsertUpdate {
+    pub slot: usize,
+    pub sets: Vec<(usize, CExpr)>,
+    pub filter: Option<CExpr>,
 }
 
 impl DoNothing {
@@ -196,8 +204,13 @@ pub fn plan_insert(
         }
         ast::InsertBody::Select(sel, upsert) => {
             if let Some(u) = upsert {
-                if u.next.is_some() || !matches!(u.do_clause, ast::UpsertDo::Nothing) {
-                    return Err(err("UPSERT with DO UPDATE is not supported"));
+                if u.next.is_some() {
+                    return Err(err("multiple ON CONFLICT clauses are not supported"));
+                }
+                if !matches!(u.do_clause, ast::UpsertDo::Nothing) && u.index.is_none() {
+                    return Err(err(
+                        "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint",
+                    ));
                 }
                 let target = match &u.index {
                     None => None,
@@ -212,6 +225,7 @@ pub fn plan_insert(
                         }
                         let ok = DoNothing {
                             target: Some(cols.clone()),
+                            update: None,
                         };
                         let any_index = b
                             .schema
@@ -224,7 +238,17 @@ pub fn plan_insert(
                         Some(cols)
                     }
                 };
-                upsert_plan = Some(DoNothing { target });
+                let update = match &u.do_clause {
+                    ast::UpsertDo::Nothing => None,
+                    ast::UpsertDo::Set { sets, where_clause } => Some(bind_upsert_update(
+                        b,
+                        &t,
+                        w.row_slot,
+                        sets,
+                        where_clause.as_ref(),
+                    )?),
+                };
+                upsert_plan = Some(DoNothing { target, update });
             }
             let mut sel = (**sel).clone();
             if sel.with.is_none() {
@@ -330,6 +354,9 @@ fn write_row(
     for (other, e, cc, idx) in conflicts {
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
+                if let Some(up) = &target.update {
+                    upsert_update(w, cx, up, other, res)?;
+                }
                 return Ok(false);
             }
         }
@@ -729,4 +756,115 @@ pub fn bind_returning(
     })();
     b.scopes.pop();
     r
+}
+
+fn bind_upsert_update(
+    b: &mut Binder,
+    t: &Arc<Table>,
+    excluded_slot: usize,
+    sets: &[ast::Set],
+    where_clause: Option<&ast::Expr>,
+) -> Result<UpsertUpdate> {
+    let slot = b.alloc_slot();
+    b.scopes.push(Scope {
+        first_slot: slot,
+        ..Default::default()
+    });
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(SourceInfo {
+            slot,
+            name: t.name.clone(),
+            columns: table_col_infos(t),
+            table: Some(t.clone()),
+            coalesced: Vec::new(),
+        });
+        s.sources.push(SourceInfo {
+            slot: excluded_slot,
+            name: "excluded".into(),
+            // Only reachable qualified (excluded.x).
+            columns: table_col_infos(t)
+                .into_iter()
+                .map(|mut c| {
+                    c.hidden = true;
+                    c
+                })
+                .collect(),
+            table: Some(t.clone()),
+            coalesced: Vec::new(),
+        });
+    }
+    let r = (|| -> Result<UpsertUpdate> {
+        let mut out = Vec::new();
+        for s in sets {
+            if s.col_names.len() != 1 {
+                return Err(err("row value assignments are not supported"));
+            }
+            let n = name_of(&s.col_names[0]);
+            let col = t
+                .column_index(&n)
+                .ok_or_else(|| err(format!("no such column: {n}")))?;
+            out.push((col, b.expr(&s.expr)?));
+        }
+        let filter = match where_clause {
+            Some(w) => Some(b.expr(w)?),
+            None => None,
+        };
+        Ok(UpsertUpdate {
+            slot,
+            sets: out,
+            filter,
+        })
+    })();
+    b.scopes.pop();
+    r
+}
+
+/// `DO UPDATE` on the conflicting row `rowid` (the proposed row is in the
+/// writer's row slot, read as `excluded`).
+fn upsert_update(
+    w: &mut TableWriter,
+    cx: &mut Cx<'_>,
+    up: &UpsertUpdate,
+    rowid: i64,
+    res: &mut DmlResult,
+) -> Result<()> {
+    // Keep the proposed row: read_row/set_slot below reuse the row slot.
+    let excluded = cx.env.slots[w.row_slot].clone();
+    let Some(old) = w.read_row(cx, rowid)? else {
+        return Ok(());
+    };
+    {
+        let s = &mut cx.env.slots[up.slot];
+        s.values.clone_from(&old);
+        s.rowid = rowid;
+        s.materialized = true;
+        s.null_row = false;
+    }
+    cx.env.slots[w.row_slot] = excluded;
+    if let Some(f) = &up.filter {
+        if !f.test(cx)? {
+            return Ok(());
+        }
+    }
+    let mut new = old.clone();
+    for (col, e) in &up.sets {
+        new[*col] = e.eval(cx)?;
+    }
+    w.apply_affinities(&mut new);
+    if let Some(a) = w.table.rowid_alias {
+        new[a] = Value::Integer(rowid);
+    }
+    match w.check(cx, &mut new, rowid, None) {
+        Ok(Verdict::Skip) => return Ok(()),
+        Ok(Verdict::Write) => {}
+        Err(v) => return Err(violation(v, res)),
+    }
+    let conflicts = w.conflicts(cx, &new, rowid, Some(rowid), false)?;
+    if let Some((_, e, _, _)) = conflicts.into_iter().next() {
+        return Err(e);
+    }
+    w.delete(cx, &old, rowid)?;
+    w.insert(cx, &new, rowid)?;
+    res.changes += 1;
+    Ok(())
 }
