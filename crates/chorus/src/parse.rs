@@ -22,6 +22,7 @@ pub const MAX_EXPR_DEPTH: usize = 1000;
 
 /// One parsed statement.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     /// A statement of SQLite's grammar.
     Cmd(Cmd),
@@ -195,6 +196,12 @@ enum Node<'a> {
 }
 
 fn stmt_too_deep(stmt: &Stmt) -> bool {
+    stmt_depth(stmt) > MAX_EXPR_DEPTH
+}
+
+/// Maximum expression nesting depth of a statement (stops counting past the limit).
+pub fn stmt_depth(stmt: &Stmt) -> usize {
+    let mut max = 0;
     let mut stack: Vec<(Node<'_>, usize)> = Vec::new();
     match stmt {
         Stmt::Select(s) => stack.push((Node::S(s), 0)),
@@ -243,8 +250,9 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
         _ => {}
     }
     while let Some((n, d)) = stack.pop() {
+        max = max.max(d);
         if d > MAX_EXPR_DEPTH {
-            return true;
+            return max;
         }
         match n {
             Node::S(s) => {
@@ -349,7 +357,7 @@ fn stmt_too_deep(stmt: &Stmt) -> bool {
             }
         }
     }
-    false
+    max
 }
 
 fn push_one_select<'a>(o: &'a ast::OneSelect, d: usize, stack: &mut Vec<(Node<'a>, usize)>) {
@@ -524,6 +532,51 @@ fn teardown_cmd(cmd: Cmd) {
             _ => {}
         }
         drop(e);
+    }
+}
+
+/// Depth above which a statement is compiled and run on a thread with a
+/// large stack: the binder and evaluator recurse once per nesting level.
+pub const DEEP_STMT: usize = 48;
+
+/// Run `f` on a scoped thread with a 256 MiB stack when `deep` (falls back
+/// to the current thread if no thread can be started).
+pub fn with_stack<T: Send>(deep: bool, f: impl FnOnce() -> T + Send) -> T {
+    let mut slot = Some(f);
+    if deep {
+        let slot_ref = &mut slot;
+        let r = std::thread::scope(|s| {
+            let h = std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn_scoped(s, move || slot_ref.take().map(|f| f()));
+            match h {
+                Ok(h) => Some(h.join()),
+                Err(_) => None,
+            }
+        });
+        match r {
+            Some(Ok(Some(v))) => return v,
+            Some(Err(p)) => std::panic::resume_unwind(p),
+            _ => {}
+        }
+    }
+    match slot.take() {
+        Some(f) => f(),
+        None => unreachable_run(),
+    }
+}
+
+fn unreachable_run() -> ! {
+    // The closure ran on the helper thread but produced no value: only
+    // possible if it panicked, which resume_unwind above re-raises.
+    std::process::abort()
+}
+
+/// Nesting depth of a parsed statement.
+pub fn parsed_depth(p: &Parsed) -> usize {
+    match p {
+        Parsed::Cmd(Cmd::Stmt(s) | Cmd::Explain(s) | Cmd::ExplainQueryPlan(s)) => stmt_depth(s),
+        Parsed::BeginConcurrent => 0,
     }
 }
 

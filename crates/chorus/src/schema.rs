@@ -369,6 +369,7 @@ pub fn table_from_ast(
         pk_conflict: None,
     };
     // (columns as (name, desc, collation), origin, conflict)
+    #[allow(clippy::type_complexity)]
     let mut uniques: Vec<(
         Vec<(usize, bool, Option<String>)>,
         IndexOrigin,
@@ -425,11 +426,9 @@ pub fn table_from_ast(
                 ast::ColumnConstraint::NotNull {
                     nullable,
                     conflict_clause,
-                } => {
-                    if !nullable {
-                        col.notnull = true;
-                        nn_conflict = *conflict_clause;
-                    }
+                } if !nullable => {
+                    col.notnull = true;
+                    nn_conflict = *conflict_clause;
                 }
                 ast::ColumnConstraint::Unique(cc) => {
                     uniques.push((vec![(i, false, None)], IndexOrigin::Unique, *cc))

@@ -73,6 +73,10 @@ fn aggregates() {
         "SELECT avg(x), sum(x) * 2 FROM t2 GROUP BY x IS NULL",
         "SELECT count(*) FROM (SELECT DISTINCT x FROM t2)",
         "SELECT sum(9223372036854775807) FROM t1",
+        "SELECT group_concat(b, ',' ORDER BY b DESC) FROM t1",
+        "SELECT x, group_concat(y ORDER BY y COLLATE BINARY) FROM t2 GROUP BY x",
+        "SELECT sum(x), avg(x), total(x) FROM (SELECT 0.1 AS x UNION ALL SELECT 0.2 UNION ALL SELECT 0.3)",
+        "SELECT sum(x), typeof(sum(x)) FROM (SELECT '3' AS x UNION ALL SELECT '4')",
     ]);
 }
 
@@ -106,6 +110,11 @@ fn joins_and_subqueries() {
         "SELECT t1.a, u.a FROM t1 JOIN t1 AS u ON u.a = t1.a + 1 ORDER BY 1",
         "SELECT * FROM t1 NATURAL JOIN (SELECT a, 'zz' AS q FROM t1) ORDER BY a",
         "SELECT * FROM t1 JOIN (SELECT a, 'zz' AS q FROM t1) USING (a) ORDER BY a",
+        "SELECT t1.a, t2.x, t2.y FROM t1 RIGHT JOIN t2 ON t1.a = t2.x ORDER BY 2, 3, 1",
+        "SELECT t1.a, t2.x FROM t1 FULL JOIN t2 ON t1.a = t2.x ORDER BY 1, 2",
+        "SELECT t1.a, t2.x FROM t1 FULL JOIN t2 ON t1.a = t2.x WHERE t1.a IS NULL ORDER BY 2",
+        "SELECT count(*) FROM t1 FULL JOIN t2 ON 0",
+        "EXPLAIN QUERY PLAN SELECT * FROM t1 WHERE a = 3",
     ]);
 }
 
@@ -154,12 +163,25 @@ fn dml_and_constraints() {
         "INSERT INTO u(id, name) VALUES ('x7', 'bad')",
         "INSERT INTO u(name) VALUES ('auto')",
         "SELECT id, name, score FROM u ORDER BY id",
+        "INSERT INTO u(name, email) VALUES ('r1', 'r1@x'), ('r2', 'r2@x') RETURNING id, upper(name), score",
+        "UPDATE u SET score = score * 2 WHERE name LIKE 'r%' RETURNING name, score",
+        "DELETE FROM u WHERE name = 'r1' RETURNING *",
         "DELETE FROM u",
         "SELECT count(*) FROM u",
         "CREATE TABLE pk(a, b, PRIMARY KEY(a, b))",
         "INSERT INTO pk VALUES (1, 2), (1, 3)",
         "INSERT INTO pk VALUES (1, 2)",
         "SELECT * FROM pk",
+        "INSERT INTO pk VALUES (1, 2) ON CONFLICT DO NOTHING",
+        "INSERT INTO pk VALUES (1, 2) ON CONFLICT(a, b) DO NOTHING",
+        "INSERT INTO pk VALUES (1, 2) ON CONFLICT(a) DO NOTHING",
+        "INSERT INTO pk VALUES (7, 8) ON CONFLICT(a, b) DO NOTHING",
+        "SELECT * FROM pk ORDER BY 1, 2",
+        "CREATE TABLE kv(k TEXT PRIMARY KEY, v INT, hits INT DEFAULT 0)",
+        "INSERT INTO kv VALUES ('a', 1, 0) ON CONFLICT(k) DO UPDATE SET v = excluded.v, hits = hits + 1",
+        "INSERT INTO kv VALUES ('a', 5, 0) ON CONFLICT(k) DO UPDATE SET v = v + excluded.v, hits = hits + 1 WHERE excluded.v > 2",
+        "INSERT INTO kv VALUES ('a', 1, 0) ON CONFLICT(k) DO UPDATE SET hits = hits + 100 WHERE excluded.v > 2",
+        "SELECT * FROM kv",
         "CREATE TABLE aff(i INTEGER, r REAL, t TEXT, n NUMERIC, b BLOB)",
         "INSERT INTO aff VALUES ('12', '12', 12, '12.0', '12'), ('1e2', '3', 4.0, 'x', 5), (1.0, 2, 3.5, '0x10', NULL)",
         "SELECT i, typeof(i), r, typeof(r), t, typeof(t), n, typeof(n), b, typeof(b) FROM aff",

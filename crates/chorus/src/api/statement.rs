@@ -45,6 +45,10 @@ pub struct Statement<'c> {
     row: Vec<Value>,
     names: Vec<String>,
     pub(crate) empty: bool,
+    /// Deeply nested: compile and run on a large-stack thread.
+    deep: bool,
+    /// Rows of a RETURNING clause are being handed out.
+    returning: bool,
 }
 
 impl<'c> Statement<'c> {
@@ -64,8 +68,11 @@ impl<'c> Statement<'c> {
             inner.begin_stmt(&conn.db)?;
             let schema = inner.schema.clone();
             inner.end_read_if_idle();
-            (compile(&schema, &parsed, &sql)?, schema.cookie)
+            let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
+            let c = crate::parse::with_stack(deep, || compile(&schema, &parsed, &sql))?;
+            (c, schema.cookie)
         };
+        let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
         let env = conn.env_for(compiled.nslots, compiled.params.len());
         let names = match &compiled.program {
             Program::Pragma(..) => Vec::new(),
@@ -84,6 +91,8 @@ impl<'c> Statement<'c> {
             row: Vec::new(),
             names,
             empty: false,
+            deep,
+            returning: false,
         })
     }
 
@@ -182,10 +191,16 @@ impl<'c> Statement<'c> {
     }
 
     pub fn column_count(&self) -> usize {
+        if self.empty {
+            return 0;
+        }
         self.names.len()
     }
 
     pub fn column_names(&self) -> Vec<&str> {
+        if self.empty {
+            return Vec::new();
+        }
         self.names.iter().map(|s| s.as_str()).collect()
     }
 
@@ -212,6 +227,7 @@ impl<'c> Statement<'c> {
             self.finish_read();
         }
         self.state = State::Idle;
+        self.returning = false;
         self.fixed.clear();
         self.fixed_pos = 0;
         self.row.clear();
@@ -252,7 +268,8 @@ impl<'c> Statement<'c> {
     }
 
     fn next_row(&mut self) -> Result<bool> {
-        if !self.fixed.is_empty()
+        if self.returning
+            || !self.fixed.is_empty()
             || matches!(
                 self.compiled.program,
                 Program::Pragma(..) | Program::Rows(..)
@@ -274,11 +291,12 @@ impl<'c> Statement<'c> {
         let r = {
             let mut inner = self.conn.inner.borrow_mut();
             let inner = &mut *inner;
-            let mut cx = Cx {
-                store: &mut *inner.store,
-                env: &mut self.env,
-            };
-            plan.next(&mut cx)
+            let env = &mut self.env;
+            let store = &mut *inner.store;
+            crate::parse::with_stack(self.deep, move || {
+                let mut cx = Cx { store, env };
+                plan.next(&mut cx)
+            })
         };
         match r {
             Ok(true) => Ok(true),
@@ -302,7 +320,8 @@ impl<'c> Statement<'c> {
         inner.begin_stmt(&conn.db)?;
         if inner.schema.cookie != self.cookie {
             let schema = inner.schema.clone();
-            match compile(&schema, &self.parsed, &self.sql) {
+            let (parsed, sql) = (&self.parsed, &self.sql);
+            match crate::parse::with_stack(self.deep, || compile(&schema, parsed, sql)) {
                 Ok(c) => {
                     let params = std::mem::take(&mut self.env.params);
                     self.compiled = c;
@@ -330,11 +349,12 @@ impl<'c> Statement<'c> {
                 inner.readers += 1;
                 let r = {
                     let inner = &mut *inner;
-                    let mut cx = Cx {
-                        store: &mut *inner.store,
-                        env: &mut self.env,
-                    };
-                    plan.open(&mut cx)
+                    let env = &mut self.env;
+                    let store = &mut *inner.store;
+                    crate::parse::with_stack(self.deep, move || {
+                        let mut cx = Cx { store, env };
+                        plan.open(&mut cx)
+                    })
                 };
                 if let Err(e) = r {
                     inner.readers -= 1;
@@ -434,18 +454,20 @@ impl<'c> Statement<'c> {
             }
             prog @ (Program::Insert(_) | Program::Update(_) | Program::Delete(_)) => {
                 let env = &mut self.env;
+                let deep = self.deep;
                 let r = with_write(&mut inner, true, |inner| {
                     let mut res = DmlResult::default();
                     let mut cx = Cx {
                         store: &mut *inner.store,
                         env: &mut *env,
                     };
-                    let r = match prog {
-                        Program::Insert(p) => run_insert(p, &mut cx, &mut res),
-                        Program::Update(p) => run_update(p, &mut cx, &mut res),
-                        Program::Delete(p) => run_delete(p, &mut cx, &mut res),
+                    let res_ref = &mut res;
+                    let r = crate::parse::with_stack(deep, move || match prog {
+                        Program::Insert(p) => run_insert(p, &mut cx, res_ref),
+                        Program::Update(p) => run_update(p, &mut cx, res_ref),
+                        Program::Delete(p) => run_delete(p, &mut cx, res_ref),
                         _ => Ok(()),
-                    };
+                    });
                     match r {
                         Ok(()) => Ok((res, DmlResult::default())),
                         Err(e) => Err((e, res)),
@@ -458,6 +480,15 @@ impl<'c> Statement<'c> {
                         inner.total_changes += res.changes;
                         if let Some(r) = res.last_rowid {
                             inner.last_insert_rowid = r;
+                        }
+                        if !self.compiled.names.is_empty() && !res.rows.is_empty() {
+                            // RETURNING: the rows were produced; hand them out.
+                            self.fixed = res.rows;
+                            self.fixed_pos = 0;
+                            self.returning = true;
+                            inner.readers += 1;
+                            self.state = State::Running;
+                            return Ok(true);
                         }
                         Ok(false)
                     }
@@ -520,7 +551,8 @@ impl<'c> Statement<'c> {
     }
 
     fn current(&self) -> &[Value] {
-        if !self.fixed.is_empty()
+        if self.returning
+            || !self.fixed.is_empty()
             || matches!(
                 self.compiled.program,
                 Program::Pragma(..) | Program::Rows(..)
@@ -579,7 +611,8 @@ impl<'c> Statement<'c> {
     }
 
     fn take_row(&mut self, into: &mut Vec<Value>) {
-        if !self.fixed.is_empty()
+        if self.returning
+            || !self.fixed.is_empty()
             || matches!(
                 self.compiled.program,
                 Program::Pragma(..) | Program::Rows(..)

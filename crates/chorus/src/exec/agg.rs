@@ -13,14 +13,7 @@ use std::cmp::Ordering;
 pub enum AggState {
     Count(i64),
     CountStar(i64),
-    Sum {
-        int: i64,
-        real: f64,
-        is_real: bool,
-        overflow: bool,
-        any: bool,
-        kind: SumKind,
-    },
+    Sum(Box<SumCtx>),
     MinMax {
         max: bool,
         cur: Option<Value>,
@@ -37,6 +30,120 @@ pub enum SumKind {
     Sum,
     Total,
     Avg,
+}
+
+/// SQLite's sum/avg/total accumulator: exact integer sum until a non-integer
+/// or an overflow, then Kahan-Babuska-Neumaier compensated real summation.
+pub struct SumCtx {
+    r_sum: f64,
+    r_err: f64,
+    i_sum: i64,
+    cnt: i64,
+    approx: bool,
+    ovrfl: bool,
+    kind: SumKind,
+}
+
+const KBN_LIMIT: i64 = 4503599627370496;
+
+impl SumCtx {
+    fn kbn(&mut self, r: f64) {
+        let s = self.r_sum;
+        let t = s + r;
+        if s.abs() > r.abs() {
+            self.r_err += (s - t) + r;
+        } else {
+            self.r_err += (r - t) + s;
+        }
+        self.r_sum = t;
+    }
+    fn kbn_int(&mut self, v: i64) {
+        if v <= -KBN_LIMIT || v >= KBN_LIMIT {
+            let sm = v % 16384;
+            self.kbn((v - sm) as f64);
+            self.kbn(sm as f64);
+        } else {
+            self.kbn(v as f64);
+        }
+    }
+    fn init(&mut self, v: i64) {
+        if v <= -KBN_LIMIT || v >= KBN_LIMIT {
+            let sm = v % 16384;
+            self.r_sum = (v - sm) as f64;
+            self.r_err = sm as f64;
+        } else {
+            self.r_sum = v as f64;
+            self.r_err = 0.0;
+        }
+    }
+    fn step(&mut self, v: ValueRef<'_>) {
+        let v = crate::sqlvalue::affinity::apply_numeric_affinity_ref(v);
+        if v.is_null() {
+            return;
+        }
+        self.cnt += 1;
+        match (self.approx, v) {
+            (false, ValueRef::Integer(i)) => match self.i_sum.checked_add(i) {
+                Some(x) => self.i_sum = x,
+                None => {
+                    self.ovrfl = true;
+                    self.init(self.i_sum);
+                    self.approx = true;
+                    self.kbn_int(i);
+                }
+            },
+            (false, other) => {
+                self.init(self.i_sum);
+                self.approx = true;
+                self.kbn(value_to_f64(other));
+            }
+            (true, ValueRef::Integer(i)) => self.kbn_int(i),
+            (true, other) => {
+                self.ovrfl = false;
+                self.kbn(value_to_f64(other));
+            }
+        }
+    }
+    fn real(&self) -> f64 {
+        if self.r_err.is_finite() {
+            self.r_sum + self.r_err
+        } else {
+            self.r_sum
+        }
+    }
+    fn finalize(&self) -> Result<Value> {
+        Ok(match self.kind {
+            SumKind::Sum => {
+                if self.cnt == 0 {
+                    Value::Null
+                } else if self.approx {
+                    if self.ovrfl {
+                        return Err(Error::new(ResultCode::ERROR, "integer overflow"));
+                    }
+                    Value::Real(self.real())
+                } else {
+                    Value::Integer(self.i_sum)
+                }
+            }
+            SumKind::Total => Value::Real(if self.approx {
+                self.real()
+            } else {
+                self.i_sum as f64
+            }),
+            SumKind::Avg => {
+                if self.cnt == 0 {
+                    Value::Null
+                } else {
+                    let r = if self.approx {
+                        self.real()
+                    } else {
+                        self.i_sum as f64
+                    };
+                    Value::Real(r / self.cnt as f64)
+                }
+            }
+        })
+    }
 }
 
 impl AggState {
@@ -71,14 +178,15 @@ impl AggState {
     }
 
     fn sum(kind: SumKind) -> AggState {
-        AggState::Sum {
-            int: 0,
-            real: 0.0,
-            is_real: false,
-            overflow: false,
-            any: false,
+        AggState::Sum(Box::new(SumCtx {
+            r_sum: 0.0,
+            r_err: 0.0,
+            i_sum: 0,
+            cnt: 0,
+            approx: false,
+            ovrfl: false,
             kind,
-        }
+        }))
     }
 
     /// Feed one row; returns true when a min/max value was replaced.
@@ -91,31 +199,7 @@ impl AggState {
                     *n += 1
                 }
             }
-            AggState::Sum {
-                int,
-                real,
-                is_real,
-                overflow,
-                any,
-                ..
-            } => match a0 {
-                ValueRef::Null => {}
-                ValueRef::Integer(i) => {
-                    *any = true;
-                    *real += i as f64;
-                    if !*is_real && !*overflow {
-                        match int.checked_add(i) {
-                            Some(s) => *int = s,
-                            None => *overflow = true,
-                        }
-                    }
-                }
-                other => {
-                    *any = true;
-                    *is_real = true;
-                    *real += value_to_f64(other);
-                }
-            },
+            AggState::Sum(c) => c.step(a0),
             AggState::MinMax { max, cur, coll } => {
                 if a0.is_null() {
                     return Ok(false);
@@ -156,35 +240,7 @@ impl AggState {
     pub fn finalize(&self) -> Result<Value> {
         Ok(match self {
             AggState::CountStar(n) | AggState::Count(n) => Value::Integer(*n),
-            AggState::Sum {
-                int,
-                real,
-                is_real,
-                overflow,
-                any,
-                kind,
-            } => match kind {
-                SumKind::Sum => {
-                    if !*any {
-                        Value::Null
-                    } else if *is_real {
-                        Value::Real(*real)
-                    } else if *overflow {
-                        return Err(Error::new(ResultCode::ERROR, "integer overflow"));
-                    } else {
-                        Value::Integer(*int)
-                    }
-                }
-                SumKind::Total => Value::Real(if *is_real || *overflow {
-                    *real
-                } else {
-                    *int as f64
-                }),
-                SumKind::Avg => {
-                    // avg needs the count: kept in `real`/`int` pair below.
-                    Value::Null
-                }
-            },
+            AggState::Sum(c) => c.finalize()?,
             AggState::MinMax { cur, .. } => cur.clone().unwrap_or(Value::Null),
             AggState::GroupConcat { buf, any } => {
                 if *any {
@@ -197,45 +253,21 @@ impl AggState {
     }
 }
 
-/// An aggregate with its row count (avg needs it).
+/// An aggregate's state.
 pub struct Agg {
     pub state: AggState,
-    pub count: i64,
 }
 
 impl Agg {
     pub fn new(name: &str, nargs: usize, coll: &Collation) -> Result<Agg> {
         Ok(Agg {
             state: AggState::new(name, nargs, coll)?,
-            count: 0,
         })
     }
     pub fn step(&mut self, args: &[Value]) -> Result<bool> {
-        if args.first().is_some_and(|a| !a.is_null()) {
-            self.count += 1;
-        }
         self.state.step(args)
     }
     pub fn finalize(&self) -> Result<Value> {
-        if let AggState::Sum {
-            int,
-            real,
-            is_real,
-            overflow,
-            kind: SumKind::Avg,
-            ..
-        } = &self.state
-        {
-            if self.count == 0 {
-                return Ok(Value::Null);
-            }
-            let total = if *is_real || *overflow {
-                *real
-            } else {
-                *int as f64
-            };
-            return Ok(Value::Real(total / self.count as f64));
-        }
         self.state.finalize()
     }
 }

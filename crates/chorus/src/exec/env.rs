@@ -19,11 +19,13 @@ pub struct Slot {
     pub null_row: bool,
     /// Column holding the rowid alias (reads as the rowid).
     pub rowid_alias: Option<usize>,
+    /// Scratch buffer for the record header (serial type, offset) table.
+    pub hdr: Vec<(u64, usize)>,
 }
 
 impl Slot {
     /// Column `col` of the current row (`usize::MAX` = rowid).
-    pub fn column(&self, col: usize) -> Result<Value> {
+    pub fn column(&mut self, col: usize) -> Result<Value> {
         if self.null_row {
             return Ok(Value::Null);
         }
@@ -36,8 +38,11 @@ impl Slot {
         if Some(col) == self.rowid_alias {
             return Ok(Value::Integer(self.rowid));
         }
-        let r = RecordReader::new(&self.payload)?;
-        Ok(r.column(col)?.to_owned())
+        // Reuse the header table's allocation across rows and columns.
+        let r = RecordReader::with_buffer(&self.payload, std::mem::take(&mut self.hdr))?;
+        let v = r.column(col).map(|v| v.to_owned());
+        self.hdr = r.into_buffer();
+        v
     }
 
     /// Copy another slot's row into this one, reusing allocations.

@@ -170,7 +170,7 @@ impl CExpr {
         Ok(match self {
             CExpr::Const(v) => v.clone(),
             CExpr::Param(i) => cx.env.params.get(*i).cloned().unwrap_or(Value::Null),
-            CExpr::Column { slot, col } => match cx.env.slots.get(*slot) {
+            CExpr::Column { slot, col } => match cx.env.slots.get_mut(*slot) {
                 Some(s) => s.column(*col)?,
                 None => Value::Null,
             },
@@ -178,28 +178,10 @@ impl CExpr {
             CExpr::GroupKey(i) => cx.env.group.get(*i).cloned().unwrap_or(Value::Null),
             CExpr::Neg(x) => arith::negate(x.eval(cx)?.as_ref()),
             CExpr::Plus(x) => x.eval(cx)?,
-            CExpr::BitNot(x) => arith::bit_not(x.eval(cx)?.as_ref()),
             CExpr::Not(x) => match truth(&x.eval(cx)?) {
                 None => Value::Null,
                 Some(b) => bool_val(!b),
             },
-            CExpr::Arith(op, l, r) => {
-                let a = l.eval(cx)?;
-                let b = r.eval(cx)?;
-                let (a, b) = (a.as_ref(), b.as_ref());
-                match op {
-                    ArithOp::Add => arith::add(a, b),
-                    ArithOp::Sub => arith::sub(a, b),
-                    ArithOp::Mul => arith::mul(a, b),
-                    ArithOp::Div => arith::div(a, b),
-                    ArithOp::Rem => arith::rem(a, b),
-                    ArithOp::BitAnd => arith::bit_and(a, b),
-                    ArithOp::BitOr => arith::bit_or(a, b),
-                    ArithOp::Shl => arith::shl(a, b),
-                    ArithOp::Shr => arith::shr(a, b),
-                    ArithOp::Concat => arith::concat(a, b),
-                }
-            }
             CExpr::Cmp {
                 op,
                 l,
@@ -216,17 +198,6 @@ impl CExpr {
                     *op,
                     compare_with_affinity(a.as_ref(), b.as_ref(), *aff, coll),
                 )
-            }
-            CExpr::Is {
-                not,
-                l,
-                r,
-                aff,
-                coll,
-            } => {
-                let a = l.eval(cx)?;
-                let b = r.eval(cx)?;
-                bool_val(is_same(a.as_ref(), b.as_ref(), *aff, coll) != *not)
             }
             CExpr::And(l, r) => {
                 let a = truth(&l.eval(cx)?);
@@ -254,6 +225,42 @@ impl CExpr {
             }
             CExpr::IsNull(x) => bool_val(x.eval(cx)?.is_null()),
             CExpr::NotNull(x) => bool_val(!x.eval(cx)?.is_null()),
+            _ => return self.eval_rare(cx),
+        })
+    }
+
+    #[inline(never)]
+    fn eval_rare(&self, cx: &mut Cx<'_>) -> Result<Value> {
+        Ok(match self {
+            CExpr::BitNot(x) => arith::bit_not(x.eval(cx)?.as_ref()),
+            CExpr::Arith(op, l, r) => {
+                let a = l.eval(cx)?;
+                let b = r.eval(cx)?;
+                let (a, b) = (a.as_ref(), b.as_ref());
+                match op {
+                    ArithOp::Add => arith::add(a, b),
+                    ArithOp::Sub => arith::sub(a, b),
+                    ArithOp::Mul => arith::mul(a, b),
+                    ArithOp::Div => arith::div(a, b),
+                    ArithOp::Rem => arith::rem(a, b),
+                    ArithOp::BitAnd => arith::bit_and(a, b),
+                    ArithOp::BitOr => arith::bit_or(a, b),
+                    ArithOp::Shl => arith::shl(a, b),
+                    ArithOp::Shr => arith::shr(a, b),
+                    ArithOp::Concat => arith::concat(a, b),
+                }
+            }
+            CExpr::Is {
+                not,
+                l,
+                r,
+                aff,
+                coll,
+            } => {
+                let a = l.eval(cx)?;
+                let b = r.eval(cx)?;
+                bool_val(is_same(a.as_ref(), b.as_ref(), *aff, coll) != *not)
+            }
             CExpr::InList {
                 x,
                 list,
@@ -390,6 +397,12 @@ impl CExpr {
                 return Err(Error::new(ResultCode::ERROR, "row value misused"));
             }
             CExpr::Error(m) => return Err(Error::new(ResultCode::ERROR, m.clone())),
+            _ => {
+                return Err(chorus_storage::Error::new(
+                    chorus_storage::ResultCode::INTERNAL,
+                    "unhandled expression",
+                ))
+            }
         })
     }
 

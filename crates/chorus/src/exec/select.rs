@@ -28,10 +28,20 @@ pub struct SortKey {
     pub coll: Collation,
 }
 
+/// One aggregate call: name, arguments, DISTINCT, FILTER, collation.
+pub type AggCall = (
+    String,
+    Vec<CExpr>,
+    bool,
+    Option<CExpr>,
+    Collation,
+    Vec<SortKey>,
+);
+
 pub struct AggPlan {
     pub group_by: Vec<CExpr>,
     pub group_colls: Vec<Collation>,
-    pub aggs: Vec<(String, Vec<CExpr>, bool, Option<CExpr>, Collation)>,
+    pub aggs: Vec<AggCall>,
     pub having: Option<CExpr>,
     /// Slots of this select's sources (snapshotted per group for bare columns).
     pub slots: Vec<usize>,
@@ -144,7 +154,10 @@ fn eval_limit(e: &Option<CExpr>, cx: &mut Cx<'_>, default: i64) -> Result<i64> {
             let v = e.eval(cx)?;
             match v {
                 Value::Integer(i) => Ok(i),
-                Value::Null => Err(crate::plan::bind::err("datatype mismatch")),
+                Value::Null => Err(chorus_storage::Error::new(
+                    chorus_storage::ResultCode::MISMATCH,
+                    "datatype mismatch",
+                )),
                 other => {
                     let n =
                         crate::sqlvalue::apply_affinity(other, crate::sqlvalue::Affinity::Numeric);
@@ -200,6 +213,8 @@ fn cmp_keys(a: &[Value], b: &[Value], keys: &[SortKey]) -> Ordering {
 }
 
 struct Group {
+    /// Buffered (sort keys, arguments) of aggregates with ORDER BY.
+    ordered: Vec<Vec<(Vec<Value>, Vec<Value>)>>,
     keyvals: Vec<Value>,
     aggs: Vec<Agg>,
     distinct: Vec<HashSet<Vec<u8>>>,
@@ -234,6 +249,7 @@ impl Simple {
         self.left = eval_limit(&self.limit, cx, -1)?;
         self.skip = eval_limit(&self.offset, cx, 0)?.max(0);
         if let Some(f) = &mut self.from {
+            f.reset_cache();
             f.open();
         }
         Ok(())
@@ -339,10 +355,11 @@ impl Simple {
                 Some(i) => *i,
                 None => {
                     let mut aggs = Vec::with_capacity(ap.aggs.len());
-                    for (name, a, _, _, coll) in &ap.aggs {
+                    for (name, a, _, _, coll, _) in &ap.aggs {
                         aggs.push(Agg::new(name, a.len(), coll)?);
                     }
                     groups.push(Group {
+                        ordered: vec![Vec::new(); ap.aggs.len()],
                         keyvals: keyvals.clone(),
                         aggs,
                         distinct: vec![HashSet::new(); ap.aggs.len()],
@@ -354,7 +371,7 @@ impl Simple {
             };
             let g = &mut groups[gi];
             let mut minmax_hit = false;
-            for (ai, (_, a, distinct, filter, _)) in ap.aggs.iter().enumerate() {
+            for (ai, (_, a, distinct, filter, _, order)) in ap.aggs.iter().enumerate() {
                 if let Some(f) = filter {
                     if !f.test(cx)? {
                         continue;
@@ -378,6 +395,16 @@ impl Simple {
                         continue;
                     }
                 }
+                if !order.is_empty() {
+                    let mut keys = Vec::with_capacity(order.len());
+                    for k in order {
+                        if let SortSrc::Expr(e) = &k.src {
+                            keys.push(e.eval(cx)?);
+                        }
+                    }
+                    g.ordered[ai].push((keys, args.clone()));
+                    continue;
+                }
                 let replaced = g.aggs[ai].step(&args)?;
                 if Some(ai) == ap.minmax && replaced {
                     minmax_hit = true;
@@ -392,7 +419,7 @@ impl Simple {
         let Some(ap) = &self.agg else { return Ok(()) };
         if groups.is_empty() && ap.group_by.is_empty() {
             let mut aggs = Vec::new();
-            for (name, a, _, _, coll) in &ap.aggs {
+            for (name, a, _, _, coll, _) in &ap.aggs {
                 aggs.push(Agg::new(name, a.len(), coll)?);
             }
             let snapshot = ap
@@ -404,6 +431,7 @@ impl Simple {
                 })
                 .collect();
             groups.push(Group {
+                ordered: vec![Vec::new(); ap.aggs.len()],
                 keyvals: Vec::new(),
                 aggs,
                 distinct: Vec::new(),
@@ -431,6 +459,19 @@ impl Simple {
                 cx.env.slots[*s].copy_from(&g.snapshot[k]);
             }
             cx.env.group.clone_from(&g.keyvals);
+            let mut g = g;
+            if let Some(ap) = &self.agg {
+                for (ai, call) in ap.aggs.iter().enumerate() {
+                    let mut buf = std::mem::take(&mut g.ordered[ai]);
+                    if buf.is_empty() {
+                        continue;
+                    }
+                    buf.sort_by(|a, b| cmp_keys(&a.0, &b.0, &call.5));
+                    for (_, args) in buf {
+                        g.aggs[ai].step(&args)?;
+                    }
+                }
+            }
             cx.env.agg.clear();
             for a in &g.aggs {
                 let v = a.finalize()?;
@@ -553,9 +594,20 @@ impl Compound {
                     };
                     match op {
                         Op::Union => {
+                            // A later duplicate replaces the earlier one (SQLite's
+                            // ephemeral index overwrites equal keys).
+                            let mut pos: HashMap<Vec<u8>, usize> = HashMap::new();
                             for r in rows.drain(..).chain(arm_rows) {
-                                take(r, &mut seen, &mut out, true, &mut key);
+                                row_key(&r, &colls, &mut key);
+                                match pos.get(&key) {
+                                    Some(&i) => out[i] = r,
+                                    None => {
+                                        pos.insert(key.clone(), out.len());
+                                        out.push(r);
+                                    }
+                                }
                             }
+                            let _ = &mut seen;
                         }
                         Op::Intersect => {
                             for r in rows.drain(..) {
@@ -676,6 +728,36 @@ impl SelectPlan {
 
     pub fn close(&mut self) {}
 
+    /// EXPLAIN QUERY PLAN lines.
+    pub fn describe(&self, out: &mut Vec<String>) {
+        match &self.body {
+            Body::Simple(s) => {
+                match &s.from {
+                    Some(f) => f.describe(out),
+                    None => out.push("SCAN CONSTANT ROW".into()),
+                }
+                if s.agg.as_ref().is_some_and(|a| !a.group_by.is_empty()) {
+                    out.push("USE TEMP B-TREE FOR GROUP BY".into());
+                }
+                if s.distinct {
+                    out.push("USE TEMP B-TREE FOR DISTINCT".into());
+                }
+                if !s.order.is_empty() {
+                    out.push("USE TEMP B-TREE FOR ORDER BY".into());
+                }
+            }
+            Body::Compound(c) => {
+                out.push("COMPOUND QUERY".into());
+                for a in &c.arms {
+                    a.describe(out);
+                }
+            }
+            Body::Values(_) => out.push("SCAN CONSTANT ROW".into()),
+            Body::Queue(_) => out.push("SCAN QUEUE".into()),
+            Body::Recursive(_) => out.push("RECURSIVE STEP".into()),
+        }
+    }
+
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         match &mut self.body {
             Body::Simple(s) => {
@@ -716,7 +798,7 @@ impl SelectPlan {
                 self.row.clone_from(&g);
                 Ok(!self.row.is_empty() || self.ncols == 0)
             }
-            Body::Recursive(r) => r.next(&mut self.row),
+            Body::Recursive(r) => r.next(cx, &mut self.row),
             Body::Values(v) => {
                 let Some(r) = v.rows.get(v.pos) else {
                     return Ok(false);

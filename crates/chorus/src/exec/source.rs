@@ -18,6 +18,9 @@ pub struct IndexAccess {
     /// Range on the next column: (expr, inclusive, affinity).
     pub lo: Option<(CExpr, bool, Affinity)>,
     pub hi: Option<(CExpr, bool, Affinity)>,
+    /// Index name and column names (for EXPLAIN QUERY PLAN).
+    pub name: String,
+    pub col_names: Vec<String>,
 }
 
 pub enum Access {
@@ -31,12 +34,20 @@ pub enum Access {
 }
 
 pub struct TableScan {
+    /// Table name or alias (for EXPLAIN QUERY PLAN).
+    pub label: String,
     pub slot: usize,
     pub root: PageNo,
     pub rowid_alias: Option<usize>,
     pub access: Access,
-    /// Conjuncts of WHERE/ON evaluated as soon as this table's row is known.
+    /// Conjuncts of WHERE/ON that read earlier tables too.
     pub filter: Option<CExpr>,
+    /// Conjuncts that read only this table (and constants): their result is
+    /// the same on every pass, so a full scan caches the rows that pass.
+    pub local: Option<CExpr>,
+    cache: Vec<(i64, Vec<u8>)>,
+    cache_complete: bool,
+    cache_pos: usize,
     cur: Option<Box<dyn TableCursor>>,
     icur: Option<Box<dyn IndexCursor>>,
     started: bool,
@@ -49,11 +60,16 @@ pub struct TableScan {
 impl TableScan {
     pub fn new(slot: usize, root: PageNo, rowid_alias: Option<usize>, access: Access) -> TableScan {
         TableScan {
+            label: String::new(),
             slot,
             root,
             rowid_alias,
             access,
             filter: None,
+            local: None,
+            cache: Vec::new(),
+            cache_complete: false,
+            cache_pos: 0,
             cur: None,
             icur: None,
             started: false,
@@ -124,7 +140,7 @@ impl TableScan {
                                 return Ok(false);
                             } else {
                                 let f = r.floor() as i64;
-                                self.rowid_hi = Some((f, !(*incl == false && (f as f64) == r)));
+                                self.rowid_hi = Some((f, *incl || (f as f64) != r));
                             }
                         }
                         Some(RowidKey::Text) => self.rowid_hi = None,
@@ -224,7 +240,7 @@ impl TableScan {
     fn done_after_first(&mut self) {}
 
     /// Check the index cursor's entry against the bounds and load its row.
-    fn index_row(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+    fn index_row(&mut self, _cx: &mut Cx<'_>) -> Result<bool> {
         let Access::Index(ia) = &self.access else {
             return Ok(false);
         };
@@ -300,9 +316,45 @@ impl TableScan {
     pub fn open(&mut self) {
         self.started = false;
         self.done = false;
+        self.cache_pos = 0;
+        if !self.cache_complete {
+            self.cache.clear();
+        }
+    }
+
+    /// Forget cached rows (the data may have changed since the last run).
+    pub fn reset_cache(&mut self) {
+        self.cache.clear();
+        self.cache_complete = false;
+    }
+
+    fn cacheable(&self) -> bool {
+        matches!(self.access, Access::Full) && self.local.is_some()
     }
 
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        if self.cache_complete {
+            // Replay rows that passed the local filter on an earlier pass.
+            loop {
+                let Some((rowid, payload)) = self.cache.get(self.cache_pos) else {
+                    return Ok(false);
+                };
+                self.cache_pos += 1;
+                let s = &mut cx.env.slots[self.slot];
+                s.rowid = *rowid;
+                s.payload.clear();
+                s.payload.extend_from_slice(payload);
+                s.materialized = false;
+                s.null_row = false;
+                s.rowid_alias = self.rowid_alias;
+                if let Some(f) = &self.filter {
+                    if !f.test(cx)? {
+                        continue;
+                    }
+                }
+                return Ok(true);
+            }
+        }
         loop {
             if self.done {
                 return Ok(false);
@@ -324,9 +376,21 @@ impl TableScan {
             }
             if !ok {
                 self.done = true;
+                if self.cacheable() && self.cache.len() <= CACHE_MAX {
+                    self.cache_complete = true;
+                }
                 return Ok(false);
             }
             self.load(cx)?;
+            if let Some(f) = &self.local {
+                if !f.test(cx)? {
+                    continue;
+                }
+                if self.cacheable() && self.cache.len() <= CACHE_MAX {
+                    let s = &cx.env.slots[self.slot];
+                    self.cache.push((s.rowid, s.payload.clone()));
+                }
+            }
             if let Some(f) = &self.filter {
                 if !f.test(cx)? {
                     continue;
@@ -337,19 +401,26 @@ impl TableScan {
     }
 }
 
+/// Most rows a scan caches for replay on the inner side of a join.
+const CACHE_MAX: usize = 20_000;
+
 enum RowidKey {
     Int(i64),
     Real(f64),
     Text,
 }
 
-/// A materialised source: a subquery, view, CTE or VALUES list.
+/// A materialised source: a subquery, view, CTE or VALUES list. Rows are
+/// pulled from the plan lazily and cached, so a rescan (inner side of a
+/// join) replays the cache and an outer LIMIT stops an endless recursive CTE.
 pub struct MatScan {
     pub slot: usize,
     pub plan: SelectPlan,
     pub correlated: bool,
     pub filter: Option<CExpr>,
-    rows: Option<Vec<Vec<Value>>>,
+    rows: Vec<Vec<Value>>,
+    started: bool,
+    complete: bool,
     pos: usize,
 }
 
@@ -360,33 +431,38 @@ impl MatScan {
             plan,
             correlated,
             filter: None,
-            rows: None,
+            rows: Vec::new(),
+            started: false,
+            complete: false,
             pos: 0,
         }
     }
     pub fn open(&mut self) {
         self.pos = 0;
         if self.correlated {
-            self.rows = None;
+            self.rows.clear();
+            self.started = false;
+            self.complete = false;
         }
     }
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
-        if self.rows.is_none() {
-            let mut rows = Vec::new();
-            self.plan.open(cx)?;
-            while self.plan.next(cx)? {
-                rows.push(self.plan.row().to_vec());
-            }
-            self.plan.close();
-            self.rows = Some(rows);
-        }
         loop {
-            let Some(rows) = &self.rows else {
-                return Ok(false);
-            };
-            let Some(r) = rows.get(self.pos) else {
-                return Ok(false);
-            };
+            if self.pos >= self.rows.len() {
+                if self.complete {
+                    return Ok(false);
+                }
+                if !self.started {
+                    self.plan.open(cx)?;
+                    self.started = true;
+                }
+                if !self.plan.next(cx)? {
+                    self.plan.close();
+                    self.complete = true;
+                    return Ok(false);
+                }
+                self.rows.push(self.plan.row().to_vec());
+            }
+            let r = &self.rows[self.pos];
             self.pos += 1;
             let s = &mut cx.env.slots[self.slot];
             s.values.clone_from(r);
@@ -406,9 +482,13 @@ pub struct Join {
     pub left: Source,
     pub right: Source,
     pub left_outer: bool,
+    /// FULL JOIN: after the left side, emit unmatched right rows.
+    pub full: bool,
     pub on: Option<CExpr>,
     left_valid: bool,
     matched: bool,
+    matched_right: std::collections::HashSet<i64>,
+    tail: bool,
 }
 
 impl Join {
@@ -417,9 +497,12 @@ impl Join {
             left,
             right,
             left_outer,
+            full: false,
             on,
             left_valid: false,
             matched: false,
+            matched_right: Default::default(),
+            tail: false,
         }
     }
 }
@@ -438,7 +521,88 @@ impl Source {
             Source::Join(j) => {
                 j.left.open();
                 j.left_valid = false;
+                j.tail = false;
+                j.matched_right.clear();
             }
+        }
+    }
+
+    /// SQLite-style EXPLAIN QUERY PLAN lines for this source.
+    pub fn describe(&self, out: &mut Vec<String>) {
+        match self {
+            Source::Table(t) => out.push(match &t.access {
+                Access::Full => format!("SCAN {}", t.label),
+                Access::RowidEq(_) => {
+                    format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", t.label)
+                }
+                Access::RowidRange { lo, hi } => {
+                    let mut terms = Vec::new();
+                    if lo.is_some() {
+                        terms.push("rowid>?");
+                    }
+                    if hi.is_some() {
+                        terms.push("rowid<?");
+                    }
+                    format!(
+                        "SEARCH {} USING INTEGER PRIMARY KEY ({})",
+                        t.label,
+                        terms.join(" AND ")
+                    )
+                }
+                Access::Index(ia) => {
+                    let mut terms: Vec<String> = ia
+                        .col_names
+                        .iter()
+                        .take(ia.eq.len())
+                        .map(|c| format!("{c}=?"))
+                        .collect();
+                    if let Some(c) = ia.col_names.get(ia.eq.len()) {
+                        if ia.lo.is_some() {
+                            terms.push(format!("{c}>?"));
+                        }
+                        if ia.hi.is_some() {
+                            terms.push(format!("{c}<?"));
+                        }
+                    }
+                    format!(
+                        "SEARCH {} USING INDEX {} ({})",
+                        t.label,
+                        ia.name,
+                        terms.join(" AND ")
+                    )
+                }
+            }),
+            Source::Mat(m) => out.push(format!("SCAN (subquery-{})", m.slot)),
+            Source::Join(j) => {
+                j.left.describe(out);
+                j.right.describe(out);
+            }
+        }
+    }
+
+    /// Drop scan caches (a new execution of the statement).
+    pub fn reset_cache(&mut self) {
+        match self {
+            Source::Table(t) => t.reset_cache(),
+            Source::Mat(_) => {}
+            Source::Join(j) => {
+                j.left.reset_cache();
+                j.right.reset_cache();
+            }
+        }
+    }
+
+    /// The local-filter slot of the table scan owning `slot`.
+    pub fn local_slot_mut(&mut self, slot: usize) -> Option<&mut Option<CExpr>> {
+        match self {
+            Source::Table(t) if t.slot == slot => Some(&mut t.local),
+            Source::Join(j) => {
+                if let Some(f) = j.right.local_slot_mut(slot) {
+                    return Some(f);
+                }
+                j.left.local_slot_mut(slot)
+            }
+            _ => None,
         }
     }
 
@@ -450,6 +614,15 @@ impl Source {
                 j.left.slots(out);
                 j.right.slots(out);
             }
+        }
+    }
+
+    /// Identity of the current row of a single-table/subquery source.
+    fn row_key(&self, cx: &Cx<'_>) -> i64 {
+        match self {
+            Source::Table(t) => cx.env.slots[t.slot].rowid,
+            Source::Mat(m) => m.pos as i64,
+            Source::Join(_) => 0,
         }
     }
 
@@ -483,8 +656,25 @@ impl Source {
             Source::Table(t) => t.next(cx),
             Source::Mat(m) => m.next(cx),
             Source::Join(j) => loop {
+                if j.tail {
+                    // FULL JOIN tail: right rows no left row matched.
+                    if !j.right.next(cx)? {
+                        return Ok(false);
+                    }
+                    let k = j.right.row_key(cx);
+                    if j.matched_right.contains(&k) {
+                        continue;
+                    }
+                    j.left.set_null(cx);
+                    return Ok(true);
+                }
                 if !j.left_valid {
                     if !j.left.next(cx)? {
+                        if j.full {
+                            j.tail = true;
+                            j.right.open();
+                            continue;
+                        }
                         return Ok(false);
                     }
                     j.left_valid = true;
@@ -498,6 +688,10 @@ impl Source {
                         }
                     }
                     j.matched = true;
+                    if j.full {
+                        let k = j.right.row_key(cx);
+                        j.matched_right.insert(k);
+                    }
                     return Ok(true);
                 }
                 j.left_valid = false;

@@ -35,6 +35,8 @@ pub struct TableWriter {
     pub indexes: Vec<IndexWriter>,
     pub checks: Vec<(String, CExpr)>,
     pub defaults: Vec<Option<CExpr>>,
+    /// RETURNING expressions, evaluated on the row slot after each write.
+    pub returning: Vec<CExpr>,
     cursor: Option<Box<dyn TableCursor>>,
     buf: Vec<u8>,
 }
@@ -76,6 +78,7 @@ impl TableWriter {
             indexes: Vec::new(),
             checks: Vec::new(),
             defaults: Vec::new(),
+            returning: Vec::new(),
             cursor: None,
             buf: Vec::new(),
         }
@@ -252,6 +255,7 @@ impl TableWriter {
 
     /// Rows that conflict with `values` on the rowid or a UNIQUE index,
     /// ignoring `self_rowid` (the row being updated).
+    #[allow(clippy::type_complexity)]
     pub fn conflicts(
         &mut self,
         cx: &mut Cx<'_>,
@@ -259,7 +263,7 @@ impl TableWriter {
         rowid: i64,
         self_rowid: Option<i64>,
         rowid_checked: bool,
-    ) -> Result<Vec<(i64, Error, Option<ResolveType>)>> {
+    ) -> Result<Vec<(i64, Error, Option<ResolveType>, Option<Arc<Index>>)>> {
         let mut out = Vec::new();
         if rowid_checked && self_rowid != Some(rowid) {
             let t = self.table.clone();
@@ -276,7 +280,7 @@ impl TableWriter {
                 } else {
                     CONSTRAINT_ROWID
                 };
-                out.push((rowid, Error::new(code, msg), t.pk_conflict));
+                out.push((rowid, Error::new(code, msg), t.pk_conflict, None));
             }
         }
         self.set_slot(cx, values, rowid);
@@ -333,7 +337,12 @@ impl TableWriter {
                     } else {
                         CONSTRAINT_UNIQUE
                     };
-                    out.push((other, Error::new(code, msg), index.on_conflict));
+                    out.push((
+                        other,
+                        Error::new(code, msg),
+                        index.on_conflict,
+                        Some(index.clone()),
+                    ));
                     break;
                 }
                 found = c.next()?;
@@ -392,6 +401,18 @@ impl TableWriter {
             c.delete()?;
         }
         Ok(())
+    }
+
+    /// RETURNING row for the row now in the row slot.
+    pub fn returning_row(&self, cx: &mut Cx<'_>) -> Result<Option<Vec<Value>>> {
+        if self.returning.is_empty() {
+            return Ok(None);
+        }
+        let mut row = Vec::with_capacity(self.returning.len());
+        for e in &self.returning {
+            row.push(e.eval(cx)?);
+        }
+        Ok(Some(row))
     }
 
     /// A new rowid: one more than the largest (or a free one if that overflows).

@@ -52,6 +52,8 @@ pub struct AggSpec {
     pub distinct: bool,
     pub filter: Option<CExpr>,
     pub coll: Collation,
+    /// `agg(x ORDER BY ...)`: rows are fed in this order.
+    pub order: Vec<crate::exec::select::SortKey>,
 }
 
 #[derive(Default)]
@@ -88,6 +90,13 @@ pub struct Binder {
     pub ctes: Vec<Vec<CteDef>>,
     /// Tables whose rows the statement reads (for the table lock/cookie).
     pub depth: usize,
+    /// The statement uses `LIMIT count, offset`'s comma form: the parser
+    /// hands its operands over swapped.
+    pub swap_limit: bool,
+    /// ORDER BY of the aggregate call being bound.
+    pub pending_order: Option<Vec<ast::SortedColumn>>,
+    /// The statement has a RETURNING clause (DELETE must visit rows).
+    pub returning_pending: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -129,10 +138,8 @@ pub fn has_aggregate(e: &Expr) -> bool {
                 }
                 stack.extend(args.iter().flatten());
             }
-            Expr::FunctionCallStar { name, .. } => {
-                if name.0.eq_ignore_ascii_case("count") {
-                    return true;
-                }
+            Expr::FunctionCallStar { name, .. } if name.0.eq_ignore_ascii_case("count") => {
+                return true;
             }
             Expr::Between {
                 lhs, start, end, ..
@@ -200,7 +207,7 @@ pub fn string_literal(s: &str) -> String {
 
 fn blob_literal(s: &str) -> Result<Value> {
     let h = s.as_bytes();
-    if h.len() % 2 != 0 {
+    if !h.len().is_multiple_of(2) {
         return Err(err(format!("unrecognized token: \"x'{s}'\"")));
     }
     let mut out = Vec::with_capacity(h.len() / 2);
@@ -247,6 +254,9 @@ impl Binder {
             scopes: Vec::new(),
             ctes: Vec::new(),
             depth: 0,
+            swap_limit: false,
+            pending_order: None,
+            returning_pending: false,
         }
     }
 
@@ -263,7 +273,7 @@ impl Binder {
         if let Some(n) = v.strip_prefix('?') {
             let n: usize = n
                 .parse()
-                .map_err(|_| err(format!("variable number must be between ?1 and ?32766")))?;
+                .map_err(|_| err("variable number must be between ?1 and ?32766".to_string()))?;
             if n == 0 || n > 32766 {
                 return Err(err("variable number must be between ?1 and ?32766"));
             }
@@ -480,6 +490,18 @@ impl Binder {
                     Err(e) if raw.starts_with('"') && e.message.starts_with("no such column") => {
                         (CExpr::Const(Value::Text(n.into_bytes())), none)
                     }
+                    Err(e)
+                        if e.message.starts_with("no such column")
+                            && n.eq_ignore_ascii_case("true") =>
+                    {
+                        (CExpr::Const(Value::Integer(1)), none)
+                    }
+                    Err(e)
+                        if e.message.starts_with("no such column")
+                            && n.eq_ignore_ascii_case("false") =>
+                    {
+                        (CExpr::Const(Value::Integer(0)), none)
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -500,6 +522,40 @@ impl Binder {
                     (CExpr::Vector(out), none)
                 }
             }
+            Expr::Unary(op, x) => {
+                let (cx, info) = self.expr_info(x)?;
+                match op {
+                    UnaryOperator::Negative => {
+                        if let CExpr::Const(Value::Integer(i)) = &cx {
+                            if let Some(n) = i.checked_neg() {
+                                return Ok((CExpr::Const(Value::Integer(n)), none));
+                            }
+                        }
+                        if let Expr::Literal(Literal::Numeric(s)) = &**x {
+                            if s.as_ref() == "9223372036854775808" {
+                                return Ok((CExpr::Const(Value::Integer(i64::MIN)), none));
+                            }
+                        }
+                        (CExpr::Neg(Box::new(cx)), none)
+                    }
+                    UnaryOperator::Positive => {
+                        (CExpr::Plus(Box::new(cx)), Info { aff: None, ..info })
+                    }
+                    UnaryOperator::Not => (CExpr::Not(Box::new(cx)), none),
+                    UnaryOperator::BitwiseNot => (CExpr::BitNot(Box::new(cx)), none),
+                }
+            }
+            Expr::Binary(l, op, r) => self.binary(l, *op, r)?,
+            Expr::IsNull(x) => (CExpr::IsNull(Box::new(self.expr(x)?)), none),
+            Expr::NotNull(x) => (CExpr::NotNull(Box::new(self.expr(x)?)), none),
+            _ => return self.expr_info_rare(e),
+        })
+    }
+
+    #[inline(never)]
+    fn expr_info_rare(&mut self, e: &Expr) -> Result<(CExpr, Info)> {
+        let none = Info::default();
+        Ok(match e {
             Expr::Collate(x, c) => {
                 let (cx, mut info) = self.expr_info(x)?;
                 let cn = unquote(c);
@@ -525,30 +581,6 @@ impl Binder {
                     },
                 )
             }
-            Expr::Unary(op, x) => {
-                let (cx, info) = self.expr_info(x)?;
-                match op {
-                    UnaryOperator::Negative => {
-                        if let CExpr::Const(Value::Integer(i)) = &cx {
-                            if let Some(n) = i.checked_neg() {
-                                return Ok((CExpr::Const(Value::Integer(n)), none));
-                            }
-                        }
-                        if let Expr::Literal(Literal::Numeric(s)) = &**x {
-                            if s.as_ref() == "9223372036854775808" {
-                                return Ok((CExpr::Const(Value::Integer(i64::MIN)), none));
-                            }
-                        }
-                        (CExpr::Neg(Box::new(cx)), none)
-                    }
-                    UnaryOperator::Positive => (CExpr::Plus(Box::new(cx)), info),
-                    UnaryOperator::Not => (CExpr::Not(Box::new(cx)), none),
-                    UnaryOperator::BitwiseNot => (CExpr::BitNot(Box::new(cx)), none),
-                }
-            }
-            Expr::Binary(l, op, r) => self.binary(l, *op, r)?,
-            Expr::IsNull(x) => (CExpr::IsNull(Box::new(self.expr(x)?)), none),
-            Expr::NotNull(x) => (CExpr::NotNull(Box::new(self.expr(x)?)), none),
             Expr::Between {
                 lhs,
                 not,
@@ -674,6 +706,10 @@ impl Binder {
             ),
             Expr::Subquery(s) => {
                 let sub = self.sub_plan(s)?;
+                let n = sub.borrow().plan.ncols;
+                if n != 1 {
+                    return Err(err(format!("sub-select returns {n} columns - expected 1")));
+                }
                 let info = sub
                     .borrow()
                     .plan
@@ -765,8 +801,8 @@ impl Binder {
                 order_by,
                 filter_over,
             } => {
-                if order_by.is_some() {
-                    return Err(err("ORDER BY in aggregate functions is not supported"));
+                if let Some(ast::FunctionCallOrder::SortList(cols)) = order_by {
+                    self.pending_order = Some(cols.clone());
                 }
                 let args_v: Vec<Expr> = args.clone().unwrap_or_default();
                 self.function(
@@ -787,6 +823,12 @@ impl Binder {
                 };
                 let _ = m;
                 return Err(err("RAISE() may only be used within a trigger-program"));
+            }
+            _ => {
+                return Err(chorus_storage::Error::new(
+                    chorus_storage::ResultCode::INTERNAL,
+                    "unhandled expression",
+                ))
             }
         })
     }
@@ -851,6 +893,34 @@ impl Binder {
                 },
                 _ => None,
             };
+            let mut order = Vec::new();
+            if let Some(cols) = self.pending_order.take() {
+                for sc in &cols {
+                    if res.is_err() {
+                        break;
+                    }
+                    match self.expr_info(&sc.expr) {
+                        Ok((c, info)) => {
+                            let desc = sc.order == Some(ast::SortOrder::Desc);
+                            let nulls_first = match sc.nulls {
+                                Some(ast::NullsOrder::First) => true,
+                                Some(ast::NullsOrder::Last) => false,
+                                None => !desc,
+                            };
+                            match collation(&info.coll) {
+                                Ok(coll) => order.push(crate::exec::select::SortKey {
+                                    src: crate::exec::select::SortSrc::Expr(c),
+                                    desc,
+                                    nulls_first,
+                                    coll,
+                                }),
+                                Err(e) => res = Err(e),
+                            }
+                        }
+                        Err(e) => res = Err(e),
+                    }
+                }
+            }
             if let Some(s) = self.scopes.last_mut() {
                 s.in_agg = false;
             }
@@ -870,8 +940,14 @@ impl Binder {
                 distinct,
                 filter,
                 coll,
+                order,
             });
             return Ok((CExpr::AggRef(col.specs.len() - 1), none));
+        }
+        if self.pending_order.take().is_some() {
+            return Err(err(format!(
+                "ORDER BY may not be used with non-aggregate {name}()"
+            )));
         }
         if tail.is_some_and(|t| t.filter_clause.is_some()) {
             return Err(err(format!(
@@ -879,9 +955,9 @@ impl Binder {
             )));
         }
         if distinct {
-            return Err(err(format!(
-                "DISTINCT aggregates must have exactly one argument"
-            )));
+            return Err(err(
+                "DISTINCT aggregates must have exactly one argument".to_string()
+            ));
         }
         let info = match crate::sqlvalue::functions::find_scalar(&lname, args.len()) {
             Some(f) => f,

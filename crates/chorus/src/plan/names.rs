@@ -105,6 +105,7 @@ pub fn result_spans(sql: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut end = i;
+    let mut prev_distinct = false;
     depth = 0;
     loop {
         let tok = next_tok(b, i);
@@ -112,7 +113,9 @@ pub fn result_spans(sql: &str) -> Vec<String> {
             None => true,
             Some((_, _, Tok::Semi)) => depth == 0,
             Some((_, _, Tok::Word(w))) => {
-                depth == 0 && STOP.iter().any(|k| w.eq_ignore_ascii_case(k.as_bytes()))
+                depth == 0
+                    && STOP.iter().any(|k| w.eq_ignore_ascii_case(k.as_bytes()))
+                    && !(w.eq_ignore_ascii_case(b"FROM") && prev_distinct)
             }
             Some((_, _, Tok::Close)) => depth == 0,
             _ => false,
@@ -124,6 +127,7 @@ pub fn result_spans(sql: &str) -> Vec<String> {
             return out;
         }
         let Some((s, e, t)) = tok else { return out };
+        prev_distinct = matches!(&t, Tok::Word(w) if w.eq_ignore_ascii_case(b"DISTINCT"));
         match t {
             Tok::Comma if depth == 0 => {
                 if let Some(st) = start {
@@ -143,6 +147,83 @@ pub fn result_spans(sql: &str) -> Vec<String> {
         end = e;
         i = e;
     }
+}
+
+/// Whether `sql` uses `LIMIT a, b` (comma form) and no OFFSET keyword: the
+/// parser reports the comma form's operands in swapped roles.
+pub fn limit_comma_form(sql: &str) -> bool {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    let mut limit_depth: Option<usize> = None;
+    let mut found = false;
+    while let Some((_, e, t)) = next_tok(b, i) {
+        i = e;
+        match t {
+            Tok::Open => depth += 1,
+            Tok::Close => {
+                if limit_depth == Some(depth) {
+                    limit_depth = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Tok::Word(w) if w.eq_ignore_ascii_case(b"OFFSET") => return false,
+            Tok::Word(w) if w.eq_ignore_ascii_case(b"LIMIT") => limit_depth = Some(depth),
+            Tok::Comma if limit_depth == Some(depth) => found = true,
+            Tok::Semi => limit_depth = None,
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Source text of each item of a statement's top-level RETURNING list.
+pub fn returning_spans(sql: &str) -> Vec<String> {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    loop {
+        let Some((_, e, t)) = next_tok(b, i) else {
+            return Vec::new();
+        };
+        i = e;
+        match t {
+            Tok::Open => depth += 1,
+            Tok::Close => depth = depth.saturating_sub(1),
+            Tok::Word(w) if depth == 0 && w.eq_ignore_ascii_case(b"RETURNING") => break,
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = i;
+    loop {
+        let tok = next_tok(b, i);
+        let Some((s, e, t)) = tok else { break };
+        match t {
+            Tok::Semi if depth == 0 => break,
+            Tok::Comma if depth == 0 => {
+                if let Some(st) = start {
+                    out.push(String::from_utf8_lossy(&b[st..end]).into_owned());
+                }
+                start = None;
+                i = e;
+                continue;
+            }
+            Tok::Open => depth += 1,
+            Tok::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if start.is_none() {
+            start = Some(s);
+        }
+        end = e;
+        i = e;
+    }
+    if let Some(st) = start {
+        out.push(String::from_utf8_lossy(&b[st..end]).into_owned());
+    }
+    out
 }
 
 #[cfg(test)]

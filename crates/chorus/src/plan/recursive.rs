@@ -31,72 +31,75 @@ pub struct Recursive {
     pub cell: QueueCell,
     pub limit: Option<CExpr>,
     pub offset: Option<CExpr>,
-    out: VecDeque<Vec<Value>>,
+    queue: VecDeque<Vec<Value>>,
+    seen: HashSet<Vec<u8>>,
+    limit_left: i64,
+    skip: i64,
 }
 
 impl Recursive {
     pub fn open(&mut self, cx: &mut Cx<'_>) -> Result<()> {
-        let limit = match &self.limit {
+        self.limit_left = match &self.limit {
             Some(e) => crate::sqlvalue::numeric::value_to_i64(e.eval(cx)?.as_ref()),
             None => -1,
         };
-        let mut skip = match &self.offset {
+        self.skip = match &self.offset {
             Some(e) => crate::sqlvalue::numeric::value_to_i64(e.eval(cx)?.as_ref()).max(0),
             None => 0,
         };
+        self.seen.clear();
+        self.queue.clear();
         let colls = vec![Collation::Binary; self.initial.ncols];
-        let mut seen: HashSet<Vec<u8>> = HashSet::new();
         let mut key = Vec::new();
-        let mut queue: VecDeque<Vec<Value>> = VecDeque::new();
         self.initial.open(cx)?;
         while self.initial.next(cx)? {
             let r = self.initial.row().to_vec();
             if self.distinct {
                 row_key(&r, &colls, &mut key);
-                if !seen.insert(key.clone()) {
+                if !self.seen.insert(key.clone()) {
                     continue;
                 }
             }
-            queue.push_back(r);
+            self.queue.push_back(r);
         }
-        self.out.clear();
-        let mut produced: i64 = 0;
-        while let Some(r) = queue.pop_front() {
-            if limit >= 0 && produced >= limit {
-                break;
+        Ok(())
+    }
+
+    /// Take the next queued row, run the recursive arm on it, return it.
+    pub fn next(&mut self, cx: &mut Cx<'_>, row: &mut Vec<Value>) -> Result<bool> {
+        let colls = vec![Collation::Binary; self.initial.ncols];
+        let mut key = Vec::new();
+        loop {
+            if self.limit_left == 0 {
+                return Ok(false);
             }
+            let Some(r) = self.queue.pop_front() else {
+                return Ok(false);
+            };
             {
                 let mut g = self.cell.lock().unwrap_or_else(|p| p.into_inner());
                 g.clone_from(&r);
-            }
-            if skip > 0 {
-                skip -= 1;
-            } else {
-                self.out.push_back(r);
-                produced += 1;
             }
             self.step.open(cx)?;
             while self.step.next(cx)? {
                 let n = self.step.row().to_vec();
                 if self.distinct {
                     row_key(&n, &colls, &mut key);
-                    if !seen.insert(key.clone()) {
+                    if !self.seen.insert(key.clone()) {
                         continue;
                     }
                 }
-                queue.push_back(n);
+                self.queue.push_back(n);
             }
-        }
-        Ok(())
-    }
-
-    pub fn next(&mut self, row: &mut Vec<Value>) -> Result<bool> {
-        match self.out.pop_front() {
-            Some(r) => {
-                *row = r;
-                Ok(true)
+            if self.skip > 0 {
+                self.skip -= 1;
+                continue;
             }
-            None => Ok(false),
+            if self.limit_left > 0 {
+                self.limit_left -= 1;
+            }
+            *row = r;
+            return Ok(true);
         }
     }
 }
@@ -124,6 +127,18 @@ pub fn plan_recursive_cte(
             )))
         }
     };
+    if let ast::OneSelect::Select {
+        columns, group_by, ..
+    } = &last.select
+    {
+        let agg = group_by.is_some()
+            || columns.iter().any(
+                |c| matches!(c, ast::ResultColumn::Expr(e, _) if super::bind::has_aggregate(e)),
+            );
+        if agg {
+            return Err(err("recursive aggregate queries not supported"));
+        }
+    }
     // Initial part: everything but the last arm.
     let mut init_sel = s.clone();
     init_sel.order_by = None;
@@ -199,13 +214,16 @@ pub fn plan_recursive_cte(
         cell,
         limit,
         offset,
-        out: VecDeque::new(),
+        queue: VecDeque::new(),
+        seen: HashSet::new(),
+        limit_left: -1,
+        skip: 0,
     };
     let plan = SelectPlan::new(Body::Recursive(Box::new(rec)), names, infos, vec![None; n]);
     let slot = b.alloc_slot();
     let info = super::select::mat_info_pub(&plan, slot, alias);
     Ok((
-        Source::Mat(Box::new(MatScan::new(slot, plan, true))),
+        Source::Mat(Box::new(MatScan::new(slot, plan, false))),
         slot,
         info,
     ))

@@ -25,37 +25,36 @@ pub fn plan_select(
     s: &ast::Select,
     sql: Option<&str>,
 ) -> Result<(SelectPlan, bool)> {
-    let pushed_ctes = if let Some(w) = &s.with {
-        let mut level = Vec::new();
-        for c in &w.ctes {
-            let name = name_of(&c.tbl_name);
-            if level
-                .iter()
-                .any(|d: &CteDef| d.name.eq_ignore_ascii_case(&name))
-            {
-                return Err(err(format!("duplicate WITH table name: {name}")));
-            }
-            level.push(CteDef {
-                name,
-                columns: c
-                    .columns
-                    .as_ref()
-                    .map(|cs| cs.iter().map(|c| name_of(&c.col_name)).collect()),
-                select: (*c.select).clone(),
-                recursive: w.recursive,
-                queue: None,
-            });
-        }
-        b.ctes.push(level);
-        true
-    } else {
-        false
-    };
+    let pushed_ctes = push_with(b, s.with.as_ref())?;
     let r = plan_select_body(b, s, sql);
     if pushed_ctes {
         b.ctes.pop();
     }
     r
+}
+
+/// Bring a WITH clause's CTEs into scope; returns whether a level was pushed.
+pub fn push_with(b: &mut Binder, with: Option<&ast::With>) -> Result<bool> {
+    let Some(w) = with else { return Ok(false) };
+    let mut level: Vec<CteDef> = Vec::new();
+    for c in &w.ctes {
+        let name = name_of(&c.tbl_name);
+        if level.iter().any(|d| d.name.eq_ignore_ascii_case(&name)) {
+            return Err(err(format!("duplicate WITH table name: {name}")));
+        }
+        level.push(CteDef {
+            name,
+            columns: c
+                .columns
+                .as_ref()
+                .map(|cs| cs.iter().map(|c| name_of(&c.col_name)).collect()),
+            select: (*c.select).clone(),
+            recursive: w.recursive,
+            queue: None,
+        });
+    }
+    b.ctes.push(level);
+    Ok(true)
 }
 
 fn plan_select_body(
@@ -207,6 +206,11 @@ fn bind_limit(b: &mut Binder, l: &ast::Limit) -> Result<(CExpr, Option<CExpr>)> 
         Some(o) => Some(b.expr(o)?),
         None => None,
     };
+    if b.swap_limit {
+        if let Some(o) = off {
+            return Ok((o, Some(lim)));
+        }
+    }
     Ok((lim, off))
 }
 
@@ -316,23 +320,23 @@ fn plan_one_inner(
     }
     // FROM
     let mut items: Vec<FromItem> = Vec::new();
+    // Position of a RIGHT JOIN's table (supported as the last FROM item).
+    let mut right_idx: Option<usize> = None;
+    // Position of a FULL JOIN's table (supported as the last FROM item).
+    let mut full_idx: Option<usize> = None;
     let mut inner_conj: Vec<CExpr> = Vec::new();
     if let Some(f) = from {
-        let mut tables: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
-        if let Some(t) = &f.select {
-            tables.push((t, None));
-        }
-        for j in f.joins.iter().flatten() {
-            tables.push((&j.table, Some(j)));
-        }
+        let tables = flatten_from(f)?;
         for (t, j) in tables {
             let (source, slot, info) = plan_from_item(b, t)?;
             let mut left_outer = false;
             let mut natural = false;
             if let Some(j) = j {
                 if let ast::JoinOperator::TypedJoin(Some(jt)) = j.operator {
-                    if jt.contains(JoinType::RIGHT) {
-                        return Err(err("RIGHT and FULL OUTER JOINs are not supported"));
+                    if jt.contains(JoinType::RIGHT) && jt.contains(JoinType::LEFT) {
+                        full_idx = Some(items.len());
+                    } else if jt.contains(JoinType::RIGHT) {
+                        right_idx = Some(items.len());
                     }
                     left_outer = jt.contains(JoinType::LEFT);
                     natural = jt.contains(JoinType::NATURAL);
@@ -417,7 +421,7 @@ fn plan_one_inner(
                     on_terms.push(b.expr(c)?);
                 }
             }
-            if left_outer {
+            if left_outer || right_idx == Some(items.len()) {
                 items.push(FromItem {
                     source,
                     slot,
@@ -456,6 +460,21 @@ fn plan_one_inner(
         }
     }
     // WHERE
+    let n_on = inner_conj.len();
+    if let Some(f) = full_idx {
+        if f + 1 != items.len() || items[..f].iter().any(|i| i.left_outer) {
+            return Err(err(
+                "FULL JOIN is supported only as the last join, without LEFT joins",
+            ));
+        }
+    }
+    if let Some(r) = right_idx {
+        if r + 1 != items.len() || items.iter().any(|i| i.left_outer) {
+            return Err(err(
+                "RIGHT JOIN is supported only as the last join, without LEFT joins",
+            ));
+        }
+    }
     let mut where_conj: Vec<CExpr> = inner_conj;
     if let Some(w) = where_clause {
         for c in conjuncts(w) {
@@ -593,6 +612,15 @@ fn plan_one_inner(
             let mut src = None;
             let mut coll_name = explicit.clone();
             match e {
+                Expr::Unary(ast::UnaryOperator::Negative, x)
+                    if matches!(&**x, Expr::Literal(ast::Literal::Numeric(_))) =>
+                {
+                    return Err(err(format!(
+                        "{} ORDER BY term out of range - should be between 1 and {}",
+                        ordinal(k + 1),
+                        result.len()
+                    )));
+                }
                 Expr::Literal(ast::Literal::Numeric(n)) => {
                     let i: i64 = n.parse().unwrap_or(0);
                     if i < 1 || i as usize > result.len() {
@@ -667,13 +695,28 @@ fn plan_one_inner(
         }
         None => (None, None),
     };
+    // Join order: greedy, for inner joins only.
+    if items.len() > 1
+        && right_idx.is_none()
+        && full_idx.is_none()
+        && !items.iter().any(|i| i.left_outer)
+    {
+        items = reorder(b, items, &where_conj);
+    }
     // Build the source tree with pushed-down filters and access paths.
     let level_slots: Vec<usize> = items.iter().map(|i| i.slot).collect();
     let mut top_filter: Vec<CExpr> = Vec::new();
     let mut per_item: Vec<Vec<CExpr>> = (0..items.len()).map(|_| Vec::new()).collect();
-    for c in where_conj {
+    for (ci, c) in where_conj.into_iter().enumerate() {
         let mut used = Vec::new();
         let ok = c.slots(&mut used);
+        if let Some(r) = right_idx.or(full_idx) {
+            // WHERE terms on the null-extended side filter after the join.
+            if ci >= n_on && used.iter().any(|s| level_slots[..r].contains(s)) {
+                top_filter.push(c);
+                continue;
+            }
+        }
         let pos = used
             .iter()
             .filter_map(|s| level_slots.iter().position(|x| x == s))
@@ -683,21 +726,40 @@ fn plan_one_inner(
             continue;
         }
         let target = pos.unwrap_or(0);
-        if items.is_empty() {
-            top_filter.push(c);
-        } else if items[target].left_outer {
+        if items.is_empty() || items[target].left_outer {
             top_filter.push(c);
         } else {
             per_item[target].push(c);
         }
     }
     let mut source: Option<Source> = None;
-    let mut items_iter = items.into_iter().enumerate();
-    while let Some((k, mut it)) = items_iter.next() {
+    for (k, mut it) in items.into_iter().enumerate() {
         let mut local = std::mem::take(&mut per_item[k]);
+        let right_on = if Some(k) == right_idx || Some(k) == full_idx {
+            std::mem::take(&mut it.on)
+        } else {
+            Vec::new()
+        };
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
             ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
+        }
+        let (own, local): (Vec<CExpr>, Vec<CExpr>) = local.into_iter().partition(|c| {
+            let mut used = Vec::new();
+            c.slots(&mut used)
+                && used
+                    .iter()
+                    .all(|s| *s == it.slot || !level_slots.contains(s))
+        });
+        if let Some(f) = and_all(own) {
+            if let Some(l) = it.source.local_slot_mut(it.slot) {
+                *l = Some(f);
+            } else if let Some(slot_filter) = it.source.filter_slot_mut(it.slot) {
+                *slot_filter = Some(match slot_filter.take() {
+                    Some(old) => CExpr::And(Box::new(old), Box::new(f)),
+                    None => f,
+                });
+            }
         }
         if let Some(f) = and_all(local) {
             if let Some(slot_filter) = it.source.filter_slot_mut(it.slot) {
@@ -709,7 +771,22 @@ fn plan_one_inner(
         }
         source = Some(match source {
             None => it.source,
-            Some(left) => Source::Join(Box::new(Join::new(left, it.source, it.left_outer, None))),
+            Some(left) if Some(k) == right_idx => {
+                // RIGHT JOIN: the right table drives; the left side is null-extended.
+                Source::Join(Box::new(Join::new(
+                    it.source,
+                    left,
+                    true,
+                    and_all(right_on),
+                )))
+            }
+            Some(left) => {
+                let full = Some(k) == full_idx;
+                let on = if full { and_all(right_on) } else { None };
+                let mut j = Join::new(left, it.source, it.left_outer, on);
+                j.full = full;
+                Source::Join(Box::new(j))
+            }
         });
     }
     let mut simple = Simple::new(source, result);
@@ -744,7 +821,7 @@ fn plan_one_inner(
             aggs: coll
                 .specs
                 .into_iter()
-                .map(|s| (s.name, s.args, s.distinct, s.filter, s.coll))
+                .map(|s| (s.name, s.args, s.distinct, s.filter, s.coll, s.order))
                 .collect(),
             having: having_c,
             slots: level_slots,
@@ -821,9 +898,21 @@ fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
                     }
                 }
             }
+            if ["rowid", "oid", "_rowid_"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(&n))
+            {
+                if let Some(s) = b.scopes.last() {
+                    if let Some(t) = s.sources.iter().find_map(|src| src.table.as_ref()) {
+                        if let Some(a) = t.rowid_alias {
+                            return t.columns[a].name.clone();
+                        }
+                    }
+                }
+            }
             span.map(|s| s.to_string()).unwrap_or(n)
         }
-        Expr::Qualified(t, c) => {
+        Expr::DoublyQualified(_, t, c) | Expr::Qualified(t, c) => {
             let (t, n) = (name_of(t), name_of(c));
             for s in b.scopes.iter().rev() {
                 for src in &s.sources {
@@ -894,6 +983,17 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 .schema
                 .table(&name)
                 .ok_or_else(|| err(format!("no such table: {name}")))?;
+            if let Some(ast::Indexed::IndexedBy(ix)) = _indexed {
+                let ixn = name_of(ix);
+                if !b
+                    .schema
+                    .indexes
+                    .get(&crate::schema::key(&ixn))
+                    .is_some_and(|i| i.table.eq_ignore_ascii_case(&table.name))
+                {
+                    return Err(err(format!("no such index: {ixn}")));
+                }
+            }
             let slot = b.alloc_slot();
             let info = SourceInfo {
                 slot,
@@ -902,7 +1002,8 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 table: Some(table.clone()),
                 coalesced: Vec::new(),
             };
-            let scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            let mut scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }
         SelectTable::Select(sel, alias) => {
@@ -1138,7 +1239,7 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
             continue;
         }
         if let Some((score, acc)) = index_access(t, &idx, &cands) {
-            if best.as_ref().map_or(true, |(s, _)| score > *s) {
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, acc));
             }
         }
@@ -1151,7 +1252,7 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
         .find(|c| c.0 == usize::MAX && matches!(c.1, CmpOp::Lt | CmpOp::Le));
     if lo.is_some() || hi.is_some() {
         let score = 2;
-        if best.as_ref().map_or(true, |(s, _)| score >= *s) {
+        if best.as_ref().is_none_or(|(s, _)| score >= *s) {
             let lo = lo.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Ge)));
             let hi = hi.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Le)));
             return Access::RowidRange { lo, hi };
@@ -1245,12 +1346,154 @@ fn index_access(
     if idx.unique && eq.len() == idx.columns.len() {
         score += 100;
     }
+    let col_names: Vec<String> = idx
+        .columns
+        .iter()
+        .map(|c| {
+            c.col
+                .and_then(|i| t.columns.get(i))
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| "<expr>".into())
+        })
+        .collect();
     let acc = Access::Index(Box::new(IndexAccess {
         root: idx.root,
         key_info: idx.key_info(t),
         eq,
         lo,
         hi,
+        name: idx.name.clone(),
+        col_names,
     }));
     Some((score, acc))
+}
+
+/// Greedy join ordering: repeatedly take the table best constrained by what
+/// is already placed — an equality on an indexed column (or rowid) against
+/// placed tables or constants first, then any equality, then FROM order.
+fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<FromItem> {
+    let first_slot = b.scopes.last().map_or(0, |s| s.first_slot);
+    let level: Vec<usize> = items.iter().map(|i| i.slot).collect();
+    // (slot, col, other side's level slots) for each usable equality.
+    let mut eqs: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    for c in conj {
+        if let CExpr::Cmp {
+            op: CmpOp::Eq,
+            l,
+            r,
+            ..
+        } = c
+        {
+            for (x, y) in [(l, r), (r, l)] {
+                if let CExpr::Column { slot, col } = &**x {
+                    if !level.contains(slot) {
+                        continue;
+                    }
+                    let mut used = Vec::new();
+                    if !y.slots(&mut used) {
+                        continue;
+                    }
+                    let others: Vec<usize> = used
+                        .into_iter()
+                        .filter(|s| *s >= first_slot && level.contains(s))
+                        .collect();
+                    if others.contains(slot) {
+                        continue;
+                    }
+                    eqs.push((*slot, *col, others));
+                }
+            }
+        }
+    }
+    let indexed = |it: &FromItem, col: usize| -> bool {
+        let Some(t) = &it.table else { return false };
+        if col == usize::MAX {
+            return true;
+        }
+        b.schema
+            .indexes_of(&t.name)
+            .iter()
+            .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
+    };
+    let mut remaining: Vec<Option<FromItem>> = items.into_iter().map(Some).collect();
+    let mut placed: Vec<usize> = Vec::new();
+    let mut out = Vec::new();
+    while out.len() < remaining.len() {
+        let mut best: Option<(i32, usize)> = None;
+        for (k, it) in remaining.iter().enumerate() {
+            let Some(it) = it else { continue };
+            let mut score = 0;
+            for (slot, col, others) in &eqs {
+                if *slot != it.slot || !others.iter().all(|o| placed.contains(o)) {
+                    continue;
+                }
+                let s = if indexed(it, *col) {
+                    4
+                } else if others.is_empty() {
+                    2
+                } else {
+                    1
+                };
+                score = score.max(s);
+            }
+            if best.is_none_or(|(bs, _)| score > bs) {
+                best = Some((score, k));
+            }
+        }
+        let Some((_, k)) = best else { break };
+        if let Some(it) = remaining[k].take() {
+            placed.push(it.slot);
+            out.push(it);
+        }
+    }
+    out
+}
+
+type FromList<'a> = Vec<(&'a SelectTable, Option<&'a ast::JoinedSelectTable>)>;
+
+/// The FROM items in order. A parenthesised join without an alias is spliced
+/// in when that keeps the meaning: it comes first, or it only holds inner
+/// joins and is itself inner-joined.
+fn flatten_from(f: &ast::FromClause) -> Result<FromList<'_>> {
+    let mut out: FromList<'_> = Vec::new();
+    let mut work: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
+    if let Some(t) = &f.select {
+        work.push((t, None));
+    }
+    for j in f.joins.iter().flatten() {
+        work.push((&j.table, Some(j)));
+    }
+    work.reverse();
+    let mut guard = 0;
+    while let Some((t, j)) = work.pop() {
+        guard += 1;
+        if guard > 10_000 {
+            return Err(err("too many tables in FROM"));
+        }
+        if let SelectTable::Sub(inner, None) = t {
+            let inner_outer = inner.joins.iter().flatten().any(|x| {
+                matches!(x.operator, ast::JoinOperator::TypedJoin(Some(jt)) if jt.intersects(JoinType::LEFT | JoinType::RIGHT))
+            });
+            let j_outer = j.is_some_and(|x| {
+                matches!(x.operator, ast::JoinOperator::TypedJoin(Some(jt)) if jt.intersects(JoinType::LEFT | JoinType::RIGHT))
+                    || x.constraint.is_some()
+            });
+            if out.is_empty() || (!inner_outer && !j_outer) {
+                let mut add: Vec<(&SelectTable, Option<&ast::JoinedSelectTable>)> = Vec::new();
+                if let Some(t0) = &inner.select {
+                    add.push((t0, j));
+                }
+                for x in inner.joins.iter().flatten() {
+                    add.push((&x.table, Some(x)));
+                }
+                for a in add.into_iter().rev() {
+                    work.push(a);
+                }
+                continue;
+            }
+            return Err(err("parenthesized joins in FROM are not supported here"));
+        }
+        out.push((t, j));
+    }
+    Ok(out)
 }

@@ -20,6 +20,50 @@ pub struct InsertPlan {
     /// For each table column: index into the source row, or None (default).
     pub map: Vec<Option<usize>>,
     pub or: Option<ResolveType>,
+    /// `ON CONFLICT [(target)] DO NOTHING`.
+    pub upsert: Option<DoNothing>,
+}
+
+/// An `ON CONFLICT ... DO NOTHING` clause: the conflict target's columns
+/// (None = any uniqueness conflict).
+pub struct DoNothing {
+    pub target: Option<Vec<String>>,
+    /// `DO UPDATE`: the existing row's slot, SET list and WHERE.
+    pub update: Option<UpsertUpdate>,
+}
+
+pub struct UpsertUpdate {
+    pub slot: usize,
+    pub sets: Vec<(usize, CExpr)>,
+    pub filter: Option<CExpr>,
+}
+
+impl DoNothing {
+    fn matches(&self, t: &Table, idx: Option<&crate::schema::Index>) -> bool {
+        let Some(cols) = &self.target else {
+            return true;
+        };
+        match idx {
+            None => {
+                cols.len() == 1
+                    && (t
+                        .rowid_alias
+                        .is_some_and(|a| t.columns[a].name.eq_ignore_ascii_case(&cols[0]))
+                        || ["rowid", "oid", "_rowid_"]
+                            .iter()
+                            .any(|r| r.eq_ignore_ascii_case(&cols[0])))
+            }
+            Some(i) => {
+                i.columns.len() == cols.len()
+                    && i.columns.iter().all(|c| {
+                        c.col.is_some_and(|ci| {
+                            cols.iter()
+                                .any(|n| t.columns[ci].name.eq_ignore_ascii_case(n))
+                        })
+                    })
+            }
+        }
+    }
 }
 
 pub enum InsertSource {
@@ -52,6 +96,8 @@ pub struct DmlResult {
     pub keep_partial: bool,
     /// A ROLLBACK-resolved error: the whole transaction is rolled back.
     pub rollback: bool,
+    /// RETURNING rows.
+    pub rows: Vec<Vec<Value>>,
 }
 
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
@@ -149,6 +195,7 @@ pub fn plan_insert(
     let ncols = t.columns.len();
     let mut map: Vec<Option<usize>> = vec![None; ncols];
     let mut rowid_src = None;
+    let mut upsert_plan: Option<DoNothing> = None;
     let n_src;
     let source = match body {
         ast::InsertBody::DefaultValues => {
@@ -156,8 +203,52 @@ pub fn plan_insert(
             InsertSource::DefaultValues
         }
         ast::InsertBody::Select(sel, upsert) => {
-            if upsert.is_some() {
-                return Err(err("UPSERT is not supported"));
+            if let Some(u) = upsert {
+                if u.next.is_some() {
+                    return Err(err("multiple ON CONFLICT clauses are not supported"));
+                }
+                if !matches!(u.do_clause, ast::UpsertDo::Nothing) && u.index.is_none() {
+                    return Err(err(
+                        "ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint",
+                    ));
+                }
+                let target = match &u.index {
+                    None => None,
+                    Some(ix) => {
+                        let mut cols = Vec::new();
+                        for sc in &ix.targets {
+                            match &sc.expr {
+                                ast::Expr::Id(id) => cols.push(crate::schema::unquote(&id.0)),
+                                ast::Expr::Name(n) => cols.push(name_of(n)),
+                                _ => return Err(err("unsupported ON CONFLICT target")),
+                            }
+                        }
+                        let ok = DoNothing {
+                            target: Some(cols.clone()),
+                            update: None,
+                        };
+                        let any_index = b
+                            .schema
+                            .indexes_of(&t.name)
+                            .iter()
+                            .any(|i| i.unique && ok.matches(&t, Some(i)));
+                        if !any_index && !ok.matches(&t, None) {
+                            return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
+                        }
+                        Some(cols)
+                    }
+                };
+                let update = match &u.do_clause {
+                    ast::UpsertDo::Nothing => None,
+                    ast::UpsertDo::Set { sets, where_clause } => Some(bind_upsert_update(
+                        b,
+                        &t,
+                        w.row_slot,
+                        sets,
+                        where_clause.as_ref(),
+                    )?),
+                };
+                upsert_plan = Some(DoNothing { target, update });
             }
             let mut sel = (**sel).clone();
             if sel.with.is_none() {
@@ -219,6 +310,7 @@ pub fn plan_insert(
         source,
         map,
         or,
+        upsert: upsert_plan,
     })
 }
 
@@ -234,6 +326,7 @@ fn integer_rowid(v: Value) -> Result<Option<i64>> {
 }
 
 /// Insert one complete row, resolving conflicts. Returns whether it was written.
+#[allow(clippy::too_many_arguments)]
 fn write_row(
     w: &mut TableWriter,
     cx: &mut Cx<'_>,
@@ -241,6 +334,7 @@ fn write_row(
     rowid: Option<i64>,
     self_rowid: Option<i64>,
     or: Option<ResolveType>,
+    upsert: Option<&DoNothing>,
     res: &mut DmlResult,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
@@ -257,7 +351,15 @@ fn write_row(
         Err(v) => return Err(violation(v, res)),
     }
     let conflicts = w.conflicts(cx, &values, rowid, self_rowid, true)?;
-    for (other, e, cc) in conflicts {
+    for (other, e, cc, idx) in conflicts {
+        if let Some(target) = upsert {
+            if target.matches(&w.table, idx.as_deref()) {
+                if let Some(up) = &target.update {
+                    upsert_update(w, cx, up, other, res)?;
+                }
+                return Ok(false);
+            }
+        }
         let resolve = or.or(cc).unwrap_or(ResolveType::Abort);
         match resolve {
             ResolveType::Ignore => return Ok(false),
@@ -338,8 +440,20 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             Some(r) => r,
             None => p.writer.new_rowid(cx)?,
         };
-        if write_row(&mut p.writer, cx, values, Some(rowid), None, p.or, res)? {
+        if write_row(
+            &mut p.writer,
+            cx,
+            values,
+            Some(rowid),
+            None,
+            p.or,
+            p.upsert.as_ref(),
+            res,
+        )? {
             res.changes += 1;
+            if let Some(r) = p.writer.returning_row(cx)? {
+                res.rows.push(r);
+            }
             res.last_rowid = Some(rowid);
         }
     }
@@ -380,6 +494,7 @@ fn plan_scan(
         }
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.label = t.name.clone();
         scan.filter = and_all(terms);
         Ok(Source::Table(Box::new(scan)))
     })();
@@ -494,7 +609,7 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             .writer
             .conflicts(cx, &new, new_rowid, Some(rowid), new_rowid != rowid)?;
         let mut skip = false;
-        for (other, e, cc) in conflicts {
+        for (other, e, cc, _idx) in conflicts {
             match p.or.or(cc).unwrap_or(ResolveType::Abort) {
                 ResolveType::Ignore => {
                     skip = true;
@@ -522,6 +637,9 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         p.writer.delete(cx, &old, rowid)?;
         p.writer.insert(cx, &new, new_rowid)?;
         res.changes += 1;
+        if let Some(r) = p.writer.returning_row(cx)? {
+            res.rows.push(r);
+        }
     }
     Ok(())
 }
@@ -535,7 +653,7 @@ pub fn plan_delete(
     let w = writer(b, &t)?;
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     b.scopes.pop();
-    let truncate = where_clause.is_none();
+    let truncate = where_clause.is_none() && !b.returning_pending;
     let _ = Access::Full;
     Ok(DeletePlan {
         writer: w,
@@ -561,6 +679,192 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         };
         p.writer.delete(cx, &old, rowid)?;
         res.changes += 1;
+        if let Some(r) = p.writer.returning_row(cx)? {
+            res.rows.push(r);
+        }
     }
+    Ok(())
+}
+
+/// Bind a RETURNING list against the writer's row slot; returns the names.
+pub fn bind_returning(
+    b: &mut Binder,
+    w: &mut TableWriter,
+    cols: &[ast::ResultColumn],
+    sql: &str,
+) -> Result<Vec<String>> {
+    let spans = crate::plan::names::returning_spans(sql);
+    let t = w.table.clone();
+    b.scopes.push(Scope {
+        first_slot: w.row_slot,
+        ..Default::default()
+    });
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(SourceInfo {
+            slot: w.row_slot,
+            name: t.name.clone(),
+            columns: table_col_infos(&t),
+            table: Some(t.clone()),
+            coalesced: Vec::new(),
+        });
+    }
+    let r = (|| -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        for (ci, c) in cols.iter().enumerate() {
+            match c {
+                ast::ResultColumn::Star | ast::ResultColumn::TableStar(_) => {
+                    for (i, col) in t.columns.iter().enumerate() {
+                        let colno = if t.rowid_alias == Some(i) {
+                            usize::MAX
+                        } else {
+                            i
+                        };
+                        w.returning.push(CExpr::Column {
+                            slot: w.row_slot,
+                            col: colno,
+                        });
+                        names.push(col.name.clone());
+                    }
+                }
+                ast::ResultColumn::Expr(e, alias) => {
+                    w.returning.push(b.expr(e)?);
+                    names.push(match alias {
+                        Some(ast::As::As(n) | ast::As::Elided(n)) => name_of(n),
+                        None => match e {
+                            ast::Expr::Id(id) => {
+                                let n = crate::schema::unquote(&id.0);
+                                match t.column_index(&n) {
+                                    Some(i) => t.columns[i].name.clone(),
+                                    None if ["rowid", "oid", "_rowid_"]
+                                        .iter()
+                                        .any(|r| r.eq_ignore_ascii_case(&n)) =>
+                                    {
+                                        t.rowid_alias
+                                            .map(|a| t.columns[a].name.clone())
+                                            .unwrap_or(n)
+                                    }
+                                    None => n,
+                                }
+                            }
+                            other => spans.get(ci).cloned().unwrap_or_else(|| format!("{other}")),
+                        },
+                    });
+                }
+            }
+        }
+        Ok(names)
+    })();
+    b.scopes.pop();
+    r
+}
+
+fn bind_upsert_update(
+    b: &mut Binder,
+    t: &Arc<Table>,
+    excluded_slot: usize,
+    sets: &[ast::Set],
+    where_clause: Option<&ast::Expr>,
+) -> Result<UpsertUpdate> {
+    let slot = b.alloc_slot();
+    b.scopes.push(Scope {
+        first_slot: slot,
+        ..Default::default()
+    });
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(SourceInfo {
+            slot,
+            name: t.name.clone(),
+            columns: table_col_infos(t),
+            table: Some(t.clone()),
+            coalesced: Vec::new(),
+        });
+        s.sources.push(SourceInfo {
+            slot: excluded_slot,
+            name: "excluded".into(),
+            // Only reachable qualified (excluded.x).
+            columns: table_col_infos(t)
+                .into_iter()
+                .map(|mut c| {
+                    c.hidden = true;
+                    c
+                })
+                .collect(),
+            table: Some(t.clone()),
+            coalesced: Vec::new(),
+        });
+    }
+    let r = (|| -> Result<UpsertUpdate> {
+        let mut out = Vec::new();
+        for s in sets {
+            if s.col_names.len() != 1 {
+                return Err(err("row value assignments are not supported"));
+            }
+            let n = name_of(&s.col_names[0]);
+            let col = t
+                .column_index(&n)
+                .ok_or_else(|| err(format!("no such column: {n}")))?;
+            out.push((col, b.expr(&s.expr)?));
+        }
+        let filter = match where_clause {
+            Some(w) => Some(b.expr(w)?),
+            None => None,
+        };
+        Ok(UpsertUpdate {
+            slot,
+            sets: out,
+            filter,
+        })
+    })();
+    b.scopes.pop();
+    r
+}
+
+/// `DO UPDATE` on the conflicting row `rowid` (the proposed row is in the
+/// writer's row slot, read as `excluded`).
+fn upsert_update(
+    w: &mut TableWriter,
+    cx: &mut Cx<'_>,
+    up: &UpsertUpdate,
+    rowid: i64,
+    res: &mut DmlResult,
+) -> Result<()> {
+    // Keep the proposed row: read_row/set_slot below reuse the row slot.
+    let excluded = cx.env.slots[w.row_slot].clone();
+    let Some(old) = w.read_row(cx, rowid)? else {
+        return Ok(());
+    };
+    {
+        let s = &mut cx.env.slots[up.slot];
+        s.values.clone_from(&old);
+        s.rowid = rowid;
+        s.materialized = true;
+        s.null_row = false;
+    }
+    cx.env.slots[w.row_slot] = excluded;
+    if let Some(f) = &up.filter {
+        if !f.test(cx)? {
+            return Ok(());
+        }
+    }
+    let mut new = old.clone();
+    for (col, e) in &up.sets {
+        new[*col] = e.eval(cx)?;
+    }
+    w.apply_affinities(&mut new);
+    if let Some(a) = w.table.rowid_alias {
+        new[a] = Value::Integer(rowid);
+    }
+    match w.check(cx, &mut new, rowid, None) {
+        Ok(Verdict::Skip) => return Ok(()),
+        Ok(Verdict::Write) => {}
+        Err(v) => return Err(violation(v, res)),
+    }
+    let conflicts = w.conflicts(cx, &new, rowid, Some(rowid), false)?;
+    if let Some((_, e, _, _)) = conflicts.into_iter().next() {
+        return Err(e);
+    }
+    w.delete(cx, &old, rowid)?;
+    w.insert(cx, &new, rowid)?;
+    res.changes += 1;
     Ok(())
 }

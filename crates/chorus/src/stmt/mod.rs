@@ -49,6 +49,7 @@ pub struct Compiled {
 
 pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compiled> {
     let mut b = Binder::new(schema.clone());
+    b.swap_limit = crate::plan::names::limit_comma_form(sql);
     let cmd = match parsed {
         Parsed::BeginConcurrent => {
             return Ok(Compiled {
@@ -77,12 +78,20 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             decltypes = plan.decltypes.clone();
             readonly = true;
             if eqp {
-                let rows = vec![vec![
-                    Value::Integer(2),
-                    Value::Integer(0),
-                    Value::Integer(0),
-                    Value::Text(b"SCAN".to_vec()),
-                ]];
+                let mut lines = Vec::new();
+                plan.describe(&mut lines);
+                let rows = lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        vec![
+                            Value::Integer(i as i64 + 2),
+                            Value::Integer(0),
+                            Value::Integer(0),
+                            Value::Text(l.into_bytes()),
+                        ]
+                    })
+                    .collect();
                 names = vec![
                     "id".into(),
                     "parent".into(),
@@ -103,17 +112,19 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             body,
             returning,
         } => {
-            if returning.is_some() {
-                return Err(err("RETURNING is not supported"));
-            }
-            Program::Insert(Box::new(dml::plan_insert(
+            let mut p = dml::plan_insert(
                 &mut b,
                 *or_conflict,
                 tbl_name,
                 columns.as_ref(),
                 body,
                 with.as_ref(),
-            )?))
+            )?;
+            if let Some(cols) = returning {
+                names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
+                decltypes = vec![None; names.len()];
+            }
+            Program::Insert(Box::new(p))
         }
         Stmt::Update {
             with,
@@ -127,19 +138,23 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             limit,
             ..
         } => {
-            if returning.is_some() || order_by.is_some() || limit.is_some() || with.is_some() {
-                return Err(err(
-                    "UPDATE with RETURNING, ORDER BY, LIMIT or WITH is not supported",
-                ));
+            if order_by.is_some() || limit.is_some() {
+                return Err(err("UPDATE with ORDER BY or LIMIT is not supported"));
             }
-            Program::Update(Box::new(dml::plan_update(
+            crate::plan::select::push_with(&mut b, with.as_ref())?;
+            let mut p = dml::plan_update(
                 &mut b,
                 *or_conflict,
                 tbl_name,
                 sets,
                 from.as_ref(),
                 where_clause.as_ref(),
-            )?))
+            )?;
+            if let Some(cols) = returning {
+                names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
+                decltypes = vec![None; names.len()];
+            }
+            Program::Update(Box::new(p))
         }
         Stmt::Delete {
             with,
@@ -150,16 +165,17 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             limit,
             ..
         } => {
-            if returning.is_some() || order_by.is_some() || limit.is_some() || with.is_some() {
-                return Err(err(
-                    "DELETE with RETURNING, ORDER BY, LIMIT or WITH is not supported",
-                ));
+            if order_by.is_some() || limit.is_some() {
+                return Err(err("DELETE with ORDER BY or LIMIT is not supported"));
             }
-            Program::Delete(Box::new(dml::plan_delete(
-                &mut b,
-                tbl_name,
-                where_clause.as_ref(),
-            )?))
+            crate::plan::select::push_with(&mut b, with.as_ref())?;
+            b.returning_pending = returning.is_some();
+            let mut p = dml::plan_delete(&mut b, tbl_name, where_clause.as_ref())?;
+            if let Some(cols) = returning {
+                names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
+                decltypes = vec![None; names.len()];
+            }
+            Program::Delete(Box::new(p))
         }
         Stmt::CreateTable { .. }
         | Stmt::CreateIndex { .. }

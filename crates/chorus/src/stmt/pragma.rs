@@ -83,6 +83,12 @@ pub fn run_pragma(
     st: PragmaState<'_>,
 ) -> Result<PragmaResult> {
     let pname = name_of(&name.name).to_ascii_lowercase();
+    if let Some(db) = &name.db_name {
+        let d = name_of(db);
+        if !d.eq_ignore_ascii_case("main") && !d.eq_ignore_ascii_case("temp") {
+            return Err(err(format!("unknown database {d}")));
+        }
+    }
     let (arg, is_set) = match body {
         Some(ast::PragmaBody::Equals(e)) => (Some(e), true),
         Some(ast::PragmaBody::Call(e)) => (Some(e), false),
@@ -100,7 +106,8 @@ pub fn run_pragma(
             };
             if let Some(a) = arg {
                 let v = value_to_i64(arg_value(a)?.as_ref());
-                store.set_header(f, v as i32 as u32)?;
+                let v = i32::try_from(v).unwrap_or(0);
+                store.set_header(f, v as u32)?;
                 return Ok(PragmaResult {
                     names: vec![],
                     rows: vec![],
@@ -306,7 +313,6 @@ pub fn run_pragma(
         }
         _ => {
             // Unknown pragmas are silently ignored, as in SQLite.
-            let _ = err("");
             Ok(empty())
         }
     }

@@ -68,9 +68,7 @@ impl Pair {
         let names: Vec<String> = s.column_names().iter().map(|s| s.to_string()).collect();
         let n = names.len();
         let mut rows = Vec::new();
-        let mut q = match s.raw_query() {
-            q => q,
-        };
+        let mut q = s.raw_query();
         loop {
             match q.next() {
                 Ok(Some(r)) => rows.push(
@@ -117,7 +115,6 @@ fn normalize(o: Outcome, sql: &str) -> Outcome {
             r.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
             Outcome::Rows(n, r)
         }
-        Outcome::Rows(n, r) if r.is_empty() => Outcome::Rows(if n.is_empty() { n } else { n }, r),
         o => o,
     }
 }
