@@ -11,7 +11,9 @@ pub const ENGINE_NAMES: &[&str] = &["sqlite", "chorus"];
 pub fn make_engine(name: &str) -> Result<Box<dyn Engine>, String> {
     match name {
         "sqlite" => Ok(Box::new(SqliteEngine::new().map_err(|e| e.to_string())?)),
-        "chorus" => Ok(Box::new(crate::chorus_engine::ChorusEngine::new().map_err(|e| e.to_string())?)),
+        "chorus" => Ok(Box::new(
+            crate::chorus_engine::ChorusEngine::new().map_err(|e| e.to_string())?,
+        )),
         other => Err(format!(
             "unknown engine '{other}' (known: {})",
             ENGINE_NAMES.join(", ")

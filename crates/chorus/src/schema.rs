@@ -48,6 +48,15 @@ pub struct Table {
 }
 
 impl Table {
+    /// Which columns have REAL affinity (their integral values may be stored
+    /// as integers and must read back as REAL).
+    pub fn real_columns(&self) -> std::sync::Arc<[bool]> {
+        self.columns
+            .iter()
+            .map(|c| c.affinity == crate::sqlvalue::Affinity::Real)
+            .collect()
+    }
+
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns
             .iter()

@@ -74,7 +74,11 @@ fn chorus_written_file_passes_sqlite_integrity_check() {
             let text = format!("row {i} {}", "x".repeat((i % 700) as usize));
             conn.execute(
                 "INSERT INTO t(b, c, d) VALUES (?1, ?2, ?3)",
-                (text.as_str(), i as f64 * 0.5, vec![(i % 251) as u8; (i % 3000) as usize]),
+                (
+                    text.as_str(),
+                    i as f64 * 0.5,
+                    vec![(i % 251) as u8; (i % 3000) as usize],
+                ),
             )
             .unwrap();
         }
@@ -93,7 +97,11 @@ fn chorus_written_file_passes_sqlite_integrity_check() {
         "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema ORDER BY name",
         "SELECT * FROM u ORDER BY a",
     ] {
-        assert_eq!(chorus_list(&conn, q), sqlite3(&path, &format!("{q};")), "{q}");
+        assert_eq!(
+            chorus_list(&conn, q),
+            sqlite3(&path, &format!("{q};")),
+            "{q}"
+        );
     }
 }
 
@@ -126,7 +134,8 @@ fn sqlite_written_file_reads_the_same_in_chorus() {
                 )
                 .unwrap();
             }
-            s.execute_batch("COMMIT; DELETE FROM t WHERE a % 4 = 1;").unwrap();
+            s.execute_batch("COMMIT; DELETE FROM t WHERE a % 4 = 1;")
+                .unwrap();
         }
         let conn = Connection::open(path.to_str().unwrap()).unwrap();
         let s = rusqlite::Connection::open(&path).unwrap();
@@ -157,9 +166,16 @@ fn sqlite_written_file_reads_the_same_in_chorus() {
             let mut cs = conn.prepare(q).unwrap();
             let mut got = Vec::new();
             while cs.step().unwrap() {
-                got.push((0..n).map(|i| cs.column_value(i).to_owned()).collect::<Vec<_>>());
+                got.push(
+                    (0..n)
+                        .map(|i| cs.column_value(i).to_owned())
+                        .collect::<Vec<_>>(),
+                );
             }
-            assert_eq!(got, want, "{q} (page size {page_size}, auto_vacuum {vacuum})");
+            assert_eq!(
+                got, want,
+                "{q} (page size {page_size}, auto_vacuum {vacuum})"
+            );
         }
     }
 }
@@ -196,4 +212,47 @@ fn pragma_integrity_check_reports_damage() {
         Err(e) => e.to_string(),
     };
     assert_ne!(first, "ok");
+}
+
+#[test]
+fn real_columns_read_integral_values_as_real() {
+    // SQLite stores 67.0 in a REAL column as the integer 67 in the record;
+    // it must read back as REAL, in scans, lookups and after updates.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    {
+        let s = rusqlite::Connection::open(&path).unwrap();
+        s.execute_batch(
+            "CREATE TABLE t(a INTEGER PRIMARY KEY, c REAL, d FLOAT, e);
+             INSERT INTO t VALUES (1, 67.0, 2, 3), (2, 0.5, -4.0, 5.0);",
+        )
+        .unwrap();
+    }
+    let conn = Connection::open(path.to_str().unwrap()).unwrap();
+    let rows = |sql: &str| -> Vec<Vec<Value>> {
+        let mut st = conn.prepare(sql).unwrap();
+        let n = st.column_count();
+        let mut out = Vec::new();
+        while st.step().unwrap() {
+            out.push((0..n).map(|i| st.column_value(i).to_owned()).collect());
+        }
+        out
+    };
+    assert_eq!(
+        rows("SELECT c, d, e, typeof(c) FROM t WHERE a = 1"),
+        vec![vec![
+            Value::Real(67.0),
+            Value::Real(2.0),
+            Value::Integer(3),
+            Value::Text(b"real".to_vec())
+        ]]
+    );
+    conn.execute("UPDATE t SET e = e + 1 WHERE a = 1", ()).unwrap();
+    assert_eq!(
+        rows("SELECT c, d FROM t ORDER BY a"),
+        vec![
+            vec![Value::Real(67.0), Value::Real(2.0)],
+            vec![Value::Real(0.5), Value::Real(-4.0)]
+        ]
+    );
 }

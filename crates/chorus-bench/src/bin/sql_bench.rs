@@ -78,46 +78,81 @@ fn workloads(e: &dyn Engine, n: u64) -> Vec<(String, u64, Duration, f64)> {
     let mut out = Vec::new();
     let probes = (n / 10).max(1);
     let mut rng = Rng::new(7);
-    let keys: Vec<i64> = (0..probes).map(|_| (rng.next_u64() % n) as i64 + 1).collect();
+    let keys: Vec<i64> = (0..probes)
+        .map(|_| (rng.next_u64() % n) as i64 + 1)
+        .collect();
     e.batch(
         "CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT);
          CREATE TABLE g(id INTEGER PRIMARY KEY, label TEXT);",
     );
     let (d, ()) = time(|| {
         e.batch("BEGIN");
-        let mut rows = (1..=n as i64).map(|i| (i, i % 1000, format!("name-{:08}", (i * 7919) % n as i64)));
-        e.per_row("INSERT INTO t(id, grp, name) VALUES (?1, ?2, ?3)", &mut rows);
+        let mut rows =
+            (1..=n as i64).map(|i| (i, i % 1000, format!("name-{:08}", (i * 7919) % n as i64)));
+        e.per_row(
+            "INSERT INTO t(id, grp, name) VALUES (?1, ?2, ?3)",
+            &mut rows,
+        );
         e.batch("COMMIT");
     });
     out.push((format!("insert {n} rows, one txn, prepared"), n, d, 0.0));
     e.batch("BEGIN");
     let mut grows = (0..1000i64).map(|i| (i, 0, format!("group {i}")));
-    e.per_row("INSERT INTO g(id, label) VALUES (?1, ?3 || substr(?2, 1, 0))", &mut grows);
+    e.per_row(
+        "INSERT INTO g(id, label) VALUES (?1, ?3 || substr(?2, 1, 0))",
+        &mut grows,
+    );
     e.batch("COMMIT; CREATE INDEX t_name ON t(name);");
 
     let (d, s) = time(|| e.per_key_sum("SELECT grp FROM t WHERE id = ?1", &keys));
-    out.push((format!("{probes} point selects by rowid"), probes, d, s as f64));
+    out.push((
+        format!("{probes} point selects by rowid"),
+        probes,
+        d,
+        s as f64,
+    ));
     let names: Vec<i64> = keys.iter().map(|k| (k * 7919) % n as i64).collect();
     let (d, s) = time(|| {
         // The name is built from the key in SQL so both engines bind an integer.
-        e.per_key_sum("SELECT id FROM t WHERE name = printf('name-%08d', ?1)", &names)
+        e.per_key_sum(
+            "SELECT id FROM t WHERE name = printf('name-%08d', ?1)",
+            &names,
+        )
     });
-    out.push((format!("{probes} lookups through a secondary index"), probes, d, s as f64));
+    out.push((
+        format!("{probes} lookups through a secondary index"),
+        probes,
+        d,
+        s as f64,
+    ));
     let (d, s) = time(|| e.scalar("SELECT sum(grp) + count(*) + avg(length(name)) FROM t"));
     out.push((format!("full-scan aggregate over {n} rows"), n, d, s));
     let (d, s) = time(|| {
         e.scalar("SELECT count(*) + sum(length(g.label)) FROM t JOIN g ON g.id = t.grp WHERE t.id % 10 = 0")
     });
-    out.push((format!("join {} rows to g by primary key", n / 10), n / 10, d, s));
+    out.push((
+        format!("join {} rows to g by primary key", n / 10),
+        n / 10,
+        d,
+        s,
+    ));
     let (d, ()) = time(|| {
         e.batch("BEGIN");
         let mut rows = keys.iter().map(|&k| (k, k % 77, String::new()));
         e.per_row("UPDATE t SET grp = ?2 WHERE id = ?1 AND ?3 = ''", &mut rows);
         let mut rows = keys.iter().map(|&k| (k, 0, String::new()));
-        e.per_row("DELETE FROM t WHERE id = ?1 AND ?2 = 0 AND ?3 = ''", &mut rows);
+        e.per_row(
+            "DELETE FROM t WHERE id = ?1 AND ?2 = 0 AND ?3 = ''",
+            &mut rows,
+        );
         e.batch("COMMIT");
     });
-    out.push((format!("{probes} updates + {probes} deletes by key"), 2 * probes, d, e.scalar("SELECT count(*) FROM t")));
+    out.push((
+        format!("{probes} updates + {probes} deletes by key"),
+        2 * probes,
+        d,
+        e.scalar("SELECT count(*) FROM t"),
+    ));
     out
 }
 
@@ -133,9 +168,20 @@ fn main() {
     let mut lines = Vec::new();
     for (a, b) in cr.iter().zip(&sr) {
         if (a.3 - b.3).abs() > 1e-6 * b.3.abs().max(1.0) {
-            eprintln!("RESULT MISMATCH in '{}': chorus {} sqlite {}", a.0, a.3, b.3);
+            eprintln!(
+                "RESULT MISMATCH in '{}': chorus {} sqlite {}",
+                a.0, a.3, b.3
+            );
         }
-        lines.push(Line { name: a.0.clone(), ops: a.1, chorus: a.2, sqlite: b.2 });
+        lines.push(Line {
+            name: a.0.clone(),
+            ops: a.1,
+            chorus: a.2,
+            sqlite: b.2,
+        });
     }
-    report("SQL workloads: Chorus vs SQLite (same process, files on the same disk)", &lines);
+    report(
+        "SQL workloads: Chorus vs SQLite (same process, files on the same disk)",
+        &lines,
+    );
 }

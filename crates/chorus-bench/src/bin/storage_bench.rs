@@ -37,8 +37,12 @@ fn payload(k: i64) -> Vec<u8> {
 fn chorus_run(dir: &std::path::Path, keys: &[i64]) -> (std::time::Duration, std::time::Duration) {
     let path = dir.join(format!("chorus_{}.db", keys.len()));
     let _ = std::fs::remove_file(&path);
-    let mut pager = Pager::open(OsVfs::new_ref(), path.to_str().unwrap(), PagerOptions::default())
-        .expect("open");
+    let mut pager = Pager::open(
+        OsVfs::new_ref(),
+        path.to_str().unwrap(),
+        PagerOptions::default(),
+    )
+    .expect("open");
     let rec = payload(7);
     let (load, root) = time(|| {
         pager.begin_write().unwrap();
@@ -74,7 +78,9 @@ fn sqlite_run(dir: &std::path::Path, keys: &[i64]) -> (std::time::Duration, std:
     let (load, ()) = time(|| {
         conn.execute_batch("BEGIN").unwrap();
         {
-            let mut ins = conn.prepare("INSERT INTO t(rowid, v) VALUES (?1, ?2)").unwrap();
+            let mut ins = conn
+                .prepare("INSERT INTO t(rowid, v) VALUES (?1, ?2)")
+                .unwrap();
             for &k in keys {
                 ins.execute(rusqlite::params![k, &blob[..]]).unwrap();
             }
@@ -107,8 +113,21 @@ fn main() {
         let order = if random { "random" } else { "sequential" };
         let (cl, cr) = chorus_run(dir.path(), &ks);
         let (sl, sr) = sqlite_run(dir.path(), &ks);
-        lines.push(Line { name: format!("load {n} rows, {order} rowids"), ops: n, chorus: cl, sqlite: sl });
-        lines.push(Line { name: format!("read {n} rows by rowid ({order})"), ops: n, chorus: cr, sqlite: sr });
+        lines.push(Line {
+            name: format!("load {n} rows, {order} rowids"),
+            ops: n,
+            chorus: cl,
+            sqlite: sl,
+        });
+        lines.push(Line {
+            name: format!("read {n} rows by rowid ({order})"),
+            ops: n,
+            chorus: cr,
+            sqlite: sr,
+        });
     }
-    report("Storage: B-tree cursor API (Chorus) vs prepared INSERT/SELECT (SQLite), 100-byte payloads", &lines);
+    report(
+        "Storage: B-tree cursor API (Chorus) vs prepared INSERT/SELECT (SQLite), 100-byte payloads",
+        &lines,
+    );
 }

@@ -9,6 +9,7 @@
 
 use chorus_storage::record::RecordReader;
 use chorus_storage::{Result, Value, ValueRef};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct Slot {
@@ -21,6 +22,9 @@ pub struct Slot {
     pub rowid_alias: Option<usize>,
     /// Scratch buffer for the record header (serial type, offset) table.
     pub hdr: Vec<(u64, usize)>,
+    /// Columns with REAL affinity: SQLite may store their integral values as
+    /// integers in the record, and they read back as REAL.
+    pub real_cols: Arc<[bool]>,
 }
 
 impl Slot {
@@ -40,7 +44,10 @@ impl Slot {
         }
         // Reuse the header table's allocation across rows and columns.
         let r = RecordReader::with_buffer(&self.payload, std::mem::take(&mut self.hdr))?;
-        let v = r.column(col).map(|v| v.to_owned());
+        let v = r.column(col).map(|v| match v {
+            ValueRef::Integer(i) if self.real_cols.get(col) == Some(&true) => Value::Real(i as f64),
+            v => v.to_owned(),
+        });
         self.hdr = r.into_buffer();
         v
     }
@@ -54,6 +61,9 @@ impl Slot {
         self.materialized = o.materialized;
         self.null_row = o.null_row;
         self.rowid_alias = o.rowid_alias;
+        if !Arc::ptr_eq(&self.real_cols, &o.real_cols) {
+            self.real_cols = o.real_cols.clone();
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use crate::storage::{IndexCursor, KeyInfo, SeekOp, TableCursor};
 use chorus_storage::record::{compare_unpacked, RecordReader};
 use chorus_storage::{PageNo, Result, Value, ValueRef};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 pub struct IndexAccess {
     pub root: PageNo,
@@ -39,6 +40,8 @@ pub struct TableScan {
     pub slot: usize,
     pub root: PageNo,
     pub rowid_alias: Option<usize>,
+    /// Columns with REAL affinity (see `Slot::real_cols`).
+    pub real_cols: Arc<[bool]>,
     pub access: Access,
     /// Conjuncts of WHERE/ON that read earlier tables too.
     pub filter: Option<CExpr>,
@@ -64,6 +67,7 @@ impl TableScan {
             slot,
             root,
             rowid_alias,
+            real_cols: Arc::from([]),
             access,
             filter: None,
             local: None,
@@ -91,6 +95,9 @@ impl TableScan {
         s.materialized = false;
         s.null_row = false;
         s.rowid_alias = self.rowid_alias;
+        if !Arc::ptr_eq(&s.real_cols, &self.real_cols) {
+            s.real_cols = self.real_cols.clone();
+        }
         Ok(())
     }
 
@@ -347,6 +354,9 @@ impl TableScan {
                 s.materialized = false;
                 s.null_row = false;
                 s.rowid_alias = self.rowid_alias;
+                if !Arc::ptr_eq(&s.real_cols, &self.real_cols) {
+                    s.real_cols = self.real_cols.clone();
+                }
                 if let Some(f) = &self.filter {
                     if !f.test(cx)? {
                         continue;

@@ -109,6 +109,7 @@ impl TableWriter {
     pub fn read_row(&mut self, cx: &mut Cx<'_>, rowid: i64) -> Result<Option<Vec<Value>>> {
         let n = self.table.columns.len();
         let alias = self.table.rowid_alias;
+        let table = self.table.clone();
         let c = self.cursor(cx)?;
         if !c.seek_rowid(rowid, SeekOp::Eq)? {
             return Ok(None);
@@ -119,7 +120,13 @@ impl TableWriter {
             if Some(i) == alias {
                 v.push(Value::Integer(rowid));
             } else {
-                v.push(r.column(i)?.to_owned());
+                v.push(match r.column(i)? {
+                    // REAL columns may hold integral values stored as integers.
+                    ValueRef::Integer(x) if table.columns[i].affinity == Affinity::Real => {
+                        Value::Real(x as f64)
+                    }
+                    x => x.to_owned(),
+                });
             }
         }
         Ok(Some(v))

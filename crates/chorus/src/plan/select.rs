@@ -1003,6 +1003,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 coalesced: Vec::new(),
             };
             let mut scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            scan.real_cols = table.real_columns();
             scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }

@@ -494,6 +494,7 @@ fn plan_scan(
         }
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.real_cols = t.real_columns();
         scan.label = t.name.clone();
         scan.filter = and_all(terms);
         Ok(Source::Table(Box::new(scan)))

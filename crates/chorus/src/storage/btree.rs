@@ -223,7 +223,11 @@ impl Store for PagerStore {
         }))
     }
 
-    fn index_cursor(&mut self, root: PageNo, mut key_info: KeyInfo) -> Result<Box<dyn IndexCursor>> {
+    fn index_cursor(
+        &mut self,
+        root: PageNo,
+        mut key_info: KeyInfo,
+    ) -> Result<Box<dyn IndexCursor>> {
         let enc = lock(&self.inner).encoding();
         key_info.encoding = enc;
         Ok(Box::new(PagerIndexCursor {
@@ -238,7 +242,7 @@ impl Store for PagerStore {
 
     fn header(&self, field: HeaderField) -> Result<u32> {
         let inner = self.inner.clone();
-            let g = lock(&inner);
+        let g = lock(&inner);
         let h = g.pager.header();
         Ok(match field {
             HeaderField::SchemaCookie => h.schema_cookie,
@@ -413,7 +417,10 @@ impl PagerTableCursor {
     fn seek_saved(&mut self, g: &Inner, key: &SavedKey, op: BSeek) -> Result<bool> {
         match key {
             SavedKey::Row(r) => self.cur.seek_rowid(&g.pager, RowId(*r), op),
-            SavedKey::Rec(_) => Err(Error::new(ResultCode::INTERNAL, "record key on a table cursor")),
+            SavedKey::Rec(_) => Err(Error::new(
+                ResultCode::INTERNAL,
+                "record key on a table cursor",
+            )),
         }
     }
 
@@ -444,7 +451,7 @@ impl TableCursor for PagerTableCursor {
 
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
         let inner = self.inner.clone();
-            let g = lock(&inner);
+        let g = lock(&inner);
         self.reset(&g);
         if g.pager.page_count() == 0 {
             self.cur.invalidate();
@@ -510,7 +517,10 @@ impl PagerIndexCursor {
                 let refs: Vec<ValueRef<'_>> = vals.iter().map(Value::as_ref).collect();
                 self.cur.seek_key(&g.pager, &refs, op)
             }
-            SavedKey::Row(_) => Err(Error::new(ResultCode::INTERNAL, "rowid key on an index cursor")),
+            SavedKey::Row(_) => Err(Error::new(
+                ResultCode::INTERNAL,
+                "rowid key on an index cursor",
+            )),
         }
     }
 
@@ -540,7 +550,7 @@ impl IndexCursor for PagerIndexCursor {
 
     fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool> {
         let inner = self.inner.clone();
-            let g = lock(&inner);
+        let g = lock(&inner);
         self.reset(&g);
         if g.pager.page_count() == 0 {
             self.cur.invalidate();
