@@ -55,3 +55,25 @@ fn aggregate_without_group_by() {
         "SELECT count(*), sum(u.w) FROM t JOIN u ON u.w = t.a",
     ]);
 }
+
+/// `?NNN` parameters bind by their number, not by the order they appear in
+/// (the benchmark's `?3 || substr(?2, 1, 0)` insert depends on it).
+#[test]
+fn numbered_parameters_bind_by_number() {
+    let c = chorus::Connection::open_in_memory().unwrap();
+    let s = rusqlite::Connection::open_in_memory().unwrap();
+    for sql in [
+        "SELECT ?3 || '/' || ?2 || '/' || ?1",
+        "SELECT ?1 || ?3 || substr(?2, 1, 0)",
+        "SELECT ?2 || ',' || (?2 + 1) || ',' || ?3",
+    ] {
+        let mut st = c.prepare(sql).unwrap();
+        let mut rows = st.query((5i64, 7i64, "g")).unwrap();
+        let r = rows.next().unwrap().unwrap();
+        let got = r.get::<String>(0).unwrap();
+        let want: String = s
+            .query_row(sql, rusqlite::params![5i64, 7i64, "g"], |r| r.get(0))
+            .unwrap();
+        assert_eq!(got, want, "{sql}");
+    }
+}
