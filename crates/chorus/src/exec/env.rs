@@ -7,21 +7,26 @@
 //! them); for a materialised source (subquery, VALUES, CTE), a row of values.
 //! A slot marked `null_row` reads as all NULLs (outer-join null extension).
 
-use chorus_storage::record::RecordReader;
-use chorus_storage::{Result, Value, ValueRef};
+use chorus_storage::record::{serial_type_len, RecordReader};
+use chorus_storage::{Error, Result, Value, ValueRef};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct Slot {
     pub rowid: i64,
-    pub payload: Vec<u8>,
+    /// The current row's record; change it only through `set_payload`.
+    payload: Vec<u8>,
     pub values: Vec<Value>,
     pub materialized: bool,
     pub null_row: bool,
     /// Column holding the rowid alias (reads as the rowid).
     pub rowid_alias: Option<usize>,
-    /// Scratch buffer for the record header (serial type, offset) table.
-    pub hdr: Vec<(u64, usize)>,
+    /// The record header's (serial type, body offset) table, parsed once per
+    /// row on the first column read; valid only while `hdr_valid`.
+    hdr: Vec<(u64, usize)>,
+    /// Whether `hdr` describes the current `payload` (cleared by
+    /// [`Slot::set_payload`] and [`Slot::copy_from`]).
+    hdr_valid: bool,
     /// Columns with REAL affinity: SQLite may store their integral values as
     /// integers in the record, and they read back as REAL.
     pub real_cols: Arc<[bool]>,
@@ -42,21 +47,44 @@ impl Slot {
         if Some(col) == self.rowid_alias {
             return Ok(Value::Integer(self.rowid));
         }
-        // Reuse the header table's allocation across rows and columns.
-        let r = RecordReader::with_buffer(&self.payload, std::mem::take(&mut self.hdr))?;
-        let v = r.column(col).map(|v| match v {
+        if !self.hdr_valid {
+            // Parse (and validate) the header once per row, reusing the
+            // table's allocation across rows.
+            let r = RecordReader::with_buffer(&self.payload, std::mem::take(&mut self.hdr))?;
+            self.hdr = r.into_buffer();
+            self.hdr_valid = true;
+        }
+        // Columns past the end of the record read as NULL (ALTER TABLE ADD).
+        let Some(&(t, off)) = self.hdr.get(col) else {
+            return Ok(Value::Null);
+        };
+        let len = serial_type_len(t).unwrap_or(0) as usize;
+        let body = off
+            .checked_add(len)
+            .and_then(|end| self.payload.get(off..end))
+            .ok_or_else(|| Error::corrupt("record body overflows payload"))?;
+        Ok(match decode_column(t, body) {
             ValueRef::Integer(i) if self.real_cols.get(col) == Some(&true) => Value::Real(i as f64),
             v => v.to_owned(),
-        });
-        self.hdr = r.into_buffer();
-        v
+        })
+    }
+
+    /// The current row's record bytes.
+    pub fn payload(&self) -> &[u8] {
+        &self.payload
+    }
+
+    /// Make `bytes` the current row's record.
+    pub fn set_payload(&mut self, bytes: &[u8]) {
+        self.payload.clear();
+        self.payload.extend_from_slice(bytes);
+        self.hdr_valid = false;
     }
 
     /// Copy another slot's row into this one, reusing allocations.
     pub fn copy_from(&mut self, o: &Slot) {
         self.rowid = o.rowid;
-        self.payload.clear();
-        self.payload.extend_from_slice(&o.payload);
+        self.set_payload(&o.payload);
         self.values.clone_from(&o.values);
         self.materialized = o.materialized;
         self.null_row = o.null_row;
@@ -84,6 +112,8 @@ pub struct Env {
     pub group: Vec<Value>,
     pub facts: ConnFacts,
     pub fctx: crate::sqlvalue::functions::FunctionContext,
+    /// Spare argument vectors for scalar function calls.
+    pub arg_pool: Vec<Vec<Value>>,
 }
 
 impl Env {
@@ -95,12 +125,48 @@ impl Env {
             group: Vec::new(),
             facts: ConnFacts::default(),
             fctx: Default::default(),
+            arg_pool: Vec::new(),
         }
     }
     pub fn ensure_slots(&mut self, n: usize) {
         if self.slots.len() < n {
             self.slots.resize(n, Slot::default());
         }
+    }
+}
+
+/// Decode one column from its serial type and its body bytes (exactly
+/// `serial_type_len(t)` long, checked by the caller).
+fn decode_column(t: u64, body: &[u8]) -> ValueRef<'_> {
+    match t {
+        0 => ValueRef::Null,
+        1..=6 => {
+            let mut v: i64 = if body.first().is_some_and(|x| x & 0x80 != 0) {
+                -1
+            } else {
+                0
+            };
+            for x in body {
+                v = (v << 8) | *x as i64;
+            }
+            ValueRef::Integer(v)
+        }
+        7 => {
+            let mut a = [0u8; 8];
+            for (d, s) in a.iter_mut().zip(body) {
+                *d = *s;
+            }
+            let r = f64::from_bits(u64::from_be_bytes(a));
+            if r.is_nan() {
+                ValueRef::Null
+            } else {
+                ValueRef::Real(r)
+            }
+        }
+        8 => ValueRef::Integer(0),
+        9 => ValueRef::Integer(1),
+        n if n % 2 == 0 => ValueRef::Blob(body),
+        _ => ValueRef::Text(body),
     }
 }
 

@@ -384,11 +384,24 @@ impl CExpr {
                 bool_val(m != *not)
             }
             CExpr::Func { f, args } => {
-                let mut vals = Vec::with_capacity(args.len());
+                // Argument vectors come from a per-statement pool (nested
+                // calls each take their own), so calls don't allocate.
+                let mut vals = cx.env.arg_pool.pop().unwrap_or_default();
+                vals.clear();
+                let mut r = Ok(());
                 for a in args {
-                    vals.push(a.eval(cx)?);
+                    match a.eval(cx) {
+                        Ok(v) => vals.push(v),
+                        Err(e) => {
+                            r = Err(e);
+                            break;
+                        }
+                    }
                 }
-                crate::exec::func::call(f, &vals, cx)?
+                let out = r.and_then(|()| crate::exec::func::call(f, &vals, cx));
+                vals.clear();
+                cx.env.arg_pool.push(vals);
+                out?
             }
             CExpr::Vector(v) => {
                 if v.len() == 1 {

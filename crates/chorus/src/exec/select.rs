@@ -350,8 +350,14 @@ impl Simple {
             for g in &ap.group_by {
                 keyvals.push(g.eval(cx)?);
             }
-            row_key(&keyvals, &ap.group_colls, &mut key);
-            let gi = match index.get(&key) {
+            // Without GROUP BY every row belongs to the one group: skip the
+            // key encoding and hash lookup once it exists.
+            let single = ap.group_by.is_empty() && !groups.is_empty();
+            if !single {
+                row_key(&keyvals, &ap.group_colls, &mut key);
+            }
+            let found = if single { Some(&0) } else { index.get(&key) };
+            let gi = match found {
                 Some(i) => *i,
                 None => {
                     let mut aggs = Vec::with_capacity(ap.aggs.len());
@@ -425,9 +431,10 @@ impl Simple {
             let snapshot = ap
                 .slots
                 .iter()
-                .map(|_| Slot {
-                    null_row: true,
-                    ..Default::default()
+                .map(|_| {
+                    let mut s = Slot::default();
+                    s.null_row = true;
+                    s
                 })
                 .collect();
             groups.push(Group {

@@ -90,8 +90,7 @@ impl TableScan {
         };
         let s = &mut cx.env.slots[self.slot];
         s.rowid = c.rowid();
-        s.payload.clear();
-        s.payload.extend_from_slice(c.payload()?);
+        s.set_payload(c.payload()?);
         s.materialized = false;
         s.null_row = false;
         s.rowid_alias = self.rowid_alias;
@@ -349,8 +348,7 @@ impl TableScan {
                 self.cache_pos += 1;
                 let s = &mut cx.env.slots[self.slot];
                 s.rowid = *rowid;
-                s.payload.clear();
-                s.payload.extend_from_slice(payload);
+                s.set_payload(payload);
                 s.materialized = false;
                 s.null_row = false;
                 s.rowid_alias = self.rowid_alias;
@@ -398,7 +396,7 @@ impl TableScan {
                 }
                 if self.cacheable() && self.cache.len() <= CACHE_MAX {
                     let s = &cx.env.slots[self.slot];
-                    self.cache.push((s.rowid, s.payload.clone()));
+                    self.cache.push((s.rowid, s.payload().to_vec()));
                 }
             }
             if let Some(f) = &self.filter {

@@ -270,7 +270,12 @@ impl Binder {
             self.params.push(None);
             return Ok(self.params.len() - 1);
         }
-        if let Some(n) = v.strip_prefix('?') {
+        // The parser hands numbered variables over without their `?` ("3"
+        // for `?3`); accept both spellings.
+        let numbered = v
+            .strip_prefix('?')
+            .or_else(|| v.bytes().all(|b| b.is_ascii_digit()).then_some(v));
+        if let Some(n) = numbered {
             let n: usize = n
                 .parse()
                 .map_err(|_| err("variable number must be between ?1 and ?32766".to_string()))?;
