@@ -387,7 +387,14 @@ impl<'c> Statement<'c> {
             }
             Program::Pragma(name, body) => {
                 let (name, body) = (name.clone(), body.clone());
-                let writes = body.is_some();
+                let control = crate::stmt::pragma::is_pager_control(&name);
+                if control {
+                    // Journal-mode switches and checkpoints run with no
+                    // statement transaction open (an explicit one stays).
+                    inner.end_read_if_idle();
+                }
+                let writes = body.is_some() && !control;
+                let filename = conn.db.factory.filename().to_string();
                 let r = with_write(&mut inner, writes, |inner| {
                     let inner = &mut *inner;
                     let schema = inner.schema.clone();
@@ -399,7 +406,7 @@ impl<'c> Statement<'c> {
                         PragmaState {
                             case_sensitive_like: &mut inner.case_sensitive_like,
                             cache_size: &mut inner.cache_size,
-                            filename: "",
+                            filename: &filename,
                         },
                     )
                     .map(|r| (r, DmlResult::default()))
