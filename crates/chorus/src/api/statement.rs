@@ -708,7 +708,13 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
                 Some(
                     sqlite3_parser::ast::TransactionType::Immediate
                     | sqlite3_parser::ast::TransactionType::Exclusive,
-                ) => inner.store.begin_write()?,
+                ) => {
+                    // Drop the statement's own read lock before waiting for
+                    // the writer slot: a SHARED lock held while waiting would
+                    // keep the current writer from committing (deadlock).
+                    inner.end_read_if_idle();
+                    inner.store.begin_write()?
+                }
                 _ => inner.store.begin_read()?,
             }
             inner.explicit_txn = true;
