@@ -270,7 +270,13 @@ impl Binder {
             self.params.push(None);
             return Ok(self.params.len() - 1);
         }
-        if let Some(n) = v.strip_prefix('?') {
+        // The parser hands `?NNN` over as "?NNN" or as the bare digits.
+        let numbered = if v.bytes().all(|b| b.is_ascii_digit()) {
+            Some(v)
+        } else {
+            v.strip_prefix('?')
+        };
+        if let Some(n) = numbered {
             let n: usize = n
                 .parse()
                 .map_err(|_| err("variable number must be between ?1 and ?32766".to_string()))?;
