@@ -264,3 +264,38 @@ fn numbered_parameters_bind_by_number() {
         .unwrap();
     assert_eq!(b, [100, 93]);
 }
+
+/// Autocommit writers on one file (DELETE mode) with a busy timeout all
+/// succeed: one waiting for the writer slot must not hold a lock that keeps
+/// the current writer from committing.
+#[test]
+fn autocommit_writers_wait_instead_of_deadlocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ac.db");
+    let db = Database::open(path.to_str().unwrap()).unwrap();
+    db.connect()
+        .unwrap()
+        .execute_batch(
+            "CREATE TABLE c(id INTEGER PRIMARY KEY, n INTEGER); INSERT INTO c VALUES (1, 0);",
+        )
+        .unwrap();
+    let hs: Vec<_> = (0..4)
+        .map(|_| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let c = db.connect().unwrap();
+                c.busy_timeout(Duration::from_secs(10)).unwrap();
+                for _ in 0..50 {
+                    c.execute("UPDATE c SET n = n + 1 WHERE id = 1", ())
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in hs {
+        h.join().expect("writer failed");
+    }
+    let c = db.connect().unwrap();
+    let n: i64 = c.query_row("SELECT n FROM c", (), |r| r.get(0)).unwrap();
+    assert_eq!(n, 200);
+}

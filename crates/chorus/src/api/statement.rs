@@ -657,7 +657,30 @@ fn with_write<T>(
     if !write {
         return f(inner).map(|(t, _)| t).map_err(|e| e.0);
     }
-    if let Err(e) = inner.store.begin_write() {
+    if !inner.store.in_write() && !inner.explicit_txn && inner.readers == 0 {
+        // Drop the statement's own read lock before waiting for the writer
+        // slot: held while waiting, it would keep the current writer from
+        // committing (both would wait out their busy timeouts). The schema
+        // the statement was compiled against must still be current.
+        let cookie = inner.schema.cookie;
+        inner.end_read_if_idle();
+        inner.store.begin_write()?;
+        match inner
+            .store
+            .header(crate::storage::HeaderField::SchemaCookie)
+        {
+            Ok(c) if c == cookie => {}
+            other => {
+                let _ = inner.store.rollback();
+                inner.end_read_if_idle();
+                other?;
+                return Err(Error::new(
+                    ResultCode::SCHEMA,
+                    "database schema has changed",
+                ));
+            }
+        }
+    } else if let Err(e) = inner.store.begin_write() {
         inner.end_read_if_idle();
         return Err(e);
     }
