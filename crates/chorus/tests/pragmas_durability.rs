@@ -349,3 +349,45 @@ fn wal_database_written_by_chorus_reads_in_sqlite3_shell() {
     let s = String::from_utf8(out.stdout).unwrap();
     assert_eq!(s, "wal\n501|125751\nrow 0\nrow 499\nafter checkpoint\nok\n");
 }
+
+#[test]
+fn wal_mode_persists_across_reopen_and_from_sqlite() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("p.db");
+    {
+        let c = Connection::open(p.to_str().unwrap()).unwrap();
+        c.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let c = Connection::open(p.to_str().unwrap()).unwrap();
+    let m: String = c
+        .query_row("PRAGMA journal_mode", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(m, "wal");
+    drop(c);
+    // A WAL database SQLite made reads as WAL in Chorus, and back.
+    let q = d.path().join("q.db");
+    {
+        let s = rusqlite::Connection::open(&q).unwrap();
+        s.execute_batch("PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES (7);")
+            .unwrap();
+    }
+    let c = Connection::open(q.to_str().unwrap()).unwrap();
+    let m: String = c
+        .query_row("PRAGMA journal_mode", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(m, "wal");
+    let m: String = c
+        .query_row("PRAGMA journal_mode=delete", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(m, "delete");
+    drop(c);
+    let s = rusqlite::Connection::open(&q).unwrap();
+    let m: String = s
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(m, "delete");
+    let x: i64 = s.query_row("SELECT x FROM t", [], |r| r.get(0)).unwrap();
+    assert_eq!(x, 7);
+    assert!(!d.path().join("q.db-wal").exists());
+}

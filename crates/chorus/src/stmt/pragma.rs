@@ -2,7 +2,10 @@
 //! index_list, index_info, index_xinfo, database_list), header values
 //! (user_version, application_id, schema_version, page_size, page_count,
 //! freelist_count), integrity_check / quick_check, encoding, cache_size and
-//! case_sensitive_like. Each yields a small result set.
+//! case_sensitive_like, and the durability/concurrency settings of the
+//! connection's pager (journal_mode, synchronous, wal_checkpoint,
+//! wal_autocheckpoint, locking_mode, busy_timeout), with SQLite's result rows.
+//! Each yields a small result set.
 
 use crate::plan::bind::{err, literal_value};
 use crate::schema::{name_of, unquote, IndexOrigin, Schema};
