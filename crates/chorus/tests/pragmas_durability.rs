@@ -391,3 +391,28 @@ fn wal_mode_persists_across_reopen_and_from_sqlite() {
     assert_eq!(x, 7);
     assert!(!d.path().join("q.db-wal").exists());
 }
+
+#[test]
+fn model_store_keeps_pragma_settings() {
+    let db = chorus::Database::open_in_memory_model().unwrap();
+    let c = db.connect().unwrap();
+    let b = rusqlite::Connection::open_in_memory().unwrap();
+    b.busy_timeout(std::time::Duration::ZERO).unwrap();
+    same_all(
+        &c,
+        &b,
+        &[
+            "PRAGMA journal_mode",
+            "PRAGMA journal_mode=wal",
+            "PRAGMA journal_mode=off",
+            "PRAGMA journal_mode",
+            "PRAGMA synchronous=0",
+            "PRAGMA synchronous",
+            "PRAGMA wal_autocheckpoint=7",
+            "PRAGMA locking_mode=exclusive",
+            "PRAGMA busy_timeout=42",
+            "PRAGMA busy_timeout",
+            "PRAGMA wal_checkpoint",
+        ],
+    );
+}
