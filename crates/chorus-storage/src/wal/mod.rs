@@ -525,6 +525,9 @@ impl Wal {
         }
         let mut busy =
             mode != CheckpointMode::Passive && (self.n_backfill < self.mx_frame || other_running);
+        // RESTART reports the log as it was before the reset (SQLite resets it
+        // lazily, at the next write); TRUNCATE reports the empty log.
+        let (log_frames, checkpointed_frames) = (self.mx_frame as i64, self.n_backfill as i64);
         if matches!(mode, CheckpointMode::Restart | CheckpointMode::Truncate) && !busy {
             if self.can_restart() {
                 self.mx_frame = 0;
@@ -544,6 +547,13 @@ impl Wal {
             } else {
                 busy = true;
             }
+        }
+        if mode == CheckpointMode::Restart {
+            return Ok(CheckpointResult {
+                busy,
+                log_frames,
+                checkpointed_frames,
+            });
         }
         Ok(CheckpointResult {
             busy,

@@ -212,6 +212,14 @@ impl Connection {
         Database::open(path)?.connect()
     }
 
+    /// Wait up to `timeout` for locks held by other connections before a
+    /// statement fails with `SQLITE_BUSY` (as `sqlite3_busy_timeout`; zero
+    /// turns waiting off). Same as `PRAGMA busy_timeout = ms`.
+    pub fn busy_timeout(&self, timeout: std::time::Duration) -> Result<()> {
+        self.inner.borrow_mut().store.set_busy_timeout(timeout);
+        Ok(())
+    }
+
     /// Prepare the first statement of `sql` (the rest is ignored).
     pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
         match self.prepare_with_tail(sql)? {

@@ -387,7 +387,14 @@ impl<'c> Statement<'c> {
             }
             Program::Pragma(name, body) => {
                 let (name, body) = (name.clone(), body.clone());
-                let writes = body.is_some();
+                let control = crate::stmt::pragma::is_pager_control(&name);
+                if control {
+                    // Journal-mode switches and checkpoints run with no
+                    // statement transaction open (an explicit one stays).
+                    inner.end_read_if_idle();
+                }
+                let writes = body.is_some() && !control;
+                let filename = conn.db.factory.filename().to_string();
                 let r = with_write(&mut inner, writes, |inner| {
                     let inner = &mut *inner;
                     let schema = inner.schema.clone();
@@ -399,7 +406,7 @@ impl<'c> Statement<'c> {
                         PragmaState {
                             case_sensitive_like: &mut inner.case_sensitive_like,
                             cache_size: &mut inner.cache_size,
-                            filename: "",
+                            filename: &filename,
                         },
                     )
                     .map(|r| (r, DmlResult::default()))
@@ -650,7 +657,30 @@ fn with_write<T>(
     if !write {
         return f(inner).map(|(t, _)| t).map_err(|e| e.0);
     }
-    if let Err(e) = inner.store.begin_write() {
+    if !inner.store.in_write() && !inner.explicit_txn && inner.readers == 0 {
+        // Drop the statement's own read lock before waiting for the writer
+        // slot: held while waiting, it would keep the current writer from
+        // committing (both would wait out their busy timeouts). The schema
+        // the statement was compiled against must still be current.
+        let cookie = inner.schema.cookie;
+        inner.end_read_if_idle();
+        inner.store.begin_write()?;
+        match inner
+            .store
+            .header(crate::storage::HeaderField::SchemaCookie)
+        {
+            Ok(c) if c == cookie => {}
+            other => {
+                let _ = inner.store.rollback();
+                inner.end_read_if_idle();
+                other?;
+                return Err(Error::new(
+                    ResultCode::SCHEMA,
+                    "database schema has changed",
+                ));
+            }
+        }
+    } else if let Err(e) = inner.store.begin_write() {
         inner.end_read_if_idle();
         return Err(e);
     }
@@ -701,7 +731,13 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
                 Some(
                     sqlite3_parser::ast::TransactionType::Immediate
                     | sqlite3_parser::ast::TransactionType::Exclusive,
-                ) => inner.store.begin_write()?,
+                ) => {
+                    // Drop the statement's own read lock before waiting for
+                    // the writer slot: a SHARED lock held while waiting would
+                    // keep the current writer from committing (deadlock).
+                    inner.end_read_if_idle();
+                    inner.store.begin_write()?
+                }
                 _ => inner.store.begin_read()?,
             }
             inner.explicit_txn = true;

@@ -2,14 +2,18 @@
 //! index_list, index_info, index_xinfo, database_list), header values
 //! (user_version, application_id, schema_version, page_size, page_count,
 //! freelist_count), integrity_check / quick_check, encoding, cache_size and
-//! case_sensitive_like. Each yields a small result set.
+//! case_sensitive_like, and the durability/concurrency settings of the
+//! connection's pager (journal_mode, synchronous, wal_checkpoint,
+//! wal_autocheckpoint, locking_mode, busy_timeout), with SQLite's result rows.
+//! Each yields a small result set.
 
 use crate::plan::bind::{err, literal_value};
 use crate::schema::{name_of, unquote, IndexOrigin, Schema};
 use crate::sqlvalue::numeric::value_to_i64;
 use crate::storage::{HeaderField, Store};
-use chorus_storage::{Result, Value};
+use chorus_storage::{CheckpointMode, JournalMode, LockingMode, Result, Value};
 use sqlite3_parser::ast::{self, Expr};
+use std::time::Duration;
 
 pub struct PragmaResult {
     pub names: Vec<String>,
@@ -66,6 +70,47 @@ fn bool_arg(v: &Value) -> bool {
         }
         other => value_to_i64(other.as_ref()) != 0,
     }
+}
+
+/// SQLite's `getSafetyLevel`: a number as given, else a level name
+/// (OFF/NO/FALSE 0, ON/YES/TRUE/NORMAL 1, FULL 2, EXTRA 3), else NORMAL.
+fn safety_level(v: &Value) -> u8 {
+    match v {
+        Value::Text(t) => {
+            let s = String::from_utf8_lossy(t).to_ascii_lowercase();
+            if s.starts_with(|c: char| c.is_ascii_digit()) {
+                let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+                return digits.parse::<i64>().map(|n| n as u8).unwrap_or(0);
+            }
+            match s.as_str() {
+                "off" | "no" | "false" => 0,
+                "on" | "yes" | "true" | "normal" => 1,
+                "full" => 2,
+                "extra" => 3,
+                _ => 1,
+            }
+        }
+        Value::Integer(i) => *i as u8,
+        Value::Real(r) => *r as i64 as u8,
+        _ => 1,
+    }
+}
+
+/// Pragmas that act on the connection's pager outside any transaction the
+/// statement would otherwise open (journal mode switches and checkpoints
+/// must not run inside the statement's own write transaction).
+pub fn is_pager_control(name: &ast::QualifiedName) -> bool {
+    let n = name_of(&name.name).to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "journal_mode"
+            | "synchronous"
+            | "wal_checkpoint"
+            | "wal_autocheckpoint"
+            | "locking_mode"
+            | "busy_timeout"
+            | "database_list"
+    )
 }
 
 /// Connection-level pragma state.
@@ -294,21 +339,114 @@ pub fn run_pragma(
                 wrote: false,
             })
         }
-        "foreign_keys" | "journal_mode" | "synchronous" | "temp_store" | "locking_mode"
-        | "busy_timeout" | "recursive_triggers" | "automatic_index" => {
+        "journal_mode" => {
+            let mode = match arg {
+                Some(a) => {
+                    let want = JournalMode::parse(&arg_text(a)?);
+                    match want {
+                        // An unknown mode name just reports the current mode.
+                        None => store.journal_mode()?,
+                        // In-memory databases only know MEMORY and OFF.
+                        Some(m) if st.filename.is_empty() => {
+                            let m = if m == JournalMode::Off {
+                                JournalMode::Off
+                            } else {
+                                JournalMode::Memory
+                            };
+                            store.set_journal_mode(m)?
+                        }
+                        Some(m) => store.set_journal_mode(m)?,
+                    }
+                }
+                None => store.journal_mode()?,
+            };
+            let mode = if st.filename.is_empty() && mode != JournalMode::Off {
+                JournalMode::Memory
+            } else {
+                mode
+            };
+            Ok(one(
+                "journal_mode",
+                Value::Text(mode.name().as_bytes().to_vec()),
+            ))
+        }
+        "synchronous" => {
+            if let Some(a) = arg {
+                // SQLite: level = (safety + 1) & 7, 0 meaning 1; read as level - 1.
+                let safety = safety_level(&arg_value(a)?);
+                let mut level = safety.wrapping_add(1) & 7;
+                if level == 0 {
+                    level = 1;
+                }
+                store.set_synchronous(level - 1);
+                return Ok(empty());
+            }
+            Ok(one(
+                "synchronous",
+                Value::Integer(store.synchronous() as i64),
+            ))
+        }
+        "wal_checkpoint" => {
+            let mode = match arg {
+                Some(a) => match arg_text(a)?.to_ascii_lowercase().as_str() {
+                    "full" => CheckpointMode::Full,
+                    "restart" => CheckpointMode::Restart,
+                    "truncate" => CheckpointMode::Truncate,
+                    _ => CheckpointMode::Passive,
+                },
+                None => CheckpointMode::Passive,
+            };
+            let r = store.checkpoint(mode)?;
+            Ok(PragmaResult {
+                names: vec!["busy".into(), "log".into(), "checkpointed".into()],
+                rows: vec![vec![
+                    Value::Integer(r.busy as i64),
+                    Value::Integer(r.log_frames),
+                    Value::Integer(r.checkpointed_frames),
+                ]],
+                wrote: false,
+            })
+        }
+        "wal_autocheckpoint" => {
+            if let Some(a) = arg {
+                let n = value_to_i64(arg_value(a)?.as_ref());
+                store.set_wal_autocheckpoint(n.max(0));
+            }
+            Ok(one(
+                "wal_autocheckpoint",
+                Value::Integer(store.wal_autocheckpoint()),
+            ))
+        }
+        "locking_mode" => {
+            if let Some(a) = arg {
+                match arg_text(a)?.to_ascii_lowercase().as_str() {
+                    "exclusive" => store.set_locking_mode(LockingMode::Exclusive)?,
+                    "normal" => store.set_locking_mode(LockingMode::Normal)?,
+                    _ => {}
+                }
+            }
+            let m = match store.locking_mode() {
+                LockingMode::Exclusive => "exclusive",
+                LockingMode::Normal => "normal",
+            };
+            Ok(one("locking_mode", Value::Text(m.as_bytes().to_vec())))
+        }
+        "busy_timeout" => {
+            if let Some(a) = arg {
+                let ms = value_to_i64(arg_value(a)?.as_ref()).clamp(0, i32::MAX as i64);
+                store.set_busy_timeout(Duration::from_millis(ms as u64));
+            }
+            let ms = store.busy_timeout().as_millis().min(i32::MAX as u128) as i64;
+            Ok(one("timeout", Value::Integer(ms)))
+        }
+        "foreign_keys" | "temp_store" | "recursive_triggers" | "automatic_index" => {
             if is_set {
                 return Ok(empty());
             }
             let v = match pname.as_str() {
-                "journal_mode" => Value::Text(b"memory".to_vec()),
-                "synchronous" => Value::Integer(2),
-                "busy_timeout" => Value::Integer(0),
                 "automatic_index" => Value::Integer(1),
                 _ => Value::Integer(0),
             };
-            if pname == "journal_mode" && st.filename.is_empty() {
-                return Ok(one("journal_mode", v));
-            }
             Ok(one(&pname, v))
         }
         _ => {

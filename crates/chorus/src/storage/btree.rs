@@ -20,10 +20,12 @@ use chorus_storage::integrity;
 use chorus_storage::record::{decode_record, encode_record, encode_record_enc, TextEncoding};
 use chorus_storage::vfs::Vfs;
 use chorus_storage::{
-    AutoVacuum, Error, PageNo, Pager, PagerOptions, Result, ResultCode, RowId, Value, ValueRef,
+    AutoVacuum, CheckpointMode, CheckpointResult, Error, JournalMode, LockingMode, PageNo, Pager,
+    PagerOptions, Result, ResultCode, RowId, Synchronous, Value, ValueRef,
 };
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 /// Opens one pager per connection on the same file.
 pub struct PagerFactory {
@@ -46,9 +48,12 @@ impl PagerFactory {
 
 impl StoreFactory for PagerFactory {
     fn connect(&self) -> Result<Box<dyn Store>> {
-        let pager = Pager::open(self.vfs.clone(), &self.path, self.opts.clone())?;
+        let mut pager = Pager::open(self.vfs.clone(), &self.path, self.opts.clone())?;
+        // SQLite's default safety level is FULL (`PRAGMA synchronous` = 2).
+        pager.set_synchronous(Synchronous::Full);
         Ok(Box::new(PagerStore {
             inner: Arc::new(Mutex::new(Inner { pager, gen: 0 })),
+            sync_level: 2,
         }))
     }
 
@@ -76,6 +81,8 @@ fn lock(m: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
 /// One connection's store.
 pub struct PagerStore {
     inner: Arc<Mutex<Inner>>,
+    /// `PRAGMA synchronous` as last set (SQLite keeps out-of-range levels).
+    sync_level: u8,
 }
 
 fn bseek(op: SeekOp) -> BSeek {
@@ -288,6 +295,78 @@ impl Store for PagerStore {
         }
         let trees = integrity::schema_trees(&g.pager)?;
         integrity::check_integrity(&g.pager, &trees, 100)
+    }
+
+    fn journal_mode(&mut self) -> Result<JournalMode> {
+        let mut g = lock(&self.inner);
+        if !g.pager.in_write_txn() {
+            // Learn the mode of the file as it is now (another connection
+            // may have switched it into or out of WAL).
+            let fresh = !g.pager.in_read_txn();
+            if fresh {
+                g.pager.begin_read()?;
+                g.pager.end_read()?;
+            }
+        }
+        Ok(g.pager.journal_mode())
+    }
+
+    fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.set_journal_mode(mode)
+    }
+
+    fn synchronous(&self) -> u8 {
+        self.sync_level
+    }
+
+    fn set_synchronous(&mut self, level: u8) {
+        self.sync_level = level;
+        let s = match level {
+            0 => Synchronous::Off,
+            1 => Synchronous::Normal,
+            2 => Synchronous::Full,
+            _ => Synchronous::Extra,
+        };
+        lock(&self.inner).pager.set_synchronous(s);
+    }
+
+    fn checkpoint(&mut self, mode: CheckpointMode) -> Result<CheckpointResult> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        match g.pager.checkpoint(mode) {
+            Err(e) if e.code.primary() == ResultCode::BUSY => Ok(CheckpointResult {
+                busy: true,
+                log_frames: -1,
+                checkpointed_frames: -1,
+            }),
+            r => r,
+        }
+    }
+
+    fn wal_autocheckpoint(&self) -> i64 {
+        lock(&self.inner).pager.wal_autocheckpoint() as i64
+    }
+
+    fn set_wal_autocheckpoint(&mut self, pages: i64) {
+        lock(&self.inner).pager.set_wal_autocheckpoint(pages)
+    }
+
+    fn locking_mode(&self) -> LockingMode {
+        lock(&self.inner).pager.locking_mode()
+    }
+
+    fn set_locking_mode(&mut self, mode: LockingMode) -> Result<()> {
+        lock(&self.inner).pager.set_locking_mode(mode)
+    }
+
+    fn busy_timeout(&self) -> Duration {
+        lock(&self.inner).pager.busy_timeout()
+    }
+
+    fn set_busy_timeout(&mut self, timeout: Duration) {
+        lock(&self.inner).pager.set_busy_timeout(timeout)
     }
 }
 

@@ -17,11 +17,12 @@ use super::{
     HeaderField, IndexCursor, KeyInfo, SeekOp, Store, StoreFactory, TableCursor, TreeKind,
 };
 use chorus_storage::record::{compare_records, compare_unpacked};
-use chorus_storage::{Error, PageNo, Result, ResultCode, ValueRef};
+use chorus_storage::{Error, JournalMode, LockingMode, PageNo, Result, ResultCode, ValueRef};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 #[derive(Clone)]
 enum MemTree {
@@ -164,6 +165,13 @@ impl StoreFactory for MemoryFactory {
                 undo: Vec::new(),
                 savepoints: Vec::new(),
             })),
+            settings: Settings {
+                journal_off: false,
+                sync_level: 2,
+                autocheckpoint: 1000,
+                locking: LockingMode::Normal,
+                busy_timeout: Duration::ZERO,
+            },
         }))
     }
     fn filename(&self) -> &str {
@@ -175,6 +183,18 @@ impl StoreFactory for MemoryFactory {
 pub struct MemoryStore {
     shared: Arc<Mutex<Shared>>,
     state: Arc<Mutex<ConnState>>,
+    settings: Settings,
+}
+
+/// PRAGMA settings of one connection. There is no journal, WAL or lock to
+/// act on: the values are kept and read back as SQLite does for an
+/// in-memory database (journal mode MEMORY or OFF, no WAL to checkpoint).
+struct Settings {
+    journal_off: bool,
+    sync_level: u8,
+    autocheckpoint: i64,
+    locking: LockingMode,
+    busy_timeout: Duration,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -472,6 +492,52 @@ impl Store for MemoryStore {
     }
     fn integrity_check(&mut self) -> Result<Vec<String>> {
         Ok(Vec::new())
+    }
+
+    fn journal_mode(&mut self) -> Result<JournalMode> {
+        Ok(if self.settings.journal_off {
+            JournalMode::Off
+        } else {
+            JournalMode::Memory
+        })
+    }
+
+    fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
+        self.settings.journal_off = mode == JournalMode::Off;
+        self.journal_mode()
+    }
+
+    fn synchronous(&self) -> u8 {
+        self.settings.sync_level
+    }
+
+    fn set_synchronous(&mut self, level: u8) {
+        self.settings.sync_level = level;
+    }
+
+    fn wal_autocheckpoint(&self) -> i64 {
+        self.settings.autocheckpoint
+    }
+
+    fn set_wal_autocheckpoint(&mut self, pages: i64) {
+        self.settings.autocheckpoint = pages.max(0);
+    }
+
+    fn locking_mode(&self) -> LockingMode {
+        self.settings.locking
+    }
+
+    fn set_locking_mode(&mut self, mode: LockingMode) -> Result<()> {
+        self.settings.locking = mode;
+        Ok(())
+    }
+
+    fn busy_timeout(&self) -> Duration {
+        self.settings.busy_timeout
+    }
+
+    fn set_busy_timeout(&mut self, timeout: Duration) {
+        self.settings.busy_timeout = timeout;
     }
 }
 

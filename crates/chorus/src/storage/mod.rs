@@ -27,7 +27,10 @@
 pub mod btree;
 pub mod memory;
 
-use chorus_storage::{PageNo, Result, ValueRef};
+use chorus_storage::{
+    CheckpointMode, CheckpointResult, JournalMode, LockingMode, PageNo, Result, ValueRef,
+};
+use std::time::Duration;
 
 pub use chorus_storage::record::{KeyCol, KeyInfo};
 
@@ -135,6 +138,57 @@ pub trait Store: Send {
     fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()>;
     /// Storage-level integrity problems (empty = ok).
     fn integrity_check(&mut self) -> Result<Vec<String>>;
+
+    // Durability and concurrency settings (PRAGMAs). The defaults describe a
+    // store with no journal, no WAL and no locks (the BTreeMap test store).
+
+    /// The journal mode in force.
+    fn journal_mode(&mut self) -> Result<JournalMode> {
+        Ok(JournalMode::Memory)
+    }
+    /// Change the journal mode; returns the mode now in force.
+    fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
+        let _ = mode;
+        Ok(JournalMode::Memory)
+    }
+    /// SQLite's safety level as `PRAGMA synchronous` reads it (0 OFF,
+    /// 1 NORMAL, 2 FULL, 3 EXTRA; larger values are kept as given).
+    fn synchronous(&self) -> u8 {
+        2
+    }
+    fn set_synchronous(&mut self, level: u8) {
+        let _ = level;
+    }
+    /// `PRAGMA wal_checkpoint`; (busy=false, -1, -1) outside WAL mode.
+    fn checkpoint(&mut self, mode: CheckpointMode) -> Result<CheckpointResult> {
+        let _ = mode;
+        Ok(CheckpointResult {
+            busy: false,
+            log_frames: -1,
+            checkpointed_frames: -1,
+        })
+    }
+    /// WAL auto-checkpoint threshold in pages (0 = off).
+    fn wal_autocheckpoint(&self) -> i64 {
+        1000
+    }
+    fn set_wal_autocheckpoint(&mut self, pages: i64) {
+        let _ = pages;
+    }
+    fn locking_mode(&self) -> LockingMode {
+        LockingMode::Normal
+    }
+    fn set_locking_mode(&mut self, mode: LockingMode) -> Result<()> {
+        let _ = mode;
+        Ok(())
+    }
+    /// How long lock waits last before `SQLITE_BUSY`.
+    fn busy_timeout(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn set_busy_timeout(&mut self, timeout: Duration) {
+        let _ = timeout;
+    }
 }
 
 /// Creates per-connection stores for one database.
