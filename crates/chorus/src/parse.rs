@@ -34,6 +34,14 @@ pub enum Parsed {
 /// whitespace, comments or semicolons, together with the byte offset where the
 /// remaining text (the tail) starts.
 pub fn parse_first(sql: &str) -> Result<(Option<Parsed>, usize)> {
+    parse_first_with_offset(sql).map_err(|(e, _)| e)
+}
+
+/// `parse_first`, and on error also the byte offset of the token the error
+/// is about (sqlite3_error_offset) when known.
+pub fn parse_first_with_offset(
+    sql: &str,
+) -> std::result::Result<(Option<Parsed>, usize), (Error, Option<usize>)> {
     let bytes = sql.as_bytes();
     if let Some(end) = begin_concurrent(bytes) {
         return Ok((Some(Parsed::BeginConcurrent), end));
@@ -44,10 +52,47 @@ pub fn parse_first(sql: &str) -> Result<(Option<Parsed>, usize)> {
             let p = parser.position();
             let tail = pos_to_offset(bytes, (p.line, p.column));
             let tail = skip_semis(bytes, tail);
-            check_depth(cmd, tail)
+            check_depth(cmd, tail).map_err(|e| (e, None))
         }
         Ok(None) => Ok((None, bytes.len())),
-        Err(e) => Err(map_error(bytes, e)),
+        Err(e) => {
+            let off = error_offset(bytes, &e);
+            Err((map_error(bytes, e), off))
+        }
+    }
+}
+
+/// Where a parse error points: the start of the offending token.
+fn error_offset(input: &[u8], e: &LexError) -> Option<usize> {
+    match e {
+        LexError::ParserError(ParserError::SyntaxError(tok), p) => {
+            // The parser's position is at or just past the token: take the
+            // last occurrence of the token that starts at or before it.
+            let tok = tok.as_bytes();
+            let at = p
+                .as_ref()
+                .map(|p| pos_to_offset(input, (p.line, p.column)))?;
+            if tok.is_empty() {
+                return Some(at.min(input.len()));
+            }
+            let end = (at + tok.len()).min(input.len());
+            let hay = input.get(..end)?;
+            (0..=hay.len().saturating_sub(tok.len()))
+                .rev()
+                .find(|&i| hay.get(i..i + tok.len()) == Some(tok))
+                .or(Some(at.min(input.len())))
+        }
+        LexError::UnrecognizedToken(p)
+        | LexError::BadVariableName(p)
+        | LexError::BadNumber(p)
+        | LexError::ExpectedEqualsSign(p)
+        | LexError::MalformedBlobLiteral(p)
+        | LexError::MalformedHexInteger(p)
+        | LexError::UnterminatedLiteral(p)
+        | LexError::UnterminatedBracket(p) => {
+            p.as_ref().map(|p| pos_to_offset(input, (p.line, p.column)))
+        }
+        _ => None,
     }
 }
 

@@ -9,10 +9,11 @@
 //! the statement ends and the read transaction ends with the last active
 //! reading statement.
 
+use super::interrupt::InterruptHandle;
 use super::statement::Statement;
 use super::types::Params;
 use crate::exec::env::Env;
-use crate::parse::parse_first;
+use crate::parse::parse_first_with_offset;
 use crate::schema::Schema;
 use crate::stmt::ddl::load_schema;
 use crate::storage::btree::PagerFactory;
@@ -20,8 +21,28 @@ use crate::storage::memory::MemoryFactory;
 use crate::storage::{HeaderField, Store, StoreFactory};
 use chorus_storage::PagerOptions;
 use chorus_storage::{Error, Result, ResultCode};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
+
+/// How `Database::open_with_flags` opens a file (sqlite3_open_v2's
+/// SQLITE_OPEN_READONLY / SQLITE_OPEN_CREATE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFlags {
+    /// Writes fail with SQLITE_READONLY.
+    pub read_only: bool,
+    /// Create the file when missing (ignored when `read_only`).
+    pub create: bool,
+}
+
+impl Default for OpenFlags {
+    fn default() -> Self {
+        OpenFlags {
+            read_only: false,
+            create: true,
+        }
+    }
+}
 
 pub(crate) struct DbShared {
     pub factory: Box<dyn StoreFactory>,
@@ -60,15 +81,32 @@ impl Database {
     /// Open (creating if needed) the database file at `path`; `":memory:"`
     /// or `""` gives a new in-memory database.
     pub fn open(path: &str) -> Result<Database> {
+        Self::open_with_flags(path, OpenFlags::default())
+    }
+
+    /// Open the database file at `path` read-only, or read-write creating it
+    /// when missing only if `flags.create`. A missing file fails with
+    /// SQLITE_CANTOPEN "unable to open database file".
+    pub fn open_with_flags(path: &str, flags: OpenFlags) -> Result<Database> {
         if path == ":memory:" || path.is_empty() {
             return Self::open_in_memory();
+        }
+        if (flags.read_only || !flags.create) && !std::path::Path::new(path).exists() {
+            return Err(Error::new(
+                ResultCode::CANTOPEN,
+                "unable to open database file",
+            ));
         }
         let vfs = chorus_storage::vfs::OsVfs::new_ref();
         let filename = std::path::Path::new(path)
             .canonicalize()
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_else(|_| path.to_string());
-        let factory = PagerFactory::new(vfs, path, &filename, PagerOptions::default());
+        let opts = PagerOptions {
+            read_only: flags.read_only,
+            ..PagerOptions::default()
+        };
+        let factory = PagerFactory::new(vfs, path, &filename, opts);
         // Open once now so that a missing directory or a non-database file
         // fails here, as sqlite3_open_v2 does for the former.
         drop(factory.connect()?);
@@ -95,6 +133,8 @@ impl Database {
         let store = self.shared.factory.connect()?;
         Ok(Connection {
             db: self.shared.clone(),
+            interrupt: Arc::new(AtomicBool::new(false)),
+            error_offset: Cell::new(None),
             inner: RefCell::new(ConnInner {
                 store,
                 schema: Arc::new(Schema {
@@ -199,6 +239,10 @@ impl ConnInner {
 pub struct Connection {
     pub(crate) db: Arc<DbShared>,
     pub(crate) inner: RefCell<ConnInner>,
+    /// Set by `InterruptHandle::interrupt`, checked by running statements.
+    pub(crate) interrupt: Arc<AtomicBool>,
+    /// Byte offset of the token the last prepare error is about.
+    pub(crate) error_offset: Cell<Option<usize>>,
 }
 
 impl Connection {
@@ -210,6 +254,32 @@ impl Connection {
     /// Open a connection to the database at `path`.
     pub fn open(path: &str) -> Result<Connection> {
         Database::open(path)?.connect()
+    }
+
+    /// Open a connection to the existing database at `path`, read-only:
+    /// writes fail with SQLITE_READONLY.
+    pub fn open_read_only(path: &str) -> Result<Connection> {
+        Database::open_with_flags(
+            path,
+            OpenFlags {
+                read_only: true,
+                create: false,
+            },
+        )?
+        .connect()
+    }
+
+    /// A handle that interrupts this connection's running statement from
+    /// any thread (sqlite3_interrupt).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle::new(self.interrupt.clone())
+    }
+
+    /// Byte offset, in the SQL passed to the last failing prepare, of the
+    /// token its error is about (sqlite3_error_offset); None when unknown or
+    /// when the last prepare succeeded.
+    pub fn last_error_offset(&self) -> Option<usize> {
+        self.error_offset.get()
     }
 
     /// Prepare the first statement of `sql` (the rest is ignored).
@@ -226,12 +296,26 @@ impl Connection {
     /// Prepare the first statement of `sql`; also returns the byte offset of
     /// the rest. `None` when `sql` holds no statement.
     pub fn prepare_with_tail(&self, sql: &str) -> Result<(Option<Statement<'_>>, usize)> {
-        let (parsed, tail) = parse_first(sql)?;
+        self.error_offset.set(None);
+        let (parsed, tail) = match parse_first_with_offset(sql) {
+            Ok(r) => r,
+            Err((e, off)) => {
+                self.error_offset.set(off);
+                return Err(e);
+            }
+        };
         match parsed {
             None => Ok((None, tail)),
             Some(p) => {
                 let text = sql[..tail].to_string();
-                Ok((Some(Statement::from_parsed(self, text, p)?), tail))
+                match Statement::from_parsed(self, text, p) {
+                    Ok(s) => Ok((Some(s), tail)),
+                    Err(e) => {
+                        let off = super::error_offset::name_error_offset(&sql[..tail], &e.message);
+                        self.error_offset.set(off);
+                        Err(e)
+                    }
+                }
             }
         }
     }
@@ -300,7 +384,9 @@ impl Connection {
     }
 
     pub(crate) fn env_for(&self, nslots: usize, nparams: usize) -> Env {
-        Env::new(nslots, nparams)
+        let mut env = Env::new(nslots, nparams);
+        env.interrupt = self.interrupt.clone();
+        env
     }
 }
 

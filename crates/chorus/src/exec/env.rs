@@ -84,6 +84,8 @@ pub struct Env {
     pub group: Vec<Value>,
     pub facts: ConnFacts,
     pub fctx: crate::sqlvalue::functions::FunctionContext,
+    /// The connection's interrupt flag (see api/interrupt.rs).
+    pub interrupt: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Env {
@@ -95,7 +97,19 @@ impl Env {
             group: Vec::new(),
             facts: ConnFacts::default(),
             fctx: Default::default(),
+            interrupt: Default::default(),
         }
+    }
+    /// SQLITE_INTERRUPT when the connection was interrupted.
+    #[inline]
+    pub fn check_interrupt(&self) -> Result<()> {
+        if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(chorus_storage::Error::new(
+                chorus_storage::ResultCode::INTERRUPT,
+                "interrupted",
+            ));
+        }
+        Ok(())
     }
     pub fn ensure_slots(&mut self, n: usize) {
         if self.slots.len() < n {
