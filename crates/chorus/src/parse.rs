@@ -55,6 +55,11 @@ pub fn parse_first_with_offset(
             check_depth(cmd, tail).map_err(|e| (e, None))
         }
         Ok(None) => Ok((None, bytes.len())),
+        Err(LexError::UnterminatedBlockComment(_)) if !sql.ends_with("*/") => {
+            // SQLite's tokenizer ends a block comment at the end of input.
+            let closed = format!("{sql}*/");
+            parse_first_with_offset(&closed).map(|(p, tail)| (p, tail.min(sql.len())))
+        }
         Err(e) => {
             let off = error_offset(bytes, &e);
             Err((map_error(bytes, e), off))
@@ -638,6 +643,22 @@ mod tests {
         assert_eq!(err("SELEC 1"), "near \"SELEC\": syntax error");
         assert_eq!(err("SELECT 1 +"), "incomplete input");
         assert_eq!(err("SELECT (1"), "incomplete input");
+    }
+
+    #[test]
+    fn unterminated_comment_at_end_closes() {
+        let (p, tail) = parse_first("select 1 /* open").unwrap();
+        assert!(p.is_some());
+        assert_eq!(tail, 16);
+        assert!(parse_first("select /* open").is_err());
+    }
+
+    #[test]
+    fn syntax_error_offsets() {
+        let off = |sql: &str| parse_first_with_offset(sql).err().and_then(|(_, o)| o);
+        assert_eq!(off("SELEC 1"), Some(0));
+        assert_eq!(off("SELECT 1 FROM t WHERE x = = 2"), Some(26));
+        assert_eq!(off("select 1 from"), None);
     }
 
     #[test]

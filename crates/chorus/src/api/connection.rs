@@ -107,9 +107,14 @@ impl Database {
             ..PagerOptions::default()
         };
         let factory = PagerFactory::new(vfs, path, &filename, opts);
-        // Open once now so that a missing directory or a non-database file
-        // fails here, as sqlite3_open_v2 does for the former.
-        drop(factory.connect()?);
+        // Open once now so that a missing directory fails here, as
+        // sqlite3_open_v2 does. A file that is not a database opens; its
+        // statements fail with SQLITE_NOTADB when they touch it (as in SQLite).
+        match factory.connect() {
+            Ok(s) => drop(s),
+            Err(e) if e.code == ResultCode::NOTADB => {}
+            Err(e) => return Err(e),
+        }
         Ok(Self::with_store_factory(Box::new(factory)))
     }
 
@@ -130,7 +135,14 @@ impl Database {
 
     /// A new connection.
     pub fn connect(&self) -> Result<Connection> {
-        let store = self.shared.factory.connect()?;
+        let (store, cookie): (Box<dyn Store>, u32) = match self.shared.factory.connect() {
+            Ok(s) => (s, u32::MAX),
+            Err(e) if e.code == ResultCode::NOTADB => (
+                Box::new(super::unreadable_store::UnreadableStore::new(e)),
+                0,
+            ),
+            Err(e) => return Err(e),
+        };
         Ok(Connection {
             db: self.shared.clone(),
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -138,7 +150,7 @@ impl Database {
             inner: RefCell::new(ConnInner {
                 store,
                 schema: Arc::new(Schema {
-                    cookie: u32::MAX,
+                    cookie,
                     ..Default::default()
                 }),
                 explicit_txn: false,
