@@ -191,3 +191,24 @@ fn prepare_error_offsets() {
         }
     }
 }
+
+#[test]
+fn database_list_names_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("f.db");
+    let c = Connection::open(path.to_str().unwrap()).unwrap();
+    c.execute_batch("CREATE TABLE t(x)").unwrap();
+    let got: String = c
+        .query_row("PRAGMA database_list", (), |r| r.get(2))
+        .unwrap();
+    let r = rusqlite::Connection::open(&path).unwrap();
+    let want: String = r
+        .query_row("PRAGMA database_list", [], |r| r.get(2))
+        .unwrap();
+    assert_eq!(got, want);
+    let m = Connection::open_in_memory().unwrap();
+    let got: String = m
+        .query_row("PRAGMA database_list", (), |r| r.get(2))
+        .unwrap();
+    assert_eq!(got, "");
+}

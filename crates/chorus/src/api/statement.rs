@@ -324,6 +324,7 @@ impl<'c> Statement<'c> {
     /// Begin execution. Ok(true): rows follow (state Running).
     fn start(&mut self) -> Result<bool> {
         let conn = self.conn;
+        let filename = conn.db.factory.filename();
         let mut inner = conn.inner.borrow_mut();
         if inner.readers == 0 {
             // No statement is running: an earlier interrupt is spent.
@@ -412,7 +413,7 @@ impl<'c> Statement<'c> {
                         PragmaState {
                             case_sensitive_like: &mut inner.case_sensitive_like,
                             cache_size: &mut inner.cache_size,
-                            filename: "",
+                            filename,
                         },
                     )
                     .map(|r| (r, DmlResult::default()))
