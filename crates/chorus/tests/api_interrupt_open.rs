@@ -212,3 +212,22 @@ fn database_list_names_the_file() {
         .unwrap();
     assert_eq!(got, "");
 }
+
+#[test]
+fn new_file_and_missing_directory_names() {
+    let d = tempfile::tempdir().unwrap();
+    // Relative to a directory given with `..`, so the name must be resolved.
+    let odd = d.path().join("sub").join("..").join("new.db");
+    std::fs::create_dir(d.path().join("sub")).unwrap();
+    let c = Connection::open(odd.to_str().unwrap()).unwrap();
+    let got: String = c
+        .query_row("PRAGMA database_list", (), |r| r.get(2))
+        .unwrap();
+    let want = d.path().canonicalize().unwrap().join("new.db");
+    assert_eq!(got, want.to_str().unwrap());
+    drop(c);
+    let missing = d.path().join("nodir").join("x.db");
+    let e = Connection::open(missing.to_str().unwrap()).err().unwrap();
+    assert_eq!(e.code, ResultCode::CANTOPEN);
+    assert_eq!(e.message, "unable to open database file");
+}

@@ -98,10 +98,7 @@ impl Database {
             ));
         }
         let vfs = chorus_storage::vfs::OsVfs::new_ref();
-        let filename = std::path::Path::new(path)
-            .canonicalize()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| path.to_string());
+        let filename = full_path(path);
         let opts = PagerOptions {
             read_only: flags.read_only,
             ..PagerOptions::default()
@@ -113,6 +110,13 @@ impl Database {
         match factory.connect() {
             Ok(s) => drop(s),
             Err(e) if e.code == ResultCode::NOTADB => {}
+            Err(e) if e.code == ResultCode::CANTOPEN => {
+                // SQLite's message names no path or OS error.
+                return Err(Error::new(
+                    ResultCode::CANTOPEN,
+                    "unable to open database file",
+                ));
+            }
             Err(e) => return Err(e),
         }
         Ok(Self::with_store_factory(Box::new(factory)))
@@ -164,6 +168,24 @@ impl Database {
                 readers: 0,
             }),
         })
+    }
+}
+
+/// The absolute name of a database file (PRAGMA database_list): the
+/// canonical path when the file exists, else the canonical directory joined
+/// with the file name, else the name as given.
+fn full_path(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if let Ok(c) = p.canonicalize() {
+        return c.to_string_lossy().into_owned();
+    }
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    match (dir.canonicalize(), p.file_name()) {
+        (Ok(d), Some(f)) => d.join(f).to_string_lossy().into_owned(),
+        _ => path.to_string(),
     }
 }
 
