@@ -1,9 +1,8 @@
 //! `Connection`/`Statement` over the chorus engine's Rust API.
-//!
-//! Not yet provided by the engine, and so left out here: per-schema
-//! transaction state.
 
-use crate::backend::{Connection, Error, InterruptHandle, OpenOptions, Result, Statement, Value};
+use crate::backend::{
+    Connection, Error, InterruptHandle, OpenOptions, Result, Statement, TxnState, Value,
+};
 use std::sync::Arc;
 
 fn err(e: chorus::Error) -> Error {
@@ -53,6 +52,17 @@ impl Connection for ChorusConnection {
 
     fn is_autocommit(&self) -> bool {
         self.conn.is_autocommit()
+    }
+
+    fn txn_state(&self, schema: &str) -> Option<TxnState> {
+        if !schema.eq_ignore_ascii_case("main") {
+            return None;
+        }
+        Some(match self.conn.transaction_state() {
+            chorus::TransactionState::None => TxnState::None,
+            chorus::TransactionState::Read => TxnState::Read,
+            chorus::TransactionState::Write => TxnState::Write,
+        })
     }
 
     fn interrupt_handle(&self) -> InterruptHandle {

@@ -231,3 +231,16 @@ fn new_file_and_missing_directory_names() {
     assert_eq!(e.code, ResultCode::CANTOPEN);
     assert_eq!(e.message, "unable to open database file");
 }
+
+#[test]
+fn transaction_state_follows_writes() {
+    use chorus::TransactionState;
+    let c = Connection::open_in_memory().unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::None);
+    c.execute_batch("BEGIN; SELECT 1;").unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::None);
+    c.execute_batch("CREATE TABLE x(y)").unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::Write);
+    c.execute_batch("COMMIT").unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::None);
+}

@@ -25,6 +25,14 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
+/// A connection's transaction state (sqlite3_txn_state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionState {
+    None,
+    Read,
+    Write,
+}
+
 /// How `Database::open_with_flags` opens a file (sqlite3_open_v2's
 /// SQLITE_OPEN_READONLY / SQLITE_OPEN_CREATE).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -406,6 +414,20 @@ impl Connection {
     /// True outside an explicit transaction.
     pub fn is_autocommit(&self) -> bool {
         self.inner.borrow().autocommit()
+    }
+
+    /// sqlite3_txn_state for "main": Write while a write transaction is open
+    /// (including a deferred BEGIN that has written), Read while a statement
+    /// is reading, else None.
+    pub fn transaction_state(&self) -> TransactionState {
+        let inner = self.inner.borrow();
+        if inner.store.in_write() {
+            TransactionState::Write
+        } else if inner.readers > 0 {
+            TransactionState::Read
+        } else {
+            TransactionState::None
+        }
     }
 
     /// Begin a transaction; it rolls back when the guard drops uncommitted.
