@@ -243,4 +243,21 @@ fn transaction_state_follows_writes() {
     assert_eq!(c.transaction_state(), TransactionState::Write);
     c.execute_batch("COMMIT").unwrap();
     assert_eq!(c.transaction_state(), TransactionState::None);
+    c.execute_batch("BEGIN; SELECT * FROM x;").unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::Read);
+    c.execute_batch("INSERT INTO x VALUES (1)").unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::Write);
+    c.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::None);
+    c.execute_batch("SELECT * FROM x; BEGIN;").unwrap();
+    assert_eq!(c.transaction_state(), TransactionState::None);
+    c.execute_batch("COMMIT").unwrap();
+    // rusqlite agrees on the read case.
+    let r = rusqlite::Connection::open_in_memory().unwrap();
+    r.execute_batch("CREATE TABLE x(y); BEGIN; SELECT * FROM x;")
+        .unwrap();
+    assert_eq!(
+        r.transaction_state(None).unwrap(),
+        rusqlite::TransactionState::Read
+    );
 }

@@ -174,6 +174,7 @@ impl Database {
                 case_sensitive_like: false,
                 cache_size: -2000,
                 readers: 0,
+                txn_read: false,
             }),
         })
     }
@@ -211,6 +212,9 @@ pub(crate) struct ConnInner {
     pub case_sensitive_like: bool,
     pub cache_size: i64,
     pub readers: usize,
+    /// A statement of the open explicit transaction read from a table
+    /// (sqlite3_txn_state reports a read transaction).
+    pub txn_read: bool,
 }
 
 impl ConnInner {
@@ -418,12 +422,13 @@ impl Connection {
 
     /// sqlite3_txn_state for "main": Write while a write transaction is open
     /// (including a deferred BEGIN that has written), Read while a statement
-    /// is reading, else None.
+    /// is reading or once a statement of the open transaction has read a
+    /// table, else None.
     pub fn transaction_state(&self) -> TransactionState {
         let inner = self.inner.borrow();
         if inner.store.in_write() {
             TransactionState::Write
-        } else if inner.readers > 0 {
+        } else if inner.readers > 0 || (inner.explicit_txn && inner.txn_read) {
             TransactionState::Read
         } else {
             TransactionState::None

@@ -332,6 +332,9 @@ impl<'c> Statement<'c> {
                 .store(false, std::sync::atomic::Ordering::Relaxed);
         }
         inner.begin_stmt(&conn.db)?;
+        // A statement with FROM-clause sources inside BEGIN holds the read
+        // transaction from then on; outside one, nothing is held after it.
+        inner.txn_read = inner.explicit_txn && (inner.txn_read || self.compiled.nslots > 0);
         if inner.schema.cookie != self.cookie {
             let schema = inner.schema.clone();
             let (parsed, sql) = (&self.parsed, &self.sql);
