@@ -247,8 +247,7 @@ fn real_columns_read_integral_values_as_real() {
             Value::Text(b"real".to_vec())
         ]]
     );
-    conn.execute("UPDATE t SET e = e + 1 WHERE a = 1", ())
-        .unwrap();
+    conn.execute("UPDATE t SET e = e + 1 WHERE a = 1", ()).unwrap();
     assert_eq!(
         rows("SELECT c, d FROM t ORDER BY a"),
         vec![
