@@ -1,10 +1,8 @@
 //! `Connection`/`Statement` over the chorus engine's Rust API.
-//!
-//! Not yet provided by the engine, and so left out here: an interrupt
-//! handle (Ctrl-C is a no-op), read-only opening, parser error offsets (no
-//! "^--- error here" lines) and per-schema transaction state.
 
-use crate::backend::{Connection, Error, InterruptHandle, OpenOptions, Result, Statement, Value};
+use crate::backend::{
+    Connection, Error, InterruptHandle, OpenOptions, Result, Statement, TxnState, Value,
+};
 use std::sync::Arc;
 
 fn err(e: chorus::Error) -> Error {
@@ -18,14 +16,10 @@ pub fn engine_version() -> String {
 }
 
 pub fn open(path: &str, opts: &OpenOptions) -> Result<Box<dyn Connection>> {
-    if opts.read_only {
-        return Err(Error::new(
-            14,
-            "read-only databases are not supported by this engine yet",
-        ));
-    }
     let conn = if path.is_empty() || path == ":memory:" {
         chorus::Connection::open_in_memory()
+    } else if opts.read_only {
+        chorus::Connection::open_read_only(path)
     } else {
         chorus::Connection::open(path)
     }
@@ -39,7 +33,11 @@ pub struct ChorusConnection {
 
 impl Connection for ChorusConnection {
     fn prepare<'c>(&'c self, sql: &str) -> Result<(Option<Box<dyn Statement + 'c>>, usize)> {
-        let (stmt, tail) = self.conn.prepare_with_tail(sql).map_err(err)?;
+        let (stmt, tail) = self.conn.prepare_with_tail(sql).map_err(|e| {
+            let mut e = err(e);
+            e.offset = self.conn.last_error_offset();
+            e
+        })?;
         let stmt = stmt.map(|s| Box::new(ChorusStatement { stmt: s }) as Box<dyn Statement + 'c>);
         Ok((stmt, tail))
     }
@@ -56,8 +54,20 @@ impl Connection for ChorusConnection {
         self.conn.is_autocommit()
     }
 
+    fn txn_state(&self, schema: &str) -> Option<TxnState> {
+        if !schema.eq_ignore_ascii_case("main") {
+            return None;
+        }
+        Some(match self.conn.transaction_state() {
+            chorus::TransactionState::None => TxnState::None,
+            chorus::TransactionState::Read => TxnState::Read,
+            chorus::TransactionState::Write => TxnState::Write,
+        })
+    }
+
     fn interrupt_handle(&self) -> InterruptHandle {
-        Arc::new(|| {})
+        let h = self.conn.interrupt_handle();
+        Arc::new(move || h.interrupt())
     }
 }
 

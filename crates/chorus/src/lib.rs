@@ -23,7 +23,8 @@ pub mod sqlvalue;
 pub mod stmt;
 pub mod storage;
 
-pub use api::connection::{Connection, Database, Transaction};
+pub use api::connection::{Connection, Database, OpenFlags, Transaction, TransactionState};
+pub use api::interrupt::InterruptHandle;
 pub use api::statement::{ColumnType, Row, Rows, Statement};
 pub use api::types::{FromSql, Null, ParamKey, Params, ToSql};
 pub use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};

@@ -34,6 +34,14 @@ pub enum Parsed {
 /// whitespace, comments or semicolons, together with the byte offset where the
 /// remaining text (the tail) starts.
 pub fn parse_first(sql: &str) -> Result<(Option<Parsed>, usize)> {
+    parse_first_with_offset(sql).map_err(|(e, _)| e)
+}
+
+/// `parse_first`, and on error also the byte offset of the token the error
+/// is about (sqlite3_error_offset) when known.
+pub fn parse_first_with_offset(
+    sql: &str,
+) -> std::result::Result<(Option<Parsed>, usize), (Error, Option<usize>)> {
     let bytes = sql.as_bytes();
     if let Some(end) = begin_concurrent(bytes) {
         return Ok((Some(Parsed::BeginConcurrent), end));
@@ -44,10 +52,52 @@ pub fn parse_first(sql: &str) -> Result<(Option<Parsed>, usize)> {
             let p = parser.position();
             let tail = pos_to_offset(bytes, (p.line, p.column));
             let tail = skip_semis(bytes, tail);
-            check_depth(cmd, tail)
+            check_depth(cmd, tail).map_err(|e| (e, None))
         }
         Ok(None) => Ok((None, bytes.len())),
-        Err(e) => Err(map_error(bytes, e)),
+        Err(LexError::UnterminatedBlockComment(_)) if !sql.ends_with("*/") => {
+            // SQLite's tokenizer ends a block comment at the end of input.
+            let closed = format!("{sql}*/");
+            parse_first_with_offset(&closed).map(|(p, tail)| (p, tail.min(sql.len())))
+        }
+        Err(e) => {
+            let off = error_offset(bytes, &e);
+            Err((map_error(bytes, e), off))
+        }
+    }
+}
+
+/// Where a parse error points: the start of the offending token.
+fn error_offset(input: &[u8], e: &LexError) -> Option<usize> {
+    match e {
+        LexError::ParserError(ParserError::SyntaxError(tok), p) => {
+            // The parser's position is at or just past the token: take the
+            // last occurrence of the token that starts at or before it.
+            let tok = tok.as_bytes();
+            let at = p
+                .as_ref()
+                .map(|p| pos_to_offset(input, (p.line, p.column)))?;
+            if tok.is_empty() {
+                return Some(at.min(input.len()));
+            }
+            let end = (at + tok.len()).min(input.len());
+            let hay = input.get(..end)?;
+            (0..=hay.len().saturating_sub(tok.len()))
+                .rev()
+                .find(|&i| hay.get(i..i + tok.len()) == Some(tok))
+                .or(Some(at.min(input.len())))
+        }
+        LexError::UnrecognizedToken(p)
+        | LexError::BadVariableName(p)
+        | LexError::BadNumber(p)
+        | LexError::ExpectedEqualsSign(p)
+        | LexError::MalformedBlobLiteral(p)
+        | LexError::MalformedHexInteger(p)
+        | LexError::UnterminatedLiteral(p)
+        | LexError::UnterminatedBracket(p) => {
+            p.as_ref().map(|p| pos_to_offset(input, (p.line, p.column)))
+        }
+        _ => None,
     }
 }
 
@@ -593,6 +643,22 @@ mod tests {
         assert_eq!(err("SELEC 1"), "near \"SELEC\": syntax error");
         assert_eq!(err("SELECT 1 +"), "incomplete input");
         assert_eq!(err("SELECT (1"), "incomplete input");
+    }
+
+    #[test]
+    fn unterminated_comment_at_end_closes() {
+        let (p, tail) = parse_first("select 1 /* open").unwrap();
+        assert!(p.is_some());
+        assert_eq!(tail, 16);
+        assert!(parse_first("select /* open").is_err());
+    }
+
+    #[test]
+    fn syntax_error_offsets() {
+        let off = |sql: &str| parse_first_with_offset(sql).err().and_then(|(_, o)| o);
+        assert_eq!(off("SELEC 1"), Some(0));
+        assert_eq!(off("SELECT 1 FROM t WHERE x = = 2"), Some(26));
+        assert_eq!(off("select 1 from"), None);
     }
 
     #[test]

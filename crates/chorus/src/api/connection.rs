@@ -9,10 +9,11 @@
 //! the statement ends and the read transaction ends with the last active
 //! reading statement.
 
+use super::interrupt::InterruptHandle;
 use super::statement::Statement;
 use super::types::Params;
 use crate::exec::env::Env;
-use crate::parse::parse_first;
+use crate::parse::parse_first_with_offset;
 use crate::schema::Schema;
 use crate::stmt::ddl::load_schema;
 use crate::storage::btree::PagerFactory;
@@ -20,8 +21,36 @@ use crate::storage::memory::MemoryFactory;
 use crate::storage::{HeaderField, Store, StoreFactory};
 use chorus_storage::PagerOptions;
 use chorus_storage::{Error, Result, ResultCode};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
+
+/// A connection's transaction state (sqlite3_txn_state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionState {
+    None,
+    Read,
+    Write,
+}
+
+/// How `Database::open_with_flags` opens a file (sqlite3_open_v2's
+/// SQLITE_OPEN_READONLY / SQLITE_OPEN_CREATE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFlags {
+    /// Writes fail with SQLITE_READONLY.
+    pub read_only: bool,
+    /// Create the file when missing (ignored when `read_only`).
+    pub create: bool,
+}
+
+impl Default for OpenFlags {
+    fn default() -> Self {
+        OpenFlags {
+            read_only: false,
+            create: true,
+        }
+    }
+}
 
 pub(crate) struct DbShared {
     pub factory: Box<dyn StoreFactory>,
@@ -60,18 +89,44 @@ impl Database {
     /// Open (creating if needed) the database file at `path`; `":memory:"`
     /// or `""` gives a new in-memory database.
     pub fn open(path: &str) -> Result<Database> {
+        Self::open_with_flags(path, OpenFlags::default())
+    }
+
+    /// Open the database file at `path` read-only, or read-write creating it
+    /// when missing only if `flags.create`. A missing file fails with
+    /// SQLITE_CANTOPEN "unable to open database file".
+    pub fn open_with_flags(path: &str, flags: OpenFlags) -> Result<Database> {
         if path == ":memory:" || path.is_empty() {
             return Self::open_in_memory();
         }
+        if (flags.read_only || !flags.create) && !std::path::Path::new(path).exists() {
+            return Err(Error::new(
+                ResultCode::CANTOPEN,
+                "unable to open database file",
+            ));
+        }
         let vfs = chorus_storage::vfs::OsVfs::new_ref();
-        let filename = std::path::Path::new(path)
-            .canonicalize()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| path.to_string());
-        let factory = PagerFactory::new(vfs, path, &filename, PagerOptions::default());
-        // Open once now so that a missing directory or a non-database file
-        // fails here, as sqlite3_open_v2 does for the former.
-        drop(factory.connect()?);
+        let filename = full_path(path);
+        let opts = PagerOptions {
+            read_only: flags.read_only,
+            ..PagerOptions::default()
+        };
+        let factory = PagerFactory::new(vfs, path, &filename, opts);
+        // Open once now so that a missing directory fails here, as
+        // sqlite3_open_v2 does. A file that is not a database opens; its
+        // statements fail with SQLITE_NOTADB when they touch it (as in SQLite).
+        match factory.connect() {
+            Ok(s) => drop(s),
+            Err(e) if e.code == ResultCode::NOTADB => {}
+            Err(e) if e.code == ResultCode::CANTOPEN => {
+                // SQLite's message names no path or OS error.
+                return Err(Error::new(
+                    ResultCode::CANTOPEN,
+                    "unable to open database file",
+                ));
+            }
+            Err(e) => return Err(e),
+        }
         Ok(Self::with_store_factory(Box::new(factory)))
     }
 
@@ -92,13 +147,22 @@ impl Database {
 
     /// A new connection.
     pub fn connect(&self) -> Result<Connection> {
-        let store = self.shared.factory.connect()?;
+        let (store, cookie): (Box<dyn Store>, u32) = match self.shared.factory.connect() {
+            Ok(s) => (s, u32::MAX),
+            Err(e) if e.code == ResultCode::NOTADB => (
+                Box::new(super::unreadable_store::UnreadableStore::new(e)),
+                0,
+            ),
+            Err(e) => return Err(e),
+        };
         Ok(Connection {
             db: self.shared.clone(),
+            interrupt: Arc::new(AtomicBool::new(false)),
+            error_offset: Cell::new(None),
             inner: RefCell::new(ConnInner {
                 store,
                 schema: Arc::new(Schema {
-                    cookie: u32::MAX,
+                    cookie,
                     ..Default::default()
                 }),
                 explicit_txn: false,
@@ -110,8 +174,27 @@ impl Database {
                 case_sensitive_like: false,
                 cache_size: -2000,
                 readers: 0,
+                txn_read: false,
             }),
         })
+    }
+}
+
+/// The absolute name of a database file (PRAGMA database_list): the
+/// canonical path when the file exists, else the canonical directory joined
+/// with the file name, else the name as given.
+fn full_path(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if let Ok(c) = p.canonicalize() {
+        return c.to_string_lossy().into_owned();
+    }
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    match (dir.canonicalize(), p.file_name()) {
+        (Ok(d), Some(f)) => d.join(f).to_string_lossy().into_owned(),
+        _ => path.to_string(),
     }
 }
 
@@ -129,6 +212,9 @@ pub(crate) struct ConnInner {
     pub case_sensitive_like: bool,
     pub cache_size: i64,
     pub readers: usize,
+    /// A statement of the open explicit transaction read from a table
+    /// (sqlite3_txn_state reports a read transaction).
+    pub txn_read: bool,
 }
 
 impl ConnInner {
@@ -199,6 +285,10 @@ impl ConnInner {
 pub struct Connection {
     pub(crate) db: Arc<DbShared>,
     pub(crate) inner: RefCell<ConnInner>,
+    /// Set by `InterruptHandle::interrupt`, checked by running statements.
+    pub(crate) interrupt: Arc<AtomicBool>,
+    /// Byte offset of the token the last prepare error is about.
+    pub(crate) error_offset: Cell<Option<usize>>,
 }
 
 impl Connection {
@@ -220,6 +310,32 @@ impl Connection {
         Ok(())
     }
 
+    /// Open a connection to the existing database at `path`, read-only:
+    /// writes fail with SQLITE_READONLY.
+    pub fn open_read_only(path: &str) -> Result<Connection> {
+        Database::open_with_flags(
+            path,
+            OpenFlags {
+                read_only: true,
+                create: false,
+            },
+        )?
+        .connect()
+    }
+
+    /// A handle that interrupts this connection's running statement from
+    /// any thread (sqlite3_interrupt).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle::new(self.interrupt.clone())
+    }
+
+    /// Byte offset, in the SQL passed to the last failing prepare, of the
+    /// token its error is about (sqlite3_error_offset); None when unknown or
+    /// when the last prepare succeeded.
+    pub fn last_error_offset(&self) -> Option<usize> {
+        self.error_offset.get()
+    }
+
     /// Prepare the first statement of `sql` (the rest is ignored).
     pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
         match self.prepare_with_tail(sql)? {
@@ -234,12 +350,26 @@ impl Connection {
     /// Prepare the first statement of `sql`; also returns the byte offset of
     /// the rest. `None` when `sql` holds no statement.
     pub fn prepare_with_tail(&self, sql: &str) -> Result<(Option<Statement<'_>>, usize)> {
-        let (parsed, tail) = parse_first(sql)?;
+        self.error_offset.set(None);
+        let (parsed, tail) = match parse_first_with_offset(sql) {
+            Ok(r) => r,
+            Err((e, off)) => {
+                self.error_offset.set(off);
+                return Err(e);
+            }
+        };
         match parsed {
             None => Ok((None, tail)),
             Some(p) => {
                 let text = sql[..tail].to_string();
-                Ok((Some(Statement::from_parsed(self, text, p)?), tail))
+                match Statement::from_parsed(self, text, p) {
+                    Ok(s) => Ok((Some(s), tail)),
+                    Err(e) => {
+                        let off = super::error_offset::name_error_offset(&sql[..tail], &e.message);
+                        self.error_offset.set(off);
+                        Err(e)
+                    }
+                }
             }
         }
     }
@@ -298,6 +428,21 @@ impl Connection {
         self.inner.borrow().autocommit()
     }
 
+    /// sqlite3_txn_state for "main": Write while a write transaction is open
+    /// (including a deferred BEGIN that has written), Read while a statement
+    /// is reading or once a statement of the open transaction has read a
+    /// table, else None.
+    pub fn transaction_state(&self) -> TransactionState {
+        let inner = self.inner.borrow();
+        if inner.store.in_write() {
+            TransactionState::Write
+        } else if inner.readers > 0 || (inner.explicit_txn && inner.txn_read) {
+            TransactionState::Read
+        } else {
+            TransactionState::None
+        }
+    }
+
     /// Begin a transaction; it rolls back when the guard drops uncommitted.
     pub fn transaction(&self) -> Result<Transaction<'_>> {
         self.execute_batch("BEGIN")?;
@@ -308,7 +453,9 @@ impl Connection {
     }
 
     pub(crate) fn env_for(&self, nslots: usize, nparams: usize) -> Env {
-        Env::new(nslots, nparams)
+        let mut env = Env::new(nslots, nparams);
+        env.interrupt = self.interrupt.clone();
+        env
     }
 }
 

@@ -1,5 +1,8 @@
 //! The Rust API: `Database`, `Connection`, `Statement`, `Rows`, `Row`.
 
 pub mod connection;
+mod error_offset;
+pub mod interrupt;
 pub mod statement;
 pub mod types;
+mod unreadable_store;

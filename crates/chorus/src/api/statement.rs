@@ -260,11 +260,19 @@ impl<'c> Statement<'c> {
                     }
                     Err(e) => {
                         self.state = State::Done;
-                        Err(e)
+                        Err(self.after_error(e))
                     }
                 }
             }
         }
+    }
+
+    /// An interrupted statement is reset, so the next step runs it afresh.
+    fn after_error(&mut self, e: Error) -> Error {
+        if e.code == ResultCode::INTERRUPT {
+            self.reset();
+        }
+        e
     }
 
     fn next_row(&mut self) -> Result<bool> {
@@ -308,7 +316,7 @@ impl<'c> Statement<'c> {
             Err(e) => {
                 self.state = State::Done;
                 self.finish_read();
-                Err(e)
+                Err(self.after_error(e))
             }
         }
     }
@@ -317,7 +325,15 @@ impl<'c> Statement<'c> {
     fn start(&mut self) -> Result<bool> {
         let conn = self.conn;
         let mut inner = conn.inner.borrow_mut();
+        if inner.readers == 0 {
+            // No statement is running: an earlier interrupt is spent.
+            conn.interrupt
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+        }
         inner.begin_stmt(&conn.db)?;
+        // A statement with FROM-clause sources inside BEGIN holds the read
+        // transaction from then on; outside one, nothing is held after it.
+        inner.txn_read = inner.explicit_txn && (inner.txn_read || self.compiled.nslots > 0);
         if inner.schema.cookie != self.cookie {
             let schema = inner.schema.clone();
             let (parsed, sql) = (&self.parsed, &self.sql);
@@ -325,7 +341,7 @@ impl<'c> Statement<'c> {
                 Ok(c) => {
                     let params = std::mem::take(&mut self.env.params);
                     self.compiled = c;
-                    self.env = Env::new(self.compiled.nslots, self.compiled.params.len());
+                    self.env = conn.env_for(self.compiled.nslots, self.compiled.params.len());
                     for (i, p) in params.into_iter().enumerate() {
                         if i < self.env.params.len() {
                             self.env.params[i] = p;

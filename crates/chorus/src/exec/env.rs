@@ -114,6 +114,8 @@ pub struct Env {
     pub fctx: crate::sqlvalue::functions::FunctionContext,
     /// Spare argument vectors for scalar function calls.
     pub arg_pool: Vec<Vec<Value>>,
+    /// The connection's interrupt flag (see api/interrupt.rs).
+    pub interrupt: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Env {
@@ -126,7 +128,19 @@ impl Env {
             facts: ConnFacts::default(),
             fctx: Default::default(),
             arg_pool: Vec::new(),
+            interrupt: Default::default(),
         }
+    }
+    /// SQLITE_INTERRUPT when the connection was interrupted.
+    #[inline]
+    pub fn check_interrupt(&self) -> Result<()> {
+        if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(chorus_storage::Error::new(
+                chorus_storage::ResultCode::INTERRUPT,
+                "interrupted",
+            ));
+        }
+        Ok(())
     }
     pub fn ensure_slots(&mut self, n: usize) {
         if self.slots.len() < n {

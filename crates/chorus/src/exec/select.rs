@@ -258,6 +258,7 @@ impl Simple {
     /// Next row of the sources that passes WHERE.
     fn source_next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         loop {
+            cx.env.check_interrupt()?;
             let ok = match &mut self.from {
                 Some(f) => f.next(cx)?,
                 None => {
