@@ -257,3 +257,40 @@ fn real_columns_read_integral_values_as_real() {
         ]
     );
 }
+
+#[test]
+fn utf16_databases_read_and_write_as_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    for enc in ["UTF-16le", "UTF-16be"] {
+        let path = dir.path().join(format!("{enc}.db"));
+        {
+            let s = rusqlite::Connection::open(&path).unwrap();
+            s.execute_batch(&format!(
+                "PRAGMA encoding='{enc}'; CREATE TABLE t(a TEXT); CREATE INDEX ta ON t(a);
+                 INSERT INTO t VALUES ('héllo'), ('wörld'), ('{}');",
+                "ü".repeat(3000)
+            ))
+            .unwrap();
+        }
+        {
+            let conn = Connection::open(path.to_str().unwrap()).unwrap();
+            conn.execute("INSERT INTO t VALUES (?1)", ("日本",)).unwrap();
+            let mut st = conn
+                .prepare("SELECT substr(a, 1, 5) FROM t WHERE a >= 'h'")
+                .unwrap();
+            let mut got = Vec::new();
+            while st.step().unwrap() {
+                got.push(String::from_utf8(st.column_text(0).into_owned()).unwrap());
+            }
+            got.sort();
+            assert_eq!(got, ["héllo", "wörld", "üüüüü", "日本"], "{enc}");
+        }
+        let s = rusqlite::Connection::open(&path).unwrap();
+        let ok: String = s.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok");
+        let n: i64 = s
+            .query_row("SELECT count(*) FROM t WHERE a = '日本'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "{enc}");
+    }
+}

@@ -370,6 +370,25 @@ impl Store for PagerStore {
     }
 }
 
+/// The entry's payload when `local_payload()` cannot serve it as is: it
+/// spills to overflow pages, or must be transcoded from UTF-16.
+fn owned_payload(cur: &BTreeCursor, pager: &Pager, enc: TextEncoding) -> Result<Option<Vec<u8>>> {
+    if !cur.is_valid() {
+        return Ok(None);
+    }
+    let local = cur.local_payload()?;
+    let owned = if local.len() as u64 != cur.payload_len()? {
+        Some(cur.payload(pager)?.into_owned())
+    } else {
+        None
+    };
+    if enc.is_utf8() {
+        return Ok(owned);
+    }
+    let rec = owned.as_deref().unwrap_or(local);
+    Ok(Some(transcode(rec, enc, TextEncoding::Utf8)?))
+}
+
 /// The key of an entry, kept to find one's place again after the tree changed.
 enum SavedKey {
     Row(i64),
@@ -505,22 +524,7 @@ impl PagerTableCursor {
 
     /// Prepare `payload()` for the entry under the cursor.
     fn load(&mut self, g: &Inner) -> Result<()> {
-        self.owned = None;
-        if !self.cur.is_valid() {
-            return Ok(());
-        }
-        let local = self.cur.local_payload()?.len() as u64;
-        if local != self.cur.payload_len()? {
-            self.owned = Some(self.cur.payload(&g.pager)?.into_owned());
-        }
-        if !self.enc.is_utf8() {
-            let rec = match &self.owned {
-                Some(v) => Cow::Borrowed(v.as_slice()),
-                None => Cow::Borrowed(self.cur.local_payload()?),
-            };
-            let t = transcode(&rec, self.enc, TextEncoding::Utf8)?;
-            self.owned = Some(t);
-        }
+        self.owned = owned_payload(&self.cur, &g.pager, self.enc)?;
         Ok(())
     }
 }
@@ -604,22 +608,7 @@ impl PagerIndexCursor {
     }
 
     fn load(&mut self, g: &Inner) -> Result<()> {
-        self.owned = None;
-        if !self.cur.is_valid() {
-            return Ok(());
-        }
-        let local = self.cur.local_payload()?.len() as u64;
-        if local != self.cur.payload_len()? {
-            self.owned = Some(self.cur.payload(&g.pager)?.into_owned());
-        }
-        if !self.enc.is_utf8() {
-            let rec = match &self.owned {
-                Some(v) => Cow::Borrowed(v.as_slice()),
-                None => Cow::Borrowed(self.cur.local_payload()?),
-            };
-            let t = transcode(&rec, self.enc, TextEncoding::Utf8)?;
-            self.owned = Some(t);
-        }
+        self.owned = owned_payload(&self.cur, &g.pager, self.enc)?;
         Ok(())
     }
 }
