@@ -274,7 +274,8 @@ fn utf16_databases_read_and_write_as_utf8() {
         }
         {
             let conn = Connection::open(path.to_str().unwrap()).unwrap();
-            conn.execute("INSERT INTO t VALUES (?1)", ("日本",)).unwrap();
+            conn.execute("INSERT INTO t VALUES (?1)", ("日本",))
+                .unwrap();
             let mut st = conn
                 .prepare("SELECT substr(a, 1, 5) FROM t WHERE a >= 'h'")
                 .unwrap();
@@ -286,10 +287,14 @@ fn utf16_databases_read_and_write_as_utf8() {
             assert_eq!(got, ["héllo", "wörld", "üüüüü", "日本"], "{enc}");
         }
         let s = rusqlite::Connection::open(&path).unwrap();
-        let ok: String = s.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let ok: String = s
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(ok, "ok");
         let n: i64 = s
-            .query_row("SELECT count(*) FROM t WHERE a = '日本'", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM t WHERE a = '日本'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(n, 1, "{enc}");
     }
