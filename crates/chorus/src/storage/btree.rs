@@ -395,74 +395,70 @@ enum SavedKey {
     Rec(Vec<u8>),
 }
 
+/// Positioning helpers shared by both cursor kinds (expanded into each
+/// cursor's inherent impl).
+macro_rules! cursor_positioning {
+    () => {
+        /// Position the cursor afresh with `f` (first, last or a seek); a new,
+        /// empty file has no pages, so every tree (only sqlite_schema) is empty.
+        fn position(
+            &mut self,
+            f: impl FnOnce(&mut BTreeCursor, &Pager) -> Result<bool>,
+        ) -> Result<bool> {
+            let inner = self.inner.clone();
+            let g = lock(&inner);
+            self.reset(&g);
+            if g.pager.page_count() == 0 {
+                self.cur.invalidate();
+                self.owned = None;
+                return Ok(false);
+            }
+            let r = f(&mut self.cur, &g.pager)?;
+            self.load(&g)?;
+            Ok(r)
+        }
+
+        /// Move to the next (`Gt`) or previous (`Lt`) entry, re-seeking from
+        /// the saved or current key when the tree changed under the cursor.
+        fn step(&mut self, dir: BSeek) -> Result<bool> {
+            let inner = self.inner.clone();
+            let g = lock(&inner);
+            let stale = self.gen != g.gen;
+            let forward = dir == BSeek::Gt;
+            let r = match self.deleted.take() {
+                Some(k) if stale => self.seek_saved(&g, &k, dir)?,
+                None if stale && self.cur.is_valid() => {
+                    let k = self.current_key(&g)?;
+                    self.seek_saved(&g, &k, dir)?
+                }
+                _ if forward => self.cur.next(&g.pager)?,
+                _ => self.cur.prev(&g.pager)?,
+            };
+            self.gen = g.gen;
+            self.load(&g)?;
+            Ok(r)
+        }
+    };
+}
+
 /// Navigation and delete, shared by both cursor kinds (which provide
 /// `reset`, `load`, `current_key` and `seek_saved`).
 macro_rules! cursor_moves {
     () => {
         fn first(&mut self) -> Result<bool> {
-            let inner = self.inner.clone();
-            let g = lock(&inner);
-            self.reset(&g);
-            if g.pager.page_count() == 0 {
-                // A new, empty file: every tree (only sqlite_schema) is empty.
-                self.cur.invalidate();
-                self.owned = None;
-                return Ok(false);
-            }
-            let r = self.cur.first(&g.pager)?;
-            self.load(&g)?;
-            Ok(r)
+            self.position(|cur, pager| cur.first(pager))
         }
 
         fn last(&mut self) -> Result<bool> {
-            let inner = self.inner.clone();
-            let g = lock(&inner);
-            self.reset(&g);
-            if g.pager.page_count() == 0 {
-                // A new, empty file: every tree (only sqlite_schema) is empty.
-                self.cur.invalidate();
-                self.owned = None;
-                return Ok(false);
-            }
-            let r = self.cur.last(&g.pager)?;
-            self.load(&g)?;
-            Ok(r)
+            self.position(|cur, pager| cur.last(pager))
         }
 
         fn next(&mut self) -> Result<bool> {
-            let inner = self.inner.clone();
-            let g = lock(&inner);
-            let stale = self.gen != g.gen;
-            let r = match self.deleted.take() {
-                Some(k) if stale => self.seek_saved(&g, &k, BSeek::Gt)?,
-                Some(_) => self.cur.next(&g.pager)?,
-                None if stale && self.cur.is_valid() => {
-                    let k = self.current_key(&g)?;
-                    self.seek_saved(&g, &k, BSeek::Gt)?
-                }
-                None => self.cur.next(&g.pager)?,
-            };
-            self.gen = g.gen;
-            self.load(&g)?;
-            Ok(r)
+            self.step(BSeek::Gt)
         }
 
         fn prev(&mut self) -> Result<bool> {
-            let inner = self.inner.clone();
-            let g = lock(&inner);
-            let stale = self.gen != g.gen;
-            let r = match self.deleted.take() {
-                Some(k) if stale => self.seek_saved(&g, &k, BSeek::Lt)?,
-                Some(_) => self.cur.prev(&g.pager)?,
-                None if stale && self.cur.is_valid() => {
-                    let k = self.current_key(&g)?;
-                    self.seek_saved(&g, &k, BSeek::Lt)?
-                }
-                None => self.cur.prev(&g.pager)?,
-            };
-            self.gen = g.gen;
-            self.load(&g)?;
-            Ok(r)
+            self.step(BSeek::Lt)
         }
 
         fn valid(&self) -> bool {
@@ -503,6 +499,8 @@ struct PagerTableCursor {
 }
 
 impl PagerTableCursor {
+    cursor_positioning!();
+
     fn reset(&mut self, g: &Inner) {
         self.gen = g.gen;
         self.deleted = None;
@@ -533,17 +531,7 @@ impl TableCursor for PagerTableCursor {
     cursor_moves!();
 
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
-        let inner = self.inner.clone();
-        let g = lock(&inner);
-        self.reset(&g);
-        if g.pager.page_count() == 0 {
-            self.cur.invalidate();
-            self.owned = None;
-            return Ok(false);
-        }
-        let r = self.cur.seek_rowid(&g.pager, RowId(rowid), bseek(op))?;
-        self.load(&g)?;
-        Ok(r)
+        self.position(|cur, pager| cur.seek_rowid(pager, RowId(rowid), bseek(op)))
     }
 
     fn rowid(&self) -> i64 {
@@ -584,6 +572,8 @@ struct PagerIndexCursor {
 }
 
 impl PagerIndexCursor {
+    cursor_positioning!();
+
     fn reset(&mut self, g: &Inner) {
         self.gen = g.gen;
         self.deleted = None;
@@ -617,17 +607,7 @@ impl IndexCursor for PagerIndexCursor {
     cursor_moves!();
 
     fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool> {
-        let inner = self.inner.clone();
-        let g = lock(&inner);
-        self.reset(&g);
-        if g.pager.page_count() == 0 {
-            self.cur.invalidate();
-            self.owned = None;
-            return Ok(false);
-        }
-        let r = self.cur.seek_key(&g.pager, key, bseek(op))?;
-        self.load(&g)?;
-        Ok(r)
+        self.position(|cur, pager| cur.seek_key(pager, key, bseek(op)))
     }
 
     fn key(&self) -> Result<&[u8]> {
