@@ -424,8 +424,13 @@ impl WindowOp {
                                 (i as i64).checked_sub(o)
                             }
                         });
+                        // SQLite's lag() sees the partition only up to
+                        // the row after the current one (its frame is ROWS
+                        // UNBOUNDED PRECEDING AND CURRENT ROW, read one row
+                        // ahead); lead() sees the whole partition.
+                        let limit = if lead { n } else { (i + 2).min(n) };
                         let v = match target {
-                            Some(t) if t >= 0 && (t as usize) < n => arg(rows, t as usize, 0),
+                            Some(t) if t >= 0 && (t as usize) < limit => arg(rows, t as usize, 0),
                             _ if na >= 3 => arg(rows, i, 2),
                             _ => Value::Null,
                         };
@@ -464,7 +469,13 @@ impl WindowOp {
                             .map(|c| c())
                             .ok_or_else(|| fail(&format!("no such function: {name}")))
                     };
-                    let has_filter = f.filter.is_some();
+                    // SQLite keeps min()/max() over a frame that does not
+                    // start at UNBOUNDED PRECEDING in an ordered index that
+                    // does not apply FILTER; mirror that.
+                    let minmax_index = (name == "min" || name == "max")
+                        && !matches!(spec.frame.start, Bound::UnboundedPreceding)
+                        && spec.frame.exclude == Exclude::NoOthers;
+                    let has_filter = f.filter.is_some() && !minmax_index;
                     let counts = |rows: &[WRow], j: usize| -> bool {
                         !has_filter
                             || matches!(rows[part[j]].args.get(ao + na), Some(Value::Integer(1)))
@@ -509,13 +520,21 @@ impl WindowOp {
                     for i in 0..n {
                         let (s, e) = frames[i];
                         if inv {
+                            // Rows enter through step() from the start of
+                            // the partition and leave through inverse(), as
+                            // in SQLite (so e.g. an integer overflow in rows
+                            // before the frame still surfaces).
                             while cs < s.min(ce) {
                                 feed(&mut st, rows, cs, true)?;
                                 cs += 1;
                             }
-                            if s > ce {
-                                cs = s;
-                                ce = s;
+                            while ce < e {
+                                feed(&mut st, rows, ce, false)?;
+                                ce += 1;
+                            }
+                            while cs < s {
+                                feed(&mut st, rows, cs, true)?;
+                                cs += 1;
                             }
                         } else if s > cs {
                             st = ctor()?;

@@ -521,8 +521,7 @@ fn plan_one_inner(
             s.group_by = group_asts;
         }
     }
-    super::window::begin(b, window_clause.as_ref());
-    super::window::check_defs(b)?;
+    super::window::begin(b, window_clause.as_ref())?;
     let mut result = Vec::new();
     let mut names = Vec::new();
     let mut infos = Vec::new();

@@ -135,17 +135,25 @@ pub fn find_window_call(e: &Expr) -> Option<String> {
 }
 
 /// Install a collector on the current scope (before the result columns are
-/// bound). `defs` is the SELECT's WINDOW clause.
-pub fn begin(b: &mut Binder, defs: Option<&Vec<ast::WindowDef>>) {
+/// bound). `defs` is the SELECT's WINDOW clause: as in SQLite's parser, each
+/// definition after the first inherits from an earlier one named as its base
+/// (the first definition's base is not looked up).
+pub fn begin(b: &mut Binder, defs: Option<&Vec<ast::WindowDef>>) -> Result<()> {
     let mut c = WinCollector::default();
-    if let Some(d) = defs {
-        for w in d {
-            c.defs.push((name_of(&w.name), w.window.clone()));
+    for (k, w) in defs.into_iter().flatten().enumerate() {
+        let mut win = w.window.clone();
+        check_frame_shape(&win)?;
+        if k == 0 {
+            win.base = None;
+        } else {
+            win = resolve(&c.defs, &win)?;
         }
+        c.defs.push((name_of(&w.name), win));
     }
     if let Some(s) = b.scopes.last_mut() {
         s.win = Some(c);
     }
+    Ok(())
 }
 
 /// Allow or forbid window calls for the clause about to be bound.
@@ -175,8 +183,8 @@ fn lookup_def(defs: &[(String, ast::Window)], name: &str) -> Option<ast::Window>
         .map(|(_, w)| w.clone())
 }
 
-/// Merge a window with its base window (recursively), as SQLite does.
-fn resolve(defs: &[(String, ast::Window)], w: &ast::Window, depth: usize) -> Result<ast::Window> {
+/// Merge a window with its base window, as SQLite does.
+fn resolve(defs: &[(String, ast::Window)], w: &ast::Window) -> Result<ast::Window> {
     let Some(base) = &w.base else {
         return Ok(w.clone());
     };
@@ -184,10 +192,6 @@ fn resolve(defs: &[(String, ast::Window)], w: &ast::Window, depth: usize) -> Res
     let Some(bw) = lookup_def(defs, &bname) else {
         return Err(err(format!("no such window: {bname}")));
     };
-    if depth > 64 {
-        return Err(err(format!("no such window: {bname}")));
-    }
-    let bw = resolve(defs, &bw, depth + 1)?;
     if w.partition_by.is_some() {
         return Err(err(format!(
             "cannot override PARTITION clause of window: {bname}"
@@ -221,7 +225,9 @@ fn bound_rank(b: &ast::FrameBound) -> u8 {
     }
 }
 
-fn check_frame(w: &ast::Window) -> Result<()> {
+/// Frame checks SQLite's parser makes: the ending boundary may not come
+/// before the starting one.
+fn check_frame_shape(w: &ast::Window) -> Result<()> {
     let Some(f) = &w.frame_clause else {
         return Ok(());
     };
@@ -230,24 +236,29 @@ fn check_frame(w: &ast::Window) -> Result<()> {
     if (s == 2 && e == 1) || (s == 3 && (e == 1 || e == 2)) || s == 4 || e == 0 {
         return Err(err("unsupported frame specification"));
     }
+    Ok(())
+}
+
+/// Checks on a resolved window: a RANGE frame with an offset needs exactly
+/// one ORDER BY term.
+fn check_frame(w: &ast::Window) -> Result<()> {
+    check_frame_shape(w)?;
+    let Some(f) = &w.frame_clause else {
+        return Ok(());
+    };
+    let offset = |b: &ast::FrameBound| {
+        matches!(
+            b,
+            ast::FrameBound::Preceding(_) | ast::FrameBound::Following(_)
+        )
+    };
     if f.mode == ast::FrameMode::Range
-        && (s == 1 || s == 3 || e == 1 || e == 3)
+        && (offset(&f.start) || f.end.as_ref().is_some_and(offset))
         && w.order_by.as_ref().map_or(0, |o| o.len()) != 1
     {
         return Err(err(
             "RANGE with offset PRECEDING/FOLLOWING requires one ORDER BY expression",
         ));
-    }
-    Ok(())
-}
-
-/// Check the WINDOW clause's definitions (frames, bases) up front.
-pub fn check_defs(b: &Binder) -> Result<()> {
-    let Some(c) = b.scopes.last().and_then(|s| s.win.as_ref()) else {
-        return Ok(());
-    };
-    for (_, w) in &c.defs {
-        check_frame(w)?;
     }
     Ok(())
 }
@@ -403,7 +414,7 @@ pub fn bind_call(
         }
         ast::Over::Window(w) => (**w).clone(),
     };
-    let win = resolve(&defs, &win, 0)?;
+    let win = resolve(&defs, &win)?;
     check_frame(&win)?;
     // Bind arguments, filter and window with nested window calls blocked.
     with_collector(b, |c| c.blocked = true);
