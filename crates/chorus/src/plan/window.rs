@@ -417,8 +417,18 @@ pub fn bind_call(
     let win = resolve(&defs, &win)?;
     check_frame(&win)?;
     // Bind arguments, filter and window with nested window calls blocked.
+    // Result-column aliases are not visible inside a window call (SQLite:
+    // "no such column").
     with_collector(b, |c| c.blocked = true);
+    let saved_depth = b.scopes.last_mut().map(|s| {
+        let d = s.alias_depth;
+        s.alias_depth = usize::MAX / 2;
+        d
+    });
     let r = bind_parts(b, args, filter, &win);
+    if let (Some(s), Some(d)) = (b.scopes.last_mut(), saved_depth) {
+        s.alias_depth = d;
+    }
     with_collector(b, |c| c.blocked = false);
     let (cargs, coll, cfilter, spec) = r?;
     let kind = match kind {
