@@ -441,10 +441,10 @@ impl WindowOp {
                     for i in 0..n {
                         let (s, e) = frames[i];
                         let excl = self.excluded(spec, i, &grp, &gstart, &gend);
-                        let members = (s..e).filter(|j| !excl(*j));
+                        let mut members = (s..e).filter(|j| !excl(*j));
                         let v = match f.kind {
                             WinKind::FirstValue => members.take(1).last(),
-                            WinKind::LastValue => members.last(),
+                            WinKind::LastValue => members.next_back(),
                             _ => {
                                 if s >= e {
                                     None

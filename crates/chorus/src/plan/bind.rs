@@ -154,9 +154,7 @@ pub fn has_aggregate(e: &Expr) -> bool {
             }
             Expr::FunctionCallStar { name, filter_over }
                 if name.0.eq_ignore_ascii_case("count")
-                    && !filter_over
-                        .as_ref()
-                        .is_some_and(|t| t.over_clause.is_some()) =>
+                    && filter_over.as_ref().is_none_or(|t| t.over_clause.is_none()) =>
             {
                 return true;
             }
