@@ -97,6 +97,11 @@ pub struct Binder {
     pub pending_order: Option<Vec<ast::SortedColumn>>,
     /// The statement has a RETURNING clause (DELETE must visit rows).
     pub returning_pending: bool,
+    /// Binding a trigger program: RAISE() is allowed and subqueries are
+    /// re-evaluated on every use (the program runs once per row).
+    pub in_trigger: bool,
+    /// Triggers whose programs are being compiled (outermost first).
+    pub trigger_stack: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -257,6 +262,8 @@ impl Binder {
             swap_limit: false,
             pending_order: None,
             returning_pending: false,
+            in_trigger: false,
+            trigger_stack: Vec::new(),
         }
     }
 
@@ -455,7 +462,7 @@ impl Binder {
         let (plan, correlated) = r?;
         Ok(Box::new(RefCell::new(SubQuery {
             plan,
-            correlated,
+            correlated: correlated || self.in_trigger,
             cache: None,
         })))
     }
@@ -821,13 +828,15 @@ impl Binder {
             Expr::FunctionCallStar { name, filter_over } => {
                 self.function(&name.0, &[], false, filter_over.as_ref(), true)?
             }
-            Expr::Raise(_, msg) => {
+            Expr::Raise(kind, msg) => {
                 let m = match msg.as_deref() {
                     Some(Expr::Literal(Literal::String(s))) => unquote(s),
                     _ => String::new(),
                 };
-                let _ = m;
-                return Err(err("RAISE() may only be used within a trigger-program"));
+                if !self.in_trigger {
+                    return Err(err("RAISE() may only be used within a trigger-program"));
+                }
+                (crate::exec::trigger::raise_expr(*kind, m), Info::default())
             }
             _ => {
                 return Err(chorus_storage::Error::new(

@@ -1,0 +1,574 @@
+//! Triggers: the schema object (rebuilt from the `CREATE TRIGGER` text kept
+//! in `sqlite_schema`: type 'trigger', tbl_name = the table or view, rootpage
+//! 0, sql = "CREATE TRIGGER " + the original text from the name on), CREATE
+//! and DROP TRIGGER, and compiling a trigger's program (WHEN clause and body
+//! statements bound against NEW/OLD row slots).
+//!
+//! Triggers live in their own namespace. Several triggers on one event fire
+//! newest first, as in SQLite. A program is compiled when the statement that
+//! fires it is prepared; a trigger whose program is already being compiled
+//! further up (a cycle: t fires u fires t) is compiled when it first fires.
+
+use crate::exec::expr::CExpr;
+use crate::exec::select::SelectPlan;
+use crate::exec::trigger::{Step, TriggerProgram, ViewWritePlan};
+use crate::plan::bind::{err, table_col_infos, Binder, ColInfo, Scope, SourceInfo};
+use crate::plan::select::plan_select;
+use crate::schema::{key, name_of, Schema, Table};
+use crate::stmt::ddl::DdlOutcome;
+use crate::storage::Store;
+use chorus_storage::Result;
+use sqlite3_parser::ast::{self, ResolveType, Stmt, TriggerCmd};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timing {
+    Before,
+    After,
+    InsteadOf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Insert,
+    Delete,
+    Update,
+}
+
+#[derive(Debug, Clone)]
+pub struct Trigger {
+    pub name: String,
+    /// The table or view it is attached to.
+    pub table: String,
+    pub timing: Timing,
+    pub event: Event,
+    /// `UPDATE OF` columns.
+    pub of_columns: Option<Vec<String>>,
+    pub when: Option<ast::Expr>,
+    pub commands: Vec<TriggerCmd>,
+}
+
+impl Trigger {
+    /// Build from a parsed CREATE TRIGGER (None for any other statement).
+    pub fn from_ast(stmt: &Stmt) -> Option<Trigger> {
+        let Stmt::CreateTrigger {
+            trigger_name,
+            time,
+            event,
+            tbl_name,
+            when_clause,
+            commands,
+            ..
+        } = stmt
+        else {
+            return None;
+        };
+        let timing = match time {
+            Some(ast::TriggerTime::After) => Timing::After,
+            Some(ast::TriggerTime::InsteadOf) => Timing::InsteadOf,
+            _ => Timing::Before,
+        };
+        let (event, of_columns) = match event {
+            ast::TriggerEvent::Insert => (Event::Insert, None),
+            ast::TriggerEvent::Delete => (Event::Delete, None),
+            ast::TriggerEvent::Update => (Event::Update, None),
+            ast::TriggerEvent::UpdateOf(cols) => (
+                Event::Update,
+                Some(cols.iter().map(name_of).collect::<Vec<_>>()),
+            ),
+        };
+        Some(Trigger {
+            name: name_of(&trigger_name.name),
+            table: name_of(&tbl_name.name),
+            timing,
+            event,
+            of_columns,
+            when: when_clause.clone(),
+            commands: commands.clone(),
+        })
+    }
+
+    /// Whether an UPDATE setting `set_cols` fires it.
+    pub fn fires_on_update_of(&self, set_cols: &[String]) -> bool {
+        match &self.of_columns {
+            None => true,
+            Some(of) => of
+                .iter()
+                .any(|c| set_cols.iter().any(|s| s.eq_ignore_ascii_case(c))),
+        }
+    }
+}
+
+/// The triggers attached to `table`, newest first.
+pub fn triggers_on(schema: &Schema, table: &str) -> Vec<Arc<Trigger>> {
+    let mut v = Vec::new();
+    for e in schema.entries.iter().rev() {
+        if e.kind == "trigger" && e.tbl_name.eq_ignore_ascii_case(table) {
+            if let Some(t) = schema.triggers.get(&key(&e.name)) {
+                v.push(t.clone());
+            }
+        }
+    }
+    v
+}
+
+/// CREATE TRIGGER / DROP TRIGGER. The caller holds a write transaction.
+pub fn run_trigger_ddl(
+    store: &mut dyn Store,
+    schema: &Arc<Schema>,
+    stmt: &Stmt,
+    sql: &str,
+) -> Result<DdlOutcome> {
+    let unchanged = DdlOutcome {
+        changed_schema: false,
+    };
+    match stmt {
+        Stmt::CreateTrigger {
+            if_not_exists,
+            trigger_name,
+            tbl_name,
+            time,
+            ..
+        } => {
+            if let Some(db) = &trigger_name.db_name {
+                let d = name_of(db);
+                if !d.eq_ignore_ascii_case("main") && !d.eq_ignore_ascii_case("temp") {
+                    return Err(err(format!("unknown database {d}")));
+                }
+            }
+            let name = name_of(&trigger_name.name);
+            if schema.triggers.contains_key(&key(&name)) {
+                if *if_not_exists {
+                    return Ok(unchanged);
+                }
+                return Err(err(format!("trigger {name} already exists")));
+            }
+            let tname = name_of(&tbl_name.name);
+            let tk = key(&tname);
+            if tk.starts_with("sqlite_") {
+                return Err(err("cannot create trigger on system table"));
+            }
+            if name.len() >= 7 && name[..7].eq_ignore_ascii_case("sqlite_") {
+                return Err(err(format!(
+                    "object name reserved for internal use: {name}"
+                )));
+            }
+            let stored_tbl = if let Some(t) = schema.tables.get(&tk) {
+                if matches!(time, Some(ast::TriggerTime::InsteadOf)) {
+                    return Err(err(format!(
+                        "cannot create INSTEAD OF trigger on table: {tname}"
+                    )));
+                }
+                t.name.clone()
+            } else if let Some(v) = schema.views.get(&tk) {
+                match time {
+                    Some(ast::TriggerTime::InsteadOf) => {}
+                    Some(ast::TriggerTime::After) => {
+                        return Err(err(format!("cannot create AFTER trigger on view: {tname}")))
+                    }
+                    _ => {
+                        return Err(err(format!(
+                            "cannot create BEFORE trigger on view: {tname}"
+                        )))
+                    }
+                }
+                v.name.clone()
+            } else {
+                return Err(err(format!("no such table: main.{tname}")));
+            };
+            let text = crate::stmt::ddl::normalized_sql(sql, "trigger");
+            crate::stmt::ddl::add_schema_row(store, "trigger", &name, &stored_tbl, 0, Some(&text))?;
+            crate::stmt::ddl::bump_cookie(store)?;
+            Ok(DdlOutcome {
+                changed_schema: true,
+            })
+        }
+        Stmt::DropTrigger {
+            if_exists,
+            trigger_name,
+        } => {
+            let name = name_of(&trigger_name.name);
+            if !schema.triggers.contains_key(&key(&name)) {
+                if *if_exists {
+                    return Ok(unchanged);
+                }
+                return Err(err(format!("no such trigger: {name}")));
+            }
+            crate::stmt::ddl::delete_schema_rows(store, &|ty, nm, _| {
+                ty == "trigger" && nm.eq_ignore_ascii_case(&name)
+            })?;
+            crate::stmt::ddl::bump_cookie(store)?;
+            Ok(DdlOutcome {
+                changed_schema: true,
+            })
+        }
+        _ => Err(err("unsupported statement")),
+    }
+}
+
+/// Column descriptions of a table or view, reachable only qualified
+/// (`NEW.x`, `OLD.x`).
+fn hidden_cols(mut cols: Vec<ColInfo>) -> Vec<ColInfo> {
+    for c in &mut cols {
+        c.hidden = true;
+    }
+    cols
+}
+
+/// The column names of a view (its column list, else its SELECT's names).
+pub fn view_columns(schema: &Arc<Schema>, view: &crate::schema::View) -> Result<Vec<String>> {
+    if let Some(c) = &view.columns {
+        return Ok(c.clone());
+    }
+    let mut b = Binder::new(schema.clone());
+    let (plan, _) = plan_select(&mut b, &view.select, Some(&view.sql))?;
+    Ok(plan.names)
+}
+
+/// Compile one trigger's program. `or`: the conflict resolution of the
+/// statement that fires it (overrides the body statements' own);
+/// `stack`: the triggers whose programs enclose this compilation.
+pub fn compile_program(
+    schema: &Arc<Schema>,
+    trig: &Arc<Trigger>,
+    or: Option<ResolveType>,
+    stack: &[String],
+) -> Result<TriggerProgram> {
+    let mut b = Binder::new(schema.clone());
+    b.in_trigger = true;
+    b.trigger_stack = stack.to_vec();
+    b.trigger_stack.push(key(&trig.name));
+    let k = key(&trig.table);
+    let (cols, table): (Vec<ColInfo>, Option<Arc<Table>>) = if let Some(t) = schema.tables.get(&k) {
+        (table_col_infos(t), Some(t.clone()))
+    } else if let Some(v) = schema.views.get(&k) {
+        let names = view_columns(schema, v)?;
+        (
+            names
+                .into_iter()
+                .map(|n| ColInfo {
+                    name: n,
+                    aff: None,
+                    coll: None,
+                    decltype: None,
+                    hidden: false,
+                })
+                .collect(),
+            None,
+        )
+    } else {
+        return Err(err(format!("no such table: main.{}", trig.table)));
+    };
+    let ncols = cols.len();
+    let new_slot = (trig.event != Event::Delete).then(|| b.alloc_slot());
+    let old_slot = (trig.event != Event::Insert).then(|| b.alloc_slot());
+    let mut scope = Scope {
+        first_slot: new_slot.or(old_slot).unwrap_or(0),
+        ..Default::default()
+    };
+    for (slot, name) in [(new_slot, "new"), (old_slot, "old")] {
+        if let Some(slot) = slot {
+            scope.sources.push(SourceInfo {
+                slot,
+                name: name.into(),
+                columns: hidden_cols(cols.clone()),
+                table: table.clone(),
+                coalesced: Vec::new(),
+            });
+        }
+    }
+    b.scopes.push(scope);
+    let r = (|| -> Result<(Option<CExpr>, Vec<Step>)> {
+        let when = match &trig.when {
+            Some(w) => Some(b.expr(w)?),
+            None => None,
+        };
+        let mut steps = Vec::new();
+        for cmd in &trig.commands {
+            steps.push(compile_step(&mut b, cmd, or)?);
+        }
+        Ok((when, steps))
+    })();
+    b.scopes.pop();
+    let (when, steps) = r?;
+    Ok(TriggerProgram {
+        env: crate::exec::env::Env::new(b.nslots, 0),
+        new_slot,
+        old_slot,
+        ncols,
+        when,
+        steps,
+    })
+}
+
+fn compile_step(b: &mut Binder, cmd: &TriggerCmd, outer_or: Option<ResolveType>) -> Result<Step> {
+    match cmd {
+        TriggerCmd::Insert {
+            or_conflict,
+            tbl_name,
+            col_names,
+            select,
+            upsert,
+        } => {
+            let qn = ast::QualifiedName::single(tbl_name.clone());
+            let body = ast::InsertBody::Select(select.clone(), upsert.clone());
+            if let Some(v) = plan_view_insert(b, &qn, col_names.as_ref(), &body)? {
+                return Ok(Step::View(v));
+            }
+            let p = crate::stmt::dml::plan_insert(
+                b,
+                outer_or.or(*or_conflict),
+                &qn,
+                col_names.as_ref(),
+                &body,
+                None,
+            )?;
+            Ok(Step::Insert(Box::new(p)))
+        }
+        TriggerCmd::Update {
+            or_conflict,
+            tbl_name,
+            sets,
+            from,
+            where_clause,
+        } => {
+            let qn = ast::QualifiedName::single(tbl_name.clone());
+            if let Some(v) = plan_view_update(b, &qn, sets, where_clause.as_ref())? {
+                return Ok(Step::View(v));
+            }
+            let p = crate::stmt::dml::plan_update(
+                b,
+                outer_or.or(*or_conflict),
+                &qn,
+                sets,
+                from.as_ref(),
+                where_clause.as_ref(),
+            )?;
+            Ok(Step::Update(Box::new(p)))
+        }
+        TriggerCmd::Delete {
+            tbl_name,
+            where_clause,
+        } => {
+            let qn = ast::QualifiedName::single(tbl_name.clone());
+            if let Some(v) = plan_view_delete(b, &qn, where_clause.as_ref())? {
+                return Ok(Step::View(v));
+            }
+            let p = crate::stmt::dml::plan_delete(b, &qn, where_clause.as_ref())?;
+            Ok(Step::Delete(Box::new(p)))
+        }
+        TriggerCmd::Select(s) => {
+            let (plan, _) = plan_select(b, s, None)?;
+            Ok(Step::Select(plan))
+        }
+    }
+}
+
+/// Triggers on `table` for `event` and `timing`, that an UPDATE of
+/// `set_cols` fires.
+fn matching(
+    schema: &Schema,
+    table: &str,
+    event: Event,
+    timing: &[Timing],
+    set_cols: Option<&[String]>,
+) -> Vec<Arc<Trigger>> {
+    triggers_on(schema, table)
+        .into_iter()
+        .filter(|t| {
+            t.event == event
+                && timing.contains(&t.timing)
+                && set_cols.is_none_or(|c| t.fires_on_update_of(c))
+        })
+        .collect()
+}
+
+/// The BEFORE and AFTER triggers of a write to table `t` (None when none).
+pub fn plan_table_triggers(
+    b: &Binder,
+    t: &Table,
+    event: Event,
+    set_cols: Option<&[String]>,
+    or: Option<ResolveType>,
+) -> Result<Option<Box<crate::exec::trigger::TriggerSet>>> {
+    let before = matching(&b.schema, &t.name, event, &[Timing::Before], set_cols);
+    let after = matching(&b.schema, &t.name, event, &[Timing::After], set_cols);
+    if before.is_empty() && after.is_empty() {
+        return Ok(None);
+    }
+    let set = crate::exec::trigger::TriggerSet::new(b, before, after, or)?;
+    Ok(Some(Box::new(set)))
+}
+
+fn view_target(b: &Binder, qn: &ast::QualifiedName) -> Option<Arc<crate::schema::View>> {
+    b.schema.views.get(&key(&name_of(&qn.name))).cloned()
+}
+
+fn instead_of(
+    b: &Binder,
+    view: &crate::schema::View,
+    event: Event,
+    set_cols: Option<&[String]>,
+) -> Result<Box<crate::exec::trigger::TriggerSet>> {
+    let trigs = matching(&b.schema, &view.name, event, &[Timing::InsteadOf], set_cols);
+    if trigs.is_empty() {
+        return Err(err(format!(
+            "cannot modify {} because it is a view",
+            view.name
+        )));
+    }
+    Ok(Box::new(crate::exec::trigger::TriggerSet::new(
+        b,
+        trigs,
+        Vec::new(),
+        None,
+    )?))
+}
+
+/// Plan a SELECT given as SQL text (the rows an UPDATE/DELETE of a view
+/// visits).
+fn plan_text(b: &mut Binder, sql: &str) -> Result<SelectPlan> {
+    let (parsed, _) = crate::parse::parse_first(sql)?;
+    let Some(crate::parse::Parsed::Cmd(ast::Cmd::Stmt(Stmt::Select(s)))) = parsed else {
+        return Err(err("internal error planning a view write"));
+    };
+    Ok(plan_select(b, &s, None)?.0)
+}
+
+/// `INSERT INTO view ...`: each source row fires the INSTEAD OF INSERT
+/// triggers. None when the target is not a view.
+pub fn plan_view_insert(
+    b: &mut Binder,
+    qn: &ast::QualifiedName,
+    columns: Option<&ast::DistinctNames>,
+    body: &ast::InsertBody,
+) -> Result<Option<Box<ViewWritePlan>>> {
+    let Some(view) = view_target(b, qn) else {
+        return Ok(None);
+    };
+    let triggers = instead_of(b, &view, Event::Insert, None)?;
+    let names = view_columns(&b.schema, &view)?;
+    let (source, nsrc) = match body {
+        ast::InsertBody::DefaultValues => (None, 0),
+        ast::InsertBody::Select(sel, upsert) => {
+            if upsert.is_some() {
+                return Err(err("cannot UPSERT a view"));
+            }
+            let (plan, _) = plan_select(b, sel, None)?;
+            let n = plan.ncols;
+            (Some(plan), n)
+        }
+    };
+    let mut map = vec![None; names.len()];
+    match columns {
+        Some(cols) => {
+            if cols.len() != nsrc {
+                return Err(err(format!("{nsrc} values for {} columns", cols.len())));
+            }
+            for (i, c) in cols.iter().enumerate() {
+                let n = name_of(c);
+                let Some(pos) = names.iter().position(|x| x.eq_ignore_ascii_case(&n)) else {
+                    return Err(err(format!("table {} has no column named {n}", view.name)));
+                };
+                map[pos] = Some(i);
+            }
+        }
+        None if source.is_some() => {
+            if nsrc != names.len() {
+                return Err(err(format!(
+                    "table {} has {} columns but {nsrc} values were supplied",
+                    view.name,
+                    names.len()
+                )));
+            }
+            for (i, m) in map.iter_mut().enumerate() {
+                *m = Some(i);
+            }
+        }
+        None => {}
+    }
+    Ok(Some(Box::new(ViewWritePlan {
+        event: Event::Insert,
+        source,
+        ncols: names.len(),
+        insert_map: map,
+        set_cols: Vec::new(),
+        triggers,
+    })))
+}
+
+/// `UPDATE view SET ... WHERE ...`: visits `SELECT *, <set exprs> FROM view
+/// WHERE ...`; each row fires the INSTEAD OF UPDATE triggers.
+pub fn plan_view_update(
+    b: &mut Binder,
+    qn: &ast::QualifiedName,
+    sets: &[ast::Set],
+    where_clause: Option<&ast::Expr>,
+) -> Result<Option<Box<ViewWritePlan>>> {
+    let Some(view) = view_target(b, qn) else {
+        return Ok(None);
+    };
+    let names = view_columns(&b.schema, &view)?;
+    let mut set_cols = Vec::new();
+    let mut set_names = Vec::new();
+    let mut exprs = Vec::new();
+    for s in sets {
+        if s.col_names.len() != 1 {
+            return Err(err("row value assignments are not supported"));
+        }
+        let n = name_of(&s.col_names[0]);
+        let Some(pos) = names.iter().position(|x| x.eq_ignore_ascii_case(&n)) else {
+            return Err(err(format!("no such column: {n}")));
+        };
+        set_cols.push(pos);
+        set_names.push(n);
+        exprs.push(format!("{}", s.expr));
+    }
+    let triggers = instead_of(b, &view, Event::Update, Some(&set_names))?;
+    let mut sql = format!("SELECT *, {} FROM {}", exprs.join(", "), qn.name.0);
+    if let Some(a) = &qn.alias {
+        sql.push_str(&format!(" AS {}", a.0));
+    }
+    if let Some(w) = where_clause {
+        sql.push_str(&format!(" WHERE {w}"));
+    }
+    let source = plan_text(b, &sql)?;
+    Ok(Some(Box::new(ViewWritePlan {
+        event: Event::Update,
+        source: Some(source),
+        ncols: names.len(),
+        insert_map: Vec::new(),
+        set_cols,
+        triggers,
+    })))
+}
+
+/// `DELETE FROM view WHERE ...`: each matching row fires the INSTEAD OF
+/// DELETE triggers.
+pub fn plan_view_delete(
+    b: &mut Binder,
+    qn: &ast::QualifiedName,
+    where_clause: Option<&ast::Expr>,
+) -> Result<Option<Box<ViewWritePlan>>> {
+    let Some(view) = view_target(b, qn) else {
+        return Ok(None);
+    };
+    let names = view_columns(&b.schema, &view)?;
+    let triggers = instead_of(b, &view, Event::Delete, None)?;
+    let mut sql = format!("SELECT * FROM {}", qn.name.0);
+    if let Some(a) = &qn.alias {
+        sql.push_str(&format!(" AS {}", a.0));
+    }
+    if let Some(w) = where_clause {
+        sql.push_str(&format!(" WHERE {w}"));
+    }
+    let source = plan_text(b, &sql)?;
+    Ok(Some(Box::new(ViewWritePlan {
+        event: Event::Delete,
+        source: Some(source),
+        ncols: names.len(),
+        insert_map: Vec::new(),
+        set_cols: Vec::new(),
+        triggers,
+    })))
+}
