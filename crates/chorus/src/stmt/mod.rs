@@ -244,7 +244,10 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         Stmt::Pragma(n, body) => Program::Pragma(n.clone(), body.clone()),
         Stmt::Analyze(_) | Stmt::Reindex { .. } | Stmt::Vacuum(..) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
-            Program::Ddl(Box::new(stmt.clone()))
+            match trigger::check_trigger_ddl(schema, stmt)? {
+                Some(_) => Program::Ddl(Box::new(stmt.clone())),
+                None => Program::Noop,
+            }
         }
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
         Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),

@@ -112,16 +112,10 @@ pub fn triggers_on(schema: &Schema, table: &str) -> Vec<Arc<Trigger>> {
     v
 }
 
-/// CREATE TRIGGER / DROP TRIGGER. The caller holds a write transaction.
-pub fn run_trigger_ddl(
-    store: &mut dyn Store,
-    schema: &Arc<Schema>,
-    stmt: &Stmt,
-    sql: &str,
-) -> Result<DdlOutcome> {
-    let unchanged = DdlOutcome {
-        changed_schema: false,
-    };
+/// Check CREATE/DROP TRIGGER against the schema (SQLite does this when the
+/// statement is prepared). Ok(None): nothing to do (IF [NOT] EXISTS);
+/// Ok(Some(table)): the table or view a new trigger attaches to.
+pub fn check_trigger_ddl(schema: &Schema, stmt: &Stmt) -> Result<Option<String>> {
     match stmt {
         Stmt::CreateTrigger {
             if_not_exists,
@@ -139,7 +133,7 @@ pub fn run_trigger_ddl(
             let name = name_of(&trigger_name.name);
             if schema.triggers.contains_key(&key(&name)) {
                 if *if_not_exists {
-                    return Ok(unchanged);
+                    return Ok(None);
                 }
                 return Err(err(format!("trigger {name} already exists")));
             }
@@ -176,12 +170,7 @@ pub fn run_trigger_ddl(
             } else {
                 return Err(err(format!("no such table: main.{tname}")));
             };
-            let text = crate::stmt::ddl::normalized_sql(sql, "trigger");
-            crate::stmt::ddl::add_schema_row(store, "trigger", &name, &stored_tbl, 0, Some(&text))?;
-            crate::stmt::ddl::bump_cookie(store)?;
-            Ok(DdlOutcome {
-                changed_schema: true,
-            })
+            Ok(Some(stored_tbl))
         }
         Stmt::DropTrigger {
             if_exists,
@@ -190,10 +179,42 @@ pub fn run_trigger_ddl(
             let name = name_of(&trigger_name.name);
             if !schema.triggers.contains_key(&key(&name)) {
                 if *if_exists {
-                    return Ok(unchanged);
+                    return Ok(None);
                 }
                 return Err(err(format!("no such trigger: {name}")));
             }
+            Ok(Some(name))
+        }
+        _ => Err(err("unsupported statement")),
+    }
+}
+
+/// CREATE TRIGGER / DROP TRIGGER. The caller holds a write transaction.
+pub fn run_trigger_ddl(
+    store: &mut dyn Store,
+    schema: &Arc<Schema>,
+    stmt: &Stmt,
+    sql: &str,
+) -> Result<DdlOutcome> {
+    let unchanged = DdlOutcome {
+        changed_schema: false,
+    };
+    let Some(target) = check_trigger_ddl(schema, stmt)? else {
+        return Ok(unchanged);
+    };
+    match stmt {
+        Stmt::CreateTrigger { trigger_name, .. } => {
+            let name = name_of(&trigger_name.name);
+            let stored_tbl = target;
+            let text = crate::stmt::ddl::normalized_sql(sql, "trigger");
+            crate::stmt::ddl::add_schema_row(store, "trigger", &name, &stored_tbl, 0, Some(&text))?;
+            crate::stmt::ddl::bump_cookie(store)?;
+            Ok(DdlOutcome {
+                changed_schema: true,
+            })
+        }
+        Stmt::DropTrigger { .. } => {
+            let name = target;
             crate::stmt::ddl::delete_schema_rows(store, &|ty, nm, _| {
                 ty == "trigger" && nm.eq_ignore_ascii_case(&name)
             })?;
