@@ -180,13 +180,41 @@ fn fire_list(
                 Box::new(compile_program(schema, &f.trig, or, &stack)?)
             }
         };
-        let r = prog.run(cx, &f.id, old, new, res);
+        let depth = cx.env.facts.active_triggers.len();
+        let r = if depth % STACK_HOP == STACK_HOP - 1 {
+            // Deep trigger recursion: continue on a fresh stack.
+            let p = &mut prog;
+            let id = &f.id;
+            let cx = &mut *cx;
+            let res = &mut *res;
+            on_new_stack(move || p.run(cx, id, old, new, res))
+        } else {
+            prog.run(cx, &f.id, old, new, res)
+        };
         f.pool.push(prog);
         if !r? {
             return Ok(false);
         }
     }
     Ok(true)
+}
+
+/// Nested firings per thread stack.
+const STACK_HOP: usize = 8;
+
+/// Run `f` on a new thread with a large stack (trigger recursion is bounded
+/// by [`MAX_TRIGGER_DEPTH`], not by the caller's stack).
+fn on_new_stack<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    std::thread::scope(|s| {
+        let h = std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn_scoped(s, f)
+            .map_err(|_| Error::new(ResultCode::NOMEM, "out of memory"))?;
+        match h.join() {
+            Ok(r) => r,
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    })
 }
 
 fn fill_slot(env: &mut Env, slot: Option<usize>, row: Option<RowImage<'_>>, ncols: usize) {
