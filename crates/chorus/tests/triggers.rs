@@ -19,7 +19,7 @@ fn ddl_and_schema_rows() {
     let p = log_pair();
     p.all(&[
         "CREATE TRIGGER tr1 AFTER INSERT ON t BEGIN INSERT INTO log(what) VALUES(new.a); END",
-        "CREATE  TEMP TRIGGER IF NOT EXISTS \"tr 2\" before delete on t for each row begin select 1; end;",
+        "CREATE  TRIGGER IF NOT EXISTS \"tr 2\" before delete on t for each row begin select 1; end;",
         "CREATE TRIGGER IF NOT EXISTS tr1 AFTER INSERT ON t BEGIN SELECT 2; END",
         "CREATE TRIGGER tr1 AFTER INSERT ON t BEGIN SELECT 2; END",
         "CREATE TRIGGER tx AFTER INSERT ON nosuch BEGIN SELECT 2; END",

@@ -88,6 +88,9 @@ pub struct TriggerSet {
     or: Option<ResolveType>,
     before: Vec<Fired>,
     after: Vec<Fired>,
+    /// DELETE triggers of the same table, fired for rows that REPLACE
+    /// conflict resolution deletes when `recursive_triggers` is on.
+    pub on_replace: Option<Box<TriggerSet>>,
 }
 
 impl TriggerSet {
@@ -98,13 +101,17 @@ impl TriggerSet {
         before: Vec<Arc<Trigger>>,
         after: Vec<Arc<Trigger>>,
         or: Option<ResolveType>,
+        eager: bool,
     ) -> Result<TriggerSet> {
         let mk = |list: Vec<Arc<Trigger>>| -> Result<Vec<Fired>> {
             let mut out = Vec::new();
             for t in list {
                 let id = key(&t.name);
                 let mut pool = Vec::new();
-                if !b.trigger_stack.contains(&id) && b.trigger_stack.len() < MAX_TRIGGER_DEPTH {
+                if eager
+                    && !b.trigger_stack.contains(&id)
+                    && b.trigger_stack.len() < MAX_TRIGGER_DEPTH
+                {
                     pool.push(Box::new(compile_program(
                         &b.schema,
                         &t,
@@ -121,7 +128,16 @@ impl TriggerSet {
             or,
             before: mk(before)?,
             after: mk(after)?,
+            on_replace: None,
         })
+    }
+
+    /// The DELETE triggers REPLACE fires (only with recursive_triggers on).
+    pub fn replace_set<'a>(&'a mut self, cx: &Cx<'_>) -> Option<&'a mut TriggerSet> {
+        if !cx.env.facts.recursive_triggers {
+            return None;
+        }
+        self.on_replace.as_deref_mut()
     }
 
     pub fn has_before(&self) -> bool {
@@ -154,6 +170,45 @@ impl TriggerSet {
     ) -> Result<bool> {
         fire_list(&self.schema, self.or, &mut self.after, cx, old, new, res)
     }
+}
+
+/// Delete row `rowid` (a REPLACE conflict), firing `ts`'s DELETE triggers
+/// around it when given.
+pub fn replace_delete(
+    w: &mut crate::exec::write::TableWriter,
+    cx: &mut Cx<'_>,
+    ts: Option<&mut TriggerSet>,
+    rowid: i64,
+    res: &mut DmlResult,
+) -> Result<()> {
+    let Some(mut old) = w.read_row(cx, rowid)? else {
+        return Ok(());
+    };
+    let Some(ts) = ts else {
+        return w.delete(cx, &old, rowid);
+    };
+    if ts.has_before() {
+        let o = RowImage {
+            values: &old,
+            rowid,
+        };
+        if !ts.fire_before(cx, Some(o), None, res)? {
+            return Ok(());
+        }
+        match w.read_row(cx, rowid)? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
+    }
+    w.delete(cx, &old, rowid)?;
+    if ts.has_after() {
+        let o = RowImage {
+            values: &old,
+            rowid,
+        };
+        ts.fire_after(cx, Some(o), None, res)?;
+    }
+    Ok(())
 }
 
 fn fire_list(

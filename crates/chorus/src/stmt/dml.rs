@@ -345,6 +345,7 @@ fn write_row(
     or: Option<ResolveType>,
     upsert: Option<&DoNothing>,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
     let rowid = match rowid {
@@ -373,9 +374,8 @@ fn write_row(
         match resolve {
             ResolveType::Ignore => return Ok(false),
             ResolveType::Replace => {
-                if let Some(old) = w.read_row(cx, other)? {
-                    w.delete(cx, &old, other)?;
-                }
+                let ts = triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                crate::exec::trigger::replace_delete(w, cx, ts, other, res)?;
             }
             r => {
                 return Err(violation(
@@ -474,6 +474,7 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             p.or,
             p.upsert.as_ref(),
             res,
+            p.triggers.as_deref_mut(),
         )? {
             res.changes += 1;
             if let Some(r) = p.writer.returning_row(cx)? {
@@ -672,9 +673,8 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                     break;
                 }
                 ResolveType::Replace => {
-                    if let Some(o) = p.writer.read_row(cx, other)? {
-                        p.writer.delete(cx, &o, other)?;
-                    }
+                    let ts = p.triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                    crate::exec::trigger::replace_delete(&mut p.writer, cx, ts, other, res)?;
                 }
                 r => {
                     return Err(violation(

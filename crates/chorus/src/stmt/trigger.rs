@@ -306,7 +306,15 @@ pub fn compile_program(
         };
         let mut steps = Vec::new();
         for cmd in &trig.commands {
-            steps.push(compile_step(&mut b, cmd, or)?);
+            // Names in a trigger body resolve in the trigger's schema.
+            steps.push(compile_step(&mut b, cmd, or).map_err(|mut e| {
+                if let Some(rest) = e.message.strip_prefix("no such table: ") {
+                    if !rest.contains('.') {
+                        e.message = format!("no such table: main.{rest}");
+                    }
+                }
+                e
+            })?);
         }
         Ok((when, steps))
     })();
@@ -414,10 +422,25 @@ pub fn plan_table_triggers(
 ) -> Result<Option<Box<crate::exec::trigger::TriggerSet>>> {
     let before = matching(&b.schema, &t.name, event, &[Timing::Before], set_cols);
     let after = matching(&b.schema, &t.name, event, &[Timing::After], set_cols);
-    if before.is_empty() && after.is_empty() {
+    let on_replace = if event == Event::Delete {
+        None
+    } else {
+        // REPLACE may delete rows: their DELETE triggers, compiled on demand.
+        let bd = matching(&b.schema, &t.name, Event::Delete, &[Timing::Before], None);
+        let ad = matching(&b.schema, &t.name, Event::Delete, &[Timing::After], None);
+        if bd.is_empty() && ad.is_empty() {
+            None
+        } else {
+            Some(Box::new(crate::exec::trigger::TriggerSet::new(
+                b, bd, ad, None, false,
+            )?))
+        }
+    };
+    if before.is_empty() && after.is_empty() && on_replace.is_none() {
         return Ok(None);
     }
-    let set = crate::exec::trigger::TriggerSet::new(b, before, after, or)?;
+    let mut set = crate::exec::trigger::TriggerSet::new(b, before, after, or, true)?;
+    set.on_replace = on_replace;
     Ok(Some(Box::new(set)))
 }
 
@@ -443,6 +466,7 @@ fn instead_of(
         trigs,
         Vec::new(),
         None,
+        true,
     )?))
 }
 
@@ -529,9 +553,13 @@ pub fn plan_view_update(
     let Some(view) = view_target(b, qn) else {
         return Ok(None);
     };
+    let set_names: Vec<String> = sets
+        .iter()
+        .flat_map(|s| s.col_names.iter().map(name_of))
+        .collect();
+    let triggers = instead_of(b, &view, Event::Update, Some(&set_names))?;
     let names = view_columns(&b.schema, &view)?;
     let mut set_cols = Vec::new();
-    let mut set_names = Vec::new();
     let mut exprs = Vec::new();
     for s in sets {
         if s.col_names.len() != 1 {
@@ -542,10 +570,8 @@ pub fn plan_view_update(
             return Err(err(format!("no such column: {n}")));
         };
         set_cols.push(pos);
-        set_names.push(n);
         exprs.push(format!("{}", s.expr));
     }
-    let triggers = instead_of(b, &view, Event::Update, Some(&set_names))?;
     let mut sql = format!("SELECT *, {} FROM {}", exprs.join(", "), qn.name.0);
     if let Some(a) = &qn.alias {
         sql.push_str(&format!(" AS {}", a.0));
