@@ -373,3 +373,23 @@ fn file_compatibility() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn upsert_do_update_fires_update_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE k(id INTEGER PRIMARY KEY, v UNIQUE, n)",
+        "CREATE TABLE log(x)",
+        "CREATE TRIGGER bi BEFORE INSERT ON k BEGIN INSERT INTO log VALUES('bi ' || new.v); END",
+        "CREATE TRIGGER ai AFTER INSERT ON k BEGIN INSERT INTO log VALUES('ai ' || new.v); END",
+        "CREATE TRIGGER bu BEFORE UPDATE ON k BEGIN INSERT INTO log VALUES('bu ' || old.n || '->' || new.n); END",
+        "CREATE TRIGGER au AFTER UPDATE ON k BEGIN INSERT INTO log VALUES('au ' || old.n || '->' || new.n); END",
+        "CREATE TRIGGER auo AFTER UPDATE OF v ON k BEGIN INSERT INTO log VALUES('auo'); END",
+        "INSERT INTO k VALUES(1, 'a', 1)",
+        "INSERT INTO k VALUES(2, 'a', 5) ON CONFLICT(v) DO UPDATE SET n = n + excluded.n",
+        "SELECT changes()",
+        "INSERT INTO k VALUES(3, 'a', 5) ON CONFLICT(v) DO NOTHING",
+        "SELECT x FROM log ORDER BY rowid",
+        "SELECT * FROM k",
+    ]);
+}

@@ -91,6 +91,8 @@ pub struct TriggerSet {
     /// DELETE triggers of the same table, fired for rows that REPLACE
     /// conflict resolution deletes when `recursive_triggers` is on.
     pub on_replace: Option<Box<TriggerSet>>,
+    /// UPDATE triggers of the same table, fired by an upsert's DO UPDATE.
+    pub on_upsert: Option<Box<TriggerSet>>,
 }
 
 impl TriggerSet {
@@ -129,6 +131,7 @@ impl TriggerSet {
             before: mk(before)?,
             after: mk(after)?,
             on_replace: None,
+            on_upsert: None,
         })
     }
 
@@ -138,6 +141,18 @@ impl TriggerSet {
             return None;
         }
         self.on_replace.as_deref_mut()
+    }
+
+    /// An empty set (holding only `on_replace` / `on_upsert`).
+    pub fn empty(schema: Arc<Schema>) -> TriggerSet {
+        TriggerSet {
+            schema,
+            or: None,
+            before: Vec::new(),
+            after: Vec::new(),
+            on_replace: None,
+            on_upsert: None,
+        }
     }
 
     pub fn has_before(&self) -> bool {

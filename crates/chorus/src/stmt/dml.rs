@@ -312,7 +312,17 @@ pub fn plan_insert(
             map.push(Some(r));
         }
     }
-    let triggers = plan_table_triggers(b, &t, Event::Insert, None, or)?;
+    let mut triggers = plan_table_triggers(b, &t, Event::Insert, None, or)?;
+    if let Some(ast::InsertBody::Select(_, Some(u))) = Some(body) {
+        if let ast::UpsertDo::Set { sets, .. } = &u.do_clause {
+            // DO UPDATE fires the UPDATE triggers.
+            let names: Vec<String> = sets
+                .iter()
+                .flat_map(|s| s.col_names.iter().map(name_of))
+                .collect();
+            crate::stmt::trigger::plan_upsert_triggers(b, &t, &names, &mut triggers)?;
+        }
+    }
     Ok(InsertPlan {
         writer: w,
         source,
@@ -365,7 +375,10 @@ fn write_row(
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
                 if let Some(up) = &target.update {
-                    upsert_update(w, cx, up, other, res)?;
+                    let ts = triggers
+                        .as_deref_mut()
+                        .and_then(|t| t.on_upsert.as_deref_mut());
+                    upsert_update(w, cx, up, other, res, ts)?;
                 }
                 return Ok(false);
             }
@@ -916,6 +929,7 @@ fn upsert_update(
     up: &UpsertUpdate,
     rowid: i64,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<()> {
     // Keep the proposed row: read_row/set_slot below reuse the row slot.
     let excluded = cx.env.slots[w.row_slot].clone();
@@ -943,6 +957,26 @@ fn upsert_update(
     if let Some(a) = w.table.rowid_alias {
         new[a] = Value::Integer(rowid);
     }
+    let mut old = old;
+    if let Some(ts) = triggers.as_deref_mut().filter(|t| t.has_before()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        if !ts.fire_before(cx, Some(o), Some(n), res)? {
+            return Ok(());
+        }
+        match w.read_row(cx, rowid)? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
+    }
     match w.check(cx, &mut new, rowid, None) {
         Ok(Verdict::Skip) => return Ok(()),
         Ok(Verdict::Write) => {}
@@ -955,5 +989,18 @@ fn upsert_update(
     w.delete(cx, &old, rowid)?;
     w.insert(cx, &new, rowid)?;
     res.changes += 1;
+    if let Some(ts) = triggers.filter(|t| t.has_after()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        ts.fire_after(cx, Some(o), Some(n), res)?;
+    }
     Ok(())
 }

@@ -444,6 +444,23 @@ pub fn plan_table_triggers(
     Ok(Some(Box::new(set)))
 }
 
+/// An INSERT's `DO UPDATE` fires the table's UPDATE triggers (those an
+/// update of `set_cols` fires): attach them to the INSERT's trigger set.
+pub fn plan_upsert_triggers(
+    b: &Binder,
+    t: &Table,
+    set_cols: &[String],
+    set: &mut Option<Box<crate::exec::trigger::TriggerSet>>,
+) -> Result<()> {
+    let Some(up) = plan_table_triggers(b, t, Event::Update, Some(set_cols), None)? else {
+        return Ok(());
+    };
+    let s = set
+        .get_or_insert_with(|| Box::new(crate::exec::trigger::TriggerSet::empty(b.schema.clone())));
+    s.on_upsert = Some(up);
+    Ok(())
+}
+
 fn view_target(b: &Binder, qn: &ast::QualifiedName) -> Option<Arc<crate::schema::View>> {
     b.schema.views.get(&key(&name_of(&qn.name))).cloned()
 }
