@@ -393,3 +393,28 @@ fn upsert_do_update_fires_update_triggers() {
         "SELECT * FROM k",
     ]);
 }
+
+#[test]
+fn body_errors() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE t(a, b)",
+        "CREATE TRIGGER x1 AFTER INSERT ON t BEGIN SELECT ?1; END",
+        "CREATE TRIGGER x2 AFTER INSERT ON t BEGIN INSERT INTO main.t VALUES(1, 2); END",
+        "CREATE TRIGGER x3 AFTER INSERT ON t BEGIN SELECT 1 FROM nosuch; END",
+        "INSERT INTO t VALUES(1, 2)",
+        "DROP TRIGGER x3",
+        "CREATE TRIGGER x4 BEFORE UPDATE OF nosuch ON t BEGIN SELECT 1; END",
+        "UPDATE t SET a = 1",
+        "CREATE TRIGGER x5 AFTER INSERT ON t BEGIN SELECT new.nosuch; END",
+        "INSERT INTO t VALUES(1, 2)",
+        "DROP TRIGGER x5",
+        "CREATE TRIGGER x6 AFTER INSERT ON t BEGIN SELECT old.a; END",
+        "INSERT INTO t VALUES(1, 2)",
+        "DROP TRIGGER x6",
+        "CREATE TRIGGER x7 AFTER DELETE ON t BEGIN SELECT new.a; END",
+        "DELETE FROM t",
+        "DROP TRIGGER x7",
+        "SELECT count(*) FROM t",
+    ]);
+}

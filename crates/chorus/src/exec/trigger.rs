@@ -80,7 +80,7 @@ struct Fired {
     /// Identity on the running-trigger stack.
     id: String,
     /// Idle program instances.
-    pool: Vec<Box<TriggerProgram>>,
+    pool: Vec<TriggerProgram>,
 }
 
 pub struct TriggerSet {
@@ -114,12 +114,7 @@ impl TriggerSet {
                     && !b.trigger_stack.contains(&id)
                     && b.trigger_stack.len() < MAX_TRIGGER_DEPTH
                 {
-                    pool.push(Box::new(compile_program(
-                        &b.schema,
-                        &t,
-                        or,
-                        &b.trigger_stack,
-                    )?));
+                    pool.push(compile_program(&b.schema, &t, or, &b.trigger_stack)?);
                 }
                 out.push(Fired { trig: t, id, pool });
             }
@@ -247,7 +242,7 @@ fn fire_list(
             Some(p) => p,
             None => {
                 let stack = cx.env.facts.active_triggers.clone();
-                Box::new(compile_program(schema, &f.trig, or, &stack)?)
+                compile_program(schema, &f.trig, or, &stack)?
             }
         };
         let depth = cx.env.facts.active_triggers.len();

@@ -244,6 +244,9 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         Stmt::Pragma(n, body) => Program::Pragma(n.clone(), body.clone()),
         Stmt::Analyze(_) | Stmt::Reindex { .. } | Stmt::Vacuum(..) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
+            if matches!(stmt, Stmt::CreateTrigger { .. }) {
+                trigger::check_no_variables(sql)?;
+            }
             match trigger::check_trigger_ddl(schema, stmt)? {
                 Some(_) => Program::Ddl(Box::new(stmt.clone())),
                 None => Program::Noop,

@@ -189,6 +189,53 @@ pub fn check_trigger_ddl(schema: &Schema, stmt: &Stmt) -> Result<Option<String>>
     }
 }
 
+/// A trigger may not use parameters (`?`, `?N`, `:a`, `@a`, `$a`): scan the
+/// statement text outside quotes and comments.
+pub fn check_no_variables(sql: &str) -> Result<()> {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\'' | b'"' | b'`' | b'[' => {
+                let close = if c == b'[' { b']' } else { c };
+                i += 1;
+                while let Some(&d) = b.get(i) {
+                    i += 1;
+                    if d == close {
+                        if c != b'[' && b.get(i) == Some(&close) {
+                            i += 1;
+                            continue;
+                        }
+                        break;
+                    }
+                }
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while b.get(i).is_some_and(|&d| d != b'\n') {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'?' | b':' | b'@' => return Err(err("trigger cannot use variables")),
+            b'$' => {
+                let prev = i.checked_sub(1).and_then(|p| b.get(p)).copied();
+                if !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == b'_' || p >= 0x80) {
+                    return Err(err("trigger cannot use variables"));
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
 /// CREATE TRIGGER / DROP TRIGGER. The caller holds a write transaction.
 pub fn run_trigger_ddl(
     store: &mut dyn Store,
