@@ -418,3 +418,61 @@ fn body_errors() {
         "SELECT count(*) FROM t",
     ]);
 }
+
+#[test]
+fn schema_changes_and_transactions() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE t(a)",
+        "CREATE TABLE log(x)",
+        "CREATE TABLE gone(y)",
+        "BEGIN",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES(new.a); END",
+        "INSERT INTO t VALUES(1)",
+        "ROLLBACK",
+        "INSERT INTO t VALUES(2)",
+        "SELECT count(*) FROM log",
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+        "CREATE TRIGGER tr2 AFTER INSERT ON t BEGIN INSERT INTO gone VALUES(new.a); END",
+        "INSERT INTO t VALUES(3)",
+        "DROP TABLE gone",
+        "INSERT INTO t VALUES(4)",
+        "SELECT a FROM t ORDER BY a",
+        "SELECT name FROM sqlite_schema WHERE type = 'trigger'",
+    ]);
+    // A statement prepared before CREATE TRIGGER fires it afterwards.
+    let c = &p.chorus;
+    c.execute_batch("DROP TRIGGER tr2; DELETE FROM log;").unwrap();
+    let mut st = c.prepare("INSERT INTO t VALUES(10)").unwrap();
+    c.execute_batch("CREATE TRIGGER tr3 AFTER INSERT ON t BEGIN INSERT INTO log VALUES(new.a * 2); END")
+        .unwrap();
+    st.execute(()).unwrap();
+    drop(st);
+    let v: i64 = c.query_row("SELECT x FROM log", (), |r| r.get(0)).unwrap();
+    assert_eq!(v, 20);
+}
+
+#[test]
+fn nested_views_and_correlated_bodies() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE base(id INTEGER PRIMARY KEY, v)",
+        "CREATE TABLE audit(id, note)",
+        "CREATE VIEW v1 AS SELECT id, v FROM base",
+        "CREATE VIEW v2 AS SELECT id, v FROM v1 WHERE v > 0",
+        "CREATE TRIGGER v1i INSTEAD OF INSERT ON v1 BEGIN INSERT INTO base VALUES(new.id, new.v); END",
+        "CREATE TRIGGER v2i INSTEAD OF INSERT ON v2 BEGIN INSERT INTO v1 VALUES(new.id, abs(new.v)); INSERT INTO audit VALUES(new.id, 'via v2'); END",
+        "INSERT INTO v2 VALUES(1, -5), (2, 7)",
+        "SELECT * FROM base ORDER BY id",
+        "SELECT * FROM v2 ORDER BY id",
+        "CREATE TRIGGER bd AFTER DELETE ON base BEGIN INSERT INTO audit SELECT old.id, 'had ' || count(*) FROM audit WHERE id = old.id; END",
+        "DELETE FROM base WHERE id IN (SELECT id FROM audit WHERE note = 'via v2')",
+        "SELECT * FROM audit ORDER BY rowid",
+        "CREATE TABLE f(x)",
+        "CREATE TRIGGER fi AFTER INSERT ON f BEGIN INSERT INTO base(v) VALUES(new.x); END",
+        "CREATE TRIGGER bi BEFORE INSERT ON base WHEN new.v = 13 BEGIN SELECT RAISE(FAIL, 'unlucky'); END",
+        "INSERT INTO f VALUES(1), (13), (2)",
+        "SELECT x FROM f ORDER BY rowid",
+        "SELECT v FROM base ORDER BY id",
+    ]);
+}
