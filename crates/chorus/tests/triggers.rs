@@ -476,3 +476,19 @@ fn nested_views_and_correlated_bodies() {
         "SELECT v FROM base ORDER BY id",
     ]);
 }
+
+#[test]
+fn changes_inside_programs() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE t(a)",
+        "CREATE TABLE log(x, y)",
+        "CREATE TABLE s(z)",
+        "INSERT INTO s VALUES(1), (2), (3)",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES('first', changes()); UPDATE s SET z = z + 1; INSERT INTO log VALUES('second', changes()); DELETE FROM s WHERE z > 100; INSERT INTO log VALUES('third', changes()); END",
+        "INSERT INTO t VALUES(1)",
+        "INSERT INTO t VALUES(2), (3)",
+        "SELECT changes(), total_changes()",
+        "SELECT * FROM log ORDER BY rowid",
+    ]);
+}

@@ -344,6 +344,10 @@ impl TriggerProgram {
                 if let Some(rw) = r.last_rowid {
                     sub.env.facts.last_insert_rowid = rw;
                 }
+                if !matches!(step, Step::Select(_)) {
+                    // changes() inside the program follows its own statements.
+                    sub.env.facts.changes = r.changes;
+                }
                 res.keep_partial |= r.keep_partial;
                 res.rollback |= r.rollback;
                 out?;
