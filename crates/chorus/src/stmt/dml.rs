@@ -495,9 +495,13 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             }
             res.last_rowid = Some(rowid);
             if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
-                let nv = cx.env.slots[p.writer.row_slot].values.clone();
+                // The row slot keeps the written row; lend its values.
+                let slot = p.writer.row_slot;
+                let nv = std::mem::take(&mut cx.env.slots[slot].values);
                 let img = RowImage { values: &nv, rowid };
-                ts.fire_after(cx, None, Some(img), res)?;
+                let r = ts.fire_after(cx, None, Some(img), res);
+                cx.env.slots[slot].values = nv;
+                r?;
             }
         }
     }
