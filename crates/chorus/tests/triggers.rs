@@ -512,3 +512,27 @@ fn reindex_unknown_object() {
         "REINDEX",
     ]);
 }
+
+/// A long chain of distinct triggers (t0 fires t1 fires ... t199) compiles
+/// and runs without exhausting the stack.
+#[test]
+fn long_trigger_chain() {
+    let p = Pair::new();
+    let n = 200;
+    let mut sqls = Vec::new();
+    for i in 0..=n {
+        sqls.push(format!("CREATE TABLE c{i}(x)"));
+    }
+    for i in 0..n {
+        sqls.push(format!(
+            "CREATE TRIGGER g{i} AFTER INSERT ON c{i} BEGIN INSERT INTO c{}(x) VALUES(new.x + 1); END",
+            i + 1
+        ));
+    }
+    sqls.push("INSERT INTO c0 VALUES(0)".into());
+    sqls.push(format!("SELECT x FROM c{n}"));
+    sqls.push("SELECT total_changes()".into());
+    for s in &sqls {
+        p.same(s);
+    }
+}

@@ -4,6 +4,10 @@
 //! filled from the row being written; body statements run with their own
 //! change counters (their rows count toward total_changes, not changes()).
 //!
+//! Programs are compiled with the statement that fires them, down to
+//! [`EAGER_DEPTH`] levels of triggers firing triggers; deeper ones (and
+//! cycles) compile when they first fire.
+//!
 //! Recursion: a trigger already running further up the stack does not fire
 //! again unless `PRAGMA recursive_triggers` is on; the depth is limited to
 //! [`MAX_TRIGGER_DEPTH`]. A program instance in use by an outer firing is
@@ -37,6 +41,10 @@ pub const RAISE_FAIL: ResultCode = ResultCode(0x4100_0000 | 1811);
 pub const RAISE_ROLLBACK: ResultCode = ResultCode(0x4200_0000 | 1811);
 /// SQLITE_MAX_TRIGGER_DEPTH.
 pub const MAX_TRIGGER_DEPTH: usize = 1000;
+/// Programs nested deeper than this (triggers fired by triggers) compile
+/// when they first fire, so compiling a long chain of triggers does not
+/// recurse without bound.
+const EAGER_DEPTH: usize = 6;
 
 /// The compiled form of `RAISE(kind, msg)`.
 pub fn raise_expr(kind: ResolveType, msg: String) -> CExpr {
@@ -110,10 +118,7 @@ impl TriggerSet {
             for t in list {
                 let id = key(&t.name);
                 let mut pool = Vec::new();
-                if eager
-                    && !b.trigger_stack.contains(&id)
-                    && b.trigger_stack.len() < MAX_TRIGGER_DEPTH
-                {
+                if eager && !b.trigger_stack.contains(&id) && b.trigger_stack.len() < EAGER_DEPTH {
                     pool.push(compile_program(&b.schema, &t, or, &b.trigger_stack)?);
                 }
                 out.push(Fired { trig: t, id, pool });
