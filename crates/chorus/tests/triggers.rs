@@ -536,3 +536,20 @@ fn long_trigger_chain() {
         p.same(s);
     }
 }
+
+#[test]
+fn replace_delete_trigger_ignore() {
+    let p = Pair::new();
+    p.all(&[
+        "PRAGMA recursive_triggers = 1",
+        "CREATE TABLE k(id INTEGER PRIMARY KEY, u UNIQUE)",
+        "INSERT INTO k VALUES(1, 'a'), (5, 'b')",
+        "CREATE TRIGGER bd BEFORE DELETE ON k BEGIN SELECT RAISE(IGNORE); END",
+        "INSERT OR REPLACE INTO k VALUES(2, 'a')",
+        "UPDATE OR REPLACE k SET u = 'a' WHERE id = 5",
+        "SELECT * FROM k ORDER BY id",
+        "PRAGMA recursive_triggers = 0",
+        "INSERT OR REPLACE INTO k VALUES(2, 'a')",
+        "SELECT * FROM k ORDER BY id",
+    ]);
+}

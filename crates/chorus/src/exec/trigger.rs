@@ -188,19 +188,21 @@ impl TriggerSet {
 }
 
 /// Delete row `rowid` (a REPLACE conflict), firing `ts`'s DELETE triggers
-/// around it when given.
+/// around it when given. Ok(false): a BEFORE DELETE trigger said
+/// RAISE(IGNORE), so the conflicting row stays (and the constraint fails).
 pub fn replace_delete(
     w: &mut crate::exec::write::TableWriter,
     cx: &mut Cx<'_>,
     ts: Option<&mut TriggerSet>,
     rowid: i64,
     res: &mut DmlResult,
-) -> Result<()> {
+) -> Result<bool> {
     let Some(mut old) = w.read_row(cx, rowid)? else {
-        return Ok(());
+        return Ok(true);
     };
     let Some(ts) = ts else {
-        return w.delete(cx, &old, rowid);
+        w.delete(cx, &old, rowid)?;
+        return Ok(true);
     };
     if ts.has_before() {
         let o = RowImage {
@@ -208,11 +210,11 @@ pub fn replace_delete(
             rowid,
         };
         if !ts.fire_before(cx, Some(o), None, res)? {
-            return Ok(());
+            return Ok(false);
         }
         match w.read_row(cx, rowid)? {
             Some(o) => old = o,
-            None => return Ok(()),
+            None => return Ok(true),
         }
     }
     w.delete(cx, &old, rowid)?;
@@ -223,7 +225,7 @@ pub fn replace_delete(
         };
         ts.fire_after(cx, Some(o), None, res)?;
     }
-    Ok(())
+    Ok(true)
 }
 
 fn fire_list(

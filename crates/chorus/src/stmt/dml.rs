@@ -388,7 +388,10 @@ fn write_row(
             ResolveType::Ignore => return Ok(false),
             ResolveType::Replace => {
                 let ts = triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
-                crate::exec::trigger::replace_delete(w, cx, ts, other, res)?;
+                if !crate::exec::trigger::replace_delete(w, cx, ts, other, res)? {
+                    // The conflicting row stays: the constraint fails.
+                    return Err(e);
+                }
             }
             r => {
                 return Err(violation(
@@ -691,7 +694,10 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                 }
                 ResolveType::Replace => {
                     let ts = p.triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
-                    crate::exec::trigger::replace_delete(&mut p.writer, cx, ts, other, res)?;
+                    if !crate::exec::trigger::replace_delete(&mut p.writer, cx, ts, other, res)? {
+                        // The conflicting row stays: the constraint fails.
+                        return Err(e);
+                    }
                 }
                 r => {
                     return Err(violation(
