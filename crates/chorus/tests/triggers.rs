@@ -496,23 +496,6 @@ fn changes_inside_programs() {
     ]);
 }
 
-/// REINDEX of an unknown object fails as in SQLite (outside triggers, found
-/// by the sqllogictest evidence files).
-#[test]
-fn reindex_unknown_object() {
-    let p = Pair::new();
-    p.all(&[
-        "CREATE TABLE t(a)",
-        "CREATE INDEX ti ON t(a)",
-        "REINDEX t",
-        "REINDEX ti",
-        "REINDEX nocase",
-        "REINDEX main.t",
-        "REINDEX nosuch",
-        "REINDEX",
-    ]);
-}
-
 /// A long chain of distinct triggers (t0 fires t1 fires ... t199) compiles
 /// and runs without exhausting the stack.
 #[test]

@@ -242,9 +242,6 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         Stmt::Savepoint(n) => Program::Txn(TxnOp::Savepoint(name_of(n))),
         Stmt::Release(n) => Program::Txn(TxnOp::Release(name_of(n))),
         Stmt::Pragma(n, body) => Program::Pragma(n.clone(), body.clone()),
-        Stmt::Reindex { obj_name: Some(qn) } if !reindex_target_exists(schema, qn) => {
-            return Err(err("unable to identify the object to be reindexed"))
-        }
         Stmt::Analyze(_) | Stmt::Reindex { .. } | Stmt::Vacuum(..) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
             if matches!(stmt, Stmt::CreateTrigger { .. }) {
@@ -267,13 +264,4 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         decltypes,
         readonly,
     })
-}
-
-/// Whether `REINDEX name` names a table, an index or a collation.
-fn reindex_target_exists(schema: &Schema, qn: &ast::QualifiedName) -> bool {
-    let n = name_of(&qn.name);
-    let k = crate::schema::key(&n);
-    schema.tables.contains_key(&k)
-        || schema.indexes.contains_key(&k)
-        || (qn.db_name.is_none() && crate::sqlvalue::Collation::by_name(&n).is_some())
 }
