@@ -7,4 +7,5 @@ pub mod func;
 pub mod select;
 pub mod source;
 pub mod trigger;
+pub mod window;
 pub mod write;
