@@ -6,4 +6,5 @@ pub mod expr;
 pub mod func;
 pub mod select;
 pub mod source;
+pub mod without_rowid;
 pub mod write;

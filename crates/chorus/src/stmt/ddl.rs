@@ -240,10 +240,16 @@ pub fn run_ddl(
                     let (mut t, autos) = table_from_ast(&name, PageNo(0), body, text.clone())?;
                     // Validate CHECK / DEFAULT expressions by binding them.
                     validate_table(schema, &t)?;
-                    let root = store.create_tree(TreeKind::Table)?;
+                    let wr = t.without_rowid.is_some();
+                    let root =
+                        store.create_tree(if wr { TreeKind::Index } else { TreeKind::Table })?;
                     t.root = root;
                     add_schema_row(store, "table", &name, &name, root.0, Some(&text))?;
                     for a in autos {
+                        if wr && a.origin == crate::schema::IndexOrigin::PrimaryKey {
+                            // The table tree is the primary key's index.
+                            continue;
+                        }
                         let r = store.create_tree(TreeKind::Index)?;
                         add_schema_row(store, "index", &a.name, &name, r.0, None)?;
                     }
@@ -394,7 +400,14 @@ pub fn run_ddl(
                 .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
             let mut rowids = Vec::new();
             {
-                let mut c = store.table_cursor(table.root)?;
+                let layout = crate::exec::without_rowid::WrLayout::of(&table);
+                let mut c = crate::exec::without_rowid::open_table_cursor(
+                    &mut *store,
+                    &env.wr_rows,
+                    table.root,
+                    layout.as_ref(),
+                    true,
+                )?;
                 let mut ok = c.first()?;
                 while ok {
                     rowids.push(c.rowid());

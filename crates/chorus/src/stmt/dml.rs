@@ -269,9 +269,10 @@ pub fn plan_insert(
                 match t.column_index(&n) {
                     Some(ci) => map[ci] = Some(i),
                     None => {
-                        if ["rowid", "oid", "_rowid_"]
-                            .iter()
-                            .any(|r| r.eq_ignore_ascii_case(&n))
+                        if t.without_rowid.is_none()
+                            && ["rowid", "oid", "_rowid_"]
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&n))
                         {
                             rowid_src = Some(i);
                         } else {
@@ -454,7 +455,9 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             if let Some(r) = p.writer.returning_row(cx)? {
                 res.rows.push(r);
             }
-            res.last_rowid = Some(rowid);
+            if p.writer.table.without_rowid.is_none() {
+                res.last_rowid = Some(rowid);
+            }
         }
     }
     Ok(())
@@ -494,6 +497,8 @@ fn plan_scan(
         }
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.wr = crate::exec::without_rowid::WrScan::of(t, true);
+        crate::exec::without_rowid::set_index_pk_pos(&mut scan, &b.schema, t);
         scan.real_cols = t.real_columns();
         scan.label = t.name.clone();
         scan.filter = and_all(terms);
@@ -533,9 +538,10 @@ pub fn plan_update(
             let col = match t.column_index(&n) {
                 Some(c) if Some(c) == t.rowid_alias => usize::MAX,
                 Some(c) => c,
-                None if ["rowid", "oid", "_rowid_"]
-                    .iter()
-                    .any(|r| r.eq_ignore_ascii_case(&n)) =>
+                None if t.without_rowid.is_none()
+                    && ["rowid", "oid", "_rowid_"]
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(&n)) =>
                 {
                     usize::MAX
                 }
