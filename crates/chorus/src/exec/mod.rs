@@ -1,6 +1,7 @@
 //! Execution: compiled expressions, row sources, select pipelines, DML.
 
 pub mod agg;
+pub mod autoincrement;
 pub mod env;
 pub mod expr;
 pub mod func;

@@ -511,3 +511,51 @@ pub fn set_index_pk_pos(
         w.pk_pos = pk_positions(&idx, t);
     }
 }
+
+/// The primary-key index of WITHOUT ROWID table `table`, as the schema
+/// names it (`sqlite_autoindex_T_N`).
+pub fn schema_pk_index(schema: &crate::schema::Schema, table: &str) -> Option<Arc<Index>> {
+    let t = schema.tables.get(&crate::schema::key(table))?;
+    t.without_rowid.as_ref()?;
+    schema
+        .indexes
+        .values()
+        .find(|i| {
+            i.origin == IndexOrigin::PrimaryKey
+                && i.root == t.root
+                && i.table.eq_ignore_ascii_case(&t.name)
+        })
+        .cloned()
+}
+
+/// PRAGMA index_xinfo rows after the key columns of an index on a WITHOUT
+/// ROWID table: for the primary key the other table columns, for a
+/// secondary index the PRIMARY KEY columns it appends (all with key = 0).
+pub fn xinfo_tail(idx: &Index, t: &Table, rows: &mut Vec<Vec<Value>>) {
+    let is_pk = idx.root == t.root && idx.origin == IndexOrigin::PrimaryKey;
+    let extra: Vec<(usize, bool, String)> = if is_pk {
+        (0..t.columns.len())
+            .filter(|i| !idx.columns.iter().any(|c| c.col == Some(*i)))
+            .map(|i| {
+                let coll = t.columns[i].collation.clone();
+                (i, false, coll.unwrap_or_else(|| "BINARY".to_string()))
+            })
+            .collect()
+    } else {
+        suffix_columns(idx, t)
+            .iter()
+            .filter_map(|c| Some((c.col?, c.desc, coll_of(t, c))))
+            .collect()
+    };
+    for (i, desc, coll) in extra {
+        let n = rows.len() as i64;
+        rows.push(vec![
+            Value::Integer(n),
+            Value::Integer(i as i64),
+            Value::Text(t.columns[i].name.clone().into_bytes()),
+            Value::Integer(desc as i64),
+            Value::Text(coll.into_bytes()),
+            Value::Integer(0),
+        ]);
+    }
+}

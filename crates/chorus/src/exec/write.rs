@@ -37,6 +37,8 @@ pub struct TableWriter {
     pub defaults: Vec<Option<CExpr>>,
     /// RETURNING expressions, evaluated on the row slot after each write.
     pub returning: Vec<CExpr>,
+    /// AUTOINCREMENT: the root of sqlite_sequence (exec/autoincrement.rs).
+    pub autoinc: Option<chorus_storage::PageNo>,
     cursor: Option<Box<dyn TableCursor>>,
     buf: Vec<u8>,
 }
@@ -79,6 +81,7 @@ impl TableWriter {
             checks: Vec::new(),
             defaults: Vec::new(),
             returning: Vec::new(),
+            autoinc: None,
             cursor: None,
             buf: Vec::new(),
         }
@@ -466,6 +469,11 @@ impl TableWriter {
     pub fn new_rowid(&mut self, cx: &mut Cx<'_>) -> Result<i64> {
         if self.table.without_rowid.is_some() {
             return Ok(0);
+        }
+        if let Some(seq) = self.autoinc {
+            let max = self.cursor(cx)?.max_rowid()?;
+            let name = self.table.name.clone();
+            return super::autoincrement::next_rowid(&mut *cx.store, seq, &name, max);
         }
         let c = self.cursor(cx)?;
         match c.max_rowid()? {

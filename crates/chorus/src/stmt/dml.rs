@@ -179,6 +179,9 @@ fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     b.scopes.pop();
     res?;
     w.defaults = defaults;
+    if t.autoincrement {
+        w.autoinc = b.schema.table("sqlite_sequence").map(|s| s.root);
+    }
     Ok(w)
 }
 
@@ -227,11 +230,11 @@ pub fn plan_insert(
                             target: Some(cols.clone()),
                             update: None,
                         };
-                        let any_index = b
-                            .schema
-                            .indexes_of(&t.name)
-                            .iter()
-                            .any(|i| i.unique && ok.matches(&t, Some(i)));
+                        let pk = crate::exec::without_rowid::pk_index(&t).map(Arc::new);
+                        let any_index = pk
+                            .into_iter()
+                            .chain(b.schema.indexes_of(&t.name))
+                            .any(|i| i.unique && ok.matches(&t, Some(&i)));
                         if !any_index && !ok.matches(&t, None) {
                             return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
                         }
@@ -457,6 +460,10 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             }
             if p.writer.table.without_rowid.is_none() {
                 res.last_rowid = Some(rowid);
+            }
+            if let Some(seq) = p.writer.autoinc {
+                let name = p.writer.table.name.clone();
+                crate::exec::autoincrement::note_rowid(&mut *cx.store, seq, &name, rowid)?;
             }
         }
     }
