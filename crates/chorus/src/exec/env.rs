@@ -120,6 +120,8 @@ pub struct Env {
     pub arg_pool: Vec<Vec<Value>>,
     /// The connection's interrupt flag (see api/interrupt.rs).
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// Row handles of WITHOUT ROWID tables (exec/without_rowid.rs).
+    pub wr_rows: super::without_rowid::WrRegistry,
 }
 
 impl Env {
@@ -133,6 +135,7 @@ impl Env {
             fctx: Default::default(),
             arg_pool: Vec::new(),
             interrupt: Default::default(),
+            wr_rows: Default::default(),
         }
     }
     /// SQLITE_INTERRUPT when the connection was interrupted.

@@ -1,6 +1,7 @@
 //! Execution: compiled expressions, row sources, select pipelines, DML.
 
 pub mod agg;
+pub mod autoincrement;
 pub mod env;
 pub mod expr;
 pub mod func;
@@ -8,4 +9,5 @@ pub mod select;
 pub mod source;
 pub mod trigger;
 pub mod window;
+pub mod without_rowid;
 pub mod write;

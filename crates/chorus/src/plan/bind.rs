@@ -382,7 +382,7 @@ impl Binder {
                             .iter()
                             .any(|r| r.eq_ignore_ascii_case(col));
                         if is_rowid
-                            && s.table.is_some()
+                            && s.table.as_ref().is_some_and(|t| t.without_rowid.is_none())
                             && (table.is_some() || scope.sources.len() == 1)
                         {
                             count += 1;

@@ -186,6 +186,9 @@ fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     b.scopes.pop();
     res?;
     w.defaults = defaults;
+    if t.autoincrement {
+        w.autoinc = b.schema.table("sqlite_sequence").map(|s| s.root);
+    }
     Ok(w)
 }
 
@@ -234,11 +237,11 @@ pub fn plan_insert(
                             target: Some(cols.clone()),
                             update: None,
                         };
-                        let any_index = b
-                            .schema
-                            .indexes_of(&t.name)
-                            .iter()
-                            .any(|i| i.unique && ok.matches(&t, Some(i)));
+                        let pk = crate::exec::without_rowid::pk_index(&t).map(Arc::new);
+                        let any_index = pk
+                            .into_iter()
+                            .chain(b.schema.indexes_of(&t.name))
+                            .any(|i| i.unique && ok.matches(&t, Some(&i)));
                         if !any_index && !ok.matches(&t, None) {
                             return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
                         }
@@ -276,9 +279,10 @@ pub fn plan_insert(
                 match t.column_index(&n) {
                     Some(ci) => map[ci] = Some(i),
                     None => {
-                        if ["rowid", "oid", "_rowid_"]
-                            .iter()
-                            .any(|r| r.eq_ignore_ascii_case(&n))
+                        if t.without_rowid.is_none()
+                            && ["rowid", "oid", "_rowid_"]
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&n))
                         {
                             rowid_src = Some(i);
                         } else {
@@ -496,7 +500,13 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             if let Some(r) = p.writer.returning_row(cx)? {
                 res.rows.push(r);
             }
-            res.last_rowid = Some(rowid);
+            if p.writer.table.without_rowid.is_none() {
+                res.last_rowid = Some(rowid);
+            }
+            if let Some(seq) = p.writer.autoinc {
+                let name = p.writer.table.name.clone();
+                crate::exec::autoincrement::note_rowid(&mut *cx.store, seq, &name, rowid)?;
+            }
             if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
                 // The row slot keeps the written row; lend its values.
                 let slot = p.writer.row_slot;
@@ -545,6 +555,8 @@ fn plan_scan(
         }
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.wr = crate::exec::without_rowid::WrScan::of(t, true);
+        crate::exec::without_rowid::set_index_pk_pos(&mut scan, &b.schema, t);
         scan.real_cols = t.real_columns();
         scan.label = t.name.clone();
         scan.filter = and_all(terms);
@@ -584,9 +596,10 @@ pub fn plan_update(
             let col = match t.column_index(&n) {
                 Some(c) if Some(c) == t.rowid_alias => usize::MAX,
                 Some(c) => c,
-                None if ["rowid", "oid", "_rowid_"]
-                    .iter()
-                    .any(|r| r.eq_ignore_ascii_case(&n)) =>
+                None if t.without_rowid.is_none()
+                    && ["rowid", "oid", "_rowid_"]
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(&n)) =>
                 {
                     usize::MAX
                 }

@@ -263,7 +263,10 @@ pub fn run_pragma(
                 .map(|s| s.to_string())
                 .collect();
             let mut rows = Vec::new();
-            let idxs = schema.indexes_of(&t);
+            let mut idxs = schema.indexes_of(&t);
+            if let Some(pk) = crate::exec::without_rowid::schema_pk_index(schema, &t) {
+                idxs.insert(0, pk);
+            }
             for (i, idx) in idxs.iter().rev().enumerate() {
                 let origin = match idx.origin {
                     IndexOrigin::Create => "c",
@@ -324,14 +327,17 @@ pub fn run_pragma(
                     rows.push(r);
                 }
                 if x {
-                    rows.push(vec![
-                        Value::Integer(idx.columns.len() as i64),
-                        Value::Integer(-1),
-                        Value::Null,
-                        Value::Integer(0),
-                        Value::Text(b"BINARY".to_vec()),
-                        Value::Integer(0),
-                    ]);
+                    match t.as_ref().filter(|t| t.without_rowid.is_some()) {
+                        Some(t) => crate::exec::without_rowid::xinfo_tail(idx, t, &mut rows),
+                        None => rows.push(vec![
+                            Value::Integer(idx.columns.len() as i64),
+                            Value::Integer(-1),
+                            Value::Null,
+                            Value::Integer(0),
+                            Value::Text(b"BINARY".to_vec()),
+                            Value::Integer(0),
+                        ]),
+                    }
                 }
             }
             Ok(PragmaResult {
