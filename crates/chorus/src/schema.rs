@@ -45,6 +45,8 @@ pub struct Table {
     /// Conflict resolution of NOT NULL constraints per column.
     pub notnull_conflict: Vec<Option<ast::ResolveType>>,
     pub pk_conflict: Option<ast::ResolveType>,
+    /// FOREIGN KEY constraints (declaration order).
+    pub fks: Vec<crate::stmt::foreign_key::ForeignKey>,
 }
 
 impl Table {
@@ -182,6 +184,7 @@ pub fn sqlite_schema_table() -> Table {
             .into(),
         notnull_conflict: vec![None; 5],
         pk_conflict: None,
+        fks: Vec::new(),
     }
 }
 
@@ -376,6 +379,7 @@ pub fn table_from_ast(
         sql,
         notnull_conflict: Vec::new(),
         pk_conflict: None,
+        fks: Vec::new(),
     };
     // (columns as (name, desc, collation), origin, conflict)
     #[allow(clippy::type_complexity)]
@@ -538,6 +542,7 @@ pub fn table_from_ast(
             _ => {}
         }
     }
+    t.fks = crate::stmt::foreign_key::fks_from_ast(&t, columns.values(), constraints.as_ref())?;
     // PRIMARY KEY columns are NOT NULL only for the rowid alias (SQLite quirk).
     let mut autos: Vec<Index> = Vec::new();
     for (cols, origin, conflict) in uniques {

@@ -116,6 +116,8 @@ pub struct Env {
     pub arg_pool: Vec<Vec<Value>>,
     /// The connection's interrupt flag (see api/interrupt.rs).
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// Foreign key state of a writing statement (None: enforcement off).
+    pub fk: Option<Box<crate::exec::foreign_key::FkState>>,
 }
 
 impl Env {
@@ -129,6 +131,7 @@ impl Env {
             fctx: Default::default(),
             arg_pool: Vec::new(),
             interrupt: Default::default(),
+            fk: None,
         }
     }
     /// SQLITE_INTERRUPT when the connection was interrupted.

@@ -468,6 +468,13 @@ pub fn run_ddl(
                 }
                 return Err(err(format!("no such table: {name}")));
             };
+            if env.fk.is_some() {
+                let mut cx = crate::exec::expr::Cx {
+                    store: &mut *store,
+                    env: &mut *env,
+                };
+                crate::exec::foreign_key::drop_table(&mut cx, &t)?;
+            }
             for idx in schema.indexes_of(&t.name) {
                 store.drop_tree(idx.root)?;
             }

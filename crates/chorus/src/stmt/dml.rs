@@ -3,6 +3,7 @@
 //! that match, then modify, so a scan never sees its own writes).
 
 use crate::exec::expr::{CExpr, Cx};
+use crate::exec::foreign_key as fk;
 use crate::exec::select::SelectPlan;
 use crate::exec::source::{Access, Source, TableScan};
 use crate::exec::write::{IndexWriter, TableWriter, Verdict, Violation};
@@ -118,7 +119,7 @@ fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
 
 /// Build the writer: row slot scope with the table's columns; CHECKs,
 /// defaults, index expressions compiled against it.
-fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
+pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     let slot = b.alloc_slot();
     b.scopes.push(Scope {
         first_slot: slot,
@@ -365,7 +366,9 @@ fn write_row(
             ResolveType::Ignore => return Ok(false),
             ResolveType::Replace => {
                 if let Some(old) = w.read_row(cx, other)? {
+                    fk::before_delete(cx, &w.table, &old, other)?;
                     w.delete(cx, &old, other)?;
+                    fk::after_delete(cx, &w.table, &old)?;
                 }
             }
             r => {
@@ -383,6 +386,10 @@ fn write_row(
         if old_rowid != rowid {
             // handled by caller (delete of the old row happened first)
         }
+    }
+    if fk::active(cx) {
+        let t = w.table.clone();
+        fk::before_insert(cx, &t, &values)?;
     }
     w.insert(cx, &values, rowid)?;
     Ok(true)
@@ -618,7 +625,9 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                 }
                 ResolveType::Replace => {
                     if let Some(o) = p.writer.read_row(cx, other)? {
+                        fk::before_delete(cx, &p.writer.table, &o, other)?;
                         p.writer.delete(cx, &o, other)?;
+                        fk::after_delete(cx, &p.writer.table, &o)?;
                     }
                 }
                 r => {
@@ -635,8 +644,27 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if skip {
             continue;
         }
+        let fk_on = fk::active(cx);
+        let t = p.writer.table.clone();
+        let mut changed = vec![false; t.columns.len()];
+        if fk_on {
+            for (c, _) in &p.sets {
+                match (*c, alias) {
+                    (usize::MAX, Some(a)) => changed[a] = true,
+                    (usize::MAX, None) => {}
+                    (c, _) => changed[c] = true,
+                }
+            }
+            fk::before_update(cx, &t, &old, rowid, &changed)?;
+        }
         p.writer.delete(cx, &old, rowid)?;
+        if fk_on {
+            fk::before_update_new(cx, &t, &new, &changed)?;
+        }
         p.writer.insert(cx, &new, new_rowid)?;
+        if fk_on {
+            fk::after_update(cx, &t, &old, &new, &changed)?;
+        }
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
@@ -666,7 +694,7 @@ pub fn plan_delete(
 
 pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
-    if p.truncate {
+    if p.truncate && !fk::active(cx) {
         res.changes += rowids.len() as i64;
         cx.store.clear_tree(p.writer.table.root)?;
         for iw in &p.writer.indexes {
@@ -678,7 +706,10 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         let Some(old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
+        let t = p.writer.table.clone();
+        fk::before_delete(cx, &t, &old, rowid)?;
         p.writer.delete(cx, &old, rowid)?;
+        fk::after_delete(cx, &t, &old)?;
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);

@@ -3,6 +3,7 @@
 
 pub mod ddl;
 pub mod dml;
+pub mod foreign_key;
 pub mod pragma;
 
 use crate::exec::select::SelectPlan;
