@@ -30,6 +30,9 @@ pub struct Slot {
     /// Columns with REAL affinity: SQLite may store their integral values as
     /// integers in the record, and they read back as REAL.
     pub real_cols: Arc<[bool]>,
+    /// Values of columns past the end of a short record (columns added by
+    /// ALTER TABLE ADD COLUMN read their default); empty: all NULL.
+    pub defaults: Arc<[Value]>,
 }
 
 impl Slot {
@@ -56,7 +59,7 @@ impl Slot {
         }
         // Columns past the end of the record read as NULL (ALTER TABLE ADD).
         let Some(&(t, off)) = self.hdr.get(col) else {
-            return Ok(Value::Null);
+            return Ok(self.defaults.get(col).cloned().unwrap_or(Value::Null));
         };
         let len = serial_type_len(t).unwrap_or(0) as usize;
         let body = off
@@ -91,6 +94,9 @@ impl Slot {
         self.rowid_alias = o.rowid_alias;
         if !Arc::ptr_eq(&self.real_cols, &o.real_cols) {
             self.real_cols = o.real_cols.clone();
+        }
+        if !Arc::ptr_eq(&self.defaults, &o.defaults) {
+            self.defaults = o.defaults.clone();
         }
     }
 }

@@ -539,6 +539,9 @@ pub fn run_ddl(
                 changed_schema: true,
             })
         }
+        Stmt::AlterTable(qn, body) => {
+            crate::stmt::alter::run_alter(store, schema, qn, body, sql, env)
+        }
         _ => Err(Error::new(ResultCode::ERROR, "unsupported statement")),
     }
 }

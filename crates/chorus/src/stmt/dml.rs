@@ -502,6 +502,7 @@ fn plan_scan(
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
         scan.real_cols = t.real_columns();
+        scan.defaults = crate::stmt::alter::record_defaults(t);
         scan.label = t.name.clone();
         scan.filter = and_all(terms);
         Ok(Source::Table(Box::new(scan)))

@@ -1,6 +1,7 @@
 //! Prepared statements' executable form: each parsed statement compiles to
 //! a [`Program`] once per prepare (and again if the schema changes).
 
+pub mod alter;
 pub mod ddl;
 pub mod dml;
 pub mod foreign_key;
@@ -206,7 +207,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             )))
         }
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
-        Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),
+        Stmt::AlterTable(..) => Program::Ddl(Box::new(stmt.clone())),
         Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
     };
     Ok(Compiled {
