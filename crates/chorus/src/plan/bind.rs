@@ -445,7 +445,7 @@ impl Binder {
         Ok(self.expr_info(e)?.0)
     }
 
-    fn sub_plan(&mut self, s: &ast::Select) -> Result<Box<RefCell<SubQuery>>> {
+    pub(crate) fn sub_plan(&mut self, s: &ast::Select) -> Result<Box<RefCell<SubQuery>>> {
         self.depth += 1;
         if self.depth > 200 {
             return Err(err("too many levels of nesting"));
@@ -457,6 +457,7 @@ impl Binder {
             plan,
             correlated,
             cache: None,
+            col: 0,
         })))
     }
 
@@ -600,6 +601,14 @@ impl Binder {
                 } else {
                     (both, none)
                 }
+            }
+            Expr::InList { lhs, not, rhs } if super::rowvalue::is_row(lhs) => {
+                return self.row_in_list(lhs, *not, rhs.as_deref().unwrap_or(&[]));
+            }
+            Expr::InSelect { lhs, not, rhs }
+                if matches!(**lhs, Expr::Subquery(_)) && super::rowvalue::is_row(lhs) =>
+            {
+                return self.row_in_select(lhs, *not, rhs);
             }
             Expr::InList { lhs, not, rhs } => {
                 let (x, xi) = self.expr_info(lhs)?;
@@ -1036,6 +1045,9 @@ impl Binder {
     }
 
     pub fn cmp(&mut self, l: &Expr, op: CmpOp, r: &Expr) -> Result<(CExpr, Info)> {
+        if super::rowvalue::is_row(l) || super::rowvalue::is_row(r) {
+            return self.row_cmp(l, op, r);
+        }
         let (lc, li) = self.expr_info(l)?;
         let (rc, ri) = self.expr_info(r)?;
         if let (CExpr::Vector(a), CExpr::Vector(b)) = (&lc, &rc) {
@@ -1072,6 +1084,11 @@ impl Binder {
         };
         if let Some(c) = cmp {
             return self.cmp(l, c, r);
+        }
+        if matches!(op, Operator::Is | Operator::IsNot)
+            && (super::rowvalue::is_row(l) || super::rowvalue::is_row(r))
+        {
+            return self.row_is(l, op == Operator::IsNot, r);
         }
         if matches!(op, Operator::Is | Operator::IsNot) {
             let (lc, li) = self.expr_info(l)?;

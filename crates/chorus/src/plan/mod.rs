@@ -3,4 +3,5 @@
 pub mod bind;
 pub mod names;
 pub mod recursive;
+pub mod rowvalue;
 pub mod select;

@@ -79,6 +79,8 @@ pub struct UpdatePlan {
     /// (column, new value expression) — column usize::MAX = rowid.
     pub sets: Vec<(usize, CExpr)>,
     pub or: Option<ResolveType>,
+    /// UPDATE ... FROM: the join producing the new values.
+    pub from: Option<super::update_from::FromQuery>,
 }
 
 pub struct DeletePlan {
@@ -525,30 +527,67 @@ pub fn plan_update(
     from: Option<&ast::FromClause>,
     where_clause: Option<&ast::Expr>,
 ) -> Result<UpdatePlan> {
-    if from.is_some() {
-        return Err(err("UPDATE FROM is not supported"));
-    }
     let t = target_table(b, qn)?;
     let w = writer(b, &t)?;
+    let set_col = |n: &str| -> Result<usize> {
+        Ok(match t.column_index(n) {
+            Some(c) if Some(c) == t.rowid_alias => usize::MAX,
+            Some(c) => c,
+            None if ["rowid", "oid", "_rowid_"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(n)) =>
+            {
+                usize::MAX
+            }
+            None => return Err(err(format!("no such column: {n}"))),
+        })
+    };
+    if let Some(from) = from {
+        // The assigned (column, expression) pairs, row values spread out.
+        let mut targets: Vec<(usize, &ast::Expr)> = Vec::new();
+        for s in sets {
+            if s.col_names.len() == 1 {
+                targets.push((set_col(&name_of(&s.col_names[0]))?, &s.expr));
+                continue;
+            }
+            let ast::Expr::Parenthesized(v) = &s.expr else {
+                return Err(err("row value misused"));
+            };
+            if v.len() != s.col_names.len() {
+                return Err(err(format!(
+                    "{} columns assigned {} values",
+                    s.col_names.len(),
+                    v.len()
+                )));
+            }
+            for (n, e) in s.col_names.iter().zip(v) {
+                targets.push((set_col(&name_of(n))?, e));
+            }
+        }
+        let (q, sets) = super::update_from::plan(b, &t, qn, &targets, from, where_clause)?;
+        let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), None)?;
+        b.scopes.pop();
+        return Ok(UpdatePlan {
+            writer: w,
+            scan,
+            scan_slot,
+            sets,
+            or,
+            from: Some(q),
+        });
+    }
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     let r = (|| -> Result<Vec<(usize, CExpr)>> {
         let mut out = Vec::new();
         for s in sets {
             if s.col_names.len() != 1 {
-                return Err(err("row value assignments are not supported"));
-            }
-            let n = name_of(&s.col_names[0]);
-            let col = match t.column_index(&n) {
-                Some(c) if Some(c) == t.rowid_alias => usize::MAX,
-                Some(c) => c,
-                None if ["rowid", "oid", "_rowid_"]
-                    .iter()
-                    .any(|r| r.eq_ignore_ascii_case(&n)) =>
-                {
-                    usize::MAX
+                let vals = b.row_set(s.col_names.len(), &s.expr)?;
+                for (n, v) in s.col_names.iter().zip(vals) {
+                    out.push((set_col(&name_of(n))?, v));
                 }
-                None => return Err(err(format!("no such column: {n}"))),
-            };
+                continue;
+            }
+            let col = set_col(&name_of(&s.col_names[0]))?;
             out.push((col, b.expr(&s.expr)?));
         }
         Ok(out)
@@ -560,6 +599,7 @@ pub fn plan_update(
         scan_slot,
         sets: r?,
         or,
+        from: None,
     })
 }
 
@@ -573,12 +613,24 @@ fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec
 }
 
 pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
-    let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
+    let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
+        Some(q) => super::update_from::rows(q, cx)?
+            .into_iter()
+            .map(|(r, v)| (r, Some(v)))
+            .collect(),
+        None => collect_rowids(&mut p.scan, p.scan_slot, cx)?
+            .into_iter()
+            .map(|r| (r, None))
+            .collect(),
+    };
     let alias = p.writer.table.rowid_alias;
-    for rowid in rowids {
+    for (rowid, joined) in work {
         let Some(old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
+        if let (Some(q), Some(v)) = (&p.from, joined) {
+            super::update_from::load(q, cx, v);
+        }
         // The scan slot holds the old row for SET expressions.
         {
             let s = &mut cx.env.slots[p.scan_slot];

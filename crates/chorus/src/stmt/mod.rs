@@ -6,6 +6,7 @@ pub mod ddl;
 pub mod dml;
 pub mod foreign_key;
 pub mod pragma;
+pub mod update_from;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;
