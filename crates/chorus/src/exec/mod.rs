@@ -4,6 +4,7 @@ pub mod agg;
 pub mod autoincrement;
 pub mod env;
 pub mod expr;
+pub mod foreign_key;
 pub mod func;
 pub mod select;
 pub mod source;

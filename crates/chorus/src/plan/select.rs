@@ -1020,6 +1020,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             let mut scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
             scan.wr = crate::exec::without_rowid::WrScan::of(&table, false);
             scan.real_cols = table.real_columns();
+            scan.defaults = crate::stmt::alter::record_defaults(&table);
             scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }

@@ -439,6 +439,13 @@ pub fn run_ddl(
                     crate::exec::autoincrement::forget(store, seq.root, &t.name)?;
                 }
             }
+            if env.fk.is_some() {
+                let mut cx = crate::exec::expr::Cx {
+                    store: &mut *store,
+                    env: &mut *env,
+                };
+                crate::exec::foreign_key::drop_table(&mut cx, &t)?;
+            }
             for idx in schema.indexes_of(&t.name) {
                 store.drop_tree(idx.root)?;
             }
@@ -512,6 +519,9 @@ pub fn run_ddl(
             Ok(DdlOutcome {
                 changed_schema: false,
             })
+        }
+        Stmt::AlterTable(qn, body) => {
+            crate::stmt::alter::run_alter(store, schema, qn, body, sql, env)
         }
         _ => Err(Error::new(ResultCode::ERROR, "unsupported statement")),
     }

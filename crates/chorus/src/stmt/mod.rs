@@ -1,11 +1,14 @@
 //! Prepared statements' executable form: each parsed statement compiles to
 //! a [`Program`] once per prepare (and again if the schema changes).
 
+pub mod alter;
 pub mod ddl;
 pub mod dml;
+pub mod foreign_key;
 pub mod pragma;
 pub mod trigger;
 pub mod reindex;
+pub mod update_from;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;
@@ -255,7 +258,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
         }
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
-        Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),
+        Stmt::AlterTable(..) => Program::Ddl(Box::new(stmt.clone())),
         Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
     };
     Ok(Compiled {

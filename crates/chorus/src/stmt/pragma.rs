@@ -119,6 +119,8 @@ pub struct PragmaState<'a> {
     pub recursive_triggers: &'a mut bool,
     pub cache_size: &'a mut i64,
     pub filename: &'a str,
+    pub fk: &'a mut crate::exec::foreign_key::ConnFk,
+    pub in_txn: bool,
 }
 
 pub fn run_pragma(
@@ -140,6 +142,15 @@ pub fn run_pragma(
         Some(ast::PragmaBody::Call(e)) => (Some(e), false),
         None => (None, false),
     };
+    let fk_arg = match arg {
+        Some(a) => Some(arg_value(a)?),
+        None => None,
+    };
+    if let Some(r) =
+        crate::stmt::foreign_key::pragma(store, schema, &pname, fk_arg, is_set, st.fk, st.in_txn)?
+    {
+        return Ok(r);
+    }
     let header = |f: HeaderField, store: &mut dyn Store| -> Result<Value> {
         Ok(Value::Integer(store.header(f)? as i64))
     };
