@@ -536,3 +536,92 @@ fn replace_delete_trigger_ignore() {
         "SELECT * FROM k ORDER BY id",
     ]);
 }
+
+#[test]
+fn temp_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE b(x)",
+        "CREATE TABLE c(y)",
+        "CREATE TRIGGER main_tr AFTER INSERT ON b BEGIN INSERT INTO c VALUES(new.x); END",
+        "CREATE TEMP TRIGGER temp_tr AFTER INSERT ON b BEGIN INSERT INTO c VALUES(-new.x); END",
+        "CREATE TRIGGER temp.temp_tr2 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(new.x * 100); END",
+        "CREATE TEMP TRIGGER temp_tr AFTER INSERT ON b BEGIN SELECT 1; END",
+        "INSERT INTO b VALUES(7)",
+        "SELECT y FROM c ORDER BY rowid",
+        "SELECT name FROM sqlite_schema WHERE type = 'trigger'",
+        "DROP TRIGGER temp_tr",
+        "INSERT INTO b VALUES(8)",
+        "SELECT y FROM c ORDER BY rowid",
+        "DROP TABLE b",
+        "CREATE TABLE b(x)",
+        "INSERT INTO b VALUES(9)",
+        "SELECT y FROM c ORDER BY rowid",
+        "DROP TRIGGER temp_tr2",
+    ]);
+}
+
+/// A TEMP trigger belongs to its connection: other connections and later
+/// opens of the file do not see it.
+#[test]
+fn temp_triggers_are_connection_local() {
+    let dir = std::env::temp_dir().join(format!("chorus_trig_tmp_{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let f = dir.join("t.db");
+    let _ = std::fs::remove_file(&f);
+    let path = f.to_str().unwrap();
+    let count = |c: &chorus::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM log", (), |r| r.get(0))
+            .unwrap()
+    };
+    {
+        let a = chorus::Connection::open(path).unwrap();
+        a.execute_batch(
+            "CREATE TABLE t(x); CREATE TABLE log(y);
+             CREATE TEMP TRIGGER tt AFTER INSERT ON t BEGIN INSERT INTO log VALUES(new.x); END;",
+        )
+        .unwrap();
+        let b = chorus::Connection::open(path).unwrap();
+        // A statement prepared before the trigger existed fires it afterwards.
+        let mut st = a.prepare("INSERT INTO t VALUES(1)").unwrap();
+        st.execute(()).unwrap();
+        assert_eq!(count(&a), 1);
+        b.execute("INSERT INTO t VALUES(2)", ()).unwrap();
+        assert_eq!(count(&b), 1);
+        a.execute("DROP TRIGGER tt", ()).unwrap();
+        st.execute(()).unwrap();
+        assert_eq!(count(&a), 1);
+        let e = b.execute("DROP TRIGGER tt", ()).unwrap_err();
+        assert_eq!(e.message, "no such trigger: tt");
+    }
+    {
+        let s = rusqlite::Connection::open(path).unwrap();
+        let n: i64 = s
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+                (),
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn qualified_names_and_temp_order() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE main.b(x)",
+        "CREATE TABLE c(y)",
+        "CREATE TEMP TRIGGER t1 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(1); END",
+        "CREATE TEMP TRIGGER t2 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(2); END",
+        "CREATE TRIGGER temp.t3 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(3); END",
+        "CREATE TRIGGER m1 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(11); END",
+        "CREATE TRIGGER main.m2 AFTER INSERT ON main.b BEGIN INSERT INTO c VALUES(12); END",
+        "CREATE TRIGGER IF NOT EXISTS \"main\" . \"m 3\" AFTER INSERT ON b BEGIN INSERT INTO c VALUES(13); END",
+        "INSERT INTO b VALUES(0)",
+        "SELECT group_concat(y) FROM c",
+        "SELECT sql FROM sqlite_schema ORDER BY rowid",
+    ]);
+}

@@ -14,7 +14,7 @@ use crate::exec::select::SelectPlan;
 use crate::exec::trigger::{Step, TriggerProgram, ViewWritePlan};
 use crate::plan::bind::{err, table_col_infos, Binder, ColInfo, Scope, SourceInfo};
 use crate::plan::select::plan_select;
-use crate::schema::{key, name_of, Schema, Table};
+use crate::schema::{key, name_of, Schema, SchemaEntry, Table};
 use crate::stmt::ddl::DdlOutcome;
 use crate::storage::Store;
 use chorus_storage::Result;
@@ -99,10 +99,15 @@ impl Trigger {
     }
 }
 
-/// The triggers attached to `table`, newest first.
+/// The triggers attached to `table` in SQLite's firing order: TEMP ones
+/// oldest first, then the others newest first.
 pub fn triggers_on(schema: &Schema, table: &str) -> Vec<Arc<Trigger>> {
     let mut v = Vec::new();
-    for e in schema.entries.iter().rev() {
+    for e in schema
+        .temp_entries
+        .iter()
+        .chain(schema.entries.iter().rev())
+    {
         if e.kind == "trigger" && e.tbl_name.eq_ignore_ascii_case(table) {
             if let Some(t) = schema.triggers.get(&key(&e.name)) {
                 v.push(t.clone());
@@ -110,6 +115,84 @@ pub fn triggers_on(schema: &Schema, table: &str) -> Vec<Arc<Trigger>> {
         }
     }
     v
+}
+
+/// Merge a connection's TEMP triggers into `base` (the schema as stored),
+/// first dropping those whose table or view is gone.
+pub fn with_temp_triggers(
+    base: &Arc<Schema>,
+    temp: &mut Vec<SchemaEntry>,
+    gen: u32,
+) -> Arc<Schema> {
+    temp.retain(|e| {
+        let k = key(&e.tbl_name);
+        base.tables.contains_key(&k) || base.views.contains_key(&k)
+    });
+    if temp.is_empty() && gen == 0 {
+        return base.clone();
+    }
+    let mut s = (**base).clone();
+    s.temp_gen = gen;
+    for e in temp.iter() {
+        let Some(sql) = &e.sql else { continue };
+        if let Ok((Some(crate::parse::Parsed::Cmd(ast::Cmd::Stmt(st))), _)) =
+            crate::parse::parse_first(sql)
+        {
+            if let Some(t) = Trigger::from_ast(&st) {
+                s.triggers.insert(key(&e.name), Arc::new(t));
+            }
+        }
+    }
+    s.temp_entries = temp.clone();
+    Arc::new(s)
+}
+
+/// Whether CREATE/DROP TRIGGER concerns the connection's TEMP triggers.
+pub fn is_temp_ddl(schema: &Schema, stmt: &Stmt) -> bool {
+    let in_temp = |qn: &ast::QualifiedName| {
+        qn.db_name
+            .as_ref()
+            .is_some_and(|d| name_of(d).eq_ignore_ascii_case("temp"))
+    };
+    match stmt {
+        Stmt::CreateTrigger {
+            temporary,
+            trigger_name,
+            ..
+        } => *temporary || in_temp(trigger_name),
+        Stmt::DropTrigger { trigger_name, .. } => {
+            let n = name_of(&trigger_name.name);
+            schema
+                .temp_entries
+                .iter()
+                .any(|e| e.name.eq_ignore_ascii_case(&n))
+        }
+        _ => false,
+    }
+}
+
+/// CREATE TEMP TRIGGER / DROP TRIGGER of a TEMP trigger: edit the
+/// connection's list. Ok(true) when it changed.
+pub fn run_temp_ddl(
+    temp: &mut Vec<SchemaEntry>,
+    schema: &Schema,
+    stmt: &Stmt,
+    sql: &str,
+) -> Result<bool> {
+    let Some(target) = check_trigger_ddl(schema, stmt)? else {
+        return Ok(false);
+    };
+    match stmt {
+        Stmt::CreateTrigger { trigger_name, .. } => temp.push(SchemaEntry {
+            kind: "trigger".into(),
+            name: name_of(&trigger_name.name),
+            tbl_name: target,
+            rootpage: 0,
+            sql: Some(crate::stmt::ddl::normalized_sql(sql, "trigger")),
+        }),
+        _ => temp.retain(|e| !e.name.eq_ignore_ascii_case(&target)),
+    }
+    Ok(true)
 }
 
 /// Check CREATE/DROP TRIGGER against the schema (SQLite does this when the
