@@ -550,6 +550,8 @@ fn temp_triggers() {
         "INSERT INTO b VALUES(7)",
         "SELECT y FROM c ORDER BY rowid",
         "SELECT name FROM sqlite_schema WHERE type = 'trigger'",
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_temp_schema ORDER BY name",
+        "SELECT name FROM sqlite_temp_master WHERE name LIKE '%2'",
         "DROP TRIGGER temp_tr",
         "INSERT INTO b VALUES(8)",
         "SELECT y FROM c ORDER BY rowid",
@@ -558,6 +560,7 @@ fn temp_triggers() {
         "INSERT INTO b VALUES(9)",
         "SELECT y FROM c ORDER BY rowid",
         "DROP TRIGGER temp_tr2",
+        "SELECT count(*) FROM sqlite_temp_schema",
     ]);
 }
 

@@ -147,6 +147,51 @@ pub fn with_temp_triggers(
     Arc::new(s)
 }
 
+/// `sqlite_temp_schema` (alias `sqlite_temp_master`): the connection's TEMP
+/// triggers as a read-only view with sqlite_schema's columns.
+pub fn temp_schema_view(schema: &Schema, name: &str) -> Option<Arc<crate::schema::View>> {
+    let k = key(name);
+    if k != "sqlite_temp_schema" && k != "sqlite_temp_master" {
+        return None;
+    }
+    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let rows: Vec<String> = schema
+        .temp_entries
+        .iter()
+        .map(|e| {
+            format!(
+                "SELECT {}, {}, {}, {}, {}",
+                q(&e.kind),
+                q(&e.name),
+                q(&e.tbl_name),
+                e.rootpage,
+                e.sql.as_deref().map(q).unwrap_or_else(|| "NULL".into())
+            )
+        })
+        .collect();
+    let sql = if rows.is_empty() {
+        "SELECT NULL, NULL, NULL, NULL, NULL LIMIT 0".to_string()
+    } else {
+        rows.join(" UNION ALL ")
+    };
+    let Ok((Some(crate::parse::Parsed::Cmd(ast::Cmd::Stmt(Stmt::Select(select)))), _)) =
+        crate::parse::parse_first(&sql)
+    else {
+        return None;
+    };
+    Some(Arc::new(crate::schema::View {
+        name: name.to_string(),
+        columns: Some(
+            ["type", "name", "tbl_name", "rootpage", "sql"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        ),
+        select: *select,
+        sql,
+    }))
+}
+
 /// Whether CREATE/DROP TRIGGER concerns the connection's TEMP triggers.
 pub fn is_temp_ddl(schema: &Schema, stmt: &Stmt) -> bool {
     let in_temp = |qn: &ast::QualifiedName| {
