@@ -628,3 +628,32 @@ fn qualified_names_and_temp_order() {
         "SELECT sql FROM sqlite_schema ORDER BY rowid",
     ]);
 }
+
+/// Foreign keys are enforced on the rows trigger programs write, with the
+/// statement's counters (a violation fails the statement that fired).
+#[test]
+fn foreign_keys_inside_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "PRAGMA foreign_keys = ON",
+        "CREATE TABLE parent(id INTEGER PRIMARY KEY, name)",
+        "CREATE TABLE child(id INTEGER PRIMARY KEY, pid REFERENCES parent(id) ON DELETE CASCADE)",
+        "CREATE TABLE src(x)",
+        "CREATE TRIGGER s_ai AFTER INSERT ON src BEGIN INSERT INTO child(pid) VALUES(new.x); END",
+        "INSERT INTO parent VALUES(1, 'a'), (2, 'b')",
+        "INSERT INTO src VALUES(1), (2)",
+        "INSERT INTO src VALUES(3)",
+        "SELECT count(*) FROM src",
+        "SELECT pid FROM child ORDER BY id",
+        "CREATE TRIGGER s_ad AFTER DELETE ON src BEGIN DELETE FROM parent WHERE id = old.x; END",
+        "DELETE FROM src WHERE x = 1",
+        "SELECT pid FROM child ORDER BY id",
+        "SELECT id FROM parent ORDER BY id",
+        // A trigger that repairs the violation before the statement ends.
+        "CREATE TABLE orphan(pid)",
+        "CREATE TRIGGER o_ai AFTER INSERT ON orphan BEGIN INSERT INTO child(pid) VALUES(new.pid); INSERT INTO parent(id, name) VALUES(new.pid, 'made'); END",
+        "INSERT INTO orphan VALUES(9)",
+        "SELECT id, name FROM parent ORDER BY id",
+        "PRAGMA foreign_key_check",
+    ]);
+}

@@ -85,6 +85,14 @@ impl std::fmt::Debug for FkState {
     }
 }
 
+impl FkState {
+    /// Exchange the cached writers (they use row slots of one `Env`): a
+    /// trigger program borrowing the state runs with its own.
+    pub fn swap_writers(&mut self, other: &mut HashMap<String, TableWriter>) {
+        std::mem::swap(&mut self.writers, other);
+    }
+}
+
 /// Start a statement: install the state when enforcement is on.
 pub fn begin(env: &mut super::env::Env, schema: &Arc<Schema>, conn: &ConnFk) {
     env.fk = if conn.enabled {

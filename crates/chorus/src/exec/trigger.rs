@@ -68,6 +68,8 @@ pub enum Step {
 
 pub struct TriggerProgram {
     pub env: Env,
+    /// Foreign key writers built against `env` (see `FkState::swap_writers`).
+    pub fk_writers: std::collections::HashMap<String, crate::exec::write::TableWriter>,
     pub new_slot: Option<usize>,
     pub old_slot: Option<usize>,
     pub ncols: usize,
@@ -324,6 +326,29 @@ impl TriggerProgram {
         }
         self.env.facts.active_triggers.push(id.to_string());
         self.env.interrupt = cx.env.interrupt.clone();
+        // Foreign key processing goes on inside the program, with the
+        // statement's counters.
+        let mut fk = cx.env.fk.take();
+        if let Some(st) = fk.as_mut() {
+            st.swap_writers(&mut self.fk_writers);
+        }
+        self.env.fk = fk;
+        let out = self.run_body(cx, old, new, res);
+        let mut fk = self.env.fk.take();
+        if let Some(st) = fk.as_mut() {
+            st.swap_writers(&mut self.fk_writers);
+        }
+        cx.env.fk = fk;
+        out
+    }
+
+    fn run_body(
+        &mut self,
+        cx: &mut Cx<'_>,
+        old: Option<RowImage<'_>>,
+        new: Option<RowImage<'_>>,
+        res: &mut DmlResult,
+    ) -> Result<bool> {
         let ncols = self.ncols;
         fill_slot(&mut self.env, self.new_slot, new, ncols);
         fill_slot(&mut self.env, self.old_slot, old, ncols);

@@ -497,6 +497,7 @@ pub fn compile_program(
     let (when, steps) = r?;
     Ok(TriggerProgram {
         env: crate::exec::env::Env::new(b.nslots, 0),
+        fk_writers: Default::default(),
         new_slot,
         old_slot,
         ncols,
