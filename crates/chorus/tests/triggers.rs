@@ -657,3 +657,29 @@ fn foreign_keys_inside_triggers() {
         "PRAGMA foreign_key_check",
     ]);
 }
+
+/// Cascaded foreign key actions fire the child table's triggers.
+#[test]
+fn foreign_key_actions_fire_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "PRAGMA foreign_keys = ON",
+        "CREATE TABLE p(id INTEGER PRIMARY KEY)",
+        "CREATE TABLE c(id INTEGER PRIMARY KEY, pid REFERENCES p ON DELETE CASCADE ON UPDATE SET NULL, note)",
+        "CREATE TABLE log(x)",
+        "CREATE TRIGGER cbd BEFORE DELETE ON c BEGIN INSERT INTO log VALUES('before del c ' || old.id); END",
+        "CREATE TRIGGER cad AFTER DELETE ON c BEGIN INSERT INTO log VALUES('del c ' || old.id); END",
+        "CREATE TRIGGER cbu BEFORE UPDATE ON c BEGIN INSERT INTO log VALUES('upd c ' || old.id || ' ' || quote(new.pid)); END",
+        "CREATE TRIGGER cau AFTER UPDATE OF note ON c BEGIN INSERT INTO log VALUES('never'); END",
+        "CREATE TRIGGER cbi BEFORE DELETE ON c WHEN old.id = 12 BEGIN SELECT RAISE(IGNORE); END",
+        "INSERT INTO p VALUES(1), (2), (3)",
+        "INSERT INTO c VALUES(10, 1, 'a'), (11, 2, 'b'), (12, 3, 'c')",
+        "DELETE FROM p WHERE id = 1",
+        "UPDATE p SET id = 5 WHERE id = 2",
+        "SELECT x FROM log ORDER BY rowid",
+        "SELECT id, pid FROM c ORDER BY id",
+        "DELETE FROM p WHERE id = 3",
+        "SELECT id, pid FROM c ORDER BY id",
+        "SELECT count(*) FROM p",
+    ]);
+}

@@ -234,6 +234,62 @@ pub fn replace_delete(
     Ok(true)
 }
 
+/// The trigger sets cascaded foreign key actions fire, by table, event and
+/// updated columns (built on first use, kept for the statement).
+#[derive(Default)]
+pub struct FkTriggers {
+    sets: std::collections::HashMap<String, Option<Box<TriggerSet>>>,
+}
+
+impl FkTriggers {
+    pub fn put(&mut self, k: String, set: Option<Box<TriggerSet>>) {
+        self.sets.insert(k, set);
+    }
+}
+
+/// Take the DELETE (`set_cols` None) or UPDATE trigger set of `t` for a
+/// cascaded action; hand it back with `FkTriggers::put`.
+pub fn take_fk_triggers(
+    st: &mut crate::exec::foreign_key::FkState,
+    t: &crate::schema::Table,
+    set_cols: Option<&[String]>,
+) -> Result<(String, Option<Box<TriggerSet>>)> {
+    let k = match set_cols {
+        None => format!("d\u{0}{}", key(&t.name)),
+        Some(c) => format!("u\u{0}{}\u{0}{}", key(&t.name), c.join("\u{0}")),
+    };
+    if let Some(s) = st.triggers.sets.remove(&k) {
+        return Ok((k, s));
+    }
+    let b = Binder::new(st.schema.clone());
+    let event = if set_cols.is_some() {
+        Event::Update
+    } else {
+        Event::Delete
+    };
+    let set = crate::stmt::trigger::plan_table_triggers(&b, t, event, set_cols, None)?;
+    Ok((k, set))
+}
+
+/// Fire a cascaded action's BEFORE (`after` false) or AFTER triggers.
+/// Ok(false): RAISE(IGNORE).
+pub fn fire_fk(
+    ts: &mut TriggerSet,
+    cx: &mut Cx<'_>,
+    after: bool,
+    old: Option<(&[Value], i64)>,
+    new: Option<(&[Value], i64)>,
+) -> Result<bool> {
+    let o = old.map(|(values, rowid)| RowImage { values, rowid });
+    let n = new.map(|(values, rowid)| RowImage { values, rowid });
+    let mut res = DmlResult::default();
+    if after {
+        ts.fire_after(cx, o, n, &mut res)
+    } else {
+        ts.fire_before(cx, o, n, &mut res)
+    }
+}
+
 fn fire_list(
     schema: &Arc<Schema>,
     or: Option<ResolveType>,
