@@ -683,3 +683,31 @@ fn foreign_key_actions_fire_triggers() {
         "SELECT count(*) FROM p",
     ]);
 }
+
+/// ALTER TABLE keeps triggers working: renamed tables and columns are
+/// rewritten in the stored trigger text, added columns reach NEW/OLD.
+#[test]
+fn alter_table_and_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE t(a, b)",
+        "CREATE TABLE log(x)",
+        "CREATE TRIGGER ti AFTER INSERT ON t BEGIN INSERT INTO log VALUES(new.a || ':' || new.b); END",
+        "CREATE TRIGGER lt AFTER INSERT ON log WHEN new.x = 'stop' BEGIN DELETE FROM t; END",
+        "INSERT INTO t VALUES(1, 2)",
+        "ALTER TABLE t RENAME TO t2",
+        "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name",
+        "INSERT INTO t2 VALUES(3, 4)",
+        "ALTER TABLE t2 RENAME COLUMN b TO bb",
+        "SELECT sql FROM sqlite_schema WHERE name = 'ti'",
+        "INSERT INTO t2 VALUES(5, 6)",
+        "ALTER TABLE t2 ADD COLUMN c DEFAULT 'cc'",
+        "CREATE TRIGGER tc AFTER UPDATE OF c ON t2 BEGIN INSERT INTO log VALUES('c ' || old.c || '->' || new.c); END",
+        "UPDATE t2 SET c = 'x' WHERE a = 1",
+        "ALTER TABLE log RENAME TO log2",
+        "INSERT INTO t2(a, bb) VALUES(7, 8)",
+        "SELECT x FROM log2 ORDER BY rowid",
+        "INSERT INTO log2 VALUES('stop')",
+        "SELECT count(*) FROM t2",
+    ]);
+}
