@@ -5,16 +5,19 @@
 //! statements bound against NEW/OLD row slots).
 //!
 //! Triggers live in their own namespace. Several triggers on one event fire
-//! newest first, as in SQLite. A program is compiled when the statement that
-//! fires it is prepared; a trigger whose program is already being compiled
+//! newest first, as in SQLite (TEMP triggers, `stmt::temp_trigger`, first
+//! and oldest first). A program is compiled when the statement that fires
+//! it is prepared; a trigger whose program is already being compiled
 //! further up (a cycle: t fires u fires t) is compiled when it first fires.
+//! Writes to views through INSTEAD OF triggers: `stmt::view_write`.
 
+pub use super::temp_trigger::{is_temp_ddl, run_temp_ddl, temp_schema_view, with_temp_triggers};
+pub use super::view_write::{plan_view_delete, plan_view_insert, plan_view_update};
 use crate::exec::expr::CExpr;
-use crate::exec::select::SelectPlan;
-use crate::exec::trigger::{Step, TriggerProgram, ViewWritePlan};
+use crate::exec::trigger::{Step, TriggerProgram};
 use crate::plan::bind::{err, table_col_infos, Binder, ColInfo, Scope, SourceInfo};
 use crate::plan::select::plan_select;
-use crate::schema::{key, name_of, Schema, SchemaEntry, Table};
+use crate::schema::{key, name_of, Schema, Table};
 use crate::stmt::ddl::DdlOutcome;
 use crate::storage::Store;
 use chorus_storage::Result;
@@ -115,129 +118,6 @@ pub fn triggers_on(schema: &Schema, table: &str) -> Vec<Arc<Trigger>> {
         }
     }
     v
-}
-
-/// Merge a connection's TEMP triggers into `base` (the schema as stored),
-/// first dropping those whose table or view is gone.
-pub fn with_temp_triggers(
-    base: &Arc<Schema>,
-    temp: &mut Vec<SchemaEntry>,
-    gen: u32,
-) -> Arc<Schema> {
-    temp.retain(|e| {
-        let k = key(&e.tbl_name);
-        base.tables.contains_key(&k) || base.views.contains_key(&k)
-    });
-    if temp.is_empty() && gen == 0 {
-        return base.clone();
-    }
-    let mut s = (**base).clone();
-    s.temp_gen = gen;
-    for e in temp.iter() {
-        let Some(sql) = &e.sql else { continue };
-        if let Ok((Some(crate::parse::Parsed::Cmd(ast::Cmd::Stmt(st))), _)) =
-            crate::parse::parse_first(sql)
-        {
-            if let Some(t) = Trigger::from_ast(&st) {
-                s.triggers.insert(key(&e.name), Arc::new(t));
-            }
-        }
-    }
-    s.temp_entries = temp.clone();
-    Arc::new(s)
-}
-
-/// `sqlite_temp_schema` (alias `sqlite_temp_master`): the connection's TEMP
-/// triggers as a read-only view with sqlite_schema's columns.
-pub fn temp_schema_view(schema: &Schema, name: &str) -> Option<Arc<crate::schema::View>> {
-    let k = key(name);
-    if k != "sqlite_temp_schema" && k != "sqlite_temp_master" {
-        return None;
-    }
-    let q = |s: &str| format!("'{}'", s.replace('\'', "''"));
-    let rows: Vec<String> = schema
-        .temp_entries
-        .iter()
-        .map(|e| {
-            format!(
-                "SELECT {}, {}, {}, {}, {}",
-                q(&e.kind),
-                q(&e.name),
-                q(&e.tbl_name),
-                e.rootpage,
-                e.sql.as_deref().map(q).unwrap_or_else(|| "NULL".into())
-            )
-        })
-        .collect();
-    let sql = if rows.is_empty() {
-        "SELECT NULL, NULL, NULL, NULL, NULL LIMIT 0".to_string()
-    } else {
-        rows.join(" UNION ALL ")
-    };
-    let Ok((Some(crate::parse::Parsed::Cmd(ast::Cmd::Stmt(Stmt::Select(select)))), _)) =
-        crate::parse::parse_first(&sql)
-    else {
-        return None;
-    };
-    Some(Arc::new(crate::schema::View {
-        name: name.to_string(),
-        columns: Some(
-            ["type", "name", "tbl_name", "rootpage", "sql"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        ),
-        select: *select,
-        sql,
-    }))
-}
-
-/// Whether CREATE/DROP TRIGGER concerns the connection's TEMP triggers.
-pub fn is_temp_ddl(schema: &Schema, stmt: &Stmt) -> bool {
-    let in_temp = |qn: &ast::QualifiedName| {
-        qn.db_name
-            .as_ref()
-            .is_some_and(|d| name_of(d).eq_ignore_ascii_case("temp"))
-    };
-    match stmt {
-        Stmt::CreateTrigger {
-            temporary,
-            trigger_name,
-            ..
-        } => *temporary || in_temp(trigger_name),
-        Stmt::DropTrigger { trigger_name, .. } => {
-            let n = name_of(&trigger_name.name);
-            schema
-                .temp_entries
-                .iter()
-                .any(|e| e.name.eq_ignore_ascii_case(&n))
-        }
-        _ => false,
-    }
-}
-
-/// CREATE TEMP TRIGGER / DROP TRIGGER of a TEMP trigger: edit the
-/// connection's list. Ok(true) when it changed.
-pub fn run_temp_ddl(
-    temp: &mut Vec<SchemaEntry>,
-    schema: &Schema,
-    stmt: &Stmt,
-    sql: &str,
-) -> Result<bool> {
-    let Some(target) = check_trigger_ddl(schema, stmt)? else {
-        return Ok(false);
-    };
-    match stmt {
-        Stmt::CreateTrigger { trigger_name, .. } => temp.push(SchemaEntry {
-            kind: "trigger".into(),
-            name: name_of(&trigger_name.name),
-            tbl_name: target,
-            rootpage: 0,
-            sql: Some(crate::stmt::ddl::normalized_sql(sql, "trigger")),
-        }),
-        _ => temp.retain(|e| !e.name.eq_ignore_ascii_case(&target)),
-    }
-    Ok(true)
 }
 
 /// Check CREATE/DROP TRIGGER against the schema (SQLite does this when the
@@ -571,7 +451,7 @@ fn compile_step(b: &mut Binder, cmd: &TriggerCmd, outer_or: Option<ResolveType>)
 
 /// Triggers on `table` for `event` and `timing`, that an UPDATE of
 /// `set_cols` fires.
-fn matching(
+pub(crate) fn matching(
     schema: &Schema,
     table: &str,
     event: Event,
@@ -635,180 +515,4 @@ pub fn plan_upsert_triggers(
         .get_or_insert_with(|| Box::new(crate::exec::trigger::TriggerSet::empty(b.schema.clone())));
     s.on_upsert = Some(up);
     Ok(())
-}
-
-fn view_target(b: &Binder, qn: &ast::QualifiedName) -> Option<Arc<crate::schema::View>> {
-    b.schema.views.get(&key(&name_of(&qn.name))).cloned()
-}
-
-fn instead_of(
-    b: &Binder,
-    view: &crate::schema::View,
-    event: Event,
-    set_cols: Option<&[String]>,
-) -> Result<Box<crate::exec::trigger::TriggerSet>> {
-    let trigs = matching(&b.schema, &view.name, event, &[Timing::InsteadOf], set_cols);
-    if trigs.is_empty() {
-        return Err(err(format!(
-            "cannot modify {} because it is a view",
-            view.name
-        )));
-    }
-    Ok(Box::new(crate::exec::trigger::TriggerSet::new(
-        b,
-        trigs,
-        Vec::new(),
-        None,
-        true,
-    )?))
-}
-
-/// Plan a SELECT given as SQL text (the rows an UPDATE/DELETE of a view
-/// visits).
-fn plan_text(b: &mut Binder, sql: &str) -> Result<SelectPlan> {
-    let (parsed, _) = crate::parse::parse_first(sql)?;
-    let Some(crate::parse::Parsed::Cmd(ast::Cmd::Stmt(Stmt::Select(s)))) = parsed else {
-        return Err(err("internal error planning a view write"));
-    };
-    Ok(plan_select(b, &s, None)?.0)
-}
-
-/// `INSERT INTO view ...`: each source row fires the INSTEAD OF INSERT
-/// triggers. None when the target is not a view.
-pub fn plan_view_insert(
-    b: &mut Binder,
-    qn: &ast::QualifiedName,
-    columns: Option<&ast::DistinctNames>,
-    body: &ast::InsertBody,
-) -> Result<Option<Box<ViewWritePlan>>> {
-    let Some(view) = view_target(b, qn) else {
-        return Ok(None);
-    };
-    let triggers = instead_of(b, &view, Event::Insert, None)?;
-    let names = view_columns(&b.schema, &view)?;
-    let (source, nsrc) = match body {
-        ast::InsertBody::DefaultValues => (None, 0),
-        ast::InsertBody::Select(sel, upsert) => {
-            if upsert.is_some() {
-                return Err(err("cannot UPSERT a view"));
-            }
-            let (plan, _) = plan_select(b, sel, None)?;
-            let n = plan.ncols;
-            (Some(plan), n)
-        }
-    };
-    let mut map = vec![None; names.len()];
-    match columns {
-        Some(cols) => {
-            if cols.len() != nsrc {
-                return Err(err(format!("{nsrc} values for {} columns", cols.len())));
-            }
-            for (i, c) in cols.iter().enumerate() {
-                let n = name_of(c);
-                let Some(pos) = names.iter().position(|x| x.eq_ignore_ascii_case(&n)) else {
-                    return Err(err(format!("table {} has no column named {n}", view.name)));
-                };
-                map[pos] = Some(i);
-            }
-        }
-        None if source.is_some() => {
-            if nsrc != names.len() {
-                return Err(err(format!(
-                    "table {} has {} columns but {nsrc} values were supplied",
-                    view.name,
-                    names.len()
-                )));
-            }
-            for (i, m) in map.iter_mut().enumerate() {
-                *m = Some(i);
-            }
-        }
-        None => {}
-    }
-    Ok(Some(Box::new(ViewWritePlan {
-        event: Event::Insert,
-        source,
-        ncols: names.len(),
-        insert_map: map,
-        set_cols: Vec::new(),
-        triggers,
-    })))
-}
-
-/// `UPDATE view SET ... WHERE ...`: visits `SELECT *, <set exprs> FROM view
-/// WHERE ...`; each row fires the INSTEAD OF UPDATE triggers.
-pub fn plan_view_update(
-    b: &mut Binder,
-    qn: &ast::QualifiedName,
-    sets: &[ast::Set],
-    where_clause: Option<&ast::Expr>,
-) -> Result<Option<Box<ViewWritePlan>>> {
-    let Some(view) = view_target(b, qn) else {
-        return Ok(None);
-    };
-    let set_names: Vec<String> = sets
-        .iter()
-        .flat_map(|s| s.col_names.iter().map(name_of))
-        .collect();
-    let triggers = instead_of(b, &view, Event::Update, Some(&set_names))?;
-    let names = view_columns(&b.schema, &view)?;
-    let mut set_cols = Vec::new();
-    let mut exprs = Vec::new();
-    for s in sets {
-        if s.col_names.len() != 1 {
-            return Err(err("row value assignments are not supported"));
-        }
-        let n = name_of(&s.col_names[0]);
-        let Some(pos) = names.iter().position(|x| x.eq_ignore_ascii_case(&n)) else {
-            return Err(err(format!("no such column: {n}")));
-        };
-        set_cols.push(pos);
-        exprs.push(format!("{}", s.expr));
-    }
-    let mut sql = format!("SELECT *, {} FROM {}", exprs.join(", "), qn.name.0);
-    if let Some(a) = &qn.alias {
-        sql.push_str(&format!(" AS {}", a.0));
-    }
-    if let Some(w) = where_clause {
-        sql.push_str(&format!(" WHERE {w}"));
-    }
-    let source = plan_text(b, &sql)?;
-    Ok(Some(Box::new(ViewWritePlan {
-        event: Event::Update,
-        source: Some(source),
-        ncols: names.len(),
-        insert_map: Vec::new(),
-        set_cols,
-        triggers,
-    })))
-}
-
-/// `DELETE FROM view WHERE ...`: each matching row fires the INSTEAD OF
-/// DELETE triggers.
-pub fn plan_view_delete(
-    b: &mut Binder,
-    qn: &ast::QualifiedName,
-    where_clause: Option<&ast::Expr>,
-) -> Result<Option<Box<ViewWritePlan>>> {
-    let Some(view) = view_target(b, qn) else {
-        return Ok(None);
-    };
-    let names = view_columns(&b.schema, &view)?;
-    let triggers = instead_of(b, &view, Event::Delete, None)?;
-    let mut sql = format!("SELECT * FROM {}", qn.name.0);
-    if let Some(a) = &qn.alias {
-        sql.push_str(&format!(" AS {}", a.0));
-    }
-    if let Some(w) = where_clause {
-        sql.push_str(&format!(" WHERE {w}"));
-    }
-    let source = plan_text(b, &sql)?;
-    Ok(Some(Box::new(ViewWritePlan {
-        event: Event::Delete,
-        source: Some(source),
-        ncols: names.len(),
-        insert_map: Vec::new(),
-        set_cols: Vec::new(),
-        triggers,
-    })))
 }
