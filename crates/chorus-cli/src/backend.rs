@@ -99,6 +99,10 @@ pub trait Statement {
     fn step(&mut self) -> Result<bool>;
     /// Column `i` of the current row.
     fn column_value(&self, i: usize) -> Value<'_>;
+    /// Bind parameter `i` (1-based) to text, or to NULL for `None`.
+    fn bind_text(&mut self, i: usize, v: Option<&[u8]>) -> Result<()>;
+    /// Back to the start, keeping the bindings.
+    fn reset(&mut self);
 }
 
 /// Open `path` (":memory:" or "" for an in-memory database) with the

@@ -92,6 +92,18 @@ impl Statement for ChorusStatement<'_> {
         self.stmt.step().map_err(err)
     }
 
+    fn bind_text(&mut self, i: usize, v: Option<&[u8]>) -> Result<()> {
+        let v = match v {
+            Some(t) => chorus::Value::Text(t.to_vec()),
+            None => chorus::Value::Null,
+        };
+        self.stmt.bind_value(i, v).map_err(err)
+    }
+
+    fn reset(&mut self) {
+        self.stmt.reset();
+    }
+
     fn column_value(&self, i: usize) -> Value<'_> {
         match self.stmt.column_value(i) {
             chorus::ValueRef::Null => Value::Null,

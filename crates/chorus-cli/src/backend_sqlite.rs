@@ -209,6 +209,35 @@ impl Statement for SqliteStatement<'_> {
         }
     }
 
+    fn bind_text(&mut self, i: usize, v: Option<&[u8]>) -> Result<()> {
+        let Ok(idx) = i32::try_from(i) else {
+            return Err(Error::new(ffi::SQLITE_RANGE, "column index out of range"));
+        };
+        // SAFETY: valid statement; SQLITE_TRANSIENT makes SQLite copy the bytes.
+        let rc = unsafe {
+            match v {
+                Some(t) => ffi::sqlite3_bind_text(
+                    self.stmt,
+                    idx,
+                    t.as_ptr() as *const std::ffi::c_char,
+                    t.len() as i32,
+                    ffi::SQLITE_TRANSIENT(),
+                ),
+                None => ffi::sqlite3_bind_null(self.stmt, idx),
+            }
+        };
+        if rc == ffi::SQLITE_OK {
+            Ok(())
+        } else {
+            Err(Error::new(rc & 0xff, errmsg(self.db)))
+        }
+    }
+
+    fn reset(&mut self) {
+        // SAFETY: valid statement.
+        unsafe { ffi::sqlite3_reset(self.stmt) };
+    }
+
     fn column_value(&self, i: usize) -> Value<'_> {
         if i >= self.names.len() {
             return Value::Null;

@@ -208,6 +208,16 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),
         Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
     };
+    // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
+    // statement itself must not run.
+    let program = if eqp && !matches!(program, Program::Rows(..)) {
+        names = ["id", "parent", "notused", "detail"].map(String::from).to_vec();
+        decltypes = vec![None; 4];
+        readonly = true;
+        Program::Rows(names.clone(), Vec::new())
+    } else {
+        program
+    };
     Ok(Compiled {
         program,
         nslots: b.nslots,
