@@ -71,6 +71,14 @@ pub trait Connection {
     fn is_autocommit(&self) -> bool;
     /// A handle that makes the running statement fail with SQLITE_INTERRUPT.
     fn interrupt_handle(&self) -> InterruptHandle;
+    /// Copy database `schema` ("main") page by page into the database file
+    /// at `path`, replacing its content (sqlite3_backup into a connection on
+    /// `path`; the shell's `.backup`).
+    fn backup_to(&self, schema: &str, path: &str) -> Result<()>;
+    /// Replace the content of database `schema` ("main") with a copy of the
+    /// database file at `path` (sqlite3_backup from a connection on `path`;
+    /// the shell's `.restore`).
+    fn restore_from(&mut self, schema: &str, path: &str) -> Result<()>;
     /// Transaction state of one schema ("main", "temp", ...) for
     /// `.databases`; None when the engine cannot tell (nothing is shown).
     fn txn_state(&self, _schema: &str) -> Option<TxnState> {

@@ -40,6 +40,37 @@ impl<R: Read> Reader<R> {
         self.consumed += 1;
         c as i32
     }
+
+    /// Append bytes to `out` up to the first `a` or `b`, consume that byte
+    /// too and return it (EOF at the end of input): `getc` in a loop, a
+    /// buffer at a time.
+    fn take_until(&mut self, a: i32, b: i32, out: &mut Vec<u8>) -> i32 {
+        loop {
+            if self.pos >= self.len {
+                let c = self.getc();
+                if c == EOF || c == a || c == b {
+                    return c;
+                }
+                out.push(c as u8);
+                continue;
+            }
+            let avail = &self.buf[self.pos..self.len];
+            match avail.iter().position(|&c| c as i32 == a || c as i32 == b) {
+                Some(n) => {
+                    out.extend_from_slice(&avail[..n]);
+                    let c = avail[n] as i32;
+                    self.pos += n + 1;
+                    self.consumed += n as u64 + 1;
+                    return c;
+                }
+                None => {
+                    out.extend_from_slice(avail);
+                    self.consumed += avail.len() as u64;
+                    self.pos = self.len;
+                }
+            }
+        }
+    }
 }
 
 struct ImportCtx<R: Read> {
@@ -155,9 +186,9 @@ impl<R: Read> ImportCtx<R> {
                     }
                 }
             }
-            while c != EOF && c != c_sep && c != r_sep {
+            if c != EOF && c != c_sep && c != r_sep {
                 self.z.push(c as u8);
-                c = self.input.getc();
+                c = self.input.take_until(c_sep, r_sep, &mut self.z);
             }
             if c == r_sep {
                 self.n_line += 1;

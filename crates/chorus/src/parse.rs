@@ -87,12 +87,10 @@ fn token_after_table_option(input: &[u8], e: &LexError) -> Option<(Error, Option
         .unwrap_or(input.len());
     let end = (at + opt.len()).min(input.len());
     let hay = input.get(..end)?;
-    let start = (0..=hay.len().saturating_sub(opt.len()))
-        .rev()
-        .find(|&i| {
-            hay.get(i..i + opt.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(opt))
-        })?;
+    let start = (0..=hay.len().saturating_sub(opt.len())).rev().find(|&i| {
+        hay.get(i..i + opt.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(opt))
+    })?;
     let next = skip_space(input, start + opt.len());
     match input.get(next) {
         None | Some(b';') | Some(b',') => None,

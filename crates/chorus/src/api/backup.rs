@@ -139,7 +139,10 @@ fn read_image(inner: &mut super::connection::ConnInner) -> Result<Vec<u8>> {
 }
 
 fn io_err(e: std::io::Error) -> Error {
-    Error::new(ResultCode::CANTOPEN, format!("unable to open database file: {e}"))
+    Error::new(
+        ResultCode::CANTOPEN,
+        format!("unable to open database file: {e}"),
+    )
 }
 
 /// Write a database image to `path` as a backup's destination (header
@@ -237,7 +240,9 @@ mod tests {
         assert!(image.starts_with(b"SQLite format 3\0"));
         let d = Database::deserialize(image).unwrap().connect().unwrap();
         assert_eq!(rows(&d), rows(&c));
-        let ok: String = d.query_row("PRAGMA integrity_check", (), |r| r.get(0)).unwrap();
+        let ok: String = d
+            .query_row("PRAGMA integrity_check", (), |r| r.get(0))
+            .unwrap();
         assert_eq!(ok, "ok");
     }
 
@@ -266,8 +271,10 @@ mod tests {
         let path = dir.path().join("b.db");
         let path = path.to_str().unwrap();
         let c = Connection::open_in_memory().unwrap();
-        c.execute_batch("CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT); INSERT INTO t VALUES (1,'x'),(2,'y');")
-            .unwrap();
+        c.execute_batch(
+            "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT); INSERT INTO t VALUES (1,'x'),(2,'y');",
+        )
+        .unwrap();
         c.backup_to_file("main", path).unwrap();
         let bytes = std::fs::read(path).unwrap();
         assert_eq!(get4(&bytes, 24), Some(1));
@@ -282,7 +289,10 @@ mod tests {
         assert_eq!(get4(&bytes, 40), Some(cookie + 1));
         let d = Connection::open(path).unwrap();
         assert_eq!(rows(&d), rows(&c));
-        let r = Database::restore_from_file(path).unwrap().connect().unwrap();
+        let r = Database::restore_from_file(path)
+            .unwrap()
+            .connect()
+            .unwrap();
         assert_eq!(rows(&r).len(), 3);
     }
 }

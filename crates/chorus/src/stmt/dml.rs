@@ -332,15 +332,17 @@ fn write_row(
     cx: &mut Cx<'_>,
     mut values: Vec<Value>,
     rowid: Option<i64>,
+    fresh_rowid: bool,
     self_rowid: Option<i64>,
     or: Option<ResolveType>,
     upsert: Option<&DoNothing>,
     res: &mut DmlResult,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
-    let rowid = match rowid {
-        Some(r) => r,
-        None => w.new_rowid(cx)?,
+    // A rowid new_rowid just chose names no row: no rowid conflict check.
+    let (rowid, fresh) = match rowid {
+        Some(r) => (r, fresh_rowid),
+        None => (w.new_rowid(cx)?, true),
     };
     if let Some(a) = w.table.rowid_alias {
         values[a] = Value::Integer(rowid);
@@ -350,7 +352,7 @@ fn write_row(
         Ok(Verdict::Write) => {}
         Err(v) => return Err(violation(v, res)),
     }
-    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, true)?;
+    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, !fresh)?;
     for (other, e, cc, idx) in conflicts {
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
@@ -436,6 +438,7 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         } else {
             None
         };
+        let fresh = explicit_rowid.is_none();
         let rowid = match explicit_rowid {
             Some(r) => r,
             None => p.writer.new_rowid(cx)?,
@@ -445,6 +448,7 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             cx,
             values,
             Some(rowid),
+            fresh,
             None,
             p.or,
             p.upsert.as_ref(),

@@ -211,7 +211,9 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
     // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
     // statement itself must not run.
     let program = if eqp && !matches!(program, Program::Rows(..)) {
-        names = ["id", "parent", "notused", "detail"].map(String::from).to_vec();
+        names = ["id", "parent", "notused", "detail"]
+            .map(String::from)
+            .to_vec();
         decltypes = vec![None; 4];
         readonly = true;
         Program::Rows(names.clone(), Vec::new())
