@@ -140,3 +140,26 @@ fn restore_from_sqlite3_file_into_memory_and_file() {
     );
     assert_eq!(sqlite3(d.path(), "dest.db", CONTENT), want);
 }
+
+#[test]
+fn vacuum_into_writes_a_copy_sqlite3_reads() {
+    if !have_sqlite3() {
+        return;
+    }
+    same(
+        &[],
+        &format!("{DATA}vacuum into 'v.db';\nvacuum into 'v.db';\nbegin;\nvacuum into 'w.db';\ncommit;\n"),
+        &[],
+    );
+    let (o, d) = chorus(
+        &[],
+        &format!("{DATA}delete from t where a > 100;\nvacuum into 'v.db';\n"),
+        &[],
+    );
+    assert_eq!(o.code, Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(sqlite3(d.path(), "v.db", "pragma integrity_check"), "ok\n");
+    assert_eq!(
+        sqlite3(d.path(), "v.db", "select count(*), sum(a) from t"),
+        "100|5050\n"
+    );
+}

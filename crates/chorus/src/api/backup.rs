@@ -114,6 +114,33 @@ impl Connection {
     }
 }
 
+/// `VACUUM [schema] INTO 'file'` (the statement runs with its read
+/// transaction open): the page copy written to `file`, which must not
+/// exist or be empty. Unlike SQLite's, the copy keeps the freelist pages.
+pub(crate) fn vacuum_into(
+    inner: &mut super::connection::ConnInner,
+    schema: &str,
+    file: &str,
+) -> Result<()> {
+    if !schema.eq_ignore_ascii_case("main") {
+        return Err(Error::new(
+            ResultCode::ERROR,
+            format!("unknown database {schema}"),
+        ));
+    }
+    if inner.explicit_txn {
+        return Err(Error::new(
+            ResultCode::ERROR,
+            "cannot VACUUM from within a transaction",
+        ));
+    }
+    if std::fs::metadata(file).is_ok_and(|m| m.len() > 0) {
+        return Err(Error::new(ResultCode::ERROR, "output file already exists"));
+    }
+    let mut image = read_image(inner)?;
+    write_database_file(&mut image, file)
+}
+
 fn read_image(inner: &mut super::connection::ConnInner) -> Result<Vec<u8>> {
     let page_size = inner.store.header(HeaderField::PageSize)? as usize;
     let n = inner.store.header(HeaderField::PageCount)? as usize;
