@@ -419,10 +419,21 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             plan.close();
         }
     }
-    for src in rows {
+    // Source values can be moved into the row when no source column feeds
+    // two places (the usual case); otherwise they are copied.
+    let used: Vec<usize> = p.map.iter().filter_map(|m| *m).collect();
+    let movable = used
+        .iter()
+        .enumerate()
+        .all(|(k, i)| !used[k + 1..].contains(i));
+    for mut src in rows {
         let mut values = Vec::with_capacity(ncols);
         for c in 0..ncols {
             let v = match p.map.get(c).copied().flatten() {
+                Some(i) if movable => src
+                    .get_mut(i)
+                    .map(|v| std::mem::replace(v, Value::Null))
+                    .unwrap_or(Value::Null),
                 Some(i) => src.get(i).cloned().unwrap_or(Value::Null),
                 None => match p.writer.defaults.get(c).and_then(|d| d.as_ref()) {
                     Some(d) => d.eval(cx)?,
