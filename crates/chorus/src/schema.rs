@@ -146,6 +146,8 @@ pub struct Schema {
     pub tables: HashMap<String, Arc<Table>>,
     pub indexes: HashMap<String, Arc<Index>>,
     pub views: HashMap<String, Arc<View>>,
+    /// Triggers by name (see `stmt::trigger`).
+    pub triggers: HashMap<String, Arc<crate::stmt::trigger::Trigger>>,
     pub entries: Vec<SchemaEntry>,
 }
 
@@ -285,6 +287,11 @@ impl Schema {
                         sql: sql.clone(),
                     };
                     s.views.insert(key(&e.name), Arc::new(v));
+                }
+                Stmt::CreateTrigger { .. } => {
+                    if let Some(t) = crate::stmt::trigger::Trigger::from_ast(&stmt) {
+                        s.triggers.insert(key(&e.name), Arc::new(t));
+                    }
                 }
                 _ => {}
             }

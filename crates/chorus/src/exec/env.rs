@@ -102,6 +102,10 @@ pub struct ConnFacts {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// `PRAGMA recursive_triggers`.
+    pub recursive_triggers: bool,
+    /// The triggers running (outermost first; see `exec::trigger`).
+    pub active_triggers: Vec<String>,
 }
 
 #[derive(Debug, Default)]

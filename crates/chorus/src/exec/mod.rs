@@ -6,4 +6,6 @@ pub mod expr;
 pub mod func;
 pub mod select;
 pub mod source;
+pub mod trigger;
+pub mod window;
 pub mod write;

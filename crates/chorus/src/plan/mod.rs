@@ -4,3 +4,4 @@ pub mod bind;
 pub mod names;
 pub mod recursive;
 pub mod select;
+pub mod window;

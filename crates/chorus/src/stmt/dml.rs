@@ -5,11 +5,13 @@
 use crate::exec::expr::{CExpr, Cx};
 use crate::exec::select::SelectPlan;
 use crate::exec::source::{Access, Source, TableScan};
+use crate::exec::trigger::{RowImage, TriggerSet};
 use crate::exec::write::{IndexWriter, TableWriter, Verdict, Violation};
 use crate::plan::bind::{err, table_col_infos, Binder, Scope, SourceInfo};
 use crate::plan::select::{and_all, conjuncts, plan_select};
 use crate::schema::{name_of, Table};
 use crate::sqlvalue::{apply_affinity, Affinity};
+use crate::stmt::trigger::{plan_table_triggers, Event};
 use chorus_storage::{Error, Result, ResultCode, Value};
 use sqlite3_parser::ast::{self, ResolveType};
 use std::sync::Arc;
@@ -22,6 +24,7 @@ pub struct InsertPlan {
     pub or: Option<ResolveType>,
     /// `ON CONFLICT [(target)] DO NOTHING`.
     pub upsert: Option<DoNothing>,
+    pub triggers: Option<Box<TriggerSet>>,
 }
 
 /// An `ON CONFLICT ... DO NOTHING` clause: the conflict target's columns
@@ -78,6 +81,7 @@ pub struct UpdatePlan {
     /// (column, new value expression) — column usize::MAX = rowid.
     pub sets: Vec<(usize, CExpr)>,
     pub or: Option<ResolveType>,
+    pub triggers: Option<Box<TriggerSet>>,
 }
 
 pub struct DeletePlan {
@@ -85,6 +89,7 @@ pub struct DeletePlan {
     pub scan: Source,
     pub scan_slot: usize,
     pub truncate: bool,
+    pub triggers: Option<Box<TriggerSet>>,
 }
 
 /// Outcome counters of a DML statement.
@@ -98,6 +103,8 @@ pub struct DmlResult {
     pub rollback: bool,
     /// RETURNING rows.
     pub rows: Vec<Vec<Value>>,
+    /// Rows changed by trigger programs (count toward total_changes only).
+    pub trigger_changes: i64,
 }
 
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
@@ -305,12 +312,24 @@ pub fn plan_insert(
             map.push(Some(r));
         }
     }
+    let mut triggers = plan_table_triggers(b, &t, Event::Insert, None, or)?;
+    if let Some(ast::InsertBody::Select(_, Some(u))) = Some(body) {
+        if let ast::UpsertDo::Set { sets, .. } = &u.do_clause {
+            // DO UPDATE fires the UPDATE triggers.
+            let names: Vec<String> = sets
+                .iter()
+                .flat_map(|s| s.col_names.iter().map(name_of))
+                .collect();
+            crate::stmt::trigger::plan_upsert_triggers(b, &t, &names, &mut triggers)?;
+        }
+    }
     Ok(InsertPlan {
         writer: w,
         source,
         map,
         or,
         upsert: upsert_plan,
+        triggers,
     })
 }
 
@@ -337,6 +356,7 @@ fn write_row(
     or: Option<ResolveType>,
     upsert: Option<&DoNothing>,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
     // A rowid new_rowid just chose names no row: no rowid conflict check.
@@ -357,7 +377,10 @@ fn write_row(
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
                 if let Some(up) = &target.update {
-                    upsert_update(w, cx, up, other, res)?;
+                    let ts = triggers
+                        .as_deref_mut()
+                        .and_then(|t| t.on_upsert.as_deref_mut());
+                    upsert_update(w, cx, up, other, res, ts)?;
                 }
                 return Ok(false);
             }
@@ -366,8 +389,10 @@ fn write_row(
         match resolve {
             ResolveType::Ignore => return Ok(false),
             ResolveType::Replace => {
-                if let Some(old) = w.read_row(cx, other)? {
-                    w.delete(cx, &old, other)?;
+                let ts = triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                if !crate::exec::trigger::replace_delete(w, cx, ts, other, res)? {
+                    // The conflicting row stays: the constraint fails.
+                    return Err(e);
                 }
             }
             r => {
@@ -449,6 +474,22 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         } else {
             None
         };
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            // BEFORE INSERT sees defaults and affinities; an unset rowid is -1.
+            let mut nv = values.clone();
+            p.writer.apply_affinities(&mut nv);
+            let r = explicit_rowid.unwrap_or(-1);
+            if let Some(a) = alias {
+                nv[a] = Value::Integer(r);
+            }
+            let img = RowImage {
+                values: &nv,
+                rowid: r,
+            };
+            if !ts.fire_before(cx, None, Some(img), res)? {
+                continue;
+            }
+        }
         let fresh = explicit_rowid.is_none();
         let rowid = match explicit_rowid {
             Some(r) => r,
@@ -464,12 +505,22 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             p.or,
             p.upsert.as_ref(),
             res,
+            p.triggers.as_deref_mut(),
         )? {
             res.changes += 1;
             if let Some(r) = p.writer.returning_row(cx)? {
                 res.rows.push(r);
             }
             res.last_rowid = Some(rowid);
+            if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+                // The row slot keeps the written row; lend its values.
+                let slot = p.writer.row_slot;
+                let nv = std::mem::take(&mut cx.env.slots[slot].values);
+                let img = RowImage { values: &nv, rowid };
+                let r = ts.fire_after(cx, None, Some(img), res);
+                cx.env.slots[slot].values = nv;
+                r?;
+            }
         }
     }
     Ok(())
@@ -561,12 +612,18 @@ pub fn plan_update(
         Ok(out)
     })();
     b.scopes.pop();
+    let set_names: Vec<String> = sets
+        .iter()
+        .flat_map(|s| s.col_names.iter().map(name_of))
+        .collect();
+    let triggers = plan_table_triggers(b, &t, Event::Update, Some(&set_names), or)?;
     Ok(UpdatePlan {
         writer: w,
         scan,
         scan_slot,
         sets: r?,
         or,
+        triggers,
     })
 }
 
@@ -616,6 +673,25 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if let Some(a) = alias {
             new[a] = Value::Integer(new_rowid);
         }
+        let mut old = old;
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            let n = RowImage {
+                values: &new,
+                rowid: new_rowid,
+            };
+            if !ts.fire_before(cx, Some(o), Some(n), res)? {
+                continue;
+            }
+            // The trigger may have changed or deleted the row.
+            match p.writer.read_row(cx, rowid)? {
+                Some(o) => old = o,
+                None => continue,
+            }
+        }
         match p.writer.check(cx, &mut new, new_rowid, p.or) {
             Ok(Verdict::Skip) => continue,
             Ok(Verdict::Write) => {}
@@ -632,8 +708,10 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                     break;
                 }
                 ResolveType::Replace => {
-                    if let Some(o) = p.writer.read_row(cx, other)? {
-                        p.writer.delete(cx, &o, other)?;
+                    let ts = p.triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                    if !crate::exec::trigger::replace_delete(&mut p.writer, cx, ts, other, res)? {
+                        // The conflicting row stays: the constraint fails.
+                        return Err(e);
                     }
                 }
                 r => {
@@ -656,6 +734,17 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
         }
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            let n = RowImage {
+                values: &new,
+                rowid: new_rowid,
+            };
+            ts.fire_after(cx, Some(o), Some(n), res)?;
+        }
     }
     Ok(())
 }
@@ -669,13 +758,15 @@ pub fn plan_delete(
     let w = writer(b, &t)?;
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     b.scopes.pop();
-    let truncate = where_clause.is_none() && !b.returning_pending;
+    let triggers = plan_table_triggers(b, &t, Event::Delete, None, None)?;
+    let truncate = where_clause.is_none() && !b.returning_pending && triggers.is_none();
     let _ = Access::Full;
     Ok(DeletePlan {
         writer: w,
         scan,
         scan_slot,
         truncate,
+        triggers,
     })
 }
 
@@ -690,13 +781,33 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         return Ok(());
     }
     for rowid in rowids {
-        let Some(old) = p.writer.read_row(cx, rowid)? else {
+        let Some(mut old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            if !ts.fire_before(cx, Some(o), None, res)? {
+                continue;
+            }
+            match p.writer.read_row(cx, rowid)? {
+                Some(o) => old = o,
+                None => continue,
+            }
+        }
         p.writer.delete(cx, &old, rowid)?;
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
+        }
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            ts.fire_after(cx, Some(o), None, res)?;
         }
     }
     Ok(())
@@ -843,6 +954,7 @@ fn upsert_update(
     up: &UpsertUpdate,
     rowid: i64,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<()> {
     // Keep the proposed row: read_row/set_slot below reuse the row slot.
     let excluded = cx.env.slots[w.row_slot].clone();
@@ -870,6 +982,26 @@ fn upsert_update(
     if let Some(a) = w.table.rowid_alias {
         new[a] = Value::Integer(rowid);
     }
+    let mut old = old;
+    if let Some(ts) = triggers.as_deref_mut().filter(|t| t.has_before()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        if !ts.fire_before(cx, Some(o), Some(n), res)? {
+            return Ok(());
+        }
+        match w.read_row(cx, rowid)? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
+    }
     match w.check(cx, &mut new, rowid, None) {
         Ok(Verdict::Skip) => return Ok(()),
         Ok(Verdict::Write) => {}
@@ -882,5 +1014,18 @@ fn upsert_update(
     w.delete(cx, &old, rowid)?;
     w.insert(cx, &new, rowid)?;
     res.changes += 1;
+    if let Some(ts) = triggers.filter(|t| t.has_after()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        ts.fire_after(cx, Some(o), Some(n), res)?;
+    }
     Ok(())
 }

@@ -116,6 +116,7 @@ pub fn is_pager_control(name: &ast::QualifiedName) -> bool {
 /// Connection-level pragma state.
 pub struct PragmaState<'a> {
     pub case_sensitive_like: &'a mut bool,
+    pub recursive_triggers: &'a mut bool,
     pub cache_size: &'a mut i64,
     pub filename: &'a str,
 }
@@ -439,7 +440,14 @@ pub fn run_pragma(
             let ms = store.busy_timeout().as_millis().min(i32::MAX as u128) as i64;
             Ok(one("timeout", Value::Integer(ms)))
         }
-        "foreign_keys" | "temp_store" | "recursive_triggers" | "automatic_index" => {
+        "recursive_triggers" => {
+            if let Some(a) = arg {
+                *st.recursive_triggers = bool_arg(&arg_value(a)?);
+                return Ok(empty());
+            }
+            Ok(one(&pname, Value::Integer(*st.recursive_triggers as i64)))
+        }
+        "foreign_keys" | "temp_store" | "automatic_index" => {
             if is_set {
                 return Ok(empty());
             }
