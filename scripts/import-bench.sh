@@ -2,7 +2,8 @@
 # .import acceptance benchmark: generates a CSV file of N lines (default
 # 1,000,000: a header and N-1 rows), imports it with `sqlite3` and with the
 # release `chorus` binary (`.import --csv FILE t` into a new file database,
-# best of RUNS runs each), prints both times, and checks that the two
+# best of RUNS runs each), prints both times (wall and user+sys CPU; on a
+# loaded machine the CPU times are the steadier), and checks that the two
 # imported tables are equal (sqlite3 reads both files and compares the rows
 # in both directions with EXCEPT, plus row counts and integrity_check).
 #
@@ -33,25 +34,23 @@ awk -v n="$lines" 'BEGIN {
 }' > "$csv"
 echo "CSV: $lines lines, $(stat -c %s "$csv") bytes"
 
-best() { # best wall time (seconds) of $runs runs of: $1 DB
-  local prog=$1 b=""
+best() { # best wall and CPU (user+sys) seconds of $runs runs of: $1 DB
+  local prog=$1 bw="" bc=""
   for _ in $(seq "$runs"); do
     rm -f "$dir/$2"*
-    local s e
-    s=$(date +%s.%N)
-    "$prog" "$dir/$2" ".import --csv $csv t"
-    e=$(date +%s.%N)
-    local t
-    t=$(echo "$e - $s" | bc)
-    if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" = 1 ]; then b=$t; fi
+    /usr/bin/time -o "$dir/time" -f "%e %U %S" "$prog" "$dir/$2" ".import --csv $csv t"
+    read -r w u s < "$dir/time"
+    local c
+    c=$(echo "$u + $s" | bc)
+    if [ -z "$bw" ] || [ "$(echo "$w < $bw" | bc)" = 1 ]; then bw=$w; fi
+    if [ -z "$bc" ] || [ "$(echo "$c < $bc" | bc)" = 1 ]; then bc=$c; fi
   done
-  echo "$b"
+  echo "$bw $bc"
 }
-ts=$(best "$sqlite" s.db)
-tc=$(best "$chorus" c.db)
-printf 'sqlite3 .import: %.3f s\nchorus  .import: %.3f s (best of %d)\n' "$ts" "$tc" "$runs"
-ratio=$(echo "scale=3; $tc / $ts" | bc)
-echo "chorus/sqlite3: $ratio"
+read -r ts tsc <<<"$(best "$sqlite" s.db)"
+read -r tc tcc <<<"$(best "$chorus" c.db)"
+printf 'sqlite3 .import: %.3f s wall, %.3f s CPU\nchorus  .import: %.3f s wall, %.3f s CPU (best of %d)\n' "$ts" "$tsc" "$tc" "$tcc" "$runs"
+echo "chorus/sqlite3: wall $(echo "scale=3; $tc / $ts" | bc), CPU $(echo "scale=3; $tcc / $tsc" | bc)"
 
 cmp=$("$sqlite" "$dir/s.db" "ATTACH '$dir/c.db' AS c" \
   "SELECT (SELECT count(*) FROM main.t), (SELECT count(*) FROM c.t),
