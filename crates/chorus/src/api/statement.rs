@@ -397,6 +397,11 @@ impl<'c> Statement<'c> {
                 inner.end_read_if_idle();
                 Ok(false)
             }
+            Program::VacuumInto(schema, file) => {
+                let r = super::backup::vacuum_into(&mut inner, schema, file);
+                inner.end_read_if_idle();
+                r.map(|_| false)
+            }
             Program::Txn(op) => {
                 let op = std::mem::replace(op, TxnOp::Commit);
                 let r = run_txn(&mut inner, &op);
