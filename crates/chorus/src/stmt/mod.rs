@@ -7,10 +7,7 @@ pub mod dml;
 pub mod foreign_key;
 pub mod pragma;
 pub mod reindex;
-<<<<<<< HEAD
-=======
 pub mod temp_trigger;
->>>>>>> main
 pub mod trigger;
 pub mod update_from;
 pub mod view_write;
