@@ -176,6 +176,7 @@ impl Database {
                 cache_size: -2000,
                 readers: 0,
                 txn_read: false,
+                fk: Default::default(),
             }),
         })
     }
@@ -218,6 +219,8 @@ pub(crate) struct ConnInner {
     /// A statement of the open explicit transaction read from a table
     /// (sqlite3_txn_state reports a read transaction).
     pub txn_read: bool,
+    /// PRAGMA foreign_keys / defer_foreign_keys and the deferred count.
+    pub fk: crate::exec::foreign_key::ConnFk,
 }
 
 impl ConnInner {

@@ -430,6 +430,8 @@ impl<'c> Statement<'c> {
                             recursive_triggers: &mut inner.recursive_triggers,
                             cache_size: &mut inner.cache_size,
                             filename: &filename,
+                            fk: &mut inner.fk,
+                            in_txn: inner.explicit_txn,
                         },
                     )
                     .map(|r| (r, DmlResult::default()))
@@ -460,7 +462,13 @@ impl<'c> Statement<'c> {
                 let env = &mut self.env;
                 let r = with_write(&mut inner, true, |inner| {
                     let schema = inner.schema.clone();
+                    crate::exec::foreign_key::begin(env, &schema, &inner.fk);
+                    let autocommit = !inner.explicit_txn;
                     crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
+                        .and_then(|o| {
+                            crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit)
+                                .map(|()| o)
+                        })
                         .map(|o| (o, DmlResult::default()))
                         .map_err(|e| (e, DmlResult::default()))
                 });
@@ -490,6 +498,8 @@ impl<'c> Statement<'c> {
                 let deep = self.deep;
                 let r = with_write(&mut inner, true, |inner| {
                     let mut res = DmlResult::default();
+                    crate::exec::foreign_key::begin(env, &inner.schema, &inner.fk);
+                    let autocommit = !inner.explicit_txn;
                     let mut cx = Cx {
                         store: &mut *inner.store,
                         env: &mut *env,
@@ -501,6 +511,9 @@ impl<'c> Statement<'c> {
                         Program::Delete(p) => run_delete(p, &mut cx, res_ref),
                         Program::ViewWrite(p) => p.run(&mut cx, res_ref),
                         _ => Ok(()),
+                    });
+                    let r = r.and_then(|()| {
+                        crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit)
                     });
                     match r {
                         Ok(()) => Ok((res, DmlResult::default())),
@@ -724,6 +737,7 @@ fn with_write<T>(
         }
         Err((e, res)) => {
             if res.rollback {
+                inner.fk.end_transaction();
                 inner.store.rollback()?;
                 inner.explicit_txn = false;
                 inner.savepoints.clear();
@@ -785,6 +799,8 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             if !inner.explicit_txn {
                 return Err(err("cannot commit - no transaction is active"));
             }
+            inner.fk.check_commit()?;
+            inner.fk.end_transaction();
             if inner.store.in_write() {
                 inner.store.commit()?;
             }
@@ -799,6 +815,7 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             if !inner.explicit_txn {
                 return Err(err("cannot rollback - no transaction is active"));
             }
+            inner.fk.end_transaction();
             inner.store.rollback()?;
             inner.explicit_txn = false;
             inner.savepoints.clear();
@@ -830,6 +847,8 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             inner.store.release(level)?;
             inner.savepoints.truncate(pos);
             if pos == 0 && inner.sp_txn {
+                inner.fk.check_commit()?;
+                inner.fk.end_transaction();
                 inner.store.commit()?;
                 inner.explicit_txn = false;
                 inner.sp_txn = false;

@@ -49,6 +49,8 @@ pub struct SubQuery {
     pub correlated: bool,
     /// Cached result of an uncorrelated subquery.
     pub cache: Option<SubCache>,
+    /// The column a scalar use reads (a row-value element reads column i).
+    pub col: usize,
 }
 
 pub enum SubCache {
@@ -495,13 +497,13 @@ fn run_rows(
 fn scalar(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<Value> {
     if !s.correlated {
         if let Some(SubCache::Scalar(v)) = &s.cache {
-            return Ok(v.first().cloned().unwrap_or(Value::Null));
+            return Ok(v.get(s.col).cloned().unwrap_or(Value::Null));
         }
     }
     let mut rows = Vec::new();
     run_rows(&mut s.plan, cx, Some(1), &mut rows)?;
     let row = rows.into_iter().next().unwrap_or_default();
-    let v = row.first().cloned().unwrap_or(Value::Null);
+    let v = row.get(s.col).cloned().unwrap_or(Value::Null);
     if !s.correlated {
         s.cache = Some(SubCache::Scalar(row));
     }

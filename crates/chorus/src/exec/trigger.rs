@@ -201,7 +201,9 @@ pub fn replace_delete(
         return Ok(true);
     };
     let Some(ts) = ts else {
+        crate::exec::foreign_key::before_delete(cx, &w.table, &old, rowid)?;
         w.delete(cx, &old, rowid)?;
+        crate::exec::foreign_key::after_delete(cx, &w.table, &old)?;
         return Ok(true);
     };
     if ts.has_before() {
@@ -217,7 +219,9 @@ pub fn replace_delete(
             None => return Ok(true),
         }
     }
+    crate::exec::foreign_key::before_delete(cx, &w.table, &old, rowid)?;
     w.delete(cx, &old, rowid)?;
+    crate::exec::foreign_key::after_delete(cx, &w.table, &old)?;
     if ts.has_after() {
         let o = RowImage {
             values: &old,

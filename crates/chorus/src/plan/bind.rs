@@ -382,7 +382,7 @@ impl Binder {
                             .iter()
                             .any(|r| r.eq_ignore_ascii_case(col));
                         if is_rowid
-                            && s.table.is_some()
+                            && s.table.as_ref().is_some_and(|t| t.without_rowid.is_none())
                             && (table.is_some() || scope.sources.len() == 1)
                         {
                             count += 1;
@@ -469,7 +469,7 @@ impl Binder {
         Ok(self.expr_info(e)?.0)
     }
 
-    fn sub_plan(&mut self, s: &ast::Select) -> Result<Box<RefCell<SubQuery>>> {
+    pub(crate) fn sub_plan(&mut self, s: &ast::Select) -> Result<Box<RefCell<SubQuery>>> {
         self.depth += 1;
         if self.depth > 200 {
             return Err(err("too many levels of nesting"));
@@ -481,6 +481,7 @@ impl Binder {
             plan,
             correlated: correlated || self.in_trigger,
             cache: None,
+            col: 0,
         })))
     }
 
@@ -624,6 +625,14 @@ impl Binder {
                 } else {
                     (both, none)
                 }
+            }
+            Expr::InList { lhs, not, rhs } if super::rowvalue::is_row(lhs) => {
+                return self.row_in_list(lhs, *not, rhs.as_deref().unwrap_or(&[]));
+            }
+            Expr::InSelect { lhs, not, rhs }
+                if matches!(**lhs, Expr::Subquery(_)) && super::rowvalue::is_row(lhs) =>
+            {
+                return self.row_in_select(lhs, *not, rhs);
             }
             Expr::InList { lhs, not, rhs } => {
                 let (x, xi) = self.expr_info(lhs)?;
@@ -1066,6 +1075,9 @@ impl Binder {
     }
 
     pub fn cmp(&mut self, l: &Expr, op: CmpOp, r: &Expr) -> Result<(CExpr, Info)> {
+        if super::rowvalue::is_row(l) || super::rowvalue::is_row(r) {
+            return self.row_cmp(l, op, r);
+        }
         let (lc, li) = self.expr_info(l)?;
         let (rc, ri) = self.expr_info(r)?;
         if let (CExpr::Vector(a), CExpr::Vector(b)) = (&lc, &rc) {
@@ -1102,6 +1114,11 @@ impl Binder {
         };
         if let Some(c) = cmp {
             return self.cmp(l, c, r);
+        }
+        if matches!(op, Operator::Is | Operator::IsNot)
+            && (super::rowvalue::is_row(l) || super::rowvalue::is_row(r))
+        {
+            return self.row_is(l, op == Operator::IsNot, r);
         }
         if matches!(op, Operator::Is | Operator::IsNot) {
             let (lc, li) = self.expr_info(l)?;

@@ -743,6 +743,7 @@ fn plan_one_inner(
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
             ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
+            crate::exec::without_rowid::set_index_pk_pos(ts, &b.schema, t);
         }
         let (own, local): (Vec<CExpr>, Vec<CExpr>) = local.into_iter().partition(|c| {
             let mut used = Vec::new();
@@ -908,6 +909,8 @@ fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
                         if let Some(a) = t.rowid_alias {
                             return t.columns[a].name.clone();
                         }
+                        // SQLite names a reference to the real rowid "rowid".
+                        return "rowid".to_string();
                     }
                 }
             }
@@ -922,6 +925,17 @@ fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
                             src.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&n))
                         {
                             return c.name.clone();
+                        }
+                        if let Some(tb) = &src.table {
+                            if ["rowid", "oid", "_rowid_"]
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&n))
+                            {
+                                return match tb.rowid_alias {
+                                    Some(a) => tb.columns[a].name.clone(),
+                                    None => "rowid".to_string(),
+                                };
+                            }
                         }
                     }
                 }
@@ -1004,7 +1018,9 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 coalesced: Vec::new(),
             };
             let mut scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            scan.wr = crate::exec::without_rowid::WrScan::of(&table, false);
             scan.real_cols = table.real_columns();
+            scan.defaults = crate::stmt::alter::record_defaults(&table);
             scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }
@@ -1236,7 +1252,8 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
     }
     let mut best: Option<(usize, Access)> = None;
     let schema = &b.schema;
-    for idx in schema.indexes_of(&t.name) {
+    let pk = crate::exec::without_rowid::pk_index(t).map(Arc::new);
+    for idx in pk.into_iter().chain(schema.indexes_of(&t.name)) {
         if idx.partial.is_some() {
             continue;
         }

@@ -241,12 +241,30 @@ pub fn run_ddl(
                     let (mut t, autos) = table_from_ast(&name, PageNo(0), body, text.clone())?;
                     // Validate CHECK / DEFAULT expressions by binding them.
                     validate_table(schema, &t)?;
-                    let root = store.create_tree(TreeKind::Table)?;
+                    let wr = t.without_rowid.is_some();
+                    let root =
+                        store.create_tree(if wr { TreeKind::Index } else { TreeKind::Table })?;
                     t.root = root;
                     add_schema_row(store, "table", &name, &name, root.0, Some(&text))?;
                     for a in autos {
+                        if wr && a.origin == crate::schema::IndexOrigin::PrimaryKey {
+                            // The table tree is the primary key's index.
+                            continue;
+                        }
                         let r = store.create_tree(TreeKind::Index)?;
                         add_schema_row(store, "index", &a.name, &name, r.0, None)?;
+                    }
+                    if t.autoincrement && schema.table("sqlite_sequence").is_none() {
+                        let r = store.create_tree(TreeKind::Table)?;
+                        let sql = crate::exec::autoincrement::SEQUENCE_SQL;
+                        add_schema_row(
+                            store,
+                            "table",
+                            "sqlite_sequence",
+                            "sqlite_sequence",
+                            r.0,
+                            Some(sql),
+                        )?;
                     }
                 }
                 ast::CreateTableBody::AsSelect(sel) => {
@@ -361,63 +379,7 @@ pub fn run_ddl(
             idx.root = root;
             add_schema_row(store, "index", &name, &table.name, root.0, Some(&text))?;
             // Populate.
-            let idx = Arc::new(idx);
-            let mut b = Binder::new(schema.clone());
-            let slot = b.alloc_slot();
-            b.scopes.push(Scope {
-                first_slot: slot,
-                ..Default::default()
-            });
-            if let Some(s) = b.scopes.last_mut() {
-                s.sources.push(SourceInfo {
-                    slot,
-                    name: table.name.clone(),
-                    columns: table_col_infos(&table),
-                    table: None,
-                    coalesced: Vec::new(),
-                });
-            }
-            let mut exprs = Vec::new();
-            for c in &idx.columns {
-                exprs.push(match &c.expr {
-                    Some(e) => Some(b.expr(e)?),
-                    None => None,
-                });
-            }
-            let partial = match &idx.partial {
-                Some(p) => Some(b.expr(p)?),
-                None => None,
-            };
-            env.ensure_slots(b.nslots);
-            let mut w = TableWriter::new(table.clone(), slot);
-            let ki = idx.key_info(&table);
-            w.indexes
-                .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
-            let mut rowids = Vec::new();
-            {
-                let mut c = store.table_cursor(table.root)?;
-                let mut ok = c.first()?;
-                while ok {
-                    rowids.push(c.rowid());
-                    ok = c.next()?;
-                }
-            }
-            let mut cx = Cx {
-                store: &mut *store,
-                env: &mut *env,
-            };
-            for r in rowids {
-                let Some(vals) = w.read_row(&mut cx, r)? else {
-                    continue;
-                };
-                if idx.unique {
-                    let conflicts = w.conflicts(&mut cx, &vals, r, Some(r), false)?;
-                    if let Some((_, e, _, _)) = conflicts.into_iter().next() {
-                        return Err(e);
-                    }
-                }
-                insert_index_only(&mut w, &mut cx, &vals, r)?;
-            }
+            populate_index(store, schema, &table, Arc::new(idx), env)?;
             bump_cookie(store)?;
             Ok(DdlOutcome {
                 changed_schema: true,
@@ -469,6 +431,21 @@ pub fn run_ddl(
                 }
                 return Err(err(format!("no such table: {name}")));
             };
+            if k == "sqlite_sequence" {
+                return Err(err(format!("table {name} may not be dropped")));
+            }
+            if t.autoincrement {
+                if let Some(seq) = schema.table("sqlite_sequence") {
+                    crate::exec::autoincrement::forget(store, seq.root, &t.name)?;
+                }
+            }
+            if env.fk.is_some() {
+                let mut cx = crate::exec::expr::Cx {
+                    store: &mut *store,
+                    env: &mut *env,
+                };
+                crate::exec::foreign_key::drop_table(&mut cx, &t)?;
+            }
             for idx in schema.indexes_of(&t.name) {
                 store.drop_tree(idx.root)?;
             }
@@ -537,8 +514,91 @@ pub fn run_ddl(
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
             crate::stmt::trigger::run_trigger_ddl(store, schema, stmt, sql)
         }
+        Stmt::Reindex { obj_name } => {
+            super::reindex::run_reindex(store, schema, obj_name.as_ref(), env)?;
+            Ok(DdlOutcome {
+                changed_schema: false,
+            })
+        }
+        Stmt::AlterTable(qn, body) => {
+            crate::stmt::alter::run_alter(store, schema, qn, body, sql, env)
+        }
         _ => Err(Error::new(ResultCode::ERROR, "unsupported statement")),
     }
+}
+
+/// Fill an (empty) index tree from its table's rows, checking uniqueness.
+pub fn populate_index(
+    store: &mut dyn Store,
+    schema: &Arc<Schema>,
+    table: &Arc<crate::schema::Table>,
+    idx: Arc<crate::schema::Index>,
+    env: &mut Env,
+) -> Result<()> {
+    let mut b = Binder::new(schema.clone());
+    let slot = b.alloc_slot();
+    b.scopes.push(Scope {
+        first_slot: slot,
+        ..Default::default()
+    });
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(SourceInfo {
+            slot,
+            name: table.name.clone(),
+            columns: table_col_infos(&table),
+            table: None,
+            coalesced: Vec::new(),
+        });
+    }
+    let mut exprs = Vec::new();
+    for c in &idx.columns {
+        exprs.push(match &c.expr {
+            Some(e) => Some(b.expr(e)?),
+            None => None,
+        });
+    }
+    let partial = match &idx.partial {
+        Some(p) => Some(b.expr(p)?),
+        None => None,
+    };
+    env.ensure_slots(b.nslots);
+    let mut w = TableWriter::new(table.clone(), slot);
+    let ki = idx.key_info(&table);
+    w.indexes
+        .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
+    let mut rowids = Vec::new();
+    {
+        let layout = crate::exec::without_rowid::WrLayout::of(&table);
+        let mut c = crate::exec::without_rowid::open_table_cursor(
+            &mut *store,
+            &env.wr_rows,
+            table.root,
+            layout.as_ref(),
+            true,
+        )?;
+        let mut ok = c.first()?;
+        while ok {
+            rowids.push(c.rowid());
+            ok = c.next()?;
+        }
+    }
+    let mut cx = Cx {
+        store: &mut *store,
+        env: &mut *env,
+    };
+    for r in rowids {
+        let Some(vals) = w.read_row(&mut cx, r)? else {
+            continue;
+        };
+        if idx.unique {
+            let conflicts = w.conflicts(&mut cx, &vals, r, Some(r), false)?;
+            if let Some((_, e, _, _)) = conflicts.into_iter().next() {
+                return Err(e);
+            }
+        }
+        insert_index_only(&mut w, &mut cx, &vals, r)?;
+    }
+    Ok(())
 }
 
 fn insert_index_only(

@@ -3,6 +3,7 @@
 //! that match, then modify, so a scan never sees its own writes).
 
 use crate::exec::expr::{CExpr, Cx};
+use crate::exec::foreign_key as fk;
 use crate::exec::select::SelectPlan;
 use crate::exec::source::{Access, Source, TableScan};
 use crate::exec::trigger::{RowImage, TriggerSet};
@@ -82,6 +83,8 @@ pub struct UpdatePlan {
     pub sets: Vec<(usize, CExpr)>,
     pub or: Option<ResolveType>,
     pub triggers: Option<Box<TriggerSet>>,
+    /// UPDATE ... FROM: the join producing the new values.
+    pub from: Option<super::update_from::FromQuery>,
 }
 
 pub struct DeletePlan {
@@ -125,7 +128,7 @@ fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
 
 /// Build the writer: row slot scope with the table's columns; CHECKs,
 /// defaults, index expressions compiled against it.
-fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
+pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     let slot = b.alloc_slot();
     b.scopes.push(Scope {
         first_slot: slot,
@@ -186,6 +189,9 @@ fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     b.scopes.pop();
     res?;
     w.defaults = defaults;
+    if t.autoincrement {
+        w.autoinc = b.schema.table("sqlite_sequence").map(|s| s.root);
+    }
     Ok(w)
 }
 
@@ -234,11 +240,11 @@ pub fn plan_insert(
                             target: Some(cols.clone()),
                             update: None,
                         };
-                        let any_index = b
-                            .schema
-                            .indexes_of(&t.name)
-                            .iter()
-                            .any(|i| i.unique && ok.matches(&t, Some(i)));
+                        let pk = crate::exec::without_rowid::pk_index(&t).map(Arc::new);
+                        let any_index = pk
+                            .into_iter()
+                            .chain(b.schema.indexes_of(&t.name))
+                            .any(|i| i.unique && ok.matches(&t, Some(&i)));
                         if !any_index && !ok.matches(&t, None) {
                             return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
                         }
@@ -276,9 +282,10 @@ pub fn plan_insert(
                 match t.column_index(&n) {
                     Some(ci) => map[ci] = Some(i),
                     None => {
-                        if ["rowid", "oid", "_rowid_"]
-                            .iter()
-                            .any(|r| r.eq_ignore_ascii_case(&n))
+                        if t.without_rowid.is_none()
+                            && ["rowid", "oid", "_rowid_"]
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&n))
                         {
                             rowid_src = Some(i);
                         } else {
@@ -411,6 +418,10 @@ fn write_row(
             // handled by caller (delete of the old row happened first)
         }
     }
+    if fk::active(cx) {
+        let t = w.table.clone();
+        fk::before_insert(cx, &t, &values)?;
+    }
     w.insert(cx, &values, rowid)?;
     Ok(true)
 }
@@ -511,7 +522,13 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             if let Some(r) = p.writer.returning_row(cx)? {
                 res.rows.push(r);
             }
-            res.last_rowid = Some(rowid);
+            if p.writer.table.without_rowid.is_none() {
+                res.last_rowid = Some(rowid);
+            }
+            if let Some(seq) = p.writer.autoinc {
+                let name = p.writer.table.name.clone();
+                crate::exec::autoincrement::note_rowid(&mut *cx.store, seq, &name, rowid)?;
+            }
             if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
                 // The row slot keeps the written row; lend its values.
                 let slot = p.writer.row_slot;
@@ -560,7 +577,10 @@ fn plan_scan(
         }
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.wr = crate::exec::without_rowid::WrScan::of(t, true);
+        crate::exec::without_rowid::set_index_pk_pos(&mut scan, &b.schema, t);
         scan.real_cols = t.real_columns();
+        scan.defaults = crate::stmt::alter::record_defaults(t);
         scan.label = t.name.clone();
         scan.filter = and_all(terms);
         Ok(Source::Table(Box::new(scan)))
@@ -583,30 +603,80 @@ pub fn plan_update(
     from: Option<&ast::FromClause>,
     where_clause: Option<&ast::Expr>,
 ) -> Result<UpdatePlan> {
-    if from.is_some() {
-        return Err(err("UPDATE FROM is not supported"));
-    }
     let t = target_table(b, qn)?;
     let w = writer(b, &t)?;
+    let set_col = |n: &str| -> Result<usize> {
+        Ok(match t.column_index(n) {
+            Some(c) if Some(c) == t.rowid_alias => usize::MAX,
+            Some(c) => c,
+            None if t.without_rowid.is_none()
+                && ["rowid", "oid", "_rowid_"]
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(n)) =>
+            {
+                usize::MAX
+            }
+            None => return Err(err(format!("no such column: {n}"))),
+        })
+    };
+    if let Some(from) = from {
+        // The assigned (column, expression) pairs, row values spread out.
+        let mut targets: Vec<(usize, &ast::Expr)> = Vec::new();
+        for s in sets {
+            if s.col_names.len() == 1 {
+                targets.push((set_col(&name_of(&s.col_names[0]))?, &s.expr));
+                continue;
+            }
+            let ast::Expr::Parenthesized(v) = &s.expr else {
+                return Err(err("row value misused"));
+            };
+            if v.len() != s.col_names.len() {
+                return Err(err(format!(
+                    "{} columns assigned {} values",
+                    s.col_names.len(),
+                    v.len()
+                )));
+            }
+            for (n, e) in s.col_names.iter().zip(v) {
+                targets.push((set_col(&name_of(n))?, e));
+            }
+        }
+        let (q, sets) = super::update_from::plan(b, &t, qn, &targets, from, where_clause)?;
+        let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), None)?;
+        b.scopes.pop();
+        let set_names: Vec<String> = targets
+            .iter()
+            .map(|&(c, _)| {
+                if c == usize::MAX {
+                    "rowid".to_string()
+                } else {
+                    t.columns[c].name.clone()
+                }
+            })
+            .collect();
+        let triggers = plan_table_triggers(b, &t, Event::Update, Some(&set_names), or)?;
+        return Ok(UpdatePlan {
+            writer: w,
+            scan,
+            scan_slot,
+            sets,
+            or,
+            triggers,
+            from: Some(q),
+        });
+    }
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     let r = (|| -> Result<Vec<(usize, CExpr)>> {
         let mut out = Vec::new();
         for s in sets {
             if s.col_names.len() != 1 {
-                return Err(err("row value assignments are not supported"));
-            }
-            let n = name_of(&s.col_names[0]);
-            let col = match t.column_index(&n) {
-                Some(c) if Some(c) == t.rowid_alias => usize::MAX,
-                Some(c) => c,
-                None if ["rowid", "oid", "_rowid_"]
-                    .iter()
-                    .any(|r| r.eq_ignore_ascii_case(&n)) =>
-                {
-                    usize::MAX
+                let vals = b.row_set(s.col_names.len(), &s.expr)?;
+                for (n, v) in s.col_names.iter().zip(vals) {
+                    out.push((set_col(&name_of(n))?, v));
                 }
-                None => return Err(err(format!("no such column: {n}"))),
-            };
+                continue;
+            }
+            let col = set_col(&name_of(&s.col_names[0]))?;
             out.push((col, b.expr(&s.expr)?));
         }
         Ok(out)
@@ -624,6 +694,7 @@ pub fn plan_update(
         sets: r?,
         or,
         triggers,
+        from: None,
     })
 }
 
@@ -637,12 +708,24 @@ fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec
 }
 
 pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
-    let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
+    let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
+        Some(q) => super::update_from::rows(q, cx)?
+            .into_iter()
+            .map(|(r, v)| (r, Some(v)))
+            .collect(),
+        None => collect_rowids(&mut p.scan, p.scan_slot, cx)?
+            .into_iter()
+            .map(|r| (r, None))
+            .collect(),
+    };
     let alias = p.writer.table.rowid_alias;
-    for rowid in rowids {
+    for (rowid, joined) in work {
         let Some(old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
+        if let (Some(q), Some(v)) = (&p.from, joined) {
+            super::update_from::load(q, cx, v);
+        }
         // The scan slot holds the old row for SET expressions.
         {
             let s = &mut cx.env.slots[p.scan_slot];
@@ -728,8 +811,27 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if skip {
             continue;
         }
+        let fk_on = fk::active(cx);
+        let t = p.writer.table.clone();
+        let mut changed = vec![false; t.columns.len()];
+        if fk_on {
+            for (c, _) in &p.sets {
+                match (*c, alias) {
+                    (usize::MAX, Some(a)) => changed[a] = true,
+                    (usize::MAX, None) => {}
+                    (c, _) => changed[c] = true,
+                }
+            }
+            fk::before_update(cx, &t, &old, rowid, &changed)?;
+        }
         p.writer.delete(cx, &old, rowid)?;
+        if fk_on {
+            fk::before_update_new(cx, &t, &new, &changed)?;
+        }
         p.writer.insert(cx, &new, new_rowid)?;
+        if fk_on {
+            fk::after_update(cx, &t, &old, &new, &changed)?;
+        }
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
@@ -772,7 +874,7 @@ pub fn plan_delete(
 
 pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
-    if p.truncate {
+    if p.truncate && !fk::active(cx) {
         res.changes += rowids.len() as i64;
         cx.store.clear_tree(p.writer.table.root)?;
         for iw in &p.writer.indexes {
@@ -784,6 +886,7 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         let Some(mut old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
+        let t = p.writer.table.clone();
         if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
             let o = RowImage {
                 values: &old,
@@ -797,7 +900,9 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                 None => continue,
             }
         }
+        fk::before_delete(cx, &t, &old, rowid)?;
         p.writer.delete(cx, &old, rowid)?;
+        fk::after_delete(cx, &t, &old)?;
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);

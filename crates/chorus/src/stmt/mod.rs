@@ -1,10 +1,14 @@
 //! Prepared statements' executable form: each parsed statement compiles to
 //! a [`Program`] once per prepare (and again if the schema changes).
 
+pub mod alter;
 pub mod ddl;
 pub mod dml;
+pub mod foreign_key;
 pub mod pragma;
 pub mod trigger;
+pub mod reindex;
+pub mod update_from;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;
@@ -234,7 +238,8 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         | Stmt::CreateView { .. }
         | Stmt::DropTable { .. }
         | Stmt::DropIndex { .. }
-        | Stmt::DropView { .. } => Program::Ddl(Box::new(stmt.clone())),
+        | Stmt::DropView { .. }
+        | Stmt::Reindex { .. } => Program::Ddl(Box::new(stmt.clone())),
         Stmt::Begin(t, _) => Program::Txn(TxnOp::Begin(*t)),
         Stmt::Commit(_) => Program::Txn(TxnOp::Commit),
         Stmt::Rollback {
@@ -262,7 +267,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             Program::VacuumInto(schema, file)
         }
-        Stmt::Analyze(_) | Stmt::Reindex { .. } | Stmt::Vacuum(..) => Program::Noop,
+        Stmt::Analyze(_) | Stmt::Vacuum(..) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
             if matches!(stmt, Stmt::CreateTrigger { .. }) {
                 trigger::check_no_variables(sql)?;
@@ -273,7 +278,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
         }
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
-        Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),
+        Stmt::AlterTable(..) => Program::Ddl(Box::new(stmt.clone())),
         Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
     };
     // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
