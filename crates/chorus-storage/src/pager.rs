@@ -532,16 +532,7 @@ impl Pager {
                 return fail(self, Error::new(ResultCode::BUSY, "database is locked"));
             }
         } else {
-            let refused = if self.header.write_protected() {
-                Some(Error::readonly())
-            } else {
-                None
-            };
-            let locked = match refused {
-                Some(e) => Err(e),
-                None => self.file.lock(LockLevel::Reserved),
-            };
-            if let Err(e) = locked {
+            if let Err(e) = self.lock_reserved_waiting(implicit) {
                 return fail(self, e);
             }
         }
@@ -559,6 +550,42 @@ impl Pager {
             self.init_new_database();
         }
         Ok(())
+    }
+
+    /// Take RESERVED for a write transaction in a rollback-journal mode. When
+    /// the write transaction opened its own read transaction, BUSY (another
+    /// process writes) is retried as SQLite's `sqlite3BtreeBeginTrans` does:
+    /// end the read transaction (so that writer can take EXCLUSIVE), sleep on
+    /// the busy-handler schedule, read again, up to the busy timeout. Inside
+    /// an explicit read transaction BUSY is returned at once: waiting while
+    /// holding SHARED could deadlock with that writer.
+    fn lock_reserved_waiting(&mut self, implicit: bool) -> Result<()> {
+        let deadline = std::time::Instant::now() + self.busy_timeout;
+        let mut tries = 0usize;
+        loop {
+            if self.header.write_protected() {
+                return Err(Error::readonly());
+            }
+            match self.file.lock(LockLevel::Reserved) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.code == ResultCode::BUSY && implicit => {
+                    let now = std::time::Instant::now();
+                    if now >= deadline {
+                        return Err(e);
+                    }
+                    self.end_read()?;
+                    self.shared
+                        .pause(shared::busy_delay(tries).min(deadline - now));
+                    tries += 1;
+                    self.begin_read()?;
+                    if self.wal_attached {
+                        // The database switched to WAL mode meanwhile.
+                        return Err(Error::busy());
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Commit. Rollback-journal modes: take EXCLUSIVE (waiting up to the busy

@@ -33,6 +33,14 @@ pub(crate) struct SharedDb {
     cond: Condvar,
 }
 
+/// SQLite's default busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
+/// 50, 100 ms, then 100 ms per try (`sqliteDefaultBusyCallback`): how long
+/// the `tries`-th wait for a lock held by another process lasts.
+pub(crate) fn busy_delay(tries: usize) -> Duration {
+    const DELAYS: [u64; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+    Duration::from_millis(DELAYS[tries.min(DELAYS.len() - 1)])
+}
+
 type Registry = Mutex<HashMap<String, Weak<SharedDb>>>;
 
 fn registry() -> &'static Registry {
@@ -70,10 +78,19 @@ impl SharedDb {
         self.cond.notify_all();
     }
 
+    /// Sleep up to `d` on the condition variable (an in-process change wakes
+    /// the sleeper early).
+    pub(crate) fn pause(&self, d: Duration) {
+        let g = self.lock();
+        let _ = self.cond.wait_timeout(g, d);
+    }
+
     /// Run `attempt` under the mutex until it yields `Some`, sleeping on the
     /// condition variable between tries, at most `timeout` in total; then
     /// `SQLITE_BUSY`. An `Err` from `attempt` other than BUSY ends the wait;
-    /// BUSY counts as "not yet".
+    /// BUSY counts as "not yet". In-process changes wake the waiter at once;
+    /// a lock held by another process gives no such signal, so the waiter
+    /// also retries on SQLite's busy-handler schedule ([`busy_delay`]).
     pub(crate) fn wait_for<T>(
         &self,
         timeout: Duration,
@@ -81,6 +98,7 @@ impl SharedDb {
     ) -> Result<T> {
         let deadline = Instant::now() + timeout;
         let mut g = self.lock();
+        let mut tries = 0usize;
         loop {
             match attempt(&mut g) {
                 Ok(Some(v)) => return Ok(v),
@@ -92,9 +110,11 @@ impl SharedDb {
             if now >= deadline {
                 return Err(Error::busy());
             }
+            let step = busy_delay(tries).min(deadline - now);
+            tries += 1;
             g = self
                 .cond
-                .wait_timeout(g, deadline - now)
+                .wait_timeout(g, step)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
