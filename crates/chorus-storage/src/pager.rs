@@ -20,16 +20,21 @@
 //!   equals the file as of the last `begin_read`;
 //! - inside one, `db_size` (what `page_count()` returns) counts pending growth
 //!   and `saved` holds the header and size to restore on rollback;
-//! - dirty pages reach the database file only in `commit`: in rollback-journal
-//!   modes after the journal of original images (captured by `write`'s "first
-//!   time dirty" branch, see [`rollback`]) is written and synced; in WAL mode
-//!   they are appended to the WAL instead and reach the file at checkpoints
-//!   ([`walmode`]);
+//! - dirty pages reach the database file in `commit`, or earlier when the
+//!   cache spills: in rollback-journal modes after the journal of original
+//!   images (captured by `write`'s "first time dirty" branch, see
+//!   [`rollback`]) is written and synced; in WAL mode they are appended to
+//!   the WAL instead and reach the file at checkpoints ([`walmode`]);
 //! - one write transaction per database per process: the writer slot in
 //!   [`shared::SharedDb`], waited for on a condition variable up to the busy
 //!   timeout; other processes are excluded by the VFS locks;
-//! - when the cache holds more dirty pages than its capacity it grows (dirty
-//!   pages are never spilled); clean pages are evicted by CLOCK.
+//! - when a write transaction in DELETE/TRUNCATE/PERSIST mode has as many
+//!   dirty pages as the cache holds, it spills (SQLite's `pagerStress`): the
+//!   originals captured so far go to the journal as a synced segment, the
+//!   pager takes EXCLUSIVE, and the dirty pages are written to the database
+//!   file and become clean (evictable); in WAL, MEMORY and OFF modes (and
+//!   while readers keep EXCLUSIVE away) the cache grows instead; clean pages
+//!   are evicted by CLOCK.
 
 mod cache;
 mod rollback;
@@ -210,6 +215,12 @@ pub struct Pager {
     captured: HashSet<u32>,
     /// The journal of the open commit exists on disk.
     journal_written: bool,
+    /// Offset of the next journal segment after a spill (0: none written).
+    journal_end: u64,
+    /// Checksum nonce of the open transaction's journal (set at its first spill).
+    journal_nonce: u32,
+    /// The open write transaction spilled pages into the database file.
+    spilled: bool,
     locking_mode: LockingMode,
     autocheckpoint: u32,
     holds_writer: bool,
@@ -282,6 +293,9 @@ impl Pager {
             originals: Vec::new(),
             captured: HashSet::new(),
             journal_written: false,
+            journal_end: 0,
+            journal_nonce: 0,
+            spilled: false,
             locking_mode: LockingMode::Normal,
             autocheckpoint: DEFAULT_AUTOCHECKPOINT,
             holds_writer: false,
@@ -397,6 +411,17 @@ impl Pager {
     /// How many pages the cache holds now (for tests and `PRAGMA` reporting).
     pub fn cached_pages(&self) -> usize {
         self.cache.borrow().len()
+    }
+
+    /// Original page images of the open write transaction still held in
+    /// memory (those not yet written to the journal by a spill).
+    pub fn held_originals(&self) -> usize {
+        self.originals.len()
+    }
+
+    /// Did the open write transaction spill pages into the database file?
+    pub fn has_spilled(&self) -> bool {
+        self.spilled
     }
 
     /// The cache capacity in pages.
@@ -545,6 +570,8 @@ impl Pager {
         self.originals.clear();
         self.captured.clear();
         self.journal_written = false;
+        self.journal_end = 0;
+        self.spilled = false;
         self.txn = Txn::Write;
         if self.db_size == 0 {
             self.init_new_database();
@@ -597,7 +624,8 @@ impl Pager {
     pub fn commit(&mut self) -> Result<()> {
         self.require_write()?;
         let saved_size = self.saved.as_ref().map_or(0, |s| s.db_size);
-        let changed = self.cache.get_mut().dirty_count() > 0 || self.db_size != saved_size;
+        let changed =
+            self.cache.get_mut().dirty_count() > 0 || self.db_size != saved_size || self.spilled;
         if changed {
             let r = if self.wal_attached {
                 self.commit_wal()
@@ -614,6 +642,7 @@ impl Pager {
         self.saved = None;
         self.originals.clear();
         self.captured.clear();
+        self.spilled = false;
         self.end_write()
     }
 
@@ -642,6 +671,7 @@ impl Pager {
         };
         self.originals.clear();
         self.captured.clear();
+        self.spilled = false;
         let ended = self.end_write();
         resync.and(ended)
     }
@@ -866,6 +896,7 @@ impl Pager {
             return Err(Error::corrupt("attempt to write the lock-byte page"));
         }
         if !self.cache.get_mut().is_dirty(n) {
+            self.maybe_spill()?;
             // First modification of this page in the transaction: keep its
             // original image for the rollback journal.
             if !self.cache.get_mut().contains(n) {
@@ -903,6 +934,7 @@ impl Pager {
         if n == lock_byte_page(self.page_size).get() {
             n += 1;
         }
+        self.maybe_spill()?;
         // A page that existed at the start of the transaction (truncated
         // away and grown back) still needs its original journaled.
         self.capture_original(n)?;
