@@ -440,17 +440,17 @@ impl Pager {
         if self.txn != Txn::Idle {
             return Ok(());
         }
-        if self.shared.lock().wal.is_some() {
-            if !self.wal_attached {
-                self.attach_wal()?;
-            }
-            return self.begin_wal_read();
-        }
         if self.wal_attached {
+            if self.try_begin_wal_read()? {
+                return Ok(());
+            }
             // Another pager of this process left WAL mode.
             self.wal_attached = false;
             self.cache_tag = None;
             self.cache.get_mut().clear();
+        } else if self.shared.lock().wal.is_some() {
+            self.attach_wal()?;
+            return self.begin_wal_read();
         }
         // A writer of this process committing (PENDING/EXCLUSIVE): wait for
         // it on the condition variable, up to the busy timeout.
@@ -869,11 +869,21 @@ impl Pager {
     /// snapshot holds it, else from the database file.
     fn read_page_into(&self, n: u32, buf: &mut [u8]) -> Result<()> {
         if let Some(m) = self.read_mark.filter(|m| m.mark > 0) {
-            let s = self.shared.lock();
-            if let Some(w) = s.wal.as_ref() {
-                if let Some(f) = w.find(n, m.mark) {
-                    return w.read_frame(f, buf);
+            // Locate the frame under the shared mutex, read it outside: the
+            // reader's mark keeps the log from restarting over the frame.
+            let at = {
+                let s = self.shared.lock();
+                match s.wal.as_ref() {
+                    Some(w) => match w.find(n, m.mark) {
+                        Some(f) => Some(w.frame_location(f)?),
+                        None => None,
+                    },
+                    None => None,
                 }
+            };
+            if let Some((file, off)) = at {
+                file.read_at(buf, off)?;
+                return Ok(());
             }
         }
         self.file

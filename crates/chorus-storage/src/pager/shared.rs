@@ -26,6 +26,9 @@ pub(crate) struct Shared {
     pub wal_lock: Option<Box<dyn VfsFile>>,
     /// Pagers attached to the WAL.
     pub wal_users: usize,
+    /// Threads sleeping on `cond` (a notification without sleepers is
+    /// skipped: `Condvar::notify_all` is a system call even then).
+    waiters: usize,
 }
 
 pub(crate) struct SharedDb {
@@ -62,6 +65,7 @@ impl SharedDb {
                 wal: None,
                 wal_lock: None,
                 wal_users: 0,
+                waiters: 0,
             }),
             cond: Condvar::new(),
         });
@@ -74,15 +78,35 @@ impl SharedDb {
     }
 
     pub(crate) fn notify(&self) {
-        let _g = self.lock();
-        self.cond.notify_all();
+        let g = self.lock();
+        if g.waiters > 0 {
+            self.cond.notify_all();
+        }
+    }
+
+    /// Unregister a WAL reader and wake waiters (a checkpoint may wait for
+    /// it), under one acquisition of the mutex.
+    pub(crate) fn end_wal_reader(&self, m: crate::wal::ReadMark) {
+        let mut g = self.lock();
+        if let Some(w) = g.wal.as_mut() {
+            w.end_read(m);
+        }
+        if g.waiters > 0 {
+            self.cond.notify_all();
+        }
     }
 
     /// Sleep up to `d` on the condition variable (an in-process change wakes
     /// the sleeper early).
     pub(crate) fn pause(&self, d: Duration) {
-        let g = self.lock();
-        let _ = self.cond.wait_timeout(g, d);
+        let mut g = self.lock();
+        g.waiters += 1;
+        let mut g = self
+            .cond
+            .wait_timeout(g, d)
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
+        g.waiters -= 1;
     }
 
     /// Run `attempt` under the mutex until it yields `Some`, sleeping on the
@@ -112,11 +136,13 @@ impl SharedDb {
             }
             let step = busy_delay(tries).min(deadline - now);
             tries += 1;
+            g.waiters += 1;
             g = self
                 .cond
                 .wait_timeout(g, step)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
+            g.waiters -= 1;
         }
     }
 
@@ -139,6 +165,8 @@ impl SharedDb {
         if g.writer == Some(id) {
             g.writer = None;
         }
-        self.cond.notify_all();
+        if g.waiters > 0 {
+            self.cond.notify_all();
+        }
     }
 }

@@ -335,6 +335,17 @@ impl Wal {
         self.frame_pages.get(a..b).map(|s| s.to_vec())
     }
 
+    /// Where frame `n`'s page image lies: the WAL file and the offset.
+    pub fn frame_location(&self, n: u32) -> Result<(Arc<dyn VfsFile>, u64)> {
+        let h = self
+            .header
+            .ok_or_else(|| crate::error::Error::corrupt("WAL frame without a WAL header"))?;
+        Ok((
+            self.file.clone(),
+            h.frame_offset(n) + FRAME_HEADER_SIZE as u64,
+        ))
+    }
+
     /// Read frame `n`'s page image into `buf` (page-size long).
     pub fn read_frame(&self, n: u32, buf: &mut [u8]) -> Result<()> {
         let h = self
