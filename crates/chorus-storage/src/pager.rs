@@ -208,6 +208,9 @@ pub struct Pager {
     read_mark: Option<ReadMark>,
     /// The WAL snapshot the cache content belongs to (WAL mode).
     cache_tag: Option<Snapshot>,
+    /// `header` is page 1 of the snapshot `cache_tag` (WAL mode): a new
+    /// snapshot that did not change page 1 keeps it without parsing.
+    wal_header_ok: bool,
     busy_timeout: Duration,
     /// Original images of pages modified by the write transaction (pages that
     /// existed at its start), for the journal and for undoing a failed commit.
@@ -289,6 +292,7 @@ impl Pager {
             wal_attached: false,
             read_mark: None,
             cache_tag: None,
+            wal_header_ok: false,
             busy_timeout: Duration::ZERO,
             originals: Vec::new(),
             captured: HashSet::new(),
@@ -652,6 +656,7 @@ impl Pager {
         if self.txn != Txn::Write {
             return Ok(());
         }
+        self.wal_header_ok = false;
         let cache = self.cache.get_mut();
         cache.discard_dirty();
         let orig_size = self.saved.as_ref().map_or(self.db_size, |s| s.db_size);
@@ -740,6 +745,7 @@ impl Pager {
     /// changed). Called at open and at every `begin_read`; in WAL mode the
     /// header and size come from the reader's snapshot.
     fn refresh(&mut self) -> Result<()> {
+        self.wal_header_ok = false;
         if let Some(sz) = self.wal_db_size() {
             let mut p1 = vec![0u8; self.page_size];
             self.read_page_into(1, &mut p1)?;

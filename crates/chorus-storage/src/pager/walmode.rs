@@ -104,6 +104,7 @@ impl Pager {
         drop(s);
         self.wal_attached = true;
         self.cache_tag = None;
+        self.wal_header_ok = false;
         Ok(())
     }
 
@@ -122,38 +123,54 @@ impl Pager {
     /// cache when it is still valid for the snapshot (no I/O at all when
     /// nothing changed).
     pub(super) fn try_begin_wal_read(&mut self) -> Result<bool> {
-        let (m, changed, size) = {
+        let (m, size, kept, p1_changed) = {
             let mut s = self.shared.lock();
-            match s.wal.as_mut() {
-                Some(w) => {
-                    let m = w.begin_read();
-                    let changed = match self.cache_tag {
-                        Some(t) if t != m.snapshot => w.pages_changed(t, m.snapshot.mx_frame),
-                        _ => Some(Vec::new()),
-                    };
-                    (m, changed, w.db_size_at(m.mark))
+            let Some(w) = s.wal.as_mut() else {
+                return Ok(false);
+            };
+            let m = w.begin_read();
+            let cache = self.cache.get_mut();
+            // Keep the cache when only some pages changed since it was
+            // filled: drop exactly those (SQLite invalidates the same way).
+            let (kept, p1) = match self.cache_tag {
+                Some(t) if t == m.snapshot => (true, false),
+                Some(t) => match w.pages_changed(t, m.snapshot.mx_frame) {
+                    Some(pages) => {
+                        let mut p1 = false;
+                        for &p in pages {
+                            cache.forget(p);
+                            p1 |= p == 1;
+                        }
+                        (true, p1)
+                    }
+                    None => {
+                        cache.clear();
+                        (false, true)
+                    }
+                },
+                None => {
+                    cache.clear();
+                    (false, true)
                 }
-                None => return Ok(false),
-            }
+            };
+            (m, w.db_size_at(m.mark), kept, p1)
         };
         self.read_mark = Some(m);
         let unchanged = self.cache_tag == Some(m.snapshot) && self.db_size > 0;
-        // Keep the cache when only some pages changed since it was filled:
-        // drop exactly those (SQLite invalidates the same way).
-        match changed {
-            Some(pages) if self.cache_tag.is_some() => {
-                let cache = self.cache.get_mut();
-                for p in pages {
-                    cache.forget(p);
-                }
-            }
-            _ => self.cache.get_mut().clear(),
-        }
+        // The header still matches when page 1 did not change.
+        let header_kept = kept && !p1_changed && self.wal_header_ok && self.db_size > 0;
         self.cache_tag = Some(m.snapshot);
         let r = match size {
             _ if unchanged => Ok(()),
+            Some(sz) if header_kept => {
+                self.db_size = sz;
+                Ok(())
+            }
             Some(sz) => self.adopt_wal_header(sz),
-            None => self.refresh(),
+            None => {
+                self.wal_header_ok = false;
+                self.refresh()
+            }
         };
         if let Err(e) = r {
             self.end_wal_read();
@@ -183,6 +200,7 @@ impl Pager {
         self.auto_vacuum = super::auto_vacuum_of(&h);
         self.header = h;
         self.db_size = size;
+        self.wal_header_ok = true;
         Ok(())
     }
 
@@ -246,6 +264,10 @@ impl Pager {
             let nm = wal.advance_reader(m);
             self.read_mark = Some(nm);
             self.cache_tag = Some(nm.snapshot);
+            // The committed header is page 1 of the new snapshot.
+            self.wal_header_ok = true;
+        } else {
+            self.wal_header_ok = false;
         }
         let auto = self.autocheckpoint > 0 && wal.mx_frame() >= self.autocheckpoint;
         drop(s);

@@ -326,13 +326,13 @@ impl Wal {
     /// Pages written by frames after `from` up to `to` of the current
     /// generation (what changed between two snapshots); `None` if `from` is
     /// not a snapshot of the current log.
-    pub fn pages_changed(&self, from: Snapshot, to: u32) -> Option<Vec<u32>> {
+    pub fn pages_changed(&self, from: Snapshot, to: u32) -> Option<&[u32]> {
         if from.generation != self.generation || from.mx_frame > to {
             return None;
         }
         let a = from.mx_frame as usize;
         let b = (to as usize).min(self.frame_pages.len());
-        self.frame_pages.get(a..b).map(|s| s.to_vec())
+        self.frame_pages.get(a..b)
     }
 
     /// Where frame `n`'s page image lies: the WAL file and the offset.
