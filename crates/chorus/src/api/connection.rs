@@ -165,6 +165,12 @@ impl Database {
                     cookie,
                     ..Default::default()
                 }),
+                base_schema: Arc::new(Schema {
+                    cookie,
+                    ..Default::default()
+                }),
+                temp_triggers: Vec::new(),
+                temp_gen: 0,
                 explicit_txn: false,
                 savepoints: Vec::new(),
                 sp_txn: false,
@@ -172,9 +178,11 @@ impl Database {
                 changes: 0,
                 total_changes: 0,
                 case_sensitive_like: false,
+                recursive_triggers: false,
                 cache_size: -2000,
                 readers: 0,
                 txn_read: false,
+                fk: Default::default(),
             }),
         })
     }
@@ -200,7 +208,12 @@ fn full_path(path: &str) -> String {
 
 pub(crate) struct ConnInner {
     pub store: Box<dyn Store>,
+    /// The schema statements compile against: `base_schema` plus the
+    /// connection's TEMP triggers.
     pub schema: Arc<Schema>,
+    pub base_schema: Arc<Schema>,
+    pub temp_triggers: Vec<crate::schema::SchemaEntry>,
+    pub temp_gen: u32,
     pub explicit_txn: bool,
     /// SQL savepoints: (name, store level).
     pub savepoints: Vec<(String, usize)>,
@@ -210,11 +223,15 @@ pub(crate) struct ConnInner {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// `PRAGMA recursive_triggers`.
+    pub recursive_triggers: bool,
     pub cache_size: i64,
     pub readers: usize,
     /// A statement of the open explicit transaction read from a table
     /// (sqlite3_txn_state reports a read transaction).
     pub txn_read: bool,
+    /// PRAGMA foreign_keys / defer_foreign_keys and the deferred count.
+    pub fk: crate::exec::foreign_key::ConnFk,
 }
 
 impl ConnInner {
@@ -245,7 +262,8 @@ impl ConnInner {
             if let Ok(g) = shared.schema.lock() {
                 if let Some(s) = g.as_ref() {
                     if s.cookie == cookie {
-                        self.schema = s.clone();
+                        let s = s.clone();
+                        self.install_schema(s);
                         return Ok(());
                     }
                 }
@@ -257,8 +275,16 @@ impl ConnInner {
                 *g = Some(s.clone());
             }
         }
-        self.schema = s;
+        self.install_schema(s);
         Ok(())
+    }
+
+    /// Use `s` (as stored in the database) with this connection's TEMP
+    /// triggers merged in.
+    pub fn install_schema(&mut self, s: Arc<Schema>) {
+        self.schema =
+            crate::stmt::trigger::with_temp_triggers(&s, &mut self.temp_triggers, self.temp_gen);
+        self.base_schema = s;
     }
 
     pub fn end_read_if_idle(&mut self) {
