@@ -49,6 +49,8 @@ pub struct Table {
     /// index b-tree keyed by them; see `exec/without_rowid.rs`). None for
     /// rowid tables.
     pub without_rowid: Option<Vec<IndexColumn>>,
+    /// FOREIGN KEY constraints (declaration order).
+    pub fks: Vec<crate::stmt::foreign_key::ForeignKey>,
 }
 
 impl Table {
@@ -151,6 +153,8 @@ pub struct Schema {
     pub tables: HashMap<String, Arc<Table>>,
     pub indexes: HashMap<String, Arc<Index>>,
     pub views: HashMap<String, Arc<View>>,
+    /// Triggers by name (see `stmt::trigger`).
+    pub triggers: HashMap<String, Arc<crate::stmt::trigger::Trigger>>,
     pub entries: Vec<SchemaEntry>,
 }
 
@@ -188,6 +192,7 @@ pub fn sqlite_schema_table() -> Table {
         notnull_conflict: vec![None; 5],
         pk_conflict: None,
         without_rowid: None,
+        fks: Vec::new(),
     }
 }
 
@@ -296,6 +301,11 @@ impl Schema {
                     };
                     s.views.insert(key(&e.name), Arc::new(v));
                 }
+                Stmt::CreateTrigger { .. } => {
+                    if let Some(t) = crate::stmt::trigger::Trigger::from_ast(&stmt) {
+                        s.triggers.insert(key(&e.name), Arc::new(t));
+                    }
+                }
                 _ => {}
             }
         }
@@ -382,6 +392,7 @@ pub fn table_from_ast(
         notnull_conflict: Vec::new(),
         pk_conflict: None,
         without_rowid: None,
+        fks: Vec::new(),
     };
     // (columns as (name, desc, collation), origin, conflict)
     #[allow(clippy::type_complexity)]
@@ -542,6 +553,7 @@ pub fn table_from_ast(
             _ => {}
         }
     }
+    t.fks = crate::stmt::foreign_key::fks_from_ast(&t, columns.values(), constraints.as_ref())?;
     // PRIMARY KEY columns are NOT NULL only for the rowid alias (SQLite quirk).
     let mut autos: Vec<Index> = Vec::new();
     for (cols, origin, conflict) in uniques {

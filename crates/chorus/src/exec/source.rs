@@ -42,6 +42,8 @@ pub struct TableScan {
     pub rowid_alias: Option<usize>,
     /// Columns with REAL affinity (see `Slot::real_cols`).
     pub real_cols: Arc<[bool]>,
+    /// Defaults of columns a short record lacks (see `Slot::defaults`).
+    pub defaults: Arc<[Value]>,
     pub access: Access,
     /// Conjuncts of WHERE/ON that read earlier tables too.
     pub filter: Option<CExpr>,
@@ -70,6 +72,7 @@ impl TableScan {
             root,
             rowid_alias,
             real_cols: Arc::from([]),
+            defaults: Arc::from([]),
             access,
             filter: None,
             local: None,
@@ -99,6 +102,9 @@ impl TableScan {
         s.rowid_alias = self.rowid_alias;
         if !Arc::ptr_eq(&s.real_cols, &self.real_cols) {
             s.real_cols = self.real_cols.clone();
+        }
+        if !Arc::ptr_eq(&s.defaults, &self.defaults) {
+            s.defaults = self.defaults.clone();
         }
         Ok(())
     }
@@ -381,6 +387,9 @@ impl TableScan {
                 s.rowid_alias = self.rowid_alias;
                 if !Arc::ptr_eq(&s.real_cols, &self.real_cols) {
                     s.real_cols = self.real_cols.clone();
+                }
+                if !Arc::ptr_eq(&s.defaults, &self.defaults) {
+                    s.defaults = self.defaults.clone();
                 }
                 if let Some(f) = &self.filter {
                     if !f.test(cx)? {

@@ -129,6 +129,9 @@ impl TableWriter {
         for i in 0..n {
             if Some(i) == alias {
                 v.push(Value::Integer(rowid));
+            } else if i >= r.column_count() {
+                // A short record (ALTER TABLE ADD COLUMN): the default.
+                v.push(crate::stmt::alter::column_default(&table.columns[i]));
             } else {
                 v.push(match r.column(i)? {
                     // REAL columns may hold integral values stored as integers.

@@ -315,9 +315,6 @@ fn plan_one_inner(
             window_clause,
         ),
     };
-    if window_clause.is_some() {
-        return Err(err("window functions are not supported"));
-    }
     // FROM
     let mut items: Vec<FromItem> = Vec::new();
     // Position of a RIGHT JOIN's table (supported as the last FROM item).
@@ -524,6 +521,7 @@ fn plan_one_inner(
             s.group_by = group_asts;
         }
     }
+    super::window::begin(b, window_clause.as_ref())?;
     let mut result = Vec::new();
     let mut names = Vec::new();
     let mut infos = Vec::new();
@@ -598,10 +596,12 @@ fn plan_one_inner(
         }
     }
     // HAVING / ORDER BY (may reference aggregates).
+    super::window::suspend(b, true);
     let having_c = match having {
         Some(h) => Some(b.expr(h)?),
         None => None,
     };
+    super::window::suspend(b, false);
     let mut order = Vec::new();
     if let Some(ob) = order_by {
         for (k, t) in ob.iter().enumerate() {
@@ -791,6 +791,7 @@ fn plan_one_inner(
         });
     }
     let mut simple = Simple::new(source, result);
+    simple.window = super::window::finish(b, level_slots.clone(), is_agg);
     simple.filter = and_all(top_filter);
     simple.distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
     simple.order = order;
@@ -1019,6 +1020,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             let mut scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
             scan.wr = crate::exec::without_rowid::WrScan::of(&table, false);
             scan.real_cols = table.real_columns();
+            scan.defaults = crate::stmt::alter::record_defaults(&table);
             scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }

@@ -49,7 +49,7 @@ pub fn load_schema(store: &mut dyn Store) -> Result<Schema> {
     Schema::build(cookie, entries)
 }
 
-fn add_schema_row(
+pub(crate) fn add_schema_row(
     store: &mut dyn Store,
     kind: &str,
     name: &str,
@@ -78,7 +78,7 @@ fn add_schema_row(
 }
 
 /// Delete sqlite_schema rows matching a predicate on (type, name, tbl_name).
-fn delete_schema_rows(
+pub(crate) fn delete_schema_rows(
     store: &mut dyn Store,
     pred: &dyn Fn(&str, &str, &str) -> bool,
 ) -> Result<()> {
@@ -121,8 +121,8 @@ pub fn normalized_sql(stmt_text: &str, kind: &str) -> String {
         }
         let up = w.to_ascii_uppercase();
         match up.as_slice() {
-            b"CREATE" | b"TEMP" | b"TEMPORARY" | b"TABLE" | b"INDEX" | b"VIEW" | b"IF" | b"NOT"
-            | b"EXISTS" => i = e,
+            b"CREATE" | b"TEMP" | b"TEMPORARY" | b"TABLE" | b"INDEX" | b"VIEW" | b"TRIGGER"
+            | b"IF" | b"NOT" | b"EXISTS" => i = e,
             b"UNIQUE" => {
                 unique = true;
                 i = e;
@@ -140,6 +140,7 @@ pub fn normalized_sql(stmt_text: &str, kind: &str) -> String {
         "index" if unique => "CREATE UNIQUE INDEX",
         "index" => "CREATE INDEX",
         "view" => "CREATE VIEW",
+        "trigger" => "CREATE TRIGGER",
         _ => "CREATE TABLE",
     };
     format!("{prefix} {rest}")
@@ -438,6 +439,13 @@ pub fn run_ddl(
                     crate::exec::autoincrement::forget(store, seq.root, &t.name)?;
                 }
             }
+            if env.fk.is_some() {
+                let mut cx = crate::exec::expr::Cx {
+                    store: &mut *store,
+                    env: &mut *env,
+                };
+                crate::exec::foreign_key::drop_table(&mut cx, &t)?;
+            }
             for idx in schema.indexes_of(&t.name) {
                 store.drop_tree(idx.root)?;
             }
@@ -494,19 +502,26 @@ pub fn run_ddl(
                 }
                 return Err(err(format!("no such view: {name}")));
             }
-            delete_schema_rows(store, &|ty, nm, _| {
-                ty == "view" && nm.eq_ignore_ascii_case(&name)
+            delete_schema_rows(store, &|ty, nm, tbl| {
+                (ty == "view" && nm.eq_ignore_ascii_case(&name))
+                    || (ty == "trigger" && tbl.eq_ignore_ascii_case(&name))
             })?;
             bump_cookie(store)?;
             Ok(DdlOutcome {
                 changed_schema: true,
             })
         }
+        Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
+            crate::stmt::trigger::run_trigger_ddl(store, schema, stmt, sql)
+        }
         Stmt::Reindex { obj_name } => {
             super::reindex::run_reindex(store, schema, obj_name.as_ref(), env)?;
             Ok(DdlOutcome {
                 changed_schema: false,
             })
+        }
+        Stmt::AlterTable(qn, body) => {
+            crate::stmt::alter::run_alter(store, schema, qn, body, sql, env)
         }
         _ => Err(Error::new(ResultCode::ERROR, "unsupported statement")),
     }
