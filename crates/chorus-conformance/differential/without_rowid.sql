@@ -211,3 +211,23 @@ DROP INDEX sqlite_autoindex_m_1;
 DROP TABLE m;
 PRAGMA integrity_check;
 SELECT name FROM sqlite_schema ORDER BY name;
+
+-- ALTER TABLE on WITHOUT ROWID tables.
+CREATE TABLE wa(a, id INT PRIMARY KEY, b) WITHOUT ROWID;
+INSERT INTO wa VALUES(1, 10, 'x'), (2, 20, 'y');
+ALTER TABLE wa ADD COLUMN c DEFAULT 7;
+SELECT * FROM wa ORDER BY id;
+INSERT INTO wa VALUES(3, 30, 'z', 8);
+SELECT * FROM wa ORDER BY id;
+-- error: Cannot add a NOT NULL column with default value NULL
+ALTER TABLE wa ADD COLUMN d NOT NULL;
+ALTER TABLE wa DROP COLUMN b;
+SELECT * FROM wa ORDER BY id;
+UPDATE wa SET c = c + 1 WHERE id = 10;
+SELECT * FROM wa ORDER BY id;
+ALTER TABLE wa RENAME COLUMN a TO aa;
+ALTER TABLE wa RENAME TO wa9;
+SELECT * FROM wa9 WHERE id = 20;
+PRAGMA integrity_check;
+-- error: cannot drop PRIMARY KEY column: "id"
+ALTER TABLE wa9 DROP COLUMN id;
