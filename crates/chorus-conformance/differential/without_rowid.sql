@@ -231,3 +231,38 @@ SELECT * FROM wa9 WHERE id = 20;
 PRAGMA integrity_check;
 -- error: cannot drop PRIMARY KEY column: "id"
 ALTER TABLE wa9 DROP COLUMN id;
+
+-- Foreign keys with WITHOUT ROWID parents and children.
+PRAGMA foreign_keys = ON;
+CREATE TABLE fp(a, b, c, PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE TABLE fch(x, y, z, FOREIGN KEY(x, y) REFERENCES fp(a, b) ON DELETE CASCADE);
+CREATE TABLE fwch(k PRIMARY KEY, x REFERENCES fp2(id)) WITHOUT ROWID;
+CREATE TABLE fp2(id PRIMARY KEY, v) WITHOUT ROWID;
+INSERT INTO fp VALUES(1, 2, 'p12'), (3, 4, 'p34');
+INSERT INTO fch VALUES(1, 2, 'c1'), (3, 4, 'c2');
+-- error: FOREIGN KEY constraint failed
+INSERT INTO fch VALUES(5, 6, 'bad');
+INSERT INTO fp2 VALUES('k1', 1);
+INSERT INTO fwch VALUES(1, 'k1');
+-- error: FOREIGN KEY constraint failed
+INSERT INTO fwch VALUES(2, 'nope');
+DELETE FROM fp WHERE a = 1;
+SELECT * FROM fch ORDER BY z;
+-- error: FOREIGN KEY constraint failed
+DELETE FROM fp2;
+PRAGMA foreign_key_check;
+CREATE TABLE fwc(k PRIMARY KEY, pa, pb, FOREIGN KEY(pa, pb) REFERENCES fp(a, b) ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;
+INSERT INTO fwc VALUES('r1', 3, 4), ('r2', 3, 4), ('r3', NULL, NULL);
+DELETE FROM fch;
+UPDATE fp SET b = 40 WHERE a = 3;
+SELECT * FROM fwc ORDER BY k;
+DELETE FROM fp WHERE a = 3;
+SELECT * FROM fwc ORDER BY k;
+PRAGMA foreign_keys = OFF;
+INSERT INTO fwc VALUES('orphan', 9, 9);
+PRAGMA foreign_key_check;
+PRAGMA foreign_key_check(fwc);
+DELETE FROM fwc;
+PRAGMA foreign_keys = ON;
+DROP TABLE fp;
+SELECT count(*) FROM fch;
