@@ -599,3 +599,9 @@ pub fn drop_stored_column(store: &mut dyn Store, t: &Table, ci: usize) -> Result
     }
     Ok(())
 }
+
+/// Drop the handles of the previous run of a write statement (a handle
+/// never outlives one execution; the statement's `Env` is reused).
+pub fn forget_handles(env: &super::env::Env) {
+    lock(&env.wr_rows).clear();
+}

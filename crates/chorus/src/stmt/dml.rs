@@ -439,6 +439,7 @@ fn violation(v: Violation, res: &mut DmlResult) -> Error {
 }
 
 pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    crate::exec::without_rowid::forget_handles(cx.env);
     let ncols = p.writer.table.columns.len();
     let alias = p.writer.table.rowid_alias;
     let mut rows: Vec<Vec<Value>> = Vec::new();
@@ -693,6 +694,7 @@ fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec
 }
 
 pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    crate::exec::without_rowid::forget_handles(cx.env);
     let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
         Some(q) => super::update_from::rows(q, cx)?
             .into_iter()
@@ -858,6 +860,7 @@ pub fn plan_delete(
 }
 
 pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    crate::exec::without_rowid::forget_handles(cx.env);
     let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
     if p.truncate && !fk::active(cx) {
         res.changes += rowids.len() as i64;
