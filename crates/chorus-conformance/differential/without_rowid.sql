@@ -266,3 +266,11 @@ DELETE FROM fwc;
 PRAGMA foreign_keys = ON;
 DROP TABLE fp;
 SELECT count(*) FROM fch;
+
+-- Repeated INSERT columns: the first column wins, the last rowid wins.
+CREATE TABLE mdup(x, y);
+INSERT INTO mdup(x, x, y, "X") VALUES(1, 2, 3, 4);
+SELECT rowid, * FROM mdup;
+INSERT INTO mdup(rowid, x, rowid) VALUES(7, 8, 9);
+SELECT rowid, * FROM mdup;
+INSERT INTO mdup(oid, x, _rowid_) VALUES(17, 8, 19); SELECT rowid, * FROM mdup;

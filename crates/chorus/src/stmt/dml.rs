@@ -281,6 +281,7 @@ pub fn plan_insert(
                 let n = name_of(c);
                 match t.column_index(&n) {
                     Some(ci) => map[ci] = Some(i),
+                    None if super::insert_columns::is_ignored(&n) => {}
                     None => {
                         if t.without_rowid.is_none()
                             && ["rowid", "oid", "_rowid_"]
