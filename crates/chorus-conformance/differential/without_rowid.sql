@@ -147,3 +147,130 @@ REINDEX main.nocase;
 SELECT a FROM r WHERE a = 'X' ORDER BY c;
 SELECT b FROM r WHERE b = 'y' COLLATE NOCASE ORDER BY c;
 PRAGMA integrity_check;
+
+-- More WITHOUT ROWID: UNIQUE numbering, joins, self-inserts, upserts, savepoints.
+CREATE TABLE w2(v, k TEXT UNIQUE, id INT, r REAL, PRIMARY KEY(id)) WITHOUT ROWID;
+PRAGMA index_list(w2);
+PRAGMA index_xinfo(sqlite_autoindex_w2_1);
+PRAGMA index_xinfo(sqlite_autoindex_w2_2);
+PRAGMA table_xinfo(w2);
+INSERT INTO w2 VALUES('a', 'k1', 1, 1), ('b', 'k2', 2, 2.5), ('c', NULL, 3, NULL), ('d', NULL, 4, 4);
+SELECT id, r, typeof(r) FROM w2 ORDER BY id;
+-- error: UNIQUE constraint failed: w2.k
+INSERT INTO w2 VALUES('e', 'k1', 5, 5);
+CREATE TABLE t1x(x, y);
+INSERT INTO t1x VALUES(1, 'one'), (3, 'three'), (9, 'nine');
+SELECT t1x.y, w2.v FROM t1x JOIN w2 ON w2.id = t1x.x ORDER BY t1x.x;
+SELECT t1x.y, w2.v FROM t1x LEFT JOIN w2 ON w2.id = t1x.x ORDER BY t1x.x;
+SELECT v FROM w2 WHERE id IN (1, 3, 7) ORDER BY id;
+SELECT v FROM w2 WHERE k = 'k2';
+SELECT v, (SELECT count(*) FROM w2 AS w2 WHERE w2.id < w2.id) FROM w2 ORDER BY id DESC;
+INSERT INTO w2 SELECT v || v, NULL, id + 10, r FROM w2;
+SELECT * FROM w2 ORDER BY id;
+UPDATE w2 SET id = id + 100 WHERE id > 10;
+SELECT id FROM w2 ORDER BY id;
+UPDATE w2 SET k = 'z' || id WHERE k IS NULL;
+SELECT k, id FROM w2 WHERE k > 'z' ORDER BY k;
+UPDATE w2 SET k = k || 'x' WHERE k > 'k';
+SELECT k FROM w2 ORDER BY k;
+CREATE TABLE cw AS SELECT * FROM w2;
+SELECT count(*) FROM cw;
+SELECT * FROM w2 INDEXED BY sqlite_autoindex_w2_2 WHERE k = 'k1';
+SELECT * FROM w2 NOT INDEXED WHERE id = 2;
+DELETE FROM w2 WHERE k LIKE 'z%';
+SELECT id, k FROM w2 ORDER BY id;
+SELECT max(id), min(id), count(*) FROM w2;
+INSERT INTO w2(id, v) VALUES(50, 'fifty') ON CONFLICT(id) DO UPDATE SET v = 'upd';
+INSERT INTO w2(id, v) VALUES(50, 'fifty') ON CONFLICT(id) DO UPDATE SET v = 'upd';
+SELECT id, v FROM w2 WHERE id = 50;
+INSERT OR REPLACE INTO w2(id, v, k) VALUES(1, 'replaced', 'k2');
+SELECT id, v, k FROM w2 ORDER BY id;
+BEGIN;
+DELETE FROM w2;
+ROLLBACK;
+SELECT count(*) FROM w2;
+SAVEPOINT s;
+UPDATE w2 SET v = 'sp';
+ROLLBACK TO s;
+RELEASE s;
+SELECT v FROM w2 ORDER BY id;
+CREATE TABLE m(a, b, c, PRIMARY KEY(c, a)) WITHOUT ROWID;
+INSERT INTO m VALUES(1, 2, 3), (1, 2, 4), (2, 2, 3);
+SELECT * FROM m WHERE c = 3 ORDER BY a;
+SELECT * FROM m WHERE c = 3 AND a > 1;
+SELECT * FROM m WHERE a = 1 ORDER BY c;
+EXPLAIN QUERY PLAN SELECT * FROM m WHERE c = 3 AND a > 1;
+CREATE INDEX mb ON m(b);
+SELECT a, c FROM m WHERE b = 2 ORDER BY c, a;
+UPDATE m SET b = b + 1 WHERE b = 2;
+SELECT * FROM m ORDER BY c, a;
+PRAGMA integrity_check;
+DROP INDEX mb;
+-- error: index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped
+DROP INDEX sqlite_autoindex_m_1;
+DROP TABLE m;
+PRAGMA integrity_check;
+SELECT name FROM sqlite_schema ORDER BY name;
+
+-- ALTER TABLE on WITHOUT ROWID tables.
+CREATE TABLE wa(a, id INT PRIMARY KEY, b) WITHOUT ROWID;
+INSERT INTO wa VALUES(1, 10, 'x'), (2, 20, 'y');
+ALTER TABLE wa ADD COLUMN c DEFAULT 7;
+SELECT * FROM wa ORDER BY id;
+INSERT INTO wa VALUES(3, 30, 'z', 8);
+SELECT * FROM wa ORDER BY id;
+-- error: Cannot add a NOT NULL column with default value NULL
+ALTER TABLE wa ADD COLUMN d NOT NULL;
+ALTER TABLE wa DROP COLUMN b;
+SELECT * FROM wa ORDER BY id;
+UPDATE wa SET c = c + 1 WHERE id = 10;
+SELECT * FROM wa ORDER BY id;
+ALTER TABLE wa RENAME COLUMN a TO aa;
+ALTER TABLE wa RENAME TO wa9;
+SELECT * FROM wa9 WHERE id = 20;
+PRAGMA integrity_check;
+-- error: cannot drop PRIMARY KEY column: "id"
+ALTER TABLE wa9 DROP COLUMN id;
+
+-- Foreign keys with WITHOUT ROWID parents and children.
+PRAGMA foreign_keys = ON;
+CREATE TABLE fp(a, b, c, PRIMARY KEY(a, b)) WITHOUT ROWID;
+CREATE TABLE fch(x, y, z, FOREIGN KEY(x, y) REFERENCES fp(a, b) ON DELETE CASCADE);
+CREATE TABLE fwch(k PRIMARY KEY, x REFERENCES fp2(id)) WITHOUT ROWID;
+CREATE TABLE fp2(id PRIMARY KEY, v) WITHOUT ROWID;
+INSERT INTO fp VALUES(1, 2, 'p12'), (3, 4, 'p34');
+INSERT INTO fch VALUES(1, 2, 'c1'), (3, 4, 'c2');
+-- error: FOREIGN KEY constraint failed
+INSERT INTO fch VALUES(5, 6, 'bad');
+INSERT INTO fp2 VALUES('k1', 1);
+INSERT INTO fwch VALUES(1, 'k1');
+-- error: FOREIGN KEY constraint failed
+INSERT INTO fwch VALUES(2, 'nope');
+DELETE FROM fp WHERE a = 1;
+SELECT * FROM fch ORDER BY z;
+-- error: FOREIGN KEY constraint failed
+DELETE FROM fp2;
+PRAGMA foreign_key_check;
+CREATE TABLE fwc(k PRIMARY KEY, pa, pb, FOREIGN KEY(pa, pb) REFERENCES fp(a, b) ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID;
+INSERT INTO fwc VALUES('r1', 3, 4), ('r2', 3, 4), ('r3', NULL, NULL);
+DELETE FROM fch;
+UPDATE fp SET b = 40 WHERE a = 3;
+SELECT * FROM fwc ORDER BY k;
+DELETE FROM fp WHERE a = 3;
+SELECT * FROM fwc ORDER BY k;
+PRAGMA foreign_keys = OFF;
+INSERT INTO fwc VALUES('orphan', 9, 9);
+PRAGMA foreign_key_check;
+PRAGMA foreign_key_check(fwc);
+DELETE FROM fwc;
+PRAGMA foreign_keys = ON;
+DROP TABLE fp;
+SELECT count(*) FROM fch;
+
+-- Repeated INSERT columns: the first column wins, the last rowid wins.
+CREATE TABLE mdup(x, y);
+INSERT INTO mdup(x, x, y, "X") VALUES(1, 2, 3, 4);
+SELECT rowid, * FROM mdup;
+INSERT INTO mdup(rowid, x, rowid) VALUES(7, 8, 9);
+SELECT rowid, * FROM mdup;
+INSERT INTO mdup(oid, x, _rowid_) VALUES(17, 8, 19); SELECT rowid, * FROM mdup;

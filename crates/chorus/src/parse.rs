@@ -65,7 +65,17 @@ pub fn parse_first_with_offset(
                 return Err(r);
             }
             let off = error_offset(bytes, &e);
-            Err((map_error(bytes, e), off))
+            let err = map_error(bytes, e);
+            if err.message.ends_with("specified more than once") {
+                // Repeated INSERT columns (stmt/insert_columns.rs).
+                if let Some(fixed) = crate::stmt::insert_columns::dedupe(sql) {
+                    if let Ok((p, tail)) = parse_first_with_offset(&fixed) {
+                        let grown = fixed.len().saturating_sub(sql.len());
+                        return Ok((p, tail.saturating_sub(grown).min(sql.len())));
+                    }
+                }
+            }
+            Err((err, off))
         }
     }
 }

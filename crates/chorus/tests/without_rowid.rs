@@ -276,3 +276,40 @@ fn chorus_reads_and_writes_sqlite_without_rowid_file() {
     let expect = (0..2000).filter(|i| (i % 61) % 4 != 1).count() as i64 + 1;
     assert_eq!(n, expect);
 }
+
+#[test]
+fn prepared_writes_reuse_row_handles_across_runs() {
+    let c = chorus::Connection::open_in_memory().unwrap();
+    c.execute_batch(
+        "CREATE TABLE w(k TEXT PRIMARY KEY, n INT) WITHOUT ROWID; CREATE INDEX wn ON w(n);",
+    )
+    .unwrap();
+    for i in 0..200i64 {
+        c.execute("INSERT INTO w VALUES (?1, ?2)", (format!("k{i}"), i))
+            .unwrap();
+    }
+    {
+        let mut up = c.prepare("UPDATE w SET n = n + 1000 WHERE n = ?1").unwrap();
+        for i in (0..200i64).step_by(2) {
+            up.bind(1, &i).unwrap();
+            while up.step().unwrap() {}
+            up.reset();
+        }
+    }
+    let big: i64 = c
+        .query_row("SELECT count(*) FROM w WHERE n >= 1000", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(big, 100);
+    let n: i64 = c
+        .query_row("SELECT n FROM w WHERE k = 'k42'", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1042);
+    let e = c
+        .execute("UPDATE w SET n = 0 FROM (SELECT 1) AS s", ())
+        .unwrap_err();
+    assert!(e.message.contains("WITHOUT ROWID"), "{}", e.message);
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+}

@@ -189,7 +189,8 @@ fn locate_in(
             }
         }
     }
-    for idx in schema.indexes_of(&parent.name) {
+    let wr_pk = super::without_rowid::pk_index(&parent).map(Arc::new);
+    for idx in wr_pk.into_iter().chain(schema.indexes_of(&parent.name)) {
         if !idx.unique || idx.partial.is_some() || idx.columns.len() != n {
             continue;
         }
@@ -290,8 +291,10 @@ fn child_rows(
     let mut out = Vec::new();
     // An index whose leading columns are the child columns, with the
     // parent's collation and the same affinity.
+    // (WITHOUT ROWID children are scanned: their index entries hold keys.)
     let usable = schema.indexes_of(&child.name).into_iter().find(|idx| {
-        idx.partial.is_none()
+        child.without_rowid.is_none()
+            && idx.partial.is_none()
             && idx.columns.len() >= n
             && idx.columns[..n].iter().all(|ic| {
                 ic.col.is_some_and(|c| {
@@ -348,7 +351,14 @@ fn child_rows(
         return Ok(out);
     }
     let colls: Vec<Collation> = pk.cols.iter().map(|&c| collation(&pk.table, c)).collect();
-    let mut c = cx.store.table_cursor(child.root)?;
+    let layout = super::without_rowid::WrLayout::of(child);
+    let mut c = super::without_rowid::open_table_cursor(
+        &mut *cx.store,
+        &cx.env.wr_rows,
+        child.root,
+        layout.as_ref(),
+        true,
+    )?;
     let mut more = c.first()?;
     while more {
         let rowid = c.rowid();
@@ -880,7 +890,14 @@ pub fn drop_table(cx: &mut Cx<'_>, t: &Arc<Table>) -> Result<()> {
         }
         let mut rowids = Vec::new();
         {
-            let mut c = cx.store.table_cursor(t.root)?;
+            let layout = super::without_rowid::WrLayout::of(t);
+            let mut c = super::without_rowid::open_table_cursor(
+                &mut *cx.store,
+                &cx.env.wr_rows,
+                t.root,
+                layout.as_ref(),
+                true,
+            )?;
             let mut more = c.first()?;
             while more {
                 rowids.push(c.rowid());
@@ -942,7 +959,14 @@ pub fn check_all(
         }
         let mut rowids = Vec::new();
         {
-            let mut c = cx.store.table_cursor(t.root)?;
+            let layout = super::without_rowid::WrLayout::of(&t);
+            let mut c = super::without_rowid::open_table_cursor(
+                &mut *cx.store,
+                &cx.env.wr_rows,
+                t.root,
+                layout.as_ref(),
+                true,
+            )?;
             let mut more = c.first()?;
             while more {
                 rowids.push(c.rowid());
@@ -965,7 +989,11 @@ pub fn check_all(
                 if !ok {
                     rows.push(vec![
                         Value::Text(t.name.as_bytes().to_vec()),
-                        Value::Integer(rowid),
+                        if t.without_rowid.is_some() {
+                            Value::Null
+                        } else {
+                            Value::Integer(rowid)
+                        },
                         Value::Text(fk.parent.as_bytes().to_vec()),
                         Value::Integer(*id as i64),
                     ]);

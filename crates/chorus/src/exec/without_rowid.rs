@@ -235,6 +235,13 @@ fn permute(
     let r = RecordReader::with_buffer(src, std::mem::take(hdr))?;
     *hdr = r.into_buffer();
     out.clear();
+    // Trailing fields the source lacks (columns added by ALTER TABLE) are
+    // left out, so readers apply the columns' defaults.
+    let n = map
+        .iter()
+        .rposition(|&i| i < hdr.len())
+        .map_or(0, |p| p + 1);
+    let map = &map[..n];
     let types: usize = map
         .iter()
         .map(|&i| varint_len(hdr.get(i).map_or(0, |x| x.0)))
@@ -558,4 +565,43 @@ pub fn xinfo_tail(idx: &Index, t: &Table, rows: &mut Vec<Vec<Value>>) {
             Value::Integer(0),
         ]);
     }
+}
+
+/// ALTER TABLE DROP COLUMN on a WITHOUT ROWID table: remove the (non-key)
+/// column `ci` from every stored record. The key is unchanged, so the
+/// entries keep their order; the tree is rebuilt from the new records.
+pub fn drop_stored_column(store: &mut dyn Store, t: &Table, ci: usize) -> Result<()> {
+    let Some(l) = WrLayout::of(t) else {
+        return Ok(());
+    };
+    let Some(&drop) = l.pos.get(ci) else {
+        return Ok(());
+    };
+    let mut rows = Vec::new();
+    let mut hdr = Vec::new();
+    {
+        let mut c = store.index_cursor(l.root, l.key_info.clone())?;
+        let mut ok = c.first()?;
+        while ok {
+            let key = c.key()?;
+            let n = RecordReader::new(key)?.column_count();
+            let map: Vec<usize> = (0..n).filter(|&k| k != drop).collect();
+            let mut out = Vec::new();
+            permute(key, &map, &mut hdr, &mut out)?;
+            rows.push(out);
+            ok = c.next()?;
+        }
+    }
+    store.clear_tree(l.root)?;
+    let mut c = store.index_cursor(l.root, l.key_info.clone())?;
+    for r in rows {
+        c.insert(&r)?;
+    }
+    Ok(())
+}
+
+/// Drop the handles of the previous run of a write statement (a handle
+/// never outlives one execution; the statement's `Env` is reused).
+pub fn forget_handles(env: &super::env::Env) {
+    lock(&env.wr_rows).clear();
 }

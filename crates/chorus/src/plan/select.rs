@@ -1317,6 +1317,8 @@ fn index_access(
             None => true,
             Some(a) if a.is_numeric() => caff.is_numeric(),
             Some(Affinity::Text) => caff == Affinity::Text,
+            // No conversion on either side: the seek key is the value itself.
+            Some(Affinity::Blob) => caff == Affinity::Blob,
             Some(_) => false,
         };
         let coll = ic

@@ -882,7 +882,15 @@ fn add_column(
         dflt = None;
     }
     let nonempty = {
-        let mut c = store.table_cursor(t.root)?;
+        let layout = crate::exec::without_rowid::WrLayout::of(t);
+        let rows = Default::default();
+        let mut c = crate::exec::without_rowid::open_table_cursor(
+            store,
+            &rows,
+            t.root,
+            layout.as_ref(),
+            false,
+        )?;
         c.first()?
     };
     if nonempty {
@@ -1039,6 +1047,10 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
     };
     let new_sql = format!("{}{}", &s[..cut_from], &s[cut_to..]);
     check_table_sql(&t.name, &new_sql)?;
+    if t.without_rowid.is_some() {
+        crate::exec::without_rowid::drop_stored_column(store, t, ci)?;
+        return set_table_sql(store, &t.name, new_sql);
+    }
     // Rewrite the rows without the column.
     let alias = t.rowid_alias;
     let mut rows: Vec<(i64, Vec<u8>)> = Vec::new();

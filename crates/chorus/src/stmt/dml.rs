@@ -281,6 +281,7 @@ pub fn plan_insert(
                 let n = name_of(c);
                 match t.column_index(&n) {
                     Some(ci) => map[ci] = Some(i),
+                    None if super::insert_columns::is_ignored(&n) => {}
                     None => {
                         if t.without_rowid.is_none()
                             && ["rowid", "oid", "_rowid_"]
@@ -441,6 +442,7 @@ fn violation(v: Violation, res: &mut DmlResult) -> Error {
 }
 
 pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    crate::exec::without_rowid::forget_handles(cx.env);
     let ncols = p.writer.table.columns.len();
     let alias = p.writer.table.rowid_alias;
     let mut rows: Vec<Vec<Value>> = Vec::new();
@@ -708,6 +710,7 @@ fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec
 }
 
 pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    crate::exec::without_rowid::forget_handles(cx.env);
     let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
         Some(q) => super::update_from::rows(q, cx)?
             .into_iter()
@@ -873,6 +876,7 @@ pub fn plan_delete(
 }
 
 pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
+    crate::exec::without_rowid::forget_handles(cx.env);
     let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
     if p.truncate && !fk::active(cx) {
         res.changes += rowids.len() as i64;

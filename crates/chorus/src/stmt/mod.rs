@@ -5,6 +5,7 @@ pub mod alter;
 pub mod ddl;
 pub mod dml;
 pub mod foreign_key;
+pub mod insert_columns;
 pub mod pragma;
 pub mod reindex;
 pub mod temp_trigger;

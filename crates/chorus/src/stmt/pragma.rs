@@ -276,7 +276,14 @@ pub fn run_pragma(
             let mut rows = Vec::new();
             let mut idxs = schema.indexes_of(&t);
             if let Some(pk) = crate::exec::without_rowid::schema_pk_index(schema, &t) {
-                idxs.insert(0, pk);
+                // Automatic indexes are numbered in constraint order.
+                let n: usize = pk
+                    .name
+                    .rsplit('_')
+                    .next()
+                    .and_then(|x| x.parse().ok())
+                    .unwrap_or(1);
+                idxs.insert(n.saturating_sub(1).min(idxs.len()), pk);
             }
             for (i, idx) in idxs.iter().rev().enumerate() {
                 let origin = match idx.origin {

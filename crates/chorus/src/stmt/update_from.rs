@@ -29,6 +29,9 @@ pub fn plan(
     from: &ast::FromClause,
     where_clause: Option<&Expr>,
 ) -> Result<(FromQuery, Vec<(usize, CExpr)>)> {
+    if t.without_rowid.is_some() {
+        return Err(err("UPDATE FROM on a WITHOUT ROWID table is not supported"));
+    }
     let qual = match &qn.alias {
         Some(a) => name_of(a),
         None => t.name.clone(),
