@@ -809,10 +809,8 @@ fn rename_column(
                     edits = column_ref_edits(&sql, &toks, k + 2, &old, &rep);
                 }
             }
-            "view" | "trigger" => {
-                if toks.iter().any(|x| matches(&sql, x, &tname)) {
-                    edits = column_ref_edits(&sql, &toks, 0, &old, &rep);
-                }
+            "view" | "trigger" if toks.iter().any(|x| matches(&sql, x, &tname)) => {
+                edits = column_ref_edits(&sql, &toks, 0, &old, &rep);
             }
             _ => {}
         }
@@ -1015,12 +1013,11 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
                     }
                 }
             }
-            "view" | "trigger" => {
+            "view" | "trigger"
                 if tk.iter().any(|x| matches(sql, x, &t.name))
-                    && !column_ref_edits(sql, &tk, 0, &cname, &none).is_empty()
-                {
-                    return Err(in_error(&r.kind, &r.name));
-                }
+                    && !column_ref_edits(sql, &tk, 0, &cname, &none).is_empty() =>
+            {
+                return Err(in_error(&r.kind, &r.name));
             }
             _ => {}
         }
