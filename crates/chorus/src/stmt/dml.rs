@@ -948,8 +948,25 @@ fn upsert_update(
     if let Some((_, e, _, _)) = conflicts.into_iter().next() {
         return Err(e);
     }
+    let t = w.table.clone();
+    let fk_on = fk::active(cx);
+    let mut changed = vec![false; t.columns.len()];
+    for (col, _) in &up.sets {
+        if let Some(c) = changed.get_mut(*col) {
+            *c = true;
+        }
+    }
+    if fk_on {
+        fk::before_update(cx, &t, &old, rowid, &changed)?;
+    }
     w.delete(cx, &old, rowid)?;
+    if fk_on {
+        fk::before_update_new(cx, &t, &new, &changed)?;
+    }
     w.insert(cx, &new, rowid)?;
+    if fk_on {
+        fk::after_update(cx, &t, &old, &new, &changed)?;
+    }
     res.changes += 1;
     Ok(())
 }
