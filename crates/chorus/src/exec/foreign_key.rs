@@ -48,6 +48,8 @@ pub struct ConnFk {
     pub enabled: bool,
     pub defer_all: bool,
     pub deferred: i64,
+    /// The deferred count when each open savepoint began.
+    pub at_savepoint: Vec<i64>,
 }
 
 impl ConnFk {
@@ -62,6 +64,23 @@ impl ConnFk {
     pub fn end_transaction(&mut self) {
         self.deferred = 0;
         self.defer_all = false;
+        self.at_savepoint.clear();
+    }
+    /// SAVEPOINT number `n` (1-based) began.
+    pub fn savepoint(&mut self, n: usize) {
+        self.at_savepoint.truncate(n.saturating_sub(1));
+        self.at_savepoint.push(self.deferred);
+    }
+    /// RELEASE down to `pos` open savepoints.
+    pub fn release(&mut self, pos: usize) {
+        self.at_savepoint.truncate(pos);
+    }
+    /// ROLLBACK TO savepoint `pos` (0-based): its count comes back.
+    pub fn rollback_to(&mut self, pos: usize) {
+        if let Some(&d) = self.at_savepoint.get(pos) {
+            self.deferred = d;
+        }
+        self.at_savepoint.truncate(pos + 1);
     }
 }
 
@@ -891,4 +910,36 @@ pub fn check_all(
         }
     }
     Ok(rows)
+}
+
+/// Statement start (SQLite does this while compiling): every foreign key
+/// the write will process must resolve ("no such table", "foreign key
+/// mismatch"), even when no row is touched. `changed`: UPDATE's columns.
+pub fn prepare(cx: &mut Cx<'_>, t: &Arc<Table>, changed: Option<&[bool]>) -> Result<()> {
+    with_state(cx, |_, st| {
+        let schema = st.schema.clone();
+        for fk in &t.fks {
+            if touched(changed, &fk.child_cols) {
+                locate(&schema, t, fk)?;
+            }
+        }
+        for (child, i) in children_of(st, t) {
+            let fk = &child.fks[i];
+            // fkParentIsModified: the named parent columns, else the PK.
+            let cols: Vec<usize> = if fk.parent_cols.is_empty() {
+                (0..t.columns.len())
+                    .filter(|&c| t.columns[c].pk > 0)
+                    .collect()
+            } else {
+                fk.parent_cols
+                    .iter()
+                    .filter_map(|n| t.column_index(n))
+                    .collect()
+            };
+            if touched(changed, &cols) {
+                locate_in(&schema, &child, fk, t.clone())?;
+            }
+        }
+        Ok(())
+    })
 }
