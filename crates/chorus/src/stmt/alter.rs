@@ -999,6 +999,19 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
             k += 1;
         }
         if hits {
+            if !is_col && sub.iter().any(|x| is_word(s, Some(x), "FOREIGN")) && {
+                // In the FOREIGN KEY(...) list itself (before REFERENCES)?
+                let refs = sub
+                    .iter()
+                    .position(|x| is_word(s, Some(x), "REFERENCES"))
+                    .unwrap_or(sub.len());
+                sub[..refs].iter().any(|x| matches(s, x, &cname))
+            } {
+                return Err(err(format!(
+                    "error in table {} after drop column: unknown column \"{cname}\" in foreign key definition",
+                    t.name
+                )));
+            }
             return Err(in_error("table", &t.name));
         }
     }
