@@ -172,6 +172,7 @@ impl Database {
                 changes: 0,
                 total_changes: 0,
                 case_sensitive_like: false,
+                recursive_triggers: false,
                 cache_size: -2000,
                 readers: 0,
                 txn_read: false,
@@ -211,6 +212,8 @@ pub(crate) struct ConnInner {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// `PRAGMA recursive_triggers`.
+    pub recursive_triggers: bool,
     pub cache_size: i64,
     pub readers: usize,
     /// A statement of the open explicit transaction read from a table

@@ -360,6 +360,7 @@ impl<'c> Statement<'c> {
         self.env.facts.changes = inner.changes;
         self.env.facts.total_changes = inner.total_changes;
         self.env.facts.case_sensitive_like = inner.case_sensitive_like;
+        self.env.facts.recursive_triggers = inner.recursive_triggers;
         match &mut self.compiled.program {
             Program::Query(plan) => {
                 inner.readers += 1;
@@ -421,6 +422,7 @@ impl<'c> Statement<'c> {
                         body.as_ref(),
                         PragmaState {
                             case_sensitive_like: &mut inner.case_sensitive_like,
+                            recursive_triggers: &mut inner.recursive_triggers,
                             cache_size: &mut inner.cache_size,
                             filename: &filename,
                             fk: &mut inner.fk,
@@ -483,7 +485,10 @@ impl<'c> Statement<'c> {
                 inner.end_read_if_idle();
                 r.map(|_| false)
             }
-            prog @ (Program::Insert(_) | Program::Update(_) | Program::Delete(_)) => {
+            prog @ (Program::Insert(_)
+            | Program::Update(_)
+            | Program::Delete(_)
+            | Program::ViewWrite(_)) => {
                 let env = &mut self.env;
                 let deep = self.deep;
                 let r = with_write(&mut inner, true, |inner| {
@@ -499,6 +504,7 @@ impl<'c> Statement<'c> {
                         Program::Insert(p) => run_insert(p, &mut cx, res_ref),
                         Program::Update(p) => run_update(p, &mut cx, res_ref),
                         Program::Delete(p) => run_delete(p, &mut cx, res_ref),
+                        Program::ViewWrite(p) => p.run(&mut cx, res_ref),
                         _ => Ok(()),
                     });
                     let r = r.and_then(|()| {
@@ -513,7 +519,7 @@ impl<'c> Statement<'c> {
                 match r {
                     Ok(res) => {
                         inner.changes = res.changes;
-                        inner.total_changes += res.changes;
+                        inner.total_changes += res.changes + res.trigger_changes;
                         if let Some(r) = res.last_rowid {
                             inner.last_insert_rowid = r;
                         }
@@ -547,7 +553,7 @@ impl<'c> Statement<'c> {
     fn is_dml(&self) -> bool {
         matches!(
             self.compiled.program,
-            Program::Insert(_) | Program::Update(_) | Program::Delete(_)
+            Program::Insert(_) | Program::Update(_) | Program::Delete(_) | Program::ViewWrite(_)
         )
     }
 
@@ -733,7 +739,7 @@ fn with_write<T>(
             } else if res.keep_partial {
                 inner.store.release(sp)?;
                 inner.changes = res.changes;
-                inner.total_changes += res.changes;
+                inner.total_changes += res.changes + res.trigger_changes;
                 if autocommit {
                     inner.store.commit()?;
                 }

@@ -108,6 +108,10 @@ pub struct ConnFacts {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// `PRAGMA recursive_triggers`.
+    pub recursive_triggers: bool,
+    /// The triggers running (outermost first; see `exec::trigger`).
+    pub active_triggers: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -122,6 +126,8 @@ pub struct Env {
     pub arg_pool: Vec<Vec<Value>>,
     /// The connection's interrupt flag (see api/interrupt.rs).
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// Row handles of WITHOUT ROWID tables (exec/without_rowid.rs).
+    pub wr_rows: super::without_rowid::WrRegistry,
     /// Foreign key state of a writing statement (None: enforcement off).
     pub fk: Option<Box<crate::exec::foreign_key::FkState>>,
 }
@@ -137,6 +143,7 @@ impl Env {
             fctx: Default::default(),
             arg_pool: Vec::new(),
             interrupt: Default::default(),
+            wr_rows: Default::default(),
             fk: None,
         }
     }

@@ -140,6 +140,8 @@ pub enum CExpr {
     Vector(Vec<CExpr>),
     /// RAISE(...) or an error at run time.
     Error(String),
+    /// RAISE(...) inside a trigger program (see `exec::trigger`).
+    Raise(ResultCode, String),
 }
 
 pub fn truth(v: &Value) -> Option<bool> {
@@ -412,6 +414,7 @@ impl CExpr {
                 return Err(Error::new(ResultCode::ERROR, "row value misused"));
             }
             CExpr::Error(m) => return Err(Error::new(ResultCode::ERROR, m.clone())),
+            CExpr::Raise(code, m) => return Err(Error::new(*code, m.clone())),
             _ => {
                 return Err(chorus_storage::Error::new(
                     chorus_storage::ResultCode::INTERNAL,
@@ -689,6 +692,7 @@ impl CExpr {
                     .collect::<Option<Vec<_>>>()?,
             ),
             CExpr::Error(m) => CExpr::Error(m.clone()),
+            CExpr::Raise(c, m) => CExpr::Raise(*c, m.clone()),
             CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return None,
         })
     }

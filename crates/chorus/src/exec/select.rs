@@ -58,6 +58,8 @@ pub struct Simple {
     pub order: Vec<SortKey>,
     pub limit: Option<CExpr>,
     pub offset: Option<CExpr>,
+    /// Window functions, computed over the rows before projection.
+    pub window: Option<Box<super::window::WindowOp>>,
     // run-time state
     single_done: bool,
     buffered: Option<Vec<Vec<Value>>>,
@@ -232,6 +234,7 @@ impl Simple {
             order: Vec::new(),
             limit: None,
             offset: None,
+            window: None,
             single_done: false,
             buffered: None,
             pos: 0,
@@ -251,6 +254,9 @@ impl Simple {
         if let Some(f) = &mut self.from {
             f.reset_cache();
             f.open();
+        }
+        if let Some(w) = &mut self.window {
+            w.reset();
         }
         Ok(())
     }
@@ -297,7 +303,7 @@ impl Simple {
     }
 
     fn needs_buffer(&self) -> bool {
-        self.agg.is_some() || !self.order.is_empty()
+        self.agg.is_some() || !self.order.is_empty() || self.window.is_some()
     }
 
     fn fill_buffer(&mut self, cx: &mut Cx<'_>, colls: &[Collation]) -> Result<()> {
@@ -307,19 +313,41 @@ impl Simple {
         } else {
             let mut row = Vec::new();
             while self.source_next(cx)? {
-                self.project(cx, &mut row)?;
-                if self.distinct && !self.is_new(&row, colls) {
+                if let Some(w) = &mut self.window {
+                    w.collect(cx)?;
                     continue;
                 }
-                let keys = self.sort_keys(cx, &row)?;
-                out.push((keys, row.clone()));
+                self.emit_row(cx, colls, &mut row, &mut out)?;
             }
+        }
+        if let Some(mut w) = self.window.take() {
+            let mut row = Vec::new();
+            let r = w.finish(cx, |cx| self.emit_row(cx, colls, &mut row, &mut out));
+            self.window = Some(w);
+            r?;
         }
         if !self.order.is_empty() {
             let order = &self.order;
             out.sort_by(|a, b| cmp_keys(&a.0, &b.0, order));
         }
         self.buffered = Some(out.into_iter().map(|(_, r)| r).collect());
+        Ok(())
+    }
+
+    /// Project the current row and queue it (after DISTINCT) with its sort keys.
+    fn emit_row(
+        &mut self,
+        cx: &mut Cx<'_>,
+        colls: &[Collation],
+        row: &mut Vec<Value>,
+        out: &mut Vec<(Vec<Value>, Vec<Value>)>,
+    ) -> Result<()> {
+        self.project(cx, row)?;
+        if self.distinct && !self.is_new(row, colls) {
+            return Ok(());
+        }
+        let keys = self.sort_keys(cx, row)?;
+        out.push((keys, row.clone()));
         Ok(())
     }
 
@@ -490,12 +518,11 @@ impl Simple {
                     continue;
                 }
             }
-            self.project(cx, &mut row)?;
-            if self.distinct && !self.is_new(&row, colls) {
+            if let Some(w) = &mut self.window {
+                w.collect(cx)?;
                 continue;
             }
-            let keys = self.sort_keys(cx, &row)?;
-            out.push((keys, row.clone()));
+            self.emit_row(cx, colls, &mut row, out)?;
         }
         Ok(())
     }

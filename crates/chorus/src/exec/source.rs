@@ -50,6 +50,8 @@ pub struct TableScan {
     /// Conjuncts that read only this table (and constants): their result is
     /// the same on every pass, so a full scan caches the rows that pass.
     pub local: Option<CExpr>,
+    /// WITHOUT ROWID table (exec/without_rowid.rs).
+    pub wr: Option<super::without_rowid::WrScan>,
     cache: Vec<(i64, Vec<u8>)>,
     cache_complete: bool,
     cache_pos: usize,
@@ -74,6 +76,7 @@ impl TableScan {
             access,
             filter: None,
             local: None,
+            wr: None,
             cache: Vec::new(),
             cache_complete: false,
             cache_pos: 0,
@@ -118,7 +121,17 @@ impl TableScan {
 
     fn start(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         if self.cur.is_none() {
-            self.cur = Some(cx.store.table_cursor(self.root)?);
+            let (layout, track) = match &self.wr {
+                Some(w) => (Some(&w.layout), w.track),
+                None => (None, false),
+            };
+            self.cur = Some(super::without_rowid::open_table_cursor(
+                &mut *cx.store,
+                &cx.env.wr_rows,
+                self.root,
+                layout,
+                track,
+            )?);
         }
         self.rowid_hi = None;
         match &self.access {
@@ -275,6 +288,20 @@ impl TableScan {
             if o == Ordering::Less || (!incl && o == Ordering::Equal) {
                 return Ok(false);
             }
+        }
+        if let Some(w) = &self.wr {
+            let entry = entry.to_vec();
+            let c = self
+                .cur
+                .as_mut()
+                .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+            if super::without_rowid::handle_from_entry(&mut **c, &entry, &w.pk_pos)?.is_none() {
+                return Err(chorus_storage::Error::new(
+                    chorus_storage::ResultCode::CORRUPT_INDEX,
+                    "database disk image is malformed",
+                ));
+            }
+            return Ok(true);
         }
         let r = RecordReader::new(entry)?;
         let n = r.column_count();
@@ -581,12 +608,20 @@ impl Source {
                             terms.push(format!("{c}<?"));
                         }
                     }
-                    format!(
-                        "SEARCH {} USING INDEX {} ({})",
-                        t.label,
-                        ia.name,
-                        terms.join(" AND ")
-                    )
+                    if t.wr.is_some() && ia.root == t.root {
+                        format!(
+                            "SEARCH {} USING PRIMARY KEY ({})",
+                            t.label,
+                            terms.join(" AND ")
+                        )
+                    } else {
+                        format!(
+                            "SEARCH {} USING INDEX {} ({})",
+                            t.label,
+                            ia.name,
+                            terms.join(" AND ")
+                        )
+                    }
                 }
             }),
             Source::Mat(m) => out.push(format!("SCAN (subquery-{})", m.slot)),

@@ -5,3 +5,4 @@ pub mod names;
 pub mod recursive;
 pub mod rowvalue;
 pub mod select;
+pub mod window;

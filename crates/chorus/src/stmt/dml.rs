@@ -6,11 +6,13 @@ use crate::exec::expr::{CExpr, Cx};
 use crate::exec::foreign_key as fk;
 use crate::exec::select::SelectPlan;
 use crate::exec::source::{Access, Source, TableScan};
+use crate::exec::trigger::{RowImage, TriggerSet};
 use crate::exec::write::{IndexWriter, TableWriter, Verdict, Violation};
 use crate::plan::bind::{err, table_col_infos, Binder, Scope, SourceInfo};
 use crate::plan::select::{and_all, conjuncts, plan_select};
 use crate::schema::{name_of, Table};
 use crate::sqlvalue::{apply_affinity, Affinity};
+use crate::stmt::trigger::{plan_table_triggers, Event};
 use chorus_storage::{Error, Result, ResultCode, Value};
 use sqlite3_parser::ast::{self, ResolveType};
 use std::sync::Arc;
@@ -23,6 +25,7 @@ pub struct InsertPlan {
     pub or: Option<ResolveType>,
     /// `ON CONFLICT [(target)] DO NOTHING`.
     pub upsert: Option<DoNothing>,
+    pub triggers: Option<Box<TriggerSet>>,
 }
 
 /// An `ON CONFLICT ... DO NOTHING` clause: the conflict target's columns
@@ -79,6 +82,7 @@ pub struct UpdatePlan {
     /// (column, new value expression) — column usize::MAX = rowid.
     pub sets: Vec<(usize, CExpr)>,
     pub or: Option<ResolveType>,
+    pub triggers: Option<Box<TriggerSet>>,
     /// UPDATE ... FROM: the join producing the new values.
     pub from: Option<super::update_from::FromQuery>,
 }
@@ -88,6 +92,7 @@ pub struct DeletePlan {
     pub scan: Source,
     pub scan_slot: usize,
     pub truncate: bool,
+    pub triggers: Option<Box<TriggerSet>>,
 }
 
 /// Outcome counters of a DML statement.
@@ -101,6 +106,8 @@ pub struct DmlResult {
     pub rollback: bool,
     /// RETURNING rows.
     pub rows: Vec<Vec<Value>>,
+    /// Rows changed by trigger programs (count toward total_changes only).
+    pub trigger_changes: i64,
 }
 
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
@@ -182,6 +189,9 @@ pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     b.scopes.pop();
     res?;
     w.defaults = defaults;
+    if t.autoincrement {
+        w.autoinc = b.schema.table("sqlite_sequence").map(|s| s.root);
+    }
     Ok(w)
 }
 
@@ -230,11 +240,11 @@ pub fn plan_insert(
                             target: Some(cols.clone()),
                             update: None,
                         };
-                        let any_index = b
-                            .schema
-                            .indexes_of(&t.name)
-                            .iter()
-                            .any(|i| i.unique && ok.matches(&t, Some(i)));
+                        let pk = crate::exec::without_rowid::pk_index(&t).map(Arc::new);
+                        let any_index = pk
+                            .into_iter()
+                            .chain(b.schema.indexes_of(&t.name))
+                            .any(|i| i.unique && ok.matches(&t, Some(&i)));
                         if !any_index && !ok.matches(&t, None) {
                             return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
                         }
@@ -272,9 +282,10 @@ pub fn plan_insert(
                 match t.column_index(&n) {
                     Some(ci) => map[ci] = Some(i),
                     None => {
-                        if ["rowid", "oid", "_rowid_"]
-                            .iter()
-                            .any(|r| r.eq_ignore_ascii_case(&n))
+                        if t.without_rowid.is_none()
+                            && ["rowid", "oid", "_rowid_"]
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&n))
                         {
                             rowid_src = Some(i);
                         } else {
@@ -308,12 +319,24 @@ pub fn plan_insert(
             map.push(Some(r));
         }
     }
+    let mut triggers = plan_table_triggers(b, &t, Event::Insert, None, or)?;
+    if let Some(ast::InsertBody::Select(_, Some(u))) = Some(body) {
+        if let ast::UpsertDo::Set { sets, .. } = &u.do_clause {
+            // DO UPDATE fires the UPDATE triggers.
+            let names: Vec<String> = sets
+                .iter()
+                .flat_map(|s| s.col_names.iter().map(name_of))
+                .collect();
+            crate::stmt::trigger::plan_upsert_triggers(b, &t, &names, &mut triggers)?;
+        }
+    }
     Ok(InsertPlan {
         writer: w,
         source,
         map,
         or,
         upsert: upsert_plan,
+        triggers,
     })
 }
 
@@ -339,6 +362,7 @@ fn write_row(
     or: Option<ResolveType>,
     upsert: Option<&DoNothing>,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
     let rowid = match rowid {
@@ -358,7 +382,10 @@ fn write_row(
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
                 if let Some(up) = &target.update {
-                    upsert_update(w, cx, up, other, res)?;
+                    let ts = triggers
+                        .as_deref_mut()
+                        .and_then(|t| t.on_upsert.as_deref_mut());
+                    upsert_update(w, cx, up, other, res, ts)?;
                 }
                 return Ok(false);
             }
@@ -367,10 +394,10 @@ fn write_row(
         match resolve {
             ResolveType::Ignore => return Ok(false),
             ResolveType::Replace => {
-                if let Some(old) = w.read_row(cx, other)? {
-                    fk::before_delete(cx, &w.table, &old, other)?;
-                    w.delete(cx, &old, other)?;
-                    fk::after_delete(cx, &w.table, &old)?;
+                let ts = triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                if !crate::exec::trigger::replace_delete(w, cx, ts, other, res)? {
+                    // The conflicting row stays: the constraint fails.
+                    return Err(e);
                 }
             }
             r => {
@@ -449,6 +476,22 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         } else {
             None
         };
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            // BEFORE INSERT sees defaults and affinities; an unset rowid is -1.
+            let mut nv = values.clone();
+            p.writer.apply_affinities(&mut nv);
+            let r = explicit_rowid.unwrap_or(-1);
+            if let Some(a) = alias {
+                nv[a] = Value::Integer(r);
+            }
+            let img = RowImage {
+                values: &nv,
+                rowid: r,
+            };
+            if !ts.fire_before(cx, None, Some(img), res)? {
+                continue;
+            }
+        }
         let rowid = match explicit_rowid {
             Some(r) => r,
             None => p.writer.new_rowid(cx)?,
@@ -462,12 +505,28 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             p.or,
             p.upsert.as_ref(),
             res,
+            p.triggers.as_deref_mut(),
         )? {
             res.changes += 1;
             if let Some(r) = p.writer.returning_row(cx)? {
                 res.rows.push(r);
             }
-            res.last_rowid = Some(rowid);
+            if p.writer.table.without_rowid.is_none() {
+                res.last_rowid = Some(rowid);
+            }
+            if let Some(seq) = p.writer.autoinc {
+                let name = p.writer.table.name.clone();
+                crate::exec::autoincrement::note_rowid(&mut *cx.store, seq, &name, rowid)?;
+            }
+            if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+                // The row slot keeps the written row; lend its values.
+                let slot = p.writer.row_slot;
+                let nv = std::mem::take(&mut cx.env.slots[slot].values);
+                let img = RowImage { values: &nv, rowid };
+                let r = ts.fire_after(cx, None, Some(img), res);
+                cx.env.slots[slot].values = nv;
+                r?;
+            }
         }
     }
     Ok(())
@@ -507,6 +566,8 @@ fn plan_scan(
         }
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.wr = crate::exec::without_rowid::WrScan::of(t, true);
+        crate::exec::without_rowid::set_index_pk_pos(&mut scan, &b.schema, t);
         scan.real_cols = t.real_columns();
         scan.defaults = crate::stmt::alter::record_defaults(t);
         scan.label = t.name.clone();
@@ -537,9 +598,10 @@ pub fn plan_update(
         Ok(match t.column_index(n) {
             Some(c) if Some(c) == t.rowid_alias => usize::MAX,
             Some(c) => c,
-            None if ["rowid", "oid", "_rowid_"]
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(n)) =>
+            None if t.without_rowid.is_none()
+                && ["rowid", "oid", "_rowid_"]
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(n)) =>
             {
                 usize::MAX
             }
@@ -571,12 +633,24 @@ pub fn plan_update(
         let (q, sets) = super::update_from::plan(b, &t, qn, &targets, from, where_clause)?;
         let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), None)?;
         b.scopes.pop();
+        let set_names: Vec<String> = targets
+            .iter()
+            .map(|&(c, _)| {
+                if c == usize::MAX {
+                    "rowid".to_string()
+                } else {
+                    t.columns[c].name.clone()
+                }
+            })
+            .collect();
+        let triggers = plan_table_triggers(b, &t, Event::Update, Some(&set_names), or)?;
         return Ok(UpdatePlan {
             writer: w,
             scan,
             scan_slot,
             sets,
             or,
+            triggers,
             from: Some(q),
         });
     }
@@ -597,12 +671,18 @@ pub fn plan_update(
         Ok(out)
     })();
     b.scopes.pop();
+    let set_names: Vec<String> = sets
+        .iter()
+        .flat_map(|s| s.col_names.iter().map(name_of))
+        .collect();
+    let triggers = plan_table_triggers(b, &t, Event::Update, Some(&set_names), or)?;
     Ok(UpdatePlan {
         writer: w,
         scan,
         scan_slot,
         sets: r?,
         or,
+        triggers,
         from: None,
     })
 }
@@ -677,6 +757,25 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if let Some(a) = alias {
             new[a] = Value::Integer(new_rowid);
         }
+        let mut old = old;
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            let n = RowImage {
+                values: &new,
+                rowid: new_rowid,
+            };
+            if !ts.fire_before(cx, Some(o), Some(n), res)? {
+                continue;
+            }
+            // The trigger may have changed or deleted the row.
+            match p.writer.read_row(cx, rowid)? {
+                Some(o) => old = o,
+                None => continue,
+            }
+        }
         match p.writer.check(cx, &mut new, new_rowid, p.or) {
             Ok(Verdict::Skip) => continue,
             Ok(Verdict::Write) => {}
@@ -693,10 +792,10 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                     break;
                 }
                 ResolveType::Replace => {
-                    if let Some(o) = p.writer.read_row(cx, other)? {
-                        fk::before_delete(cx, &p.writer.table, &o, other)?;
-                        p.writer.delete(cx, &o, other)?;
-                        fk::after_delete(cx, &p.writer.table, &o)?;
+                    let ts = p.triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                    if !crate::exec::trigger::replace_delete(&mut p.writer, cx, ts, other, res)? {
+                        // The conflicting row stays: the constraint fails.
+                        return Err(e);
                     }
                 }
                 r => {
@@ -738,6 +837,17 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
         }
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            let n = RowImage {
+                values: &new,
+                rowid: new_rowid,
+            };
+            ts.fire_after(cx, Some(o), Some(n), res)?;
+        }
     }
     Ok(())
 }
@@ -751,13 +861,15 @@ pub fn plan_delete(
     let w = writer(b, &t)?;
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     b.scopes.pop();
-    let truncate = where_clause.is_none() && !b.returning_pending;
+    let triggers = plan_table_triggers(b, &t, Event::Delete, None, None)?;
+    let truncate = where_clause.is_none() && !b.returning_pending && triggers.is_none();
     let _ = Access::Full;
     Ok(DeletePlan {
         writer: w,
         scan,
         scan_slot,
         truncate,
+        triggers,
     })
 }
 
@@ -776,16 +888,36 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         return Ok(());
     }
     for rowid in rowids {
-        let Some(old) = p.writer.read_row(cx, rowid)? else {
+        let Some(mut old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
         let t = p.writer.table.clone();
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            if !ts.fire_before(cx, Some(o), None, res)? {
+                continue;
+            }
+            match p.writer.read_row(cx, rowid)? {
+                Some(o) => old = o,
+                None => continue,
+            }
+        }
         fk::before_delete(cx, &t, &old, rowid)?;
         p.writer.delete(cx, &old, rowid)?;
         fk::after_delete(cx, &t, &old)?;
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
+        }
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            ts.fire_after(cx, Some(o), None, res)?;
         }
     }
     Ok(())
@@ -932,6 +1064,7 @@ fn upsert_update(
     up: &UpsertUpdate,
     rowid: i64,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<()> {
     // Keep the proposed row: read_row/set_slot below reuse the row slot.
     let excluded = cx.env.slots[w.row_slot].clone();
@@ -958,6 +1091,26 @@ fn upsert_update(
     w.apply_affinities(&mut new);
     if let Some(a) = w.table.rowid_alias {
         new[a] = Value::Integer(rowid);
+    }
+    let mut old = old;
+    if let Some(ts) = triggers.as_deref_mut().filter(|t| t.has_before()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        if !ts.fire_before(cx, Some(o), Some(n), res)? {
+            return Ok(());
+        }
+        match w.read_row(cx, rowid)? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
     }
     match w.check(cx, &mut new, rowid, None) {
         Ok(Verdict::Skip) => return Ok(()),
@@ -988,5 +1141,18 @@ fn upsert_update(
         fk::after_update(cx, &t, &old, &new, &changed)?;
     }
     res.changes += 1;
+    if let Some(ts) = triggers.filter(|t| t.has_after()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        ts.fire_after(cx, Some(o), Some(n), res)?;
+    }
     Ok(())
 }

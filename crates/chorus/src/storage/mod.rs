@@ -84,6 +84,19 @@ pub trait TableCursor: Send {
     fn insert(&mut self, rowid: i64, record: &[u8]) -> Result<()>;
     /// Delete the current row.
     fn delete(&mut self) -> Result<()>;
+    /// WITHOUT ROWID tables: position on the row whose PRIMARY KEY is `key`.
+    fn seek_key(&mut self, key: &[ValueRef<'_>]) -> Result<bool> {
+        let _ = key;
+        Err(chorus_storage::Error::new(
+            chorus_storage::ResultCode::INTERNAL,
+            "not a WITHOUT ROWID table",
+        ))
+    }
+    /// The current row's identity (its rowid, or for WITHOUT ROWID tables a
+    /// registered handle, see exec/without_rowid.rs).
+    fn register_current(&mut self) -> i64 {
+        self.rowid()
+    }
     /// The largest rowid in the tree.
     fn max_rowid(&mut self) -> Result<Option<i64>> {
         if self.last()? {
