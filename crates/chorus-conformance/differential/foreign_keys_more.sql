@@ -79,3 +79,30 @@ PRAGMA foreign_key_check(m);
 -- error: FOREIGN KEY constraint failed
 DROP TABLE p;
 SELECT count(*) FROM c;
+
+-- WITHOUT ROWID parents and children; ADD COLUMN on a WITHOUT ROWID table
+-- (its short records read the default).
+CREATE TABLE wp(k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE wc(id INTEGER PRIMARY KEY, pk REFERENCES wp ON DELETE CASCADE ON UPDATE CASCADE);
+CREATE TABLE wc2(a PRIMARY KEY, pk REFERENCES wp(k) ON DELETE SET NULL) WITHOUT ROWID;
+INSERT INTO wp VALUES('a', 1), ('b', 2);
+INSERT INTO wc VALUES(1, 'a'), (2, 'b');
+INSERT INTO wc2 VALUES(1, 'a'), (2, 'b');
+-- error: FOREIGN KEY constraint failed
+INSERT INTO wc VALUES(3, 'zz');
+-- error: FOREIGN KEY constraint failed
+INSERT INTO wc2 VALUES(3, 'zz');
+-- error: FOREIGN KEY constraint failed
+UPDATE wp SET k = 'aa' WHERE k = 'a';
+SELECT * FROM wc ORDER BY id;
+DELETE FROM wp WHERE k = 'b';
+SELECT * FROM wc ORDER BY id;
+SELECT * FROM wc2 ORDER BY a;
+PRAGMA foreign_key_check;
+ALTER TABLE wp ADD COLUMN z DEFAULT 'zed';
+SELECT * FROM wp;
+ALTER TABLE wp RENAME TO wpp;
+SELECT sql FROM sqlite_schema WHERE name IN ('wc', 'wc2', 'wpp') ORDER BY name;
+SELECT * FROM wpp;
+ALTER TABLE wpp RENAME COLUMN v TO vv;
+SELECT vv, z FROM wpp;

@@ -197,7 +197,11 @@ fn locate_in(
             }
         }
     }
-    for idx in schema.indexes_of(&parent.name) {
+    let mut candidates = schema.indexes_of(&parent.name);
+    if let Some(pk) = super::without_rowid::pk_index(&parent) {
+        candidates.insert(0, Arc::new(pk));
+    }
+    for idx in candidates {
         if !idx.unique || idx.partial.is_some() || idx.columns.len() != n {
             continue;
         }
@@ -326,7 +330,7 @@ fn child_rows(
         }
         return Ok(out);
     }
-    if let Some(idx) = usable {
+    if let Some(idx) = usable.filter(|_| child.without_rowid.is_none()) {
         let mut kv: Vec<ValueRef> = Vec::with_capacity(n);
         for ic in &idx.columns[..n] {
             let p = fk
@@ -356,7 +360,7 @@ fn child_rows(
         return Ok(out);
     }
     let colls: Vec<Collation> = pk.cols.iter().map(|&c| collation(&pk.table, c)).collect();
-    let mut c = cx.store.table_cursor(child.root)?;
+    let mut c = open_rows(cx, child)?;
     let mut more = c.first()?;
     while more {
         let rowid = c.rowid();
@@ -391,6 +395,19 @@ fn child_rows(
         more = c.next()?;
     }
     Ok(out)
+}
+
+/// A rowid-shaped cursor over `t` (WITHOUT ROWID tables through their
+/// adapter: declaration-order payloads, statement-wide row handles).
+fn open_rows(cx: &mut Cx<'_>, t: &Table) -> Result<Box<dyn crate::storage::TableCursor>> {
+    let layout = super::without_rowid::WrLayout::of(t);
+    super::without_rowid::open_table_cursor(
+        &mut *cx.store,
+        &cx.env.wr_rows,
+        t.root,
+        layout.as_ref(),
+        true,
+    )
 }
 
 fn counter<'a>(st: &'a mut FkState, fk: &ForeignKey) -> &'a mut i64 {
@@ -816,7 +833,7 @@ pub fn drop_table(cx: &mut Cx<'_>, t: &Arc<Table>) -> Result<()> {
         }
         let mut rowids = Vec::new();
         {
-            let mut c = cx.store.table_cursor(t.root)?;
+            let mut c = open_rows(cx, t)?;
             let mut more = c.first()?;
             while more {
                 rowids.push(c.rowid());
@@ -878,7 +895,7 @@ pub fn check_all(
         }
         let mut rowids = Vec::new();
         {
-            let mut c = cx.store.table_cursor(t.root)?;
+            let mut c = open_rows(&mut cx, &t)?;
             let mut more = c.first()?;
             while more {
                 rowids.push(c.rowid());

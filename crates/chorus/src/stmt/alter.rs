@@ -526,7 +526,7 @@ pub fn run_alter(
             let quoted = new.0.starts_with(['"', '[', '`', '\'']);
             rename_column(store, schema, &t, &name_of(old), &name_of(new), quoted)?
         }
-        AlterTableBody::AddColumn(def) => add_column(store, &t, def, sql, env.fk.is_some())?,
+        AlterTableBody::AddColumn(def) => add_column(store, &t, def, sql, env)?,
         AlterTableBody::DropColumn(col) => drop_column(store, schema, &t, &name_of(col))?,
     }
     bump_cookie(store)?;
@@ -846,8 +846,9 @@ fn add_column(
     t: &Table,
     def: &ast::ColumnDefinition,
     sql: &str,
-    fk_on: bool,
+    env: &Env,
 ) -> Result<()> {
+    let fk_on = env.fk.is_some();
     let name = name_of(&def.col_name);
     if t.column_index(&name).is_some() {
         return Err(err(format!("duplicate column name: {name}")));
@@ -880,7 +881,14 @@ fn add_column(
         dflt = None;
     }
     let nonempty = {
-        let mut c = store.table_cursor(t.root)?;
+        let layout = crate::exec::without_rowid::WrLayout::of(t);
+        let mut c = crate::exec::without_rowid::open_table_cursor(
+            store,
+            &env.wr_rows,
+            t.root,
+            layout.as_ref(),
+            false,
+        )?;
         c.first()?
     };
     if nonempty {
@@ -949,6 +957,11 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
     if t.columns.len() <= 1 {
         return Err(err(format!(
             "cannot drop column \"{cname}\": no other columns exist"
+        )));
+    }
+    if t.without_rowid.is_some() {
+        return Err(err(format!(
+            "cannot drop column \"{cname}\": DROP COLUMN on WITHOUT ROWID tables is not supported"
         )));
     }
     let s = &t.sql;

@@ -6,8 +6,8 @@ pub mod ddl;
 pub mod dml;
 pub mod foreign_key;
 pub mod pragma;
-pub mod trigger;
 pub mod reindex;
+pub mod trigger;
 pub mod update_from;
 
 use crate::exec::select::SelectPlan;
