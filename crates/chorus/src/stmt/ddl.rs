@@ -545,7 +545,7 @@ pub fn populate_index(
         s.sources.push(SourceInfo {
             slot,
             name: table.name.clone(),
-            columns: table_col_infos(&table),
+            columns: table_col_infos(table),
             table: None,
             coalesced: Vec::new(),
         });
@@ -563,12 +563,12 @@ pub fn populate_index(
     };
     env.ensure_slots(b.nslots);
     let mut w = TableWriter::new(table.clone(), slot);
-    let ki = idx.key_info(&table);
+    let ki = idx.key_info(table);
     w.indexes
         .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
     let mut rowids = Vec::new();
     {
-        let layout = crate::exec::without_rowid::WrLayout::of(&table);
+        let layout = crate::exec::without_rowid::WrLayout::of(table);
         let mut c = crate::exec::without_rowid::open_table_cursor(
             &mut *store,
             &env.wr_rows,
