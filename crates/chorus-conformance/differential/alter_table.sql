@@ -65,3 +65,20 @@ SELECT * FROM ww;
 ROLLBACK;
 SELECT * FROM ww;
 PRAGMA table_info(ww);
+
+-- Triggers follow RENAME COLUMN and RENAME TO.
+CREATE TABLE trg_t(a, b);
+CREATE TABLE trg_log(x);
+CREATE TRIGGER tr AFTER INSERT ON trg_t BEGIN INSERT INTO trg_log VALUES(new.a); UPDATE trg_t SET b = 1 WHERE a = new.a; END;
+CREATE TRIGGER tr2 BEFORE DELETE ON trg_log BEGIN DELETE FROM trg_t WHERE a = old.x; END;
+ALTER TABLE trg_t RENAME COLUMN a TO aa;
+SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name;
+ALTER TABLE trg_t RENAME TO trg_tt;
+SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name;
+INSERT INTO trg_tt VALUES(5, 0);
+SELECT * FROM trg_tt;
+SELECT * FROM trg_log;
+DELETE FROM trg_log;
+SELECT * FROM trg_tt;
+ALTER TABLE trg_log RENAME COLUMN x TO y;
+SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name;
