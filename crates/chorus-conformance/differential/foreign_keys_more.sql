@@ -106,3 +106,25 @@ SELECT sql FROM sqlite_schema WHERE name IN ('wc', 'wc2', 'wpp') ORDER BY name;
 SELECT * FROM wpp;
 ALTER TABLE wpp RENAME COLUMN v TO vv;
 SELECT vv, z FROM wpp;
+
+-- Rows changed by CASCADE / SET NULL fire the child tables' triggers;
+-- keys referencing a table are processed most recent first.
+CREATE TABLE tp(id INTEGER PRIMARY KEY);
+CREATE TABLE tc(id INTEGER PRIMARY KEY, pid REFERENCES tp ON DELETE CASCADE ON UPDATE CASCADE);
+CREATE TABLE tc2(pid REFERENCES tp ON DELETE SET NULL);
+CREATE TABLE taudit(msg);
+CREATE TRIGGER c_del AFTER DELETE ON tc BEGIN INSERT INTO taudit VALUES('del c ' || old.id); END;
+CREATE TRIGGER c_bdel BEFORE DELETE ON tc BEGIN INSERT INTO taudit VALUES('bdel c ' || old.id); END;
+CREATE TRIGGER c_upd AFTER UPDATE OF pid ON tc BEGIN INSERT INTO taudit VALUES('upd c ' || old.pid || '->' || new.pid); END;
+CREATE TRIGGER c2_upd BEFORE UPDATE ON tc2 BEGIN INSERT INTO taudit VALUES('upd c2 ' || old.pid || '->' || ifnull(new.pid, 'null')); END;
+INSERT INTO tp VALUES(1), (2);
+INSERT INTO tc VALUES(10, 1), (11, 2);
+INSERT INTO tc2 VALUES(1), (2);
+-- error: FOREIGN KEY constraint failed
+UPDATE tp SET id = 5 WHERE id = 1;
+DELETE FROM tc2 WHERE pid = 1;
+UPDATE tp SET id = 5 WHERE id = 1;
+DELETE FROM tp WHERE id = 2;
+SELECT * FROM tc ORDER BY id;
+SELECT * FROM tc2 ORDER BY rowid;
+SELECT msg FROM taudit ORDER BY rowid;

@@ -19,12 +19,15 @@
 //! when one fits, else a scan.
 
 use super::expr::Cx;
+use super::trigger::{RowImage, TriggerSet};
 use super::write::TableWriter;
 use crate::plan::bind::Binder;
 use crate::schema::{key, Index, IndexOrigin, Schema, Table};
 use crate::sqlvalue::compare::compare_for_op;
 use crate::sqlvalue::{apply_affinity, Affinity, Collation};
+use crate::stmt::dml::DmlResult;
 use crate::stmt::foreign_key::{Action, ForeignKey};
+use crate::stmt::trigger::Event;
 use crate::storage::SeekOp;
 use chorus_storage::record::{compare_unpacked, RecordReader};
 use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
@@ -92,6 +95,8 @@ pub struct FkState {
     pub defer_all: bool,
     writers: HashMap<String, TableWriter>,
     children: HashMap<String, Vec<(Arc<Table>, usize)>>,
+    /// Triggers fired by cascaded changes, per (table, event, columns).
+    triggers: HashMap<String, Option<Box<TriggerSet>>>,
     depth: usize,
 }
 
@@ -114,6 +119,7 @@ pub fn begin(env: &mut super::env::Env, schema: &Arc<Schema>, conn: &ConnFk) {
             defer_all: conn.defer_all,
             writers: HashMap::new(),
             children: HashMap::new(),
+            triggers: HashMap::new(),
             depth: 0,
         }))
     } else {
@@ -433,12 +439,17 @@ fn children_of(st: &mut FkState, t: &Table) -> Vec<(Arc<Table>, usize)> {
     if let Some(v) = st.children.get(&k) {
         return v.clone();
     }
+    // SQLite's list of keys referencing a table: the most recently
+    // declared first (tables in reverse creation order, keys reversed).
     let mut v = Vec::new();
-    let mut names: Vec<&String> = st.schema.tables.keys().collect();
-    names.sort();
-    for n in names {
-        let c = &st.schema.tables[n];
-        for (i, fk) in c.fks.iter().enumerate() {
+    for e in st.schema.entries.iter().rev() {
+        if e.kind != "table" {
+            continue;
+        }
+        let Some(c) = st.schema.tables.get(&key(&e.name)) else {
+            continue;
+        };
+        for (i, fk) in c.fks.iter().enumerate().rev() {
             if key(&fk.parent) == k {
                 v.push((c.clone(), i));
             }
@@ -669,20 +680,96 @@ fn put_writer(st: &mut FkState, w: TableWriter) {
     st.writers.insert(key(&w.table.name), w);
 }
 
+/// Take the triggers a cascaded change of `t` fires (None: none).
+fn take_triggers(
+    st: &mut FkState,
+    t: &Table,
+    event: Event,
+    cols: Option<&[String]>,
+) -> Result<(String, Option<Box<TriggerSet>>)> {
+    let k = format!("{}\u{0}{:?}\u{0}{:?}", key(&t.name), event, cols);
+    if let Some(ts) = st.triggers.remove(&k) {
+        return Ok((k, ts));
+    }
+    let b = Binder::new(st.schema.clone());
+    let ts = crate::stmt::trigger::plan_table_triggers(&b, t, event, cols, None)?;
+    Ok((k, ts))
+}
+
+/// Fire BEFORE (`before`) or AFTER triggers; Ok(false): RAISE(IGNORE).
+fn fire(
+    cx: &mut Cx<'_>,
+    ts: &mut Option<Box<TriggerSet>>,
+    before: bool,
+    old: Option<RowImage<'_>>,
+    new: Option<RowImage<'_>>,
+) -> Result<bool> {
+    let Some(ts) = ts.as_deref_mut() else {
+        return Ok(true);
+    };
+    let mut res = DmlResult::default();
+    if before {
+        if !ts.has_before() {
+            return Ok(true);
+        }
+        ts.fire_before(cx, old, new, &mut res)
+    } else {
+        if !ts.has_after() {
+            return Ok(true);
+        }
+        ts.fire_after(cx, old, new, &mut res)
+    }
+}
+
 /// Delete one row of `t` with foreign key processing (a CASCADE step).
 fn delete_row(cx: &mut Cx<'_>, st: &mut FkState, t: &Arc<Table>, rowid: i64) -> Result<()> {
+    let (tk, mut ts) = take_triggers(st, t, Event::Delete, None)?;
+    let r = delete_row_with(cx, st, t, rowid, &mut ts);
+    st.triggers.insert(tk, ts);
+    r
+}
+
+fn delete_row_with(
+    cx: &mut Cx<'_>,
+    st: &mut FkState,
+    t: &Arc<Table>,
+    rowid: i64,
+    ts: &mut Option<Box<TriggerSet>>,
+) -> Result<()> {
     let mut w = take_writer(cx, st, t)?;
     let old = w.read_row(cx, rowid);
     put_writer(st, w);
-    let Some(old) = old? else {
+    let Some(mut old) = old? else {
         return Ok(());
     };
+    if ts.as_ref().is_some_and(|x| x.has_before()) {
+        let img = RowImage {
+            values: &old,
+            rowid,
+        };
+        if !fire(cx, ts, true, Some(img), None)? {
+            return Ok(());
+        }
+        let mut w = take_writer(cx, st, t)?;
+        let again = w.read_row(cx, rowid);
+        put_writer(st, w);
+        match again? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
+    }
     check_old(cx, st, t, &old, rowid, None)?;
     let mut w = take_writer(cx, st, t)?;
     let r = w.delete(cx, &old, rowid);
     put_writer(st, w);
     r?;
-    actions(cx, st, t, &old, None, None)
+    actions(cx, st, t, &old, None, None)?;
+    let img = RowImage {
+        values: &old,
+        rowid,
+    };
+    fire(cx, ts, false, Some(img), None)?;
+    Ok(())
 }
 
 /// Update columns of one row of `t` (a SET NULL / SET DEFAULT / CASCADE step).
@@ -736,7 +823,47 @@ fn update_row(
             new[a] = Value::Integer(new_rowid);
         }
     }
-    check_old(cx, st, t, &old, rowid, Some(&changed))?;
+    let names: Vec<String> = sets
+        .iter()
+        .map(|(c, _)| t.columns[*c].name.clone())
+        .collect();
+    let (tk, mut ts) = take_triggers(st, t, Event::Update, Some(&names))?;
+    let r = update_row_with(cx, st, t, rowid, new_rowid, old, new, &changed, &mut ts);
+    st.triggers.insert(tk, ts);
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+fn update_row_with(
+    cx: &mut Cx<'_>,
+    st: &mut FkState,
+    t: &Arc<Table>,
+    rowid: i64,
+    new_rowid: i64,
+    old: Vec<Value>,
+    mut new: Vec<Value>,
+    changed: &[bool],
+    ts: &mut Option<Box<TriggerSet>>,
+) -> Result<()> {
+    let img = |v: &[Value], r: i64| -> Vec<Value> {
+        let mut x = v.to_vec();
+        if let Some(a) = t.rowid_alias {
+            x[a] = Value::Integer(r);
+        }
+        x
+    };
+    if ts.as_ref().is_some_and(|x| x.has_before()) {
+        let (o, n) = (img(&old, rowid), img(&new, new_rowid));
+        let oi = RowImage { values: &o, rowid };
+        let ni = RowImage {
+            values: &n,
+            rowid: new_rowid,
+        };
+        if !fire(cx, ts, true, Some(oi), Some(ni))? {
+            return Ok(());
+        }
+    }
+    check_old(cx, st, t, &old, rowid, Some(changed))?;
     let mut w = take_writer(cx, st, t)?;
     let r = (|| -> Result<()> {
         if let Err(v) = w.check(cx, &mut new, new_rowid, None) {
@@ -750,12 +877,22 @@ fn update_row(
     })();
     put_writer(st, w);
     r?;
-    check_new(cx, st, t, &new, Some(&changed))?;
+    check_new(cx, st, t, &new, Some(changed))?;
     let mut w = take_writer(cx, st, t)?;
     let r = w.insert(cx, &new, new_rowid);
     put_writer(st, w);
     r?;
-    actions(cx, st, t, &old, Some(&new), Some(&changed))
+    actions(cx, st, t, &old, Some(&new), Some(changed))?;
+    let oi = RowImage {
+        values: &old,
+        rowid,
+    };
+    let ni = RowImage {
+        values: &new,
+        rowid: new_rowid,
+    };
+    fire(cx, ts, false, Some(oi), Some(ni))?;
+    Ok(())
 }
 
 fn with_state(
