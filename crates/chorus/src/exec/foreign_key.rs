@@ -19,15 +19,12 @@
 //! when one fits, else a scan.
 
 use super::expr::Cx;
-use super::trigger::{RowImage, TriggerSet};
 use super::write::TableWriter;
 use crate::plan::bind::Binder;
 use crate::schema::{key, Index, IndexOrigin, Schema, Table};
 use crate::sqlvalue::compare::compare_for_op;
 use crate::sqlvalue::{apply_affinity, Affinity, Collation};
-use crate::stmt::dml::DmlResult;
 use crate::stmt::foreign_key::{Action, ForeignKey};
-use crate::stmt::trigger::Event;
 use crate::storage::SeekOp;
 use chorus_storage::record::{compare_unpacked, RecordReader};
 use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
@@ -95,9 +92,9 @@ pub struct FkState {
     pub defer_all: bool,
     writers: HashMap<String, TableWriter>,
     children: HashMap<String, Vec<(Arc<Table>, usize)>>,
-    /// Triggers fired by cascaded changes, per (table, event, columns).
-    triggers: HashMap<String, Option<Box<TriggerSet>>>,
     depth: usize,
+    /// Triggers fired by cascaded writes (see `exec::trigger::fk_triggers`).
+    pub triggers: crate::exec::trigger::FkTriggers,
 }
 
 impl std::fmt::Debug for FkState {
@@ -106,6 +103,14 @@ impl std::fmt::Debug for FkState {
             .field("immediate", &self.immediate)
             .field("deferred", &self.deferred)
             .finish()
+    }
+}
+
+impl FkState {
+    /// Exchange the cached writers (they use row slots of one `Env`): a
+    /// trigger program borrowing the state runs with its own.
+    pub fn swap_writers(&mut self, other: &mut HashMap<String, TableWriter>) {
+        std::mem::swap(&mut self.writers, other);
     }
 }
 
@@ -119,8 +124,8 @@ pub fn begin(env: &mut super::env::Env, schema: &Arc<Schema>, conn: &ConnFk) {
             defer_all: conn.defer_all,
             writers: HashMap::new(),
             children: HashMap::new(),
-            triggers: HashMap::new(),
             depth: 0,
+            triggers: Default::default(),
         }))
     } else {
         None
@@ -680,61 +685,21 @@ fn put_writer(st: &mut FkState, w: TableWriter) {
     st.writers.insert(key(&w.table.name), w);
 }
 
-/// Take the triggers a cascaded change of `t` fires (None: none).
-fn take_triggers(
-    st: &mut FkState,
-    t: &Table,
-    event: Event,
-    cols: Option<&[String]>,
-) -> Result<(String, Option<Box<TriggerSet>>)> {
-    let k = format!("{}\u{0}{:?}\u{0}{:?}", key(&t.name), event, cols);
-    if let Some(ts) = st.triggers.remove(&k) {
-        return Ok((k, ts));
-    }
-    let b = Binder::new(st.schema.clone());
-    let ts = crate::stmt::trigger::plan_table_triggers(&b, t, event, cols, None)?;
-    Ok((k, ts))
-}
-
-/// Fire BEFORE (`before`) or AFTER triggers; Ok(false): RAISE(IGNORE).
-fn fire(
-    cx: &mut Cx<'_>,
-    ts: &mut Option<Box<TriggerSet>>,
-    before: bool,
-    old: Option<RowImage<'_>>,
-    new: Option<RowImage<'_>>,
-) -> Result<bool> {
-    let Some(ts) = ts.as_deref_mut() else {
-        return Ok(true);
-    };
-    let mut res = DmlResult::default();
-    if before {
-        if !ts.has_before() {
-            return Ok(true);
-        }
-        ts.fire_before(cx, old, new, &mut res)
-    } else {
-        if !ts.has_after() {
-            return Ok(true);
-        }
-        ts.fire_after(cx, old, new, &mut res)
-    }
-}
-
 /// Delete one row of `t` with foreign key processing (a CASCADE step).
 fn delete_row(cx: &mut Cx<'_>, st: &mut FkState, t: &Arc<Table>, rowid: i64) -> Result<()> {
-    let (tk, mut ts) = take_triggers(st, t, Event::Delete, None)?;
-    let r = delete_row_with(cx, st, t, rowid, &mut ts);
-    st.triggers.insert(tk, ts);
+    // The child table's DELETE triggers fire around a cascaded delete.
+    let (k, mut ts) = crate::exec::trigger::take_fk_triggers(st, t, None)?;
+    let r = delete_row_fired(cx, st, t, rowid, ts.as_deref_mut());
+    st.triggers.put(k, ts);
     r
 }
 
-fn delete_row_with(
+fn delete_row_fired(
     cx: &mut Cx<'_>,
     st: &mut FkState,
     t: &Arc<Table>,
     rowid: i64,
-    ts: &mut Option<Box<TriggerSet>>,
+    mut ts: Option<&mut crate::exec::trigger::TriggerSet>,
 ) -> Result<()> {
     let mut w = take_writer(cx, st, t)?;
     let old = w.read_row(cx, rowid);
@@ -742,12 +707,8 @@ fn delete_row_with(
     let Some(mut old) = old? else {
         return Ok(());
     };
-    if ts.as_ref().is_some_and(|x| x.has_before()) {
-        let img = RowImage {
-            values: &old,
-            rowid,
-        };
-        if !fire(cx, ts, true, Some(img), None)? {
+    if let Some(ts) = ts.as_deref_mut() {
+        if !crate::exec::trigger::fire_fk(ts, cx, false, Some((&old, rowid)), None)? {
             return Ok(());
         }
         let mut w = take_writer(cx, st, t)?;
@@ -764,11 +725,9 @@ fn delete_row_with(
     put_writer(st, w);
     r?;
     actions(cx, st, t, &old, None, None)?;
-    let img = RowImage {
-        values: &old,
-        rowid,
-    };
-    fire(cx, ts, false, Some(img), None)?;
+    if let Some(ts) = ts {
+        crate::exec::trigger::fire_fk(ts, cx, true, Some((&old, rowid)), None)?;
+    }
     Ok(())
 }
 
@@ -779,6 +738,25 @@ fn update_row(
     t: &Arc<Table>,
     rowid: i64,
     sets: &[(usize, SetTo)],
+) -> Result<()> {
+    // The child table's UPDATE triggers (for these columns) fire around it.
+    let names: Vec<String> = sets
+        .iter()
+        .filter_map(|(c, _)| t.columns.get(*c).map(|col| col.name.clone()))
+        .collect();
+    let (k, mut ts) = crate::exec::trigger::take_fk_triggers(st, t, Some(&names))?;
+    let r = update_row_fired(cx, st, t, rowid, sets, ts.as_deref_mut());
+    st.triggers.put(k, ts);
+    r
+}
+
+fn update_row_fired(
+    cx: &mut Cx<'_>,
+    st: &mut FkState,
+    t: &Arc<Table>,
+    rowid: i64,
+    sets: &[(usize, SetTo)],
+    mut ts: Option<&mut crate::exec::trigger::TriggerSet>,
 ) -> Result<()> {
     let mut w = take_writer(cx, st, t)?;
     let r = (|| -> Result<Option<(Vec<Value>, Vec<Value>)>> {
@@ -799,7 +777,7 @@ fn update_row(
         Ok(Some((old, new)))
     })();
     put_writer(st, w);
-    let Some((old, mut new)) = r? else {
+    let Some((mut old, mut new)) = r? else {
         return Ok(());
     };
     let mut changed = vec![false; t.columns.len()];
@@ -823,47 +801,26 @@ fn update_row(
             new[a] = Value::Integer(new_rowid);
         }
     }
-    let names: Vec<String> = sets
-        .iter()
-        .map(|(c, _)| t.columns[*c].name.clone())
-        .collect();
-    let (tk, mut ts) = take_triggers(st, t, Event::Update, Some(&names))?;
-    let r = update_row_with(cx, st, t, rowid, new_rowid, old, new, &changed, &mut ts);
-    st.triggers.insert(tk, ts);
-    r
-}
-
-#[allow(clippy::too_many_arguments)]
-fn update_row_with(
-    cx: &mut Cx<'_>,
-    st: &mut FkState,
-    t: &Arc<Table>,
-    rowid: i64,
-    new_rowid: i64,
-    old: Vec<Value>,
-    mut new: Vec<Value>,
-    changed: &[bool],
-    ts: &mut Option<Box<TriggerSet>>,
-) -> Result<()> {
-    let img = |v: &[Value], r: i64| -> Vec<Value> {
-        let mut x = v.to_vec();
-        if let Some(a) = t.rowid_alias {
-            x[a] = Value::Integer(r);
-        }
-        x
-    };
-    if ts.as_ref().is_some_and(|x| x.has_before()) {
-        let (o, n) = (img(&old, rowid), img(&new, new_rowid));
-        let oi = RowImage { values: &o, rowid };
-        let ni = RowImage {
-            values: &n,
-            rowid: new_rowid,
-        };
-        if !fire(cx, ts, true, Some(oi), Some(ni))? {
+    if let Some(ts) = ts.as_deref_mut() {
+        let fired = crate::exec::trigger::fire_fk(
+            ts,
+            cx,
+            false,
+            Some((&old, rowid)),
+            Some((&new, new_rowid)),
+        )?;
+        if !fired {
             return Ok(());
         }
+        let mut w = take_writer(cx, st, t)?;
+        let again = w.read_row(cx, rowid);
+        put_writer(st, w);
+        match again? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
     }
-    check_old(cx, st, t, &old, rowid, Some(changed))?;
+    check_old(cx, st, t, &old, rowid, Some(&changed))?;
     let mut w = take_writer(cx, st, t)?;
     let r = (|| -> Result<()> {
         if let Err(v) = w.check(cx, &mut new, new_rowid, None) {
@@ -877,21 +834,15 @@ fn update_row_with(
     })();
     put_writer(st, w);
     r?;
-    check_new(cx, st, t, &new, Some(changed))?;
+    check_new(cx, st, t, &new, Some(&changed))?;
     let mut w = take_writer(cx, st, t)?;
     let r = w.insert(cx, &new, new_rowid);
     put_writer(st, w);
     r?;
-    actions(cx, st, t, &old, Some(&new), Some(changed))?;
-    let oi = RowImage {
-        values: &old,
-        rowid,
-    };
-    let ni = RowImage {
-        values: &new,
-        rowid: new_rowid,
-    };
-    fire(cx, ts, false, Some(oi), Some(ni))?;
+    actions(cx, st, t, &old, Some(&new), Some(&changed))?;
+    if let Some(ts) = ts {
+        crate::exec::trigger::fire_fk(ts, cx, true, Some((&old, rowid)), Some((&new, new_rowid)))?;
+    }
     Ok(())
 }
 

@@ -79,6 +79,11 @@ pub struct Compound {
     rows: Vec<Vec<Value>>,
     pos: usize,
     left: i64,
+    /// UNION ALL chains without ORDER BY stream arm after arm (as SQLite
+    /// does, so rows before a later arm's error are returned): the arm
+    /// being read, and the OFFSET rows still to skip.
+    stream: Option<usize>,
+    skip: i64,
 }
 
 pub struct Values {
@@ -585,13 +590,57 @@ impl Compound {
             rows: Vec::new(),
             pos: 0,
             left: -1,
+            stream: None,
+            skip: 0,
         }
+    }
+
+    /// Next row of a streaming UNION ALL chain into `row`.
+    fn stream_next(&mut self, cx: &mut Cx<'_>, row: &mut Vec<Value>) -> Result<bool> {
+        while let Some(i) = self.stream {
+            if self.left == 0 {
+                return Ok(false);
+            }
+            let Some(arm) = self.arms.get_mut(i) else {
+                self.stream = None;
+                break;
+            };
+            if arm.next(cx)? {
+                if self.skip > 0 {
+                    self.skip -= 1;
+                    continue;
+                }
+                row.clear();
+                row.extend_from_slice(arm.row());
+                if self.left > 0 {
+                    self.left -= 1;
+                }
+                return Ok(true);
+            }
+            arm.close();
+            self.stream = Some(i + 1);
+            match self.arms.get_mut(i + 1) {
+                Some(next) => next.open(cx)?,
+                None => self.stream = None,
+            }
+        }
+        Ok(false)
     }
 
     fn open(&mut self, cx: &mut Cx<'_>) -> Result<()> {
         use sqlite3_parser::ast::CompoundOperator as Op;
         self.left = eval_limit(&self.limit, cx, -1)?;
         let mut skip = eval_limit(&self.offset, cx, 0)?.max(0);
+        self.stream = None;
+        if self.order.is_empty() && self.ops.iter().all(|o| *o == Op::UnionAll) {
+            self.rows.clear();
+            self.skip = skip;
+            if let Some(first) = self.arms.first_mut() {
+                first.open(cx)?;
+                self.stream = Some(0);
+            }
+            return Ok(());
+        }
         let colls = self.colls.clone();
         let mut rows: Vec<Vec<Value>> = Vec::new();
         let mut key = Vec::new();
@@ -812,6 +861,9 @@ impl SelectPlan {
                 s.next(cx, &mut self.row, &colls)
             }
             Body::Compound(c) => {
+                if c.stream.is_some() {
+                    return c.stream_next(cx, &mut self.row);
+                }
                 if c.left == 0 {
                     return Ok(false);
                 }

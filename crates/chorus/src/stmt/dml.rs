@@ -358,6 +358,7 @@ fn write_row(
     cx: &mut Cx<'_>,
     mut values: Vec<Value>,
     rowid: Option<i64>,
+    fresh_rowid: bool,
     self_rowid: Option<i64>,
     or: Option<ResolveType>,
     upsert: Option<&DoNothing>,
@@ -365,9 +366,10 @@ fn write_row(
     mut triggers: Option<&mut TriggerSet>,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
-    let rowid = match rowid {
-        Some(r) => r,
-        None => w.new_rowid(cx)?,
+    // A rowid new_rowid just chose names no row: no rowid conflict check.
+    let (rowid, fresh) = match rowid {
+        Some(r) => (r, fresh_rowid),
+        None => (w.new_rowid(cx)?, true),
     };
     if let Some(a) = w.table.rowid_alias {
         values[a] = Value::Integer(rowid);
@@ -377,7 +379,7 @@ fn write_row(
         Ok(Verdict::Write) => {}
         Err(v) => return Err(violation(v, res)),
     }
-    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, true)?;
+    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, !fresh)?;
     for (other, e, cc, idx) in conflicts {
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
@@ -457,10 +459,21 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             plan.close();
         }
     }
-    for src in rows {
+    // Source values can be moved into the row when no source column feeds
+    // two places (the usual case); otherwise they are copied.
+    let used: Vec<usize> = p.map.iter().filter_map(|m| *m).collect();
+    let movable = used
+        .iter()
+        .enumerate()
+        .all(|(k, i)| !used[k + 1..].contains(i));
+    for mut src in rows {
         let mut values = Vec::with_capacity(ncols);
         for c in 0..ncols {
             let v = match p.map.get(c).copied().flatten() {
+                Some(i) if movable => src
+                    .get_mut(i)
+                    .map(|v| std::mem::replace(v, Value::Null))
+                    .unwrap_or(Value::Null),
                 Some(i) => src.get(i).cloned().unwrap_or(Value::Null),
                 None => match p.writer.defaults.get(c).and_then(|d| d.as_ref()) {
                     Some(d) => d.eval(cx)?,
@@ -492,6 +505,7 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                 continue;
             }
         }
+        let fresh = explicit_rowid.is_none();
         let rowid = match explicit_rowid {
             Some(r) => r,
             None => p.writer.new_rowid(cx)?,
@@ -501,6 +515,7 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             cx,
             values,
             Some(rowid),
+            fresh,
             None,
             p.or,
             p.upsert.as_ref(),

@@ -7,8 +7,10 @@ pub mod dml;
 pub mod foreign_key;
 pub mod pragma;
 pub mod reindex;
+pub mod temp_trigger;
 pub mod trigger;
 pub mod update_from;
+pub mod view_write;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;
@@ -43,6 +45,9 @@ pub enum Program {
     Rows(Vec<String>, Vec<Vec<Value>>),
     /// Statements accepted and ignored (ANALYZE, REINDEX, VACUUM on memory).
     Noop,
+    /// `VACUUM [schema] INTO 'file'`: a page copy of the database written
+    /// to a new file (api/backup.rs); (schema, file name).
+    VacuumInto(String, String),
 }
 
 pub struct Compiled {
@@ -247,6 +252,23 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         Stmt::Savepoint(n) => Program::Txn(TxnOp::Savepoint(name_of(n))),
         Stmt::Release(n) => Program::Txn(TxnOp::Release(name_of(n))),
         Stmt::Pragma(n, body) => Program::Pragma(n.clone(), body.clone()),
+        Stmt::Vacuum(schema, Some(into)) => {
+            let file = match into {
+                ast::Expr::Literal(ast::Literal::String(q)) => {
+                    let inner = q.get(1..q.len().saturating_sub(1)).unwrap_or("");
+                    inner.replace("''", "'")
+                }
+                _ => return Err(err("VACUUM INTO needs a string literal file name")),
+            };
+            let schema = schema
+                .as_ref()
+                .map(name_of)
+                .unwrap_or_else(|| "main".into());
+            if !schema.eq_ignore_ascii_case("main") {
+                return Err(err(format!("unknown database {schema}")));
+            }
+            Program::VacuumInto(schema, file)
+        }
         Stmt::Analyze(_) | Stmt::Vacuum(..) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
             if matches!(stmt, Stmt::CreateTrigger { .. }) {
@@ -260,6 +282,18 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
         Stmt::AlterTable(..) => Program::Ddl(Box::new(stmt.clone())),
         Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
+    };
+    // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
+    // statement itself must not run.
+    let program = if eqp && !matches!(program, Program::Rows(..)) {
+        names = ["id", "parent", "notused", "detail"]
+            .map(String::from)
+            .to_vec();
+        decltypes = vec![None; 4];
+        readonly = true;
+        Program::Rows(names.clone(), Vec::new())
+    } else {
+        program
     };
     Ok(Compiled {
         program,

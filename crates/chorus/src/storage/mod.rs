@@ -151,6 +151,15 @@ pub trait Store: Send {
     fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()>;
     /// Storage-level integrity problems (empty = ok).
     fn integrity_check(&mut self) -> Result<Vec<String>>;
+    /// The bytes of page `pgno` as of the open transaction, copied into
+    /// `out` (one page long), for backups. Stores without a page image fail.
+    fn read_page_image(&mut self, pgno: u32, out: &mut [u8]) -> Result<()> {
+        let _ = (pgno, out);
+        Err(chorus_storage::Error::new(
+            chorus_storage::ResultCode::MISUSE,
+            "this database has no page image to back up",
+        ))
+    }
 
     // Durability and concurrency settings (PRAGMAs). The defaults describe a
     // store with no journal, no WAL and no locks (the BTreeMap test store).
