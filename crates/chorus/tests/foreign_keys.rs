@@ -147,3 +147,22 @@ fn self_reference_drop_table_and_mismatch() {
         "INSERT INTO uc VALUES('q')",
     ]);
 }
+
+#[test]
+fn upsert_and_replace_run_foreign_key_processing() {
+    let p = pair();
+    p.all(&[
+        "CREATE TABLE p(id INTEGER PRIMARY KEY, k TEXT UNIQUE)",
+        "CREATE TABLE c(pk REFERENCES p(k) ON UPDATE CASCADE ON DELETE CASCADE)",
+        "INSERT INTO p VALUES(1, 'a'), (2, 'b')",
+        "INSERT INTO c VALUES('a'), ('b')",
+        "INSERT INTO p VALUES(1, 'z') ON CONFLICT(id) DO UPDATE SET k = 'aa'",
+        "SELECT pk FROM c ORDER BY pk",
+        "INSERT OR REPLACE INTO p VALUES(2, 'q')",
+        "SELECT pk FROM c ORDER BY pk",
+        "CREATE TABLE c2(x REFERENCES p(k))",
+        "INSERT INTO c2 VALUES('aa')",
+        "INSERT INTO p VALUES(1, 'w') ON CONFLICT(id) DO UPDATE SET k = 'w'",
+        "SELECT * FROM p ORDER BY id",
+    ]);
+}

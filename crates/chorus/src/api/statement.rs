@@ -854,6 +854,7 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
                 inner.sp_txn = true;
             }
             inner.savepoints.push((name.clone(), level));
+            inner.fk.savepoint(inner.savepoints.len());
             Ok(())
         }
         TxnOp::Release(name) => {
@@ -865,10 +866,13 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
                 return Err(err(&format!("no such savepoint: {name}")));
             };
             let level = inner.savepoints[pos].1;
-            inner.store.release(level)?;
-            inner.savepoints.truncate(pos);
             if pos == 0 && inner.sp_txn {
                 inner.fk.check_commit()?;
+            }
+            inner.store.release(level)?;
+            inner.savepoints.truncate(pos);
+            inner.fk.release(pos);
+            if pos == 0 && inner.sp_txn {
                 inner.fk.end_transaction();
                 inner.store.commit()?;
                 inner.explicit_txn = false;
@@ -890,6 +894,7 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             let level = inner.savepoints[pos].1;
             inner.store.rollback_to(level)?;
             inner.savepoints.truncate(pos + 1);
+            inner.fk.rollback_to(pos);
             Ok(())
         }
     }

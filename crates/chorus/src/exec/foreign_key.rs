@@ -48,6 +48,8 @@ pub struct ConnFk {
     pub enabled: bool,
     pub defer_all: bool,
     pub deferred: i64,
+    /// The deferred count when each open savepoint began.
+    pub at_savepoint: Vec<i64>,
 }
 
 impl ConnFk {
@@ -62,6 +64,23 @@ impl ConnFk {
     pub fn end_transaction(&mut self) {
         self.deferred = 0;
         self.defer_all = false;
+        self.at_savepoint.clear();
+    }
+    /// SAVEPOINT number `n` (1-based) began.
+    pub fn savepoint(&mut self, n: usize) {
+        self.at_savepoint.truncate(n.saturating_sub(1));
+        self.at_savepoint.push(self.deferred);
+    }
+    /// RELEASE down to `pos` open savepoints.
+    pub fn release(&mut self, pos: usize) {
+        self.at_savepoint.truncate(pos);
+    }
+    /// ROLLBACK TO savepoint `pos` (0-based): its count comes back.
+    pub fn rollback_to(&mut self, pos: usize) {
+        if let Some(&d) = self.at_savepoint.get(pos) {
+            self.deferred = d;
+        }
+        self.at_savepoint.truncate(pos + 1);
     }
 }
 
@@ -189,8 +208,11 @@ fn locate_in(
             }
         }
     }
-    let wr_pk = super::without_rowid::pk_index(&parent).map(Arc::new);
-    for idx in wr_pk.into_iter().chain(schema.indexes_of(&parent.name)) {
+    let mut candidates = schema.indexes_of(&parent.name);
+    if let Some(pk) = super::without_rowid::pk_index(&parent) {
+        candidates.insert(0, Arc::new(pk));
+    }
+    for idx in candidates {
         if !idx.unique || idx.partial.is_some() || idx.columns.len() != n {
             continue;
         }
@@ -321,7 +343,7 @@ fn child_rows(
         }
         return Ok(out);
     }
-    if let Some(idx) = usable {
+    if let Some(idx) = usable.filter(|_| child.without_rowid.is_none()) {
         let mut kv: Vec<ValueRef> = Vec::with_capacity(n);
         for ic in &idx.columns[..n] {
             let p = fk
@@ -351,14 +373,7 @@ fn child_rows(
         return Ok(out);
     }
     let colls: Vec<Collation> = pk.cols.iter().map(|&c| collation(&pk.table, c)).collect();
-    let layout = super::without_rowid::WrLayout::of(child);
-    let mut c = super::without_rowid::open_table_cursor(
-        &mut *cx.store,
-        &cx.env.wr_rows,
-        child.root,
-        layout.as_ref(),
-        true,
-    )?;
+    let mut c = open_rows(cx, child)?;
     let mut more = c.first()?;
     while more {
         let rowid = c.rowid();
@@ -395,6 +410,19 @@ fn child_rows(
     Ok(out)
 }
 
+/// A rowid-shaped cursor over `t` (WITHOUT ROWID tables through their
+/// adapter: declaration-order payloads, statement-wide row handles).
+fn open_rows(cx: &mut Cx<'_>, t: &Table) -> Result<Box<dyn crate::storage::TableCursor>> {
+    let layout = super::without_rowid::WrLayout::of(t);
+    super::without_rowid::open_table_cursor(
+        &mut *cx.store,
+        &cx.env.wr_rows,
+        t.root,
+        layout.as_ref(),
+        true,
+    )
+}
+
 fn counter<'a>(st: &'a mut FkState, fk: &ForeignKey) -> &'a mut i64 {
     if fk.deferred || st.defer_all {
         &mut st.deferred
@@ -418,12 +446,17 @@ fn children_of(st: &mut FkState, t: &Table) -> Vec<(Arc<Table>, usize)> {
     if let Some(v) = st.children.get(&k) {
         return v.clone();
     }
+    // SQLite's list of keys referencing a table: the most recently
+    // declared first (tables in reverse creation order, keys reversed).
     let mut v = Vec::new();
-    let mut names: Vec<&String> = st.schema.tables.keys().collect();
-    names.sort();
-    for n in names {
-        let c = &st.schema.tables[n];
-        for (i, fk) in c.fks.iter().enumerate() {
+    for e in st.schema.entries.iter().rev() {
+        if e.kind != "table" {
+            continue;
+        }
+        let Some(c) = st.schema.tables.get(&key(&e.name)) else {
+            continue;
+        };
+        for (i, fk) in c.fks.iter().enumerate().rev() {
             if key(&fk.parent) == k {
                 v.push((c.clone(), i));
             }
@@ -890,14 +923,7 @@ pub fn drop_table(cx: &mut Cx<'_>, t: &Arc<Table>) -> Result<()> {
         }
         let mut rowids = Vec::new();
         {
-            let layout = super::without_rowid::WrLayout::of(t);
-            let mut c = super::without_rowid::open_table_cursor(
-                &mut *cx.store,
-                &cx.env.wr_rows,
-                t.root,
-                layout.as_ref(),
-                true,
-            )?;
+            let mut c = open_rows(cx, t)?;
             let mut more = c.first()?;
             while more {
                 rowids.push(c.rowid());
@@ -959,14 +985,7 @@ pub fn check_all(
         }
         let mut rowids = Vec::new();
         {
-            let layout = super::without_rowid::WrLayout::of(&t);
-            let mut c = super::without_rowid::open_table_cursor(
-                &mut *cx.store,
-                &cx.env.wr_rows,
-                t.root,
-                layout.as_ref(),
-                true,
-            )?;
+            let mut c = open_rows(&mut cx, &t)?;
             let mut more = c.first()?;
             while more {
                 rowids.push(c.rowid());
@@ -1002,4 +1021,36 @@ pub fn check_all(
         }
     }
     Ok(rows)
+}
+
+/// Statement start (SQLite does this while compiling): every foreign key
+/// the write will process must resolve ("no such table", "foreign key
+/// mismatch"), even when no row is touched. `changed`: UPDATE's columns.
+pub fn prepare(cx: &mut Cx<'_>, t: &Arc<Table>, changed: Option<&[bool]>) -> Result<()> {
+    with_state(cx, |_, st| {
+        let schema = st.schema.clone();
+        for fk in &t.fks {
+            if touched(changed, &fk.child_cols) {
+                locate(&schema, t, fk)?;
+            }
+        }
+        for (child, i) in children_of(st, t) {
+            let fk = &child.fks[i];
+            // fkParentIsModified: the named parent columns, else the PK.
+            let cols: Vec<usize> = if fk.parent_cols.is_empty() {
+                (0..t.columns.len())
+                    .filter(|&c| t.columns[c].pk > 0)
+                    .collect()
+            } else {
+                fk.parent_cols
+                    .iter()
+                    .filter_map(|n| t.column_index(n))
+                    .collect()
+            };
+            if touched(changed, &cols) {
+                locate_in(&schema, &child, fk, t.clone())?;
+            }
+        }
+        Ok(())
+    })
 }

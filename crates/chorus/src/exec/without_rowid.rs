@@ -225,7 +225,8 @@ fn lock(r: &WrRegistry) -> std::sync::MutexGuard<'_, WrRows> {
 }
 
 /// Rewrite a record with its fields reordered: output field `k` is input
-/// field `map[k]` (missing input fields become NULL).
+/// field `map[k]` (missing input fields become NULL; trailing ones are left
+/// out).
 fn permute(
     src: &[u8],
     map: &[usize],
@@ -235,8 +236,8 @@ fn permute(
     let r = RecordReader::with_buffer(src, std::mem::take(hdr))?;
     *hdr = r.into_buffer();
     out.clear();
-    // Trailing fields the source lacks (columns added by ALTER TABLE) are
-    // left out, so readers apply the columns' defaults.
+    // A short record (columns added by ALTER TABLE ADD COLUMN come last in
+    // both orders) stays short, so the missing columns read their default.
     let n = map
         .iter()
         .rposition(|&i| i < hdr.len())

@@ -526,7 +526,7 @@ pub fn run_alter(
             let quoted = new.0.starts_with(['"', '[', '`', '\'']);
             rename_column(store, schema, &t, &name_of(old), &name_of(new), quoted)?
         }
-        AlterTableBody::AddColumn(def) => add_column(store, &t, def, sql, env.fk.is_some())?,
+        AlterTableBody::AddColumn(def) => add_column(store, &t, def, sql, env)?,
         AlterTableBody::DropColumn(col) => drop_column(store, schema, &t, &name_of(col))?,
     }
     bump_cookie(store)?;
@@ -809,10 +809,8 @@ fn rename_column(
                     edits = column_ref_edits(&sql, &toks, k + 2, &old, &rep);
                 }
             }
-            "view" | "trigger" => {
-                if toks.iter().any(|x| matches(&sql, x, &tname)) {
-                    edits = column_ref_edits(&sql, &toks, 0, &old, &rep);
-                }
+            "view" | "trigger" if toks.iter().any(|x| matches(&sql, x, &tname)) => {
+                edits = column_ref_edits(&sql, &toks, 0, &old, &rep);
             }
             _ => {}
         }
@@ -848,8 +846,9 @@ fn add_column(
     t: &Table,
     def: &ast::ColumnDefinition,
     sql: &str,
-    fk_on: bool,
+    env: &Env,
 ) -> Result<()> {
+    let fk_on = env.fk.is_some();
     let name = name_of(&def.col_name);
     if t.column_index(&name).is_some() {
         return Err(err(format!("duplicate column name: {name}")));
@@ -961,6 +960,11 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
             "cannot drop column \"{cname}\": no other columns exist"
         )));
     }
+    if t.without_rowid.is_some() {
+        return Err(err(format!(
+            "cannot drop column \"{cname}\": DROP COLUMN on WITHOUT ROWID tables is not supported"
+        )));
+    }
     let s = &t.sql;
     let toks = tokens(s);
     let l = table_layout(s, &toks).ok_or_else(|| err("malformed table definition"))?;
@@ -1009,6 +1013,19 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
             k += 1;
         }
         if hits {
+            if !is_col && sub.iter().any(|x| is_word(s, Some(x), "FOREIGN")) && {
+                // In the FOREIGN KEY(...) list itself (before REFERENCES)?
+                let refs = sub
+                    .iter()
+                    .position(|x| is_word(s, Some(x), "REFERENCES"))
+                    .unwrap_or(sub.len());
+                sub[..refs].iter().any(|x| matches(s, x, &cname))
+            } {
+                return Err(err(format!(
+                    "error in table {} after drop column: unknown column \"{cname}\" in foreign key definition",
+                    t.name
+                )));
+            }
             return Err(in_error("table", &t.name));
         }
     }
@@ -1023,12 +1040,11 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
                     }
                 }
             }
-            "view" | "trigger" => {
+            "view" | "trigger"
                 if tk.iter().any(|x| matches(sql, x, &t.name))
-                    && !column_ref_edits(sql, &tk, 0, &cname, &none).is_empty()
-                {
-                    return Err(in_error(&r.kind, &r.name));
-                }
+                    && !column_ref_edits(sql, &tk, 0, &cname, &none).is_empty() =>
+            {
+                return Err(in_error(&r.kind, &r.name));
             }
             _ => {}
         }

@@ -443,6 +443,10 @@ fn violation(v: Violation, res: &mut DmlResult) -> Error {
 
 pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     crate::exec::without_rowid::forget_handles(cx.env);
+    if fk::active(cx) {
+        let t = p.writer.table.clone();
+        fk::prepare(cx, &t, None)?;
+    }
     let ncols = p.writer.table.columns.len();
     let alias = p.writer.table.rowid_alias;
     let mut rows: Vec<Vec<Value>> = Vec::new();
@@ -711,6 +715,18 @@ fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec
 
 pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     crate::exec::without_rowid::forget_handles(cx.env);
+    if fk::active(cx) {
+        let t = p.writer.table.clone();
+        let mut changed = vec![false; t.columns.len()];
+        for (c, _) in &p.sets {
+            match (*c, t.rowid_alias) {
+                (usize::MAX, Some(a)) => changed[a] = true,
+                (usize::MAX, None) => {}
+                (c, _) => changed[c] = true,
+            }
+        }
+        fk::prepare(cx, &t, Some(&changed))?;
+    }
     let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
         Some(q) => super::update_from::rows(q, cx)?
             .into_iter()
@@ -877,6 +893,10 @@ pub fn plan_delete(
 
 pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     crate::exec::without_rowid::forget_handles(cx.env);
+    if fk::active(cx) {
+        let t = p.writer.table.clone();
+        fk::prepare(cx, &t, None)?;
+    }
     let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
     if p.truncate && !fk::active(cx) {
         res.changes += rowids.len() as i64;
@@ -1120,8 +1140,25 @@ fn upsert_update(
     if let Some((_, e, _, _)) = conflicts.into_iter().next() {
         return Err(e);
     }
+    let t = w.table.clone();
+    let fk_on = fk::active(cx);
+    let mut changed = vec![false; t.columns.len()];
+    for (col, _) in &up.sets {
+        if let Some(c) = changed.get_mut(*col) {
+            *c = true;
+        }
+    }
+    if fk_on {
+        fk::before_update(cx, &t, &old, rowid, &changed)?;
+    }
     w.delete(cx, &old, rowid)?;
+    if fk_on {
+        fk::before_update_new(cx, &t, &new, &changed)?;
+    }
     w.insert(cx, &new, rowid)?;
+    if fk_on {
+        fk::after_update(cx, &t, &old, &new, &changed)?;
+    }
     res.changes += 1;
     if let Some(ts) = triggers.filter(|t| t.has_after()) {
         let (o, n) = (
