@@ -33,6 +33,19 @@ pub(super) struct Level {
     pub idx: usize,
 }
 
+/// Where the current entry lies on the cursor's page ([`BTreeCursor::current_entry`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntryInfo {
+    /// The rowid (table trees; 0 for index entries).
+    pub key: i64,
+    /// Offset of the local payload on the page (`BTreeCursor::page_bytes`).
+    pub start: usize,
+    /// Bytes of payload stored on the page.
+    pub local: usize,
+    /// Total payload size (more than `local` when it spills to overflow pages).
+    pub payload_len: u64,
+}
+
 /// A cursor over one table or index B-tree. See the module docs of
 /// [`crate::btree`] for the contract.
 pub struct BTreeCursor {
@@ -543,6 +556,30 @@ impl BTreeCursor {
         v.extend_from_slice(local);
         read_overflow(pager, &info, &lim, &mut v, n - info.local)?;
         Ok(Cow::Owned(v))
+    }
+
+    /// The current entry from a single parse of its cell, for callers that
+    /// read the key and payload of every entry of a scan.
+    pub fn current_entry(&self) -> Result<EntryInfo> {
+        let t = self.top()?;
+        let lim = Limits::new(t.hdr.usable);
+        let (_, off, info) = self.current_cell(&lim)?;
+        let start = off + info.payload_off;
+        if start + info.local > t.page.len() {
+            return Err(Error::corrupt("payload beyond page"));
+        }
+        Ok(EntryInfo {
+            key: info.key,
+            start,
+            local: info.local,
+            payload_len: info.payload_len,
+        })
+    }
+
+    /// The bytes of the page the cursor rests on (empty when unpositioned);
+    /// `EntryInfo::start` and `local` index into it.
+    pub fn page_bytes(&self) -> &[u8] {
+        self.stack.last().map(|t| &t.page[..]).unwrap_or(&[])
     }
 
     /// The local (on-page) part of the payload, never touching overflow pages.
