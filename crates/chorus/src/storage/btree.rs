@@ -135,15 +135,25 @@ fn move_root_in_schema(pager: &mut Pager, from: PageNo, to: PageNo) -> Result<()
 
 impl Store for PagerStore {
     fn begin_read(&mut self) -> Result<()> {
-        lock(&self.inner).pager.begin_read()
+        let mut g = lock(&self.inner);
+        if !g.pager.in_read_txn() {
+            // A new snapshot: cursors' page snapshots may be out of date.
+            g.gen += 1;
+        }
+        g.pager.begin_read()
     }
 
     fn end_read(&mut self) -> Result<()> {
-        lock(&self.inner).pager.end_read()
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.end_read()
     }
 
     fn begin_write(&mut self) -> Result<()> {
         let mut g = lock(&self.inner);
+        if !g.pager.in_write_txn() {
+            g.gen += 1;
+        }
         g.pager.begin_write()?;
         let h = g.pager.header();
         if h.schema_format == 0 || h.text_encoding == 0 {
@@ -168,8 +178,8 @@ impl Store for PagerStore {
         let mut g = lock(&self.inner);
         if g.pager.auto_vacuum() == AutoVacuum::Full && g.pager.in_write_txn() {
             btree::autovacuum_commit(&mut g.pager)?;
-            g.gen += 1;
         }
+        g.gen += 1;
         g.pager.commit()
     }
 
@@ -265,6 +275,7 @@ impl Store for PagerStore {
 
     fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()> {
         let mut g = lock(&self.inner);
+        g.gen += 1;
         g.pager.update_header(|h| match field {
             HeaderField::SchemaCookie => h.schema_cookie = value,
             HeaderField::UserVersion => h.user_version = value,
@@ -588,6 +599,15 @@ impl TableCursor for PagerTableCursor {
 
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
         let g = lock(&self.inner);
+        if op == SeekOp::Eq && self.st.gen == g.gen && self.st.deleted.is_none() {
+            // Nothing was written since this cursor was positioned (the
+            // generation also changes at transaction boundaries), so its page
+            // snapshots are current: the leaf it is on may answer alone.
+            if let Some(found) = self.st.cur.seek_rowid_in_leaf(rowid)? {
+                self.st.load(&g)?;
+                return Ok(found);
+            }
+        }
         self.st.position(&g, |cur, pager| {
             cur.seek_rowid(pager, RowId(rowid), bseek(op))
         })
