@@ -113,7 +113,9 @@ fn workloads(e: &dyn Engine, n: u64, cpu: &mut Vec<u64>) -> Vec<(String, u64, Du
     );
     e.batch("COMMIT; CREATE INDEX t_name ON t(name);");
 
-    let (d, s) = time(cpu, || e.per_key_sum("SELECT grp FROM t WHERE id = ?1", &keys));
+    let (d, s) = time(cpu, || {
+        e.per_key_sum("SELECT grp FROM t WHERE id = ?1", &keys)
+    });
     out.push((
         format!("{probes} point selects by rowid"),
         probes,
@@ -134,7 +136,9 @@ fn workloads(e: &dyn Engine, n: u64, cpu: &mut Vec<u64>) -> Vec<(String, u64, Du
         d,
         s as f64,
     ));
-    let (d, s) = time(cpu, || e.scalar("SELECT sum(grp) + count(*) + avg(length(name)) FROM t"));
+    let (d, s) = time(cpu, || {
+        e.scalar("SELECT sum(grp) + count(*) + avg(length(name)) FROM t")
+    });
     out.push((format!("full-scan aggregate over {n} rows"), n, d, s));
     let (d, s) = time(cpu, || {
         e.scalar("SELECT count(*) + sum(length(g.label)) FROM t JOIN g ON g.id = t.grp WHERE t.id % 10 = 0")
@@ -193,14 +197,10 @@ fn main() {
     report(
         "SQL workloads: Chorus vs SQLite (same process, files on the same disk)",
         &lines,
-    );    // CPU time is steadier than wall time when other processes compete
-    // for the cores (the ratio the issue asks for is the wall-time one).
+    ); // CPU time is steadier than wall time when other processes compete
+       // for the cores (the ratio the issue asks for is the wall-time one).
     println!("\nCPU time ratio (process user+system time, Chorus / SQLite):");
     for ((a, c), s) in cr.iter().zip(&ccpu).zip(&scpu) {
-        println!(
-            "{:<44} {:>9.2}x",
-            a.0,
-            *c as f64 / (*s).max(1) as f64
-        );
+        println!("{:<44} {:>9.2}x", a.0, *c as f64 / (*s).max(1) as f64);
     }
 }

@@ -60,7 +60,8 @@ fn main() {
         .collect();
     for _ in 0..reps {
         let c0 = cpu_ns();
-        let (d, s) = time(|| match what.as_str() {
+        let (d, s) = time(|| {
+            match what.as_str() {
             "scan" => c
                 .query_row(
                     "SELECT sum(grp) + count(*) + avg(length(name)) FROM t",
@@ -104,6 +105,7 @@ fn main() {
                 0.0
             }
             other => panic!("unknown workload {other}"),
+        }
         });
         let cpu = cpu_ns() - c0;
         eprintln!("{what} wall {d:?} cpu {:.1}ms ({s})", cpu as f64 / 1e6);

@@ -66,10 +66,7 @@ impl Slot {
     /// `column`, written into `out`: a text or blob value reuses the buffer
     /// `out` already holds, so reading a text column per row need not allocate.
     pub fn column_into(&mut self, col: usize, out: &mut Value) -> Result<()> {
-        if self.null_row
-            || col == usize::MAX
-            || self.materialized
-            || Some(col) == self.rowid_alias
+        if self.null_row || col == usize::MAX || self.materialized || Some(col) == self.rowid_alias
         {
             *out = self.column(col)?;
             return Ok(());

@@ -348,9 +348,10 @@ impl Simple {
         // Rows are snapshotted per group only when something evaluated after
         // aggregation reads the sources' rows (bare columns, subqueries).
         let bare = self.result.iter().any(CExpr::reads_columns)
-            || self.agg.as_ref().is_some_and(|ap| {
-                ap.having.as_ref().is_some_and(CExpr::reads_columns)
-            })
+            || self
+                .agg
+                .as_ref()
+                .is_some_and(|ap| ap.having.as_ref().is_some_and(CExpr::reads_columns))
             || self.order.iter().any(|k| match &k.src {
                 SortSrc::Expr(e) => e.reads_columns(),
                 SortSrc::Result(_) => false,

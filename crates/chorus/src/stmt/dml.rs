@@ -635,8 +635,12 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if skip {
             continue;
         }
-        p.writer.delete(cx, &old, rowid)?;
-        p.writer.insert(cx, &new, new_rowid)?;
+        if new_rowid == rowid {
+            p.writer.update(cx, &old, &new, rowid)?;
+        } else {
+            p.writer.delete(cx, &old, rowid)?;
+            p.writer.insert(cx, &new, new_rowid)?;
+        }
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
