@@ -360,6 +360,7 @@ impl<'c> Statement<'c> {
         self.env.facts.changes = inner.changes;
         self.env.facts.total_changes = inner.total_changes;
         self.env.facts.case_sensitive_like = inner.case_sensitive_like;
+        self.env.facts.recursive_triggers = inner.recursive_triggers;
         match &mut self.compiled.program {
             Program::Query(plan) => {
                 inner.readers += 1;
@@ -392,6 +393,11 @@ impl<'c> Statement<'c> {
                 inner.end_read_if_idle();
                 Ok(false)
             }
+            Program::VacuumInto(schema, file) => {
+                let r = super::backup::vacuum_into(&mut inner, schema, file);
+                inner.end_read_if_idle();
+                r.map(|_| false)
+            }
             Program::Txn(op) => {
                 let op = std::mem::replace(op, TxnOp::Commit);
                 let r = run_txn(&mut inner, &op);
@@ -421,8 +427,11 @@ impl<'c> Statement<'c> {
                         body.as_ref(),
                         PragmaState {
                             case_sensitive_like: &mut inner.case_sensitive_like,
+                            recursive_triggers: &mut inner.recursive_triggers,
                             cache_size: &mut inner.cache_size,
                             filename: &filename,
+                            fk: &mut inner.fk,
+                            in_txn: inner.explicit_txn,
                         },
                     )
                     .map(|r| (r, DmlResult::default()))
@@ -453,7 +462,13 @@ impl<'c> Statement<'c> {
                 let env = &mut self.env;
                 let r = with_write(&mut inner, true, |inner| {
                     let schema = inner.schema.clone();
+                    crate::exec::foreign_key::begin(env, &schema, &inner.fk);
+                    let autocommit = !inner.explicit_txn;
                     crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
+                        .and_then(|o| {
+                            crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit)
+                                .map(|()| o)
+                        })
                         .map(|o| (o, DmlResult::default()))
                         .map_err(|e| (e, DmlResult::default()))
                 });
@@ -475,11 +490,16 @@ impl<'c> Statement<'c> {
                 inner.end_read_if_idle();
                 r.map(|_| false)
             }
-            prog @ (Program::Insert(_) | Program::Update(_) | Program::Delete(_)) => {
+            prog @ (Program::Insert(_)
+            | Program::Update(_)
+            | Program::Delete(_)
+            | Program::ViewWrite(_)) => {
                 let env = &mut self.env;
                 let deep = self.deep;
                 let r = with_write(&mut inner, true, |inner| {
                     let mut res = DmlResult::default();
+                    crate::exec::foreign_key::begin(env, &inner.schema, &inner.fk);
+                    let autocommit = !inner.explicit_txn;
                     let mut cx = Cx {
                         store: &mut *inner.store,
                         env: &mut *env,
@@ -489,7 +509,11 @@ impl<'c> Statement<'c> {
                         Program::Insert(p) => run_insert(p, &mut cx, res_ref),
                         Program::Update(p) => run_update(p, &mut cx, res_ref),
                         Program::Delete(p) => run_delete(p, &mut cx, res_ref),
+                        Program::ViewWrite(p) => p.run(&mut cx, res_ref),
                         _ => Ok(()),
+                    });
+                    let r = r.and_then(|()| {
+                        crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit)
                     });
                     match r {
                         Ok(()) => Ok((res, DmlResult::default())),
@@ -500,7 +524,7 @@ impl<'c> Statement<'c> {
                 match r {
                     Ok(res) => {
                         inner.changes = res.changes;
-                        inner.total_changes += res.changes;
+                        inner.total_changes += res.changes + res.trigger_changes;
                         if let Some(r) = res.last_rowid {
                             inner.last_insert_rowid = r;
                         }
@@ -534,7 +558,7 @@ impl<'c> Statement<'c> {
     fn is_dml(&self) -> bool {
         matches!(
             self.compiled.program,
-            Program::Insert(_) | Program::Update(_) | Program::Delete(_)
+            Program::Insert(_) | Program::Update(_) | Program::Delete(_) | Program::ViewWrite(_)
         )
     }
 
@@ -713,13 +737,14 @@ fn with_write<T>(
         }
         Err((e, res)) => {
             if res.rollback {
+                inner.fk.end_transaction();
                 inner.store.rollback()?;
                 inner.explicit_txn = false;
                 inner.savepoints.clear();
             } else if res.keep_partial {
                 inner.store.release(sp)?;
                 inner.changes = res.changes;
-                inner.total_changes += res.changes;
+                inner.total_changes += res.changes + res.trigger_changes;
                 if autocommit {
                     inner.store.commit()?;
                 }
@@ -774,6 +799,8 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             if !inner.explicit_txn {
                 return Err(err("cannot commit - no transaction is active"));
             }
+            inner.fk.check_commit()?;
+            inner.fk.end_transaction();
             if inner.store.in_write() {
                 inner.store.commit()?;
             }
@@ -788,6 +815,7 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             if !inner.explicit_txn {
                 return Err(err("cannot rollback - no transaction is active"));
             }
+            inner.fk.end_transaction();
             inner.store.rollback()?;
             inner.explicit_txn = false;
             inner.savepoints.clear();
@@ -819,6 +847,8 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             inner.store.release(level)?;
             inner.savepoints.truncate(pos);
             if pos == 0 && inner.sp_txn {
+                inner.fk.check_commit()?;
+                inner.fk.end_transaction();
                 inner.store.commit()?;
                 inner.explicit_txn = false;
                 inner.sp_txn = false;

@@ -30,6 +30,9 @@ pub struct Slot {
     /// Columns with REAL affinity: SQLite may store their integral values as
     /// integers in the record, and they read back as REAL.
     pub real_cols: Arc<[bool]>,
+    /// Values of columns past the end of a short record (columns added by
+    /// ALTER TABLE ADD COLUMN read their default); empty: all NULL.
+    pub defaults: Arc<[Value]>,
 }
 
 impl Slot {
@@ -50,7 +53,7 @@ impl Slot {
         self.parse_header()?;
         // Columns past the end of the record read as NULL (ALTER TABLE ADD).
         let Some(&(t, off)) = self.hdr.get(col) else {
-            return Ok(Value::Null);
+            return Ok(self.defaults.get(col).cloned().unwrap_or(Value::Null));
         };
         let len = serial_type_len(t).unwrap_or(0) as usize;
         let body = off
@@ -128,6 +131,9 @@ impl Slot {
         if !Arc::ptr_eq(&self.real_cols, &o.real_cols) {
             self.real_cols = o.real_cols.clone();
         }
+        if !Arc::ptr_eq(&self.defaults, &o.defaults) {
+            self.defaults = o.defaults.clone();
+        }
     }
 }
 
@@ -138,6 +144,10 @@ pub struct ConnFacts {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// `PRAGMA recursive_triggers`.
+    pub recursive_triggers: bool,
+    /// The triggers running (outermost first; see `exec::trigger`).
+    pub active_triggers: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -152,6 +162,10 @@ pub struct Env {
     pub arg_pool: Vec<Vec<Value>>,
     /// The connection's interrupt flag (see api/interrupt.rs).
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// Row handles of WITHOUT ROWID tables (exec/without_rowid.rs).
+    pub wr_rows: super::without_rowid::WrRegistry,
+    /// Foreign key state of a writing statement (None: enforcement off).
+    pub fk: Option<Box<crate::exec::foreign_key::FkState>>,
 }
 
 impl Env {
@@ -165,6 +179,8 @@ impl Env {
             fctx: Default::default(),
             arg_pool: Vec::new(),
             interrupt: Default::default(),
+            wr_rows: Default::default(),
+            fk: None,
         }
     }
     /// SQLITE_INTERRUPT when the connection was interrupted.
