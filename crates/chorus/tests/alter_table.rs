@@ -111,7 +111,11 @@ fn add_not_null_column_to_empty_table() {
     c.execute_batch("CREATE TABLE empty(a); ALTER TABLE empty ADD COLUMN z NOT NULL")
         .unwrap();
     let sql: String = c
-        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'empty'", (), |r| r.get(0))
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'empty'",
+            (),
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(sql, "CREATE TABLE empty(a, z NOT NULL)");
 }

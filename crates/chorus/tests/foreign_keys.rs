@@ -14,7 +14,9 @@ fn pair() -> Pair {
 fn off_by_default_and_per_connection_switch() {
     // rusqlite's bundled SQLite is built with foreign keys on by default.
     let c = chorus::Connection::open_in_memory().unwrap();
-    let on: i64 = c.query_row("PRAGMA foreign_keys", (), |r| r.get(0)).unwrap();
+    let on: i64 = c
+        .query_row("PRAGMA foreign_keys", (), |r| r.get(0))
+        .unwrap();
     assert_eq!(on, 0);
     let p = Pair::new();
     p.all(&[

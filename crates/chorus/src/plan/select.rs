@@ -967,7 +967,10 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                     return plan_cte(b, &cte, alias_name.unwrap_or(cte.name.clone()));
                 }
             }
-            if let Some(v) = b.schema.views.get(&crate::schema::key(&name)).cloned() {
+            let view = b.schema.views.get(&crate::schema::key(&name)).cloned();
+            if let Some(v) =
+                view.or_else(|| crate::stmt::trigger::temp_schema_view(&b.schema, &name))
+            {
                 b.depth += 1;
                 if b.depth > 64 {
                     return Err(err(format!("view {} is circularly defined", v.name)));

@@ -6,9 +6,11 @@ pub mod ddl;
 pub mod dml;
 pub mod foreign_key;
 pub mod pragma;
-pub mod trigger;
 pub mod reindex;
+pub mod temp_trigger;
+pub mod trigger;
 pub mod update_from;
+pub mod view_write;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;
