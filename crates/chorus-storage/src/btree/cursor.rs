@@ -33,6 +33,19 @@ pub(super) struct Level {
     pub idx: usize,
 }
 
+/// Where the current entry lies on the cursor's page ([`BTreeCursor::current_entry`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntryInfo {
+    /// The rowid (table trees; 0 for index entries).
+    pub key: i64,
+    /// Offset of the local payload on the page (`BTreeCursor::page_bytes`).
+    pub start: usize,
+    /// Bytes of payload stored on the page.
+    pub local: usize,
+    /// Total payload size (more than `local` when it spills to overflow pages).
+    pub payload_len: u64,
+}
+
 /// A cursor over one table or index B-tree. See the module docs of
 /// [`crate::btree`] for the contract.
 pub struct BTreeCursor {
@@ -384,6 +397,54 @@ impl BTreeCursor {
         }
     }
 
+    /// An `Eq` seek by rowid inside the leaf the cursor rests on, for callers
+    /// that know the cursor's page snapshots are current (no writes since it
+    /// was positioned). `Some(found)` when that leaf decides: the rowid lies
+    /// between its first and last keys, or past the last entry of the tree's
+    /// right-most leaf; the cursor is then on the entry (found) or at its
+    /// insertion point (not valid), exactly as after `seek_rowid(.., Eq)`.
+    /// `None`: the caller must seek from the root.
+    pub fn seek_rowid_in_leaf(&mut self, rowid: i64) -> Result<Option<bool>> {
+        if !self.kind.is_table() || self.after_delete {
+            return Ok(None);
+        }
+        let Some((t, upper)) = self.stack.split_last_mut() else {
+            return Ok(None);
+        };
+        let n = t.hdr.ncell;
+        if !t.hdr.kind.is_leaf() || n == 0 {
+            return Ok(None);
+        }
+        let last = table_cell_key(&t.page, &t.hdr, n - 1)?;
+        if rowid > last {
+            if upper.iter().all(|l| l.idx == l.hdr.ncell) {
+                t.idx = n;
+                self.valid = false;
+                return Ok(Some(false));
+            }
+            return Ok(None);
+        }
+        if rowid < table_cell_key(&t.page, &t.hdr, 0)? {
+            return Ok(None);
+        }
+        let (mut lo, mut hi) = (0usize, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match rowid.cmp(&table_cell_key(&t.page, &t.hdr, mid)?) {
+                Ordering::Less => hi = mid,
+                Ordering::Greater => lo = mid + 1,
+                Ordering::Equal => {
+                    t.idx = mid;
+                    self.valid = true;
+                    return Ok(Some(true));
+                }
+            }
+        }
+        t.idx = lo;
+        self.valid = false;
+        Ok(Some(false))
+    }
+
     /// After `move_to`: settle on the first entry at or after the insertion point.
     pub(super) fn settle_forward(&mut self, pager: &Pager) -> Result<bool> {
         let t = self.top_mut()?;
@@ -543,6 +604,30 @@ impl BTreeCursor {
         v.extend_from_slice(local);
         read_overflow(pager, &info, &lim, &mut v, n - info.local)?;
         Ok(Cow::Owned(v))
+    }
+
+    /// The current entry from a single parse of its cell, for callers that
+    /// read the key and payload of every entry of a scan.
+    pub fn current_entry(&self) -> Result<EntryInfo> {
+        let t = self.top()?;
+        let lim = Limits::new(t.hdr.usable);
+        let (_, off, info) = self.current_cell(&lim)?;
+        let start = off + info.payload_off;
+        if start + info.local > t.page.len() {
+            return Err(Error::corrupt("payload beyond page"));
+        }
+        Ok(EntryInfo {
+            key: info.key,
+            start,
+            local: info.local,
+            payload_len: info.payload_len,
+        })
+    }
+
+    /// The bytes of the page the cursor rests on (empty when unpositioned);
+    /// `EntryInfo::start` and `local` index into it.
+    pub fn page_bytes(&self) -> &[u8] {
+        self.stack.last().map(|t| &t.page[..]).unwrap_or(&[])
     }
 
     /// The local (on-page) part of the payload, never touching overflow pages.

@@ -69,7 +69,7 @@ pub mod space;
 pub mod tree;
 pub mod vacuum;
 
-pub use cursor::BTreeCursor;
+pub use cursor::{BTreeCursor, EntryInfo};
 pub use integrity::integrity_check;
 pub use mutate::SavedPosition;
 pub use tree::{clear_tree, count_entries, create_tree, drop_tree, tree_pages};

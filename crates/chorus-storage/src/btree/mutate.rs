@@ -137,6 +137,8 @@ impl BTreeCursor {
         };
         let found = if self.append_position(pager, rowid.0, &lim)? {
             false
+        } else if let Some(found) = self.leaf_position(pager, rowid.0)? {
+            found
         } else {
             self.seek_key_ref(pager, key, Ordering::Equal)?
         };
@@ -156,6 +158,7 @@ impl BTreeCursor {
             None
         };
         let path = self.path();
+        let mut stack = std::mem::take(&mut self.stack);
         self.invalidate();
         if let Some(old) = old {
             free_chain(pager, &old, &lim)?;
@@ -163,8 +166,14 @@ impl BTreeCursor {
         }
         let balanced = self.place(pager, path.clone(), pgno, idx, cell, &lim)?;
         if !balanced {
-            // Same pages, same indexes: the cursor is on the new entry.
-            self.restore_path(pager, &path)?;
+            // Same pages, same indexes: the cursor is on the new entry. Only
+            // the page written changed; the levels above keep their snapshots.
+            stack.pop();
+            self.stack = stack;
+            self.push(pager, pgno)?;
+            if let Some(t) = self.stack.last_mut() {
+                t.idx = idx;
+            }
             self.valid = true;
             return Ok(());
         }
@@ -172,18 +181,6 @@ impl BTreeCursor {
         self.valid = found;
         if !found {
             return Err(Error::new(ResultCode::INTERNAL, "inserted entry not found"));
-        }
-        Ok(())
-    }
-
-    /// Re-read the pages of `path` (after in-place writes) keeping the indexes.
-    fn restore_path(&mut self, pager: &Pager, path: &Path) -> Result<()> {
-        self.stack.clear();
-        for &(pg, idx) in path {
-            self.push(pager, pg)?;
-            if let Some(t) = self.stack.last_mut() {
-                t.idx = idx;
-            }
         }
         Ok(())
     }
@@ -210,6 +207,19 @@ impl BTreeCursor {
         }
         t.idx += 1;
         Ok(true)
+    }
+
+    /// Table trees: find the insertion point inside the leaf the cursor is on
+    /// when its pages are current (an insert right after a seek or a
+    /// conflict check for the same rowid needs no second descent).
+    fn leaf_position(&mut self, pager: &Pager, rowid: i64) -> Result<Option<bool>> {
+        if !self.kind.is_table() || self.after_delete || self.stack.is_empty() {
+            return Ok(None);
+        }
+        if !self.is_fresh(pager)? {
+            return Ok(None);
+        }
+        self.seek_rowid_in_leaf(rowid)
     }
 
     /// Put `cell` at `idx` of page `pgno` (the last level of `path`).

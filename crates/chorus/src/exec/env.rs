@@ -38,38 +38,59 @@ pub struct Slot {
 impl Slot {
     /// Column `col` of the current row (`usize::MAX` = rowid).
     pub fn column(&mut self, col: usize) -> Result<Value> {
+        let mut v = Value::Null;
+        self.column_into(col, &mut v)?;
+        Ok(v)
+    }
+
+    /// `column`, written into `out`: a text or blob value reuses the buffer
+    /// `out` already holds, so reading a text column per row need not allocate.
+    pub fn column_into(&mut self, col: usize, out: &mut Value) -> Result<()> {
         if self.null_row {
-            return Ok(Value::Null);
+            *out = Value::Null;
+            return Ok(());
         }
-        if col == usize::MAX {
-            return Ok(Value::Integer(self.rowid));
+        if col == usize::MAX || Some(col) == self.rowid_alias && !self.materialized {
+            *out = Value::Integer(self.rowid);
+            return Ok(());
         }
         if self.materialized {
-            return Ok(self.values.get(col).cloned().unwrap_or(Value::Null));
+            *out = self.values.get(col).cloned().unwrap_or(Value::Null);
+            return Ok(());
         }
-        if Some(col) == self.rowid_alias {
-            return Ok(Value::Integer(self.rowid));
-        }
-        if !self.hdr_valid {
-            // Parse (and validate) the header once per row, reusing the
-            // table's allocation across rows.
-            let r = RecordReader::with_buffer(&self.payload, std::mem::take(&mut self.hdr))?;
-            self.hdr = r.into_buffer();
-            self.hdr_valid = true;
-        }
-        // Columns past the end of the record read as NULL (ALTER TABLE ADD).
+        self.parse_header()?;
         let Some(&(t, off)) = self.hdr.get(col) else {
-            return Ok(self.defaults.get(col).cloned().unwrap_or(Value::Null));
+            // Past the end of the record: the column's default (ALTER TABLE ADD).
+            *out = self.defaults.get(col).cloned().unwrap_or(Value::Null);
+            return Ok(());
         };
         let len = serial_type_len(t).unwrap_or(0) as usize;
         let body = off
             .checked_add(len)
             .and_then(|end| self.payload.get(off..end))
             .ok_or_else(|| Error::corrupt("record body overflows payload"))?;
-        Ok(match decode_column(t, body) {
-            ValueRef::Integer(i) if self.real_cols.get(col) == Some(&true) => Value::Real(i as f64),
-            v => v.to_owned(),
-        })
+        match (decode_column(t, body), out) {
+            (ValueRef::Text(b), Value::Text(buf)) | (ValueRef::Blob(b), Value::Blob(buf)) => {
+                buf.clear();
+                buf.extend_from_slice(b);
+            }
+            (ValueRef::Integer(i), out) if self.real_cols.get(col) == Some(&true) => {
+                *out = Value::Real(i as f64)
+            }
+            (v, out) => *out = v.to_owned(),
+        }
+        Ok(())
+    }
+
+    /// Parse (and validate) the record header once per row, reusing the
+    /// slot's allocation across rows.
+    fn parse_header(&mut self) -> Result<()> {
+        if !self.hdr_valid {
+            let r = RecordReader::with_buffer(&self.payload, std::mem::take(&mut self.hdr))?;
+            self.hdr = r.into_buffer();
+            self.hdr_valid = true;
+        }
+        Ok(())
     }
 
     /// The current row's record bytes.

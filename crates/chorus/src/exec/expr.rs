@@ -390,20 +390,11 @@ impl CExpr {
             CExpr::Func { f, args } => {
                 // Argument vectors come from a per-statement pool (nested
                 // calls each take their own), so calls don't allocate.
+                // Pooled vectors keep their last values, so text arguments
+                // read from columns reuse those buffers.
                 let mut vals = cx.env.arg_pool.pop().unwrap_or_default();
-                vals.clear();
-                let mut r = Ok(());
-                for a in args {
-                    match a.eval(cx) {
-                        Ok(v) => vals.push(v),
-                        Err(e) => {
-                            r = Err(e);
-                            break;
-                        }
-                    }
-                }
-                let out = r.and_then(|()| crate::exec::func::call(f, &vals, cx));
-                vals.clear();
+                let out = eval_args(args, cx, &mut vals)
+                    .and_then(|()| crate::exec::func::call(f, &vals, cx));
                 cx.env.arg_pool.push(vals);
                 out?
             }
@@ -428,6 +419,26 @@ impl CExpr {
     pub fn test(&self, cx: &mut Cx<'_>) -> Result<bool> {
         Ok(truth(&self.eval(cx)?) == Some(true))
     }
+}
+
+/// Evaluate `args` into `vals` (left exactly `args.len()` long), reusing
+/// the text/blob buffers of the values already there for column reads.
+pub fn eval_args(args: &[CExpr], cx: &mut Cx<'_>, vals: &mut Vec<Value>) -> Result<()> {
+    vals.truncate(args.len());
+    for (i, a) in args.iter().enumerate() {
+        match (a, vals.get_mut(i)) {
+            (CExpr::Column { slot, col }, Some(out)) => match cx.env.slots.get_mut(*slot) {
+                Some(s) => s.column_into(*col, out)?,
+                None => *out = Value::Null,
+            },
+            (_, Some(out)) => *out = a.eval(cx)?,
+            (_, None) => {
+                let v = a.eval(cx)?;
+                vals.push(v);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn recursion_err() -> Error {
@@ -695,6 +706,63 @@ impl CExpr {
             CExpr::Raise(c, m) => CExpr::Raise(*c, m.clone()),
             CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return None,
         })
+    }
+
+    /// Whether evaluating this expression may read a slot's current row: it
+    /// names a column, or holds a subquery (which may be correlated). Used
+    /// to skip keeping per-group row snapshots nobody reads.
+    pub fn reads_columns(&self) -> bool {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                CExpr::Column { .. }
+                | CExpr::InSub { .. }
+                | CExpr::Exists { .. }
+                | CExpr::Scalar(_) => return true,
+                CExpr::Const(_)
+                | CExpr::Param(_)
+                | CExpr::AggRef(_)
+                | CExpr::GroupKey(_)
+                | CExpr::Error(_)
+                | CExpr::Raise(..) => {}
+                CExpr::Neg(x)
+                | CExpr::Plus(x)
+                | CExpr::BitNot(x)
+                | CExpr::Not(x)
+                | CExpr::IsNull(x)
+                | CExpr::NotNull(x)
+                | CExpr::Cast(x, _) => stack.push(x),
+                CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                CExpr::Cmp { l, r, .. } | CExpr::Is { l, r, .. } => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                CExpr::InList { x, list, .. } => {
+                    stack.push(x);
+                    stack.extend(list.iter());
+                }
+                CExpr::Case {
+                    base, whens, els, ..
+                } => {
+                    stack.extend(base.as_deref());
+                    for (w, t) in whens {
+                        stack.push(w);
+                        stack.push(t);
+                    }
+                    stack.extend(els.as_deref());
+                }
+                CExpr::Like { x, pat, esc, .. } => {
+                    stack.push(x);
+                    stack.push(pat);
+                    stack.extend(esc.as_deref());
+                }
+                CExpr::Func { args, .. } | CExpr::Vector(args) => stack.extend(args.iter()),
+            }
+        }
+        false
     }
 
     /// Slots this expression reads; `None` when it holds a subquery (whose

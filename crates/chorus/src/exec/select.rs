@@ -378,6 +378,17 @@ impl Simple {
         let mut key = Vec::new();
         let mut keyvals = Vec::new();
         let mut args: Vec<Value> = Vec::new();
+        // Rows are snapshotted per group only when something evaluated after
+        // aggregation reads the sources' rows (bare columns, subqueries).
+        let bare = self.result.iter().any(CExpr::reads_columns)
+            || self
+                .agg
+                .as_ref()
+                .is_some_and(|ap| ap.having.as_ref().is_some_and(CExpr::reads_columns))
+            || self.order.iter().any(|k| match &k.src {
+                SortSrc::Expr(e) => e.reads_columns(),
+                SortSrc::Result(_) => false,
+            });
         while self.source_next(cx)? {
             let Some(ap) = &self.agg else { break };
             keyvals.clear();
@@ -417,10 +428,7 @@ impl Simple {
                         continue;
                     }
                 }
-                args.clear();
-                for e in a {
-                    args.push(e.eval(cx)?);
-                }
+                super::expr::eval_args(a, cx, &mut args)?;
                 if *distinct {
                     if args.first().is_some_and(|v| v.is_null()) {
                         continue;
@@ -453,7 +461,7 @@ impl Simple {
             // Bare columns: the row of the single min()/max(); otherwise
             // the group's first row, taken when the group was created (as
             // SQLite 3.46 does, with or without GROUP BY).
-            if minmax_hit {
+            if bare && minmax_hit {
                 for (k, s) in ap.slots.iter().enumerate() {
                     g.snapshot[k].copy_from(&cx.env.slots[*s]);
                 }

@@ -406,6 +406,15 @@ impl TableWriter {
 
     /// Write the row and its index entries.
     pub fn insert(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
+        self.write_record(cx, values, rowid)?;
+        for k in 0..self.indexes.len() {
+            self.insert_index_entry(k, cx, values, rowid)?;
+        }
+        Ok(())
+    }
+
+    /// Write the table row (insert or overwrite) and leave it in the row slot.
+    fn write_record(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.buf.clear();
         let alias = self.table.rowid_alias;
         let refs: Vec<ValueRef> = values
@@ -424,16 +433,24 @@ impl TableWriter {
         self.cursor(cx)?.insert(rowid, &buf)?;
         self.buf = buf;
         self.set_slot(cx, values, rowid);
-        for k in 0..self.indexes.len() {
-            let Some(key) = self.index_key(k, cx, values, rowid)? else {
-                continue;
-            };
-            let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
-            let mut kb = Vec::new();
-            encode_record(&refs, &mut kb);
-            Self::icursor(&mut self.indexes[k], cx)?.insert(&kb)?;
-        }
         Ok(())
+    }
+
+    /// Add the row's entry to index `k` (the row slot holds the row).
+    fn insert_index_entry(
+        &mut self,
+        k: usize,
+        cx: &mut Cx<'_>,
+        values: &[Value],
+        rowid: i64,
+    ) -> Result<()> {
+        let Some(key) = self.index_key(k, cx, values, rowid)? else {
+            return Ok(());
+        };
+        let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
+        let mut kb = Vec::new();
+        encode_record(&refs, &mut kb);
+        Self::icursor(&mut self.indexes[k], cx)?.insert(&kb)
     }
 
     /// Delete the row and its index entries (values = the row's current values).
@@ -452,6 +469,45 @@ impl TableWriter {
         let c = self.cursor(cx)?;
         if c.seek_rowid(rowid, SeekOp::Eq)? {
             c.delete()?;
+        }
+        Ok(())
+    }
+
+    /// Replace row `rowid` (keeping its rowid) from `old` to `new` values:
+    /// the record is overwritten in place and only the index entries whose
+    /// key changes are deleted and re-inserted.
+    pub fn update(
+        &mut self,
+        cx: &mut Cx<'_>,
+        old: &[Value],
+        new: &[Value],
+        rowid: i64,
+    ) -> Result<()> {
+        let mut changed = Vec::with_capacity(self.indexes.len());
+        for k in 0..self.indexes.len() {
+            self.set_slot(cx, old, rowid);
+            let before = self.index_key(k, cx, old, rowid)?;
+            self.set_slot(cx, new, rowid);
+            let after = self.index_key(k, cx, new, rowid)?;
+            if before == after {
+                changed.push(false);
+                continue;
+            }
+            changed.push(true);
+            if let Some(key) = before {
+                let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
+                let c = Self::icursor(&mut self.indexes[k], cx)?;
+                if c.seek(&refs, SeekOp::Eq)? {
+                    c.delete()?;
+                }
+            }
+        }
+        self.write_record(cx, new, rowid)?;
+        for k in 0..self.indexes.len() {
+            if !changed.get(k).copied().unwrap_or(true) {
+                continue;
+            }
+            self.insert_index_entry(k, cx, new, rowid)?;
         }
         Ok(())
     }

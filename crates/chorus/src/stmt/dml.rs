@@ -831,25 +831,32 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             continue;
         }
         let fk_on = fk::active(cx);
-        let t = p.writer.table.clone();
-        let mut changed = vec![false; t.columns.len()];
-        if fk_on {
-            for (c, _) in &p.sets {
-                match (*c, alias) {
-                    (usize::MAX, Some(a)) => changed[a] = true,
-                    (usize::MAX, None) => {}
-                    (c, _) => changed[c] = true,
+        if !fk_on && new_rowid == rowid && p.writer.table.without_rowid.is_none() {
+            // No foreign-key actions to run between the delete and the insert
+            // and a real rowid: overwrite in place, touching only the index
+            // entries that change.
+            p.writer.update(cx, &old, &new, rowid)?;
+        } else {
+            let t = p.writer.table.clone();
+            let mut changed = vec![false; t.columns.len()];
+            if fk_on {
+                for (c, _) in &p.sets {
+                    match (*c, alias) {
+                        (usize::MAX, Some(a)) => changed[a] = true,
+                        (usize::MAX, None) => {}
+                        (c, _) => changed[c] = true,
+                    }
                 }
+                fk::before_update(cx, &t, &old, rowid, &changed)?;
             }
-            fk::before_update(cx, &t, &old, rowid, &changed)?;
-        }
-        p.writer.delete(cx, &old, rowid)?;
-        if fk_on {
-            fk::before_update_new(cx, &t, &new, &changed)?;
-        }
-        p.writer.insert(cx, &new, new_rowid)?;
-        if fk_on {
-            fk::after_update(cx, &t, &old, &new, &changed)?;
+            p.writer.delete(cx, &old, rowid)?;
+            if fk_on {
+                fk::before_update_new(cx, &t, &new, &changed)?;
+            }
+            p.writer.insert(cx, &new, new_rowid)?;
+            if fk_on {
+                fk::after_update(cx, &t, &old, &new, &changed)?;
+            }
         }
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {

@@ -15,7 +15,7 @@
 use super::{
     HeaderField, IndexCursor, KeyInfo, SeekOp, Store, StoreFactory, TableCursor, TreeKind,
 };
-use chorus_storage::btree::{self, BTreeCursor, SeekOp as BSeek, TreeType};
+use chorus_storage::btree::{self, BTreeCursor, EntryInfo, SeekOp as BSeek, TreeType};
 use chorus_storage::integrity;
 use chorus_storage::record::{decode_record, encode_record, encode_record_enc, TextEncoding};
 use chorus_storage::vfs::Vfs;
@@ -135,15 +135,25 @@ fn move_root_in_schema(pager: &mut Pager, from: PageNo, to: PageNo) -> Result<()
 
 impl Store for PagerStore {
     fn begin_read(&mut self) -> Result<()> {
-        lock(&self.inner).pager.begin_read()
+        let mut g = lock(&self.inner);
+        if !g.pager.in_read_txn() {
+            // A new snapshot: cursors' page snapshots may be out of date.
+            g.gen += 1;
+        }
+        g.pager.begin_read()
     }
 
     fn end_read(&mut self) -> Result<()> {
-        lock(&self.inner).pager.end_read()
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.end_read()
     }
 
     fn begin_write(&mut self) -> Result<()> {
         let mut g = lock(&self.inner);
+        if !g.pager.in_write_txn() {
+            g.gen += 1;
+        }
         g.pager.begin_write()?;
         let h = g.pager.header();
         if h.schema_format == 0 || h.text_encoding == 0 {
@@ -168,8 +178,8 @@ impl Store for PagerStore {
         let mut g = lock(&self.inner);
         if g.pager.auto_vacuum() == AutoVacuum::Full && g.pager.in_write_txn() {
             btree::autovacuum_commit(&mut g.pager)?;
-            g.gen += 1;
         }
+        g.gen += 1;
         g.pager.commit()
     }
 
@@ -222,11 +232,7 @@ impl Store for PagerStore {
         let enc = lock(&self.inner).encoding();
         Ok(Box::new(PagerTableCursor {
             inner: self.inner.clone(),
-            cur: BTreeCursor::new(root, btree::TreeKind::Table),
-            gen: 0,
-            deleted: None,
-            owned: None,
-            enc,
+            st: CursorState::new(BTreeCursor::new(root, btree::TreeKind::Table), enc),
         }))
     }
 
@@ -239,11 +245,10 @@ impl Store for PagerStore {
         key_info.encoding = enc;
         Ok(Box::new(PagerIndexCursor {
             inner: self.inner.clone(),
-            cur: BTreeCursor::new(root, btree::TreeKind::Index(key_info)),
-            gen: 0,
-            deleted: None,
-            owned: None,
-            enc,
+            st: CursorState::new(
+                BTreeCursor::new(root, btree::TreeKind::Index(key_info)),
+                enc,
+            ),
         }))
     }
 
@@ -270,6 +275,7 @@ impl Store for PagerStore {
 
     fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()> {
         let mut g = lock(&self.inner);
+        g.gen += 1;
         g.pager.update_header(|h| match field {
             HeaderField::SchemaCookie => h.schema_cookie = value,
             HeaderField::UserVersion => h.user_version = value,
@@ -381,184 +387,172 @@ impl Store for PagerStore {
     }
 }
 
-/// The entry's payload when `local_payload()` cannot serve it as is: it
-/// spills to overflow pages, or must be transcoded from UTF-16.
-fn owned_payload(cur: &BTreeCursor, pager: &Pager, enc: TextEncoding) -> Result<Option<Vec<u8>>> {
-    if !cur.is_valid() {
-        return Ok(None);
-    }
-    let local = cur.local_payload()?;
-    let owned = if local.len() as u64 != cur.payload_len()? {
-        Some(cur.payload(pager)?.into_owned())
-    } else {
-        None
-    };
-    if enc.is_utf8() {
-        return Ok(owned);
-    }
-    let rec = owned.as_deref().unwrap_or(local);
-    Ok(Some(transcode(rec, enc, TextEncoding::Utf8)?))
-}
-
 /// The key of an entry, kept to find one's place again after the tree changed.
 enum SavedKey {
     Row(i64),
     Rec(Vec<u8>),
 }
 
-/// Positioning helpers shared by both cursor kinds (expanded into each
-/// cursor's inherent impl).
-macro_rules! cursor_positioning {
-    () => {
-        /// Position the cursor afresh with `f` (first, last or a seek); a new,
-        /// empty file has no pages, so every tree (only sqlite_schema) is empty.
-        fn position(
-            &mut self,
-            f: impl FnOnce(&mut BTreeCursor, &Pager) -> Result<bool>,
-        ) -> Result<bool> {
-            let inner = self.inner.clone();
-            let g = lock(&inner);
-            self.reset(&g);
-            if g.pager.page_count() == 0 {
-                self.cur.invalidate();
-                self.owned = None;
-                return Ok(false);
-            }
-            let r = f(&mut self.cur, &g.pager)?;
-            self.load(&g)?;
-            Ok(r)
-        }
-
-        /// Move to the next (`Gt`) or previous (`Lt`) entry, re-seeking from
-        /// the saved or current key when the tree changed under the cursor.
-        fn step(&mut self, dir: BSeek) -> Result<bool> {
-            let inner = self.inner.clone();
-            let g = lock(&inner);
-            let stale = self.gen != g.gen;
-            let forward = dir == BSeek::Gt;
-            let r = match self.deleted.take() {
-                Some(k) if stale => self.seek_saved(&g, &k, dir)?,
-                None if stale && self.cur.is_valid() => {
-                    let k = self.current_key(&g)?;
-                    self.seek_saved(&g, &k, dir)?
-                }
-                _ if forward => self.cur.next(&g.pager)?,
-                _ => self.cur.prev(&g.pager)?,
-            };
-            self.gen = g.gen;
-            self.load(&g)?;
-            Ok(r)
-        }
-    };
-}
-
-/// Navigation and delete, shared by both cursor kinds (which provide
-/// `reset`, `load`, `current_key` and `seek_saved`).
-macro_rules! cursor_moves {
-    () => {
-        fn first(&mut self) -> Result<bool> {
-            self.position(|cur, pager| cur.first(pager))
-        }
-
-        fn last(&mut self) -> Result<bool> {
-            self.position(|cur, pager| cur.last(pager))
-        }
-
-        fn next(&mut self) -> Result<bool> {
-            self.step(BSeek::Gt)
-        }
-
-        fn prev(&mut self) -> Result<bool> {
-            self.step(BSeek::Lt)
-        }
-
-        fn valid(&self) -> bool {
-            self.cur.is_valid() && self.deleted.is_none()
-        }
-
-        fn delete(&mut self) -> Result<()> {
-            let inner = self.inner.clone();
-            let mut g = lock(&inner);
-            if self.deleted.is_some() || !self.cur.is_valid() {
-                return Err(Error::new(ResultCode::MISUSE, "cursor is not on an entry"));
-            }
-            let key = self.current_key(&g)?;
-            if self.gen != g.gen && !self.seek_saved(&g, &key, BSeek::Eq)? {
-                return Err(Error::corrupt("entry under the cursor vanished"));
-            }
-            g.gen += 1;
-            self.cur.delete(&mut g.pager)?;
-            self.gen = g.gen;
-            self.deleted = Some(key);
-            self.owned = None;
-            Ok(())
-        }
-    };
-}
-
-/// Cursor over a table tree.
-struct PagerTableCursor {
-    inner: Arc<Mutex<Inner>>,
+/// The position and current entry of one adapter cursor (either kind).
+/// Methods take the locked pager state, so the owning cursor locks once per
+/// operation and never clones its `Arc`.
+struct CursorState {
     cur: BTreeCursor,
     gen: u64,
     /// Set by `delete`: the deleted entry's key.
     deleted: Option<SavedKey>,
-    /// The payload when it is not wholly on the leaf page (overflow) or had
-    /// to be transcoded from UTF-16.
+    /// The payload when it is not wholly on the page (overflow) or had to be
+    /// transcoded from UTF-16.
     owned: Option<Vec<u8>>,
+    /// The entry under the cursor, parsed once by `load` (None when the
+    /// cursor is not on an entry).
+    entry: Option<EntryInfo>,
     enc: TextEncoding,
 }
 
-impl PagerTableCursor {
-    cursor_positioning!();
+impl CursorState {
+    fn new(cur: BTreeCursor, enc: TextEncoding) -> CursorState {
+        CursorState {
+            cur,
+            gen: 0,
+            deleted: None,
+            owned: None,
+            entry: None,
+            enc,
+        }
+    }
 
     fn reset(&mut self, g: &Inner) {
         self.gen = g.gen;
         self.deleted = None;
     }
 
-    fn current_key(&self, _g: &Inner) -> Result<SavedKey> {
-        Ok(SavedKey::Row(self.cur.rowid()?.0))
+    /// Parse the entry under the cursor once and prepare its payload.
+    fn load(&mut self, g: &Inner) -> Result<()> {
+        self.owned = None;
+        if !self.cur.is_valid() {
+            self.entry = None;
+            return Ok(());
+        }
+        let e = self.cur.current_entry()?;
+        self.entry = Some(e);
+        if e.local as u64 != e.payload_len {
+            self.owned = Some(self.cur.payload(&g.pager)?.into_owned());
+        }
+        if !self.enc.is_utf8() {
+            let rec = match &self.owned {
+                Some(v) => v.as_slice(),
+                None => self.local(e)?,
+            };
+            self.owned = Some(transcode(rec, self.enc, TextEncoding::Utf8)?);
+        }
+        Ok(())
+    }
+
+    fn local(&self, e: EntryInfo) -> Result<&[u8]> {
+        self.cur
+            .page_bytes()
+            .get(e.start..e.start + e.local)
+            .ok_or_else(|| Error::corrupt("payload beyond page"))
+    }
+
+    /// The payload of the current entry (UTF-8 text).
+    fn payload(&self) -> Result<&[u8]> {
+        if let Some(v) = &self.owned {
+            return Ok(v);
+        }
+        match self.entry {
+            Some(e) if self.deleted.is_none() => self.local(e),
+            _ => Err(Error::new(ResultCode::MISUSE, "cursor is not on an entry")),
+        }
+    }
+
+    fn rowid(&self) -> i64 {
+        match self.entry {
+            Some(e) if self.deleted.is_none() => e.key,
+            _ => 0,
+        }
+    }
+
+    fn current_key(&self, g: &Inner) -> Result<SavedKey> {
+        if self.cur.kind().is_table() {
+            Ok(SavedKey::Row(self.cur.rowid()?.0))
+        } else {
+            Ok(SavedKey::Rec(self.cur.payload(&g.pager)?.into_owned()))
+        }
     }
 
     fn seek_saved(&mut self, g: &Inner, key: &SavedKey, op: BSeek) -> Result<bool> {
         match key {
             SavedKey::Row(r) => self.cur.seek_rowid(&g.pager, RowId(*r), op),
-            SavedKey::Rec(_) => Err(Error::new(
-                ResultCode::INTERNAL,
-                "record key on a table cursor",
-            )),
+            SavedKey::Rec(rec) => {
+                let vals = decode_record(rec, self.enc)?;
+                let refs: Vec<ValueRef<'_>> = vals.iter().map(Value::as_ref).collect();
+                self.cur.seek_key(&g.pager, &refs, op)
+            }
         }
     }
 
-    /// Prepare `payload()` for the entry under the cursor.
-    fn load(&mut self, g: &Inner) -> Result<()> {
-        self.owned = owned_payload(&self.cur, &g.pager, self.enc)?;
+    /// Position the cursor afresh with `f` (first, last or a seek); a new,
+    /// empty file has no pages, so every tree (only sqlite_schema) is empty.
+    fn position(
+        &mut self,
+        g: &Inner,
+        f: impl FnOnce(&mut BTreeCursor, &Pager) -> Result<bool>,
+    ) -> Result<bool> {
+        self.reset(g);
+        if g.pager.page_count() == 0 {
+            self.cur.invalidate();
+            self.owned = None;
+            self.entry = None;
+            return Ok(false);
+        }
+        let r = f(&mut self.cur, &g.pager)?;
+        self.load(g)?;
+        Ok(r)
+    }
+
+    /// Move to the next (`Gt`) or previous (`Lt`) entry, re-seeking from
+    /// the saved or current key when the tree changed under the cursor.
+    fn step(&mut self, g: &Inner, dir: BSeek) -> Result<bool> {
+        let stale = self.gen != g.gen;
+        let forward = dir == BSeek::Gt;
+        let r = match self.deleted.take() {
+            Some(k) if stale => self.seek_saved(g, &k, dir)?,
+            None if stale && self.cur.is_valid() => {
+                let k = self.current_key(g)?;
+                self.seek_saved(g, &k, dir)?
+            }
+            _ if forward => self.cur.next(&g.pager)?,
+            _ => self.cur.prev(&g.pager)?,
+        };
+        self.gen = g.gen;
+        self.load(g)?;
+        Ok(r)
+    }
+
+    fn valid(&self) -> bool {
+        self.cur.is_valid() && self.deleted.is_none()
+    }
+
+    fn delete(&mut self, g: &mut Inner) -> Result<()> {
+        if self.deleted.is_some() || !self.cur.is_valid() {
+            return Err(Error::new(ResultCode::MISUSE, "cursor is not on an entry"));
+        }
+        let key = self.current_key(g)?;
+        if self.gen != g.gen && !self.seek_saved(g, &key, BSeek::Eq)? {
+            return Err(Error::corrupt("entry under the cursor vanished"));
+        }
+        g.gen += 1;
+        self.cur.delete(&mut g.pager)?;
+        self.gen = g.gen;
+        self.deleted = Some(key);
+        self.owned = None;
+        self.entry = None;
         Ok(())
     }
-}
 
-impl TableCursor for PagerTableCursor {
-    cursor_moves!();
-
-    fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
-        self.position(|cur, pager| cur.seek_rowid(pager, RowId(rowid), bseek(op)))
-    }
-
-    fn rowid(&self) -> i64 {
-        self.cur.rowid().map(|r| r.0).unwrap_or(0)
-    }
-
-    fn payload(&self) -> Result<&[u8]> {
-        match &self.owned {
-            Some(v) => Ok(v),
-            None => self.cur.local_payload(),
-        }
-    }
-
-    fn insert(&mut self, rowid: i64, record: &[u8]) -> Result<()> {
-        let inner = self.inner.clone();
-        let mut g = lock(&inner);
+    fn insert(&mut self, g: &mut Inner, rowid: i64, record: &[u8]) -> Result<()> {
         g.gen += 1;
         let rec = if self.enc.is_utf8() {
             Cow::Borrowed(record)
@@ -566,79 +560,105 @@ impl TableCursor for PagerTableCursor {
             Cow::Owned(transcode(record, TextEncoding::Utf8, self.enc)?)
         };
         self.cur.insert(&mut g.pager, RowId(rowid), &rec)?;
-        self.reset(&g);
-        self.load(&g)
+        self.reset(g);
+        self.load(g)
+    }
+}
+
+/// Navigation and delete, shared by both cursor kinds.
+macro_rules! cursor_moves {
+    () => {
+        fn first(&mut self) -> Result<bool> {
+            let g = lock(&self.inner);
+            self.st.position(&g, |cur, pager| cur.first(pager))
+        }
+
+        fn last(&mut self) -> Result<bool> {
+            let g = lock(&self.inner);
+            self.st.position(&g, |cur, pager| cur.last(pager))
+        }
+
+        fn next(&mut self) -> Result<bool> {
+            let g = lock(&self.inner);
+            self.st.step(&g, BSeek::Gt)
+        }
+
+        fn prev(&mut self) -> Result<bool> {
+            let g = lock(&self.inner);
+            self.st.step(&g, BSeek::Lt)
+        }
+
+        fn valid(&self) -> bool {
+            self.st.valid()
+        }
+
+        fn delete(&mut self) -> Result<()> {
+            let mut g = lock(&self.inner);
+            self.st.delete(&mut g)
+        }
+    };
+}
+
+/// Cursor over a table tree.
+struct PagerTableCursor {
+    inner: Arc<Mutex<Inner>>,
+    st: CursorState,
+}
+
+impl TableCursor for PagerTableCursor {
+    cursor_moves!();
+
+    fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
+        let g = lock(&self.inner);
+        if op == SeekOp::Eq && self.st.gen == g.gen && self.st.deleted.is_none() {
+            // Nothing was written since this cursor was positioned (the
+            // generation also changes at transaction boundaries), so its page
+            // snapshots are current: the leaf it is on may answer alone.
+            if let Some(found) = self.st.cur.seek_rowid_in_leaf(rowid)? {
+                self.st.load(&g)?;
+                return Ok(found);
+            }
+        }
+        self.st.position(&g, |cur, pager| {
+            cur.seek_rowid(pager, RowId(rowid), bseek(op))
+        })
+    }
+
+    fn rowid(&self) -> i64 {
+        self.st.rowid()
+    }
+
+    fn payload(&self) -> Result<&[u8]> {
+        self.st.payload()
+    }
+
+    fn insert(&mut self, rowid: i64, record: &[u8]) -> Result<()> {
+        let mut g = lock(&self.inner);
+        self.st.insert(&mut g, rowid, record)
     }
 }
 
 /// Cursor over an index tree.
 struct PagerIndexCursor {
     inner: Arc<Mutex<Inner>>,
-    cur: BTreeCursor,
-    gen: u64,
-    /// Set by `delete`: the deleted entry's key.
-    deleted: Option<SavedKey>,
-    owned: Option<Vec<u8>>,
-    enc: TextEncoding,
-}
-
-impl PagerIndexCursor {
-    cursor_positioning!();
-
-    fn reset(&mut self, g: &Inner) {
-        self.gen = g.gen;
-        self.deleted = None;
-    }
-
-    fn current_key(&self, g: &Inner) -> Result<SavedKey> {
-        Ok(SavedKey::Rec(self.cur.payload(&g.pager)?.into_owned()))
-    }
-
-    fn seek_saved(&mut self, g: &Inner, key: &SavedKey, op: BSeek) -> Result<bool> {
-        match key {
-            SavedKey::Rec(rec) => {
-                let vals = decode_record(rec, self.enc)?;
-                let refs: Vec<ValueRef<'_>> = vals.iter().map(Value::as_ref).collect();
-                self.cur.seek_key(&g.pager, &refs, op)
-            }
-            SavedKey::Row(_) => Err(Error::new(
-                ResultCode::INTERNAL,
-                "rowid key on an index cursor",
-            )),
-        }
-    }
-
-    fn load(&mut self, g: &Inner) -> Result<()> {
-        self.owned = owned_payload(&self.cur, &g.pager, self.enc)?;
-        Ok(())
-    }
+    st: CursorState,
 }
 
 impl IndexCursor for PagerIndexCursor {
     cursor_moves!();
 
     fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool> {
-        self.position(|cur, pager| cur.seek_key(pager, key, bseek(op)))
+        let g = lock(&self.inner);
+        self.st
+            .position(&g, |cur, pager| cur.seek_key(pager, key, bseek(op)))
     }
 
     fn key(&self) -> Result<&[u8]> {
-        match &self.owned {
-            Some(v) => Ok(v),
-            None => self.cur.local_payload(),
-        }
+        self.st.payload()
     }
 
     fn insert(&mut self, key: &[u8]) -> Result<()> {
-        let inner = self.inner.clone();
-        let mut g = lock(&inner);
-        g.gen += 1;
-        let rec = if self.enc.is_utf8() {
-            Cow::Borrowed(key)
-        } else {
-            Cow::Owned(transcode(key, TextEncoding::Utf8, self.enc)?)
-        };
-        self.cur.insert(&mut g.pager, RowId(0), &rec)?;
-        self.reset(&g);
-        self.load(&g)
+        let mut g = lock(&self.inner);
+        self.st.insert(&mut g, 0, key)
     }
 }
