@@ -173,6 +173,7 @@ impl Database {
                 total_changes: 0,
                 case_sensitive_like: false,
                 cache_size: -2000,
+                flags: Default::default(),
                 readers: 0,
                 txn_read: false,
             }),
@@ -211,6 +212,7 @@ pub(crate) struct ConnInner {
     pub total_changes: i64,
     pub case_sensitive_like: bool,
     pub cache_size: i64,
+    pub flags: crate::stmt::pragma::ConnFlags,
     pub readers: usize,
     /// A statement of the open explicit transaction read from a table
     /// (sqlite3_txn_state reports a read transaction).
@@ -455,6 +457,7 @@ impl Connection {
     pub(crate) fn env_for(&self, nslots: usize, nparams: usize) -> Env {
         let mut env = Env::new(nslots, nparams);
         env.interrupt = self.interrupt.clone();
+        env.facts.filename = self.db.factory.filename().to_string();
         env
     }
 }

@@ -360,6 +360,8 @@ impl<'c> Statement<'c> {
         self.env.facts.changes = inner.changes;
         self.env.facts.total_changes = inner.total_changes;
         self.env.facts.case_sensitive_like = inner.case_sensitive_like;
+        self.env.facts.cache_size = inner.cache_size;
+        self.env.facts.flags = inner.flags;
         match &mut self.compiled.program {
             Program::Query(plan) => {
                 inner.readers += 1;
@@ -423,6 +425,7 @@ impl<'c> Statement<'c> {
                             case_sensitive_like: &mut inner.case_sensitive_like,
                             cache_size: &mut inner.cache_size,
                             filename: &filename,
+                            flags: &mut inner.flags,
                         },
                     )
                     .map(|r| (r, DmlResult::default()))

@@ -102,6 +102,11 @@ pub struct ConnFacts {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// Connection state the table-valued pragmas report.
+    pub cache_size: i64,
+    pub filename: String,
+    /// Boolean pragmas (ignore_check_constraints, secure_delete, ...).
+    pub flags: crate::stmt::pragma::ConnFlags,
 }
 
 #[derive(Debug, Default)]

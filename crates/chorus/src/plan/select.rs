@@ -700,6 +700,9 @@ fn plan_one_inner(
         && right_idx.is_none()
         && full_idx.is_none()
         && !items.iter().any(|i| i.left_outer)
+        && !items
+            .iter()
+            .any(|i| crate::stmt::pragma_table::pins_order(&i.source))
     {
         items = reorder(b, items, &where_conj);
     }
@@ -979,6 +982,14 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                     info,
                 ));
             }
+            if b.schema.table(&name).is_none() && qn.db_name.is_none() {
+                let alias = alias_name.clone();
+                if let Some(r) =
+                    crate::stmt::pragma_table::plan_pragma_table(b, &name, None, alias)?
+                {
+                    return Ok(r);
+                }
+            }
             let table = b
                 .schema
                 .table(&name)
@@ -1024,10 +1035,15 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             ))
         }
         SelectTable::Sub(_, _) => Err(err("parenthesized joins in FROM are not supported")),
-        SelectTable::TableCall(qn, _, _) => Err(err(format!(
-            "no such table-valued function: {}",
-            name_of(&qn.name)
-        ))),
+        SelectTable::TableCall(qn, args, alias) => {
+            let name = name_of(&qn.name);
+            let alias = alias.as_ref().map(|a| match a {
+                ast::As::As(n) | ast::As::Elided(n) => name_of(n),
+            });
+            let args = args.as_deref();
+            crate::stmt::pragma_table::plan_pragma_table(b, &name, args, alias)?
+                .ok_or_else(|| err(format!("no such table-valued function: {name}")))
+        }
     }
 }
 

@@ -2,8 +2,10 @@
 //! a [`Program`] once per prepare (and again if the schema changes).
 
 pub mod ddl;
+pub mod default_texts;
 pub mod dml;
 pub mod pragma;
+pub mod pragma_table;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;

@@ -113,11 +113,21 @@ pub fn is_pager_control(name: &ast::QualifiedName) -> bool {
     )
 }
 
+/// Connection-level boolean pragmas.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnFlags {
+    /// CHECK constraints are not enforced.
+    pub ignore_check_constraints: bool,
+    pub secure_delete: bool,
+    pub cell_size_check: bool,
+}
+
 /// Connection-level pragma state.
 pub struct PragmaState<'a> {
     pub case_sensitive_like: &'a mut bool,
     pub cache_size: &'a mut i64,
     pub filename: &'a str,
+    pub flags: &'a mut ConnFlags,
 }
 
 pub fn run_pragma(
@@ -228,15 +238,17 @@ pub fn run_pragma(
             }
             let mut rows = Vec::new();
             if let Some(tb) = schema.table(&t) {
+                let texts = super::default_texts::default_texts(&tb.sql);
                 for (i, c) in tb.columns.iter().enumerate() {
                     let mut r = vec![
                         Value::Integer(i as i64),
                         Value::Text(c.name.clone().into_bytes()),
                         Value::Text(c.decltype.clone().into_bytes()),
                         Value::Integer(c.notnull as i64),
-                        match &c.default {
-                            Some(d) => Value::Text(format!("{d}").into_bytes()),
-                            None => Value::Null,
+                        match (&c.default, texts.get(i)) {
+                            (Some(_), Some(Some(text))) => Value::Text(text.clone().into_bytes()),
+                            (Some(d), _) => Value::Text(format!("{d}").into_bytes()),
+                            (None, _) => Value::Null,
                         },
                         Value::Integer(c.pk as i64),
                     ];
@@ -438,6 +450,28 @@ pub fn run_pragma(
             }
             let ms = store.busy_timeout().as_millis().min(i32::MAX as u128) as i64;
             Ok(one("timeout", Value::Integer(ms)))
+        }
+        "ignore_check_constraints" | "secure_delete" | "cell_size_check" => {
+            let flag = match pname.as_str() {
+                "ignore_check_constraints" => &mut st.flags.ignore_check_constraints,
+                "secure_delete" => &mut st.flags.secure_delete,
+                _ => &mut st.flags.cell_size_check,
+            };
+            if let Some(a) = arg {
+                *flag = bool_arg(&arg_value(a)?);
+                // SQLite echoes the new secure_delete setting.
+                if pname != "secure_delete" {
+                    return Ok(empty());
+                }
+            }
+            Ok(one(&pname, Value::Integer(*flag as i64)))
+        }
+        "auto_vacuum" => {
+            if arg.is_some() {
+                // Changing the mode needs a VACUUM (or an empty database).
+                return Ok(empty());
+            }
+            Ok(one("auto_vacuum", header(HeaderField::AutoVacuum, store)?))
         }
         "foreign_keys" | "temp_store" | "recursive_triggers" | "automatic_index" => {
             if is_set {

@@ -66,6 +66,8 @@ pub enum HeaderField {
     PageCount,
     FreelistCount,
     TextEncoding,
+    /// Read-only: 0 none, 1 full, 2 incremental (PRAGMA auto_vacuum).
+    AutoVacuum,
 }
 
 /// A cursor over a table tree.
