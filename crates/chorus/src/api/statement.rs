@@ -74,10 +74,7 @@ impl<'c> Statement<'c> {
         };
         let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
         let env = conn.env_for(compiled.nslots, compiled.params.len());
-        let names = match &compiled.program {
-            Program::Pragma(..) => Vec::new(),
-            _ => compiled.names.clone(),
-        };
+        let names = compiled.names.clone();
         Ok(Statement {
             conn,
             sql,
@@ -433,7 +430,9 @@ impl<'c> Statement<'c> {
                 });
                 match r {
                     Ok(res) => {
-                        self.names = res.names;
+                        if !res.names.is_empty() || !res.rows.is_empty() {
+                            self.names = res.names;
+                        }
                         self.fixed = res.rows;
                         self.fixed_pos = 0;
                         if self.fixed.is_empty() {
