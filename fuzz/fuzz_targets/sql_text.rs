@@ -32,14 +32,14 @@ fuzz_target!(|data: &[u8]| {
     }
     // Unbounded recursive CTEs are legal SQL: a watchdog interrupts the
     // connection (repeatedly, as each statement start clears the flag)
-    // once the input has run for a second.
+    // once the input has run for a quarter second.
     let done = Arc::new(AtomicBool::new(false));
     let watchdog = {
         let done = done.clone();
         let h = conn.interrupt_handle();
         std::thread::spawn(move || {
             let start = Instant::now();
-            let limit = Duration::from_secs(1);
+            let limit = Duration::from_millis(250);
             while !done.load(Ordering::Relaxed) {
                 let spent = start.elapsed();
                 if spent >= limit {
