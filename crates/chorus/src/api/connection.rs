@@ -130,6 +130,16 @@ impl Database {
         Ok(Self::with_store_factory(Box::new(factory)))
     }
 
+    /// A new store on this database (an ATTACHed or TEMP database's store).
+    pub(crate) fn store_for_attach(&self) -> Result<Box<dyn crate::storage::Store>> {
+        self.shared.factory.connect()
+    }
+
+    /// The database's absolute file name ("" for in-memory).
+    pub(crate) fn filename(&self) -> &str {
+        self.shared.factory.filename()
+    }
+
     /// A database over the `BTreeMap`-backed store (tests of the SQL layer).
     pub fn open_in_memory_model() -> Result<Database> {
         Ok(Self::with_store_factory(Box::new(MemoryFactory::new())))
@@ -242,6 +252,11 @@ impl ConnInner {
     }
 
     pub fn reload_schema(&mut self, shared: &DbShared, cookie: u32) -> Result<()> {
+        if let Some(m) = self.store.as_multi() {
+            // TEMP / ATTACH in use: the combined schema is this connection's own.
+            self.schema = Arc::new(crate::stmt::attach::combined_schema(m, cookie)?);
+            return Ok(());
+        }
         let in_write = self.store.in_write();
         if !in_write {
             if let Ok(g) = shared.schema.lock() {

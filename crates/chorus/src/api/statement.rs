@@ -11,6 +11,7 @@ use crate::stmt::pragma::{run_pragma, PragmaState};
 use crate::stmt::{compile, Compiled, Program, TxnOp};
 use crate::storage::HeaderField;
 use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
+use sqlite3_parser::ast::Stmt;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -453,10 +454,31 @@ impl<'c> Statement<'c> {
                 let stmt = stmt.clone();
                 let sql = self.sql.clone();
                 let env = &mut self.env;
+                let main_file = conn.db.factory.filename().to_string();
+                if matches!(*stmt, Stmt::Attach { .. } | Stmt::Detach(_)) {
+                    let r = crate::stmt::attach::run_attach(&mut inner, &stmt, &main_file);
+                    crate::stmt::attach::refresh_schema(&mut inner, &conn.db);
+                    inner.end_read_if_idle();
+                    return r.map(|_| false);
+                }
+                let target = match crate::stmt::attach::prepare_ddl_target(
+                    &mut inner, &conn.db, &stmt, &main_file,
+                ) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        inner.end_read_if_idle();
+                        return Err(e);
+                    }
+                };
                 let r = with_write(&mut inner, true, |inner| {
-                    let schema = inner.schema.clone();
-                    crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
-                        .map(|o| (o, DmlResult::default()))
+                    let r = match target {
+                        None => {
+                            let schema = inner.schema.clone();
+                            crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
+                        }
+                        Some(t) => crate::stmt::attach::run_ddl_in(inner, t, &stmt, &sql, env),
+                    };
+                    r.map(|o| (o, DmlResult::default()))
                         .map_err(|e| (e, DmlResult::default()))
                 });
                 // Reload the schema (changed, or restored by a rollback).

@@ -944,18 +944,24 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             let alias_name = alias.as_ref().map(|a| match a {
                 ast::As::As(n) | ast::As::Elided(n) => name_of(n),
             });
-            if let Some(db) = &qn.db_name {
-                let d = name_of(db);
-                if !d.eq_ignore_ascii_case("main") && !d.eq_ignore_ascii_case("temp") {
-                    return Err(err(format!("unknown database {d}")));
+            let qualified = match crate::stmt::attach::qualified_table(&b.schema, qn)? {
+                crate::stmt::attach::Qualified::Plain => None,
+                crate::stmt::attach::Qualified::Table(t) => Some(t),
+                crate::stmt::attach::Qualified::EmptySchema => {
+                    let alias = alias_name.unwrap_or(name.clone());
+                    return crate::stmt::attach::empty_schema_source(b, alias);
                 }
-            }
-            if qn.db_name.is_none() {
+            };
+            if qualified.is_none() && qn.db_name.is_none() {
                 if let Some(cte) = b.find_cte(&name) {
                     return plan_cte(b, &cte, alias_name.unwrap_or(cte.name.clone()));
                 }
             }
-            if let Some(v) = b.schema.views.get(&crate::schema::key(&name)).cloned() {
+            let view = match qualified {
+                Some(_) => None,
+                None => b.schema.views.get(&crate::schema::key(&name)).cloned(),
+            };
+            if let Some(v) = view {
                 b.depth += 1;
                 if b.depth > 64 {
                     return Err(err(format!("view {} is circularly defined", v.name)));
@@ -982,7 +988,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                     info,
                 ));
             }
-            if b.schema.table(&name).is_none() && qn.db_name.is_none() {
+            if qualified.is_none() && b.schema.table(&name).is_none() && qn.db_name.is_none() {
                 let alias = alias_name.clone();
                 if let Some(r) =
                     crate::stmt::pragma_table::plan_pragma_table(b, &name, None, alias)?
@@ -990,10 +996,13 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                     return Ok(r);
                 }
             }
-            let table = b
-                .schema
-                .table(&name)
-                .ok_or_else(|| err(format!("no such table: {name}")))?;
+            let table = match qualified {
+                Some(t) => t,
+                None => b
+                    .schema
+                    .table(&name)
+                    .ok_or_else(|| err(format!("no such table: {name}")))?,
+            };
             if let Some(ast::Indexed::IndexedBy(ix)) = _indexed {
                 let ixn = name_of(ix);
                 if !b
@@ -1251,7 +1260,7 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
     }
     let mut best: Option<(usize, Access)> = None;
     let schema = &b.schema;
-    for idx in schema.indexes_of(&t.name) {
+    for idx in schema.indexes_for(t) {
         if idx.partial.is_some() {
             continue;
         }
@@ -1428,7 +1437,7 @@ fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<FromItem> {
             return true;
         }
         b.schema
-            .indexes_of(&t.name)
+            .indexes_for(t)
             .iter()
             .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
     };

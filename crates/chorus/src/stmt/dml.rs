@@ -101,6 +101,9 @@ pub struct DmlResult {
 }
 
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
+    if let Some(t) = super::attach::qualified_target(&b.schema, qn)? {
+        return Ok(t);
+    }
     let name = name_of(&qn.name);
     if b.schema.views.contains_key(&crate::schema::key(&name)) {
         return Err(err(format!("cannot modify {name} because it is a view")));
@@ -141,7 +144,7 @@ fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
             let label = name.clone().unwrap_or_else(|| format!("{e}"));
             w.checks.push((label, c));
         }
-        for idx in b.schema.indexes_of(&t.name) {
+        for idx in b.schema.indexes_for(t) {
             let mut exprs = Vec::new();
             for c in &idx.columns {
                 exprs.push(match &c.expr {
@@ -229,7 +232,7 @@ pub fn plan_insert(
                         };
                         let any_index = b
                             .schema
-                            .indexes_of(&t.name)
+                            .indexes_for(&t)
                             .iter()
                             .any(|i| i.unique && ok.matches(&t, Some(i)));
                         if !any_index && !ok.matches(&t, None) {

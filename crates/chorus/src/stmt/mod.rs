@@ -1,6 +1,7 @@
 //! Prepared statements' executable form: each parsed statement compiles to
 //! a [`Program`] once per prepare (and again if the schema changes).
 
+pub mod attach;
 pub mod ddl;
 pub mod default_texts;
 pub mod dml;
@@ -224,7 +225,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         }
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
         Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),
-        Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
+        Stmt::Attach { .. } | Stmt::Detach(_) => Program::Ddl(Box::new(stmt.clone())),
     };
     let program = if explain {
         names = explain::column_names();

@@ -140,8 +140,38 @@ pub fn run_pragma(
     let pname = name_of(&name.name).to_ascii_lowercase();
     if let Some(db) = &name.db_name {
         let d = name_of(db);
-        if !d.eq_ignore_ascii_case("main") && !d.eq_ignore_ascii_case("temp") {
-            return Err(err(format!("unknown database {d}")));
+        let t = if d.eq_ignore_ascii_case("temp") {
+            schema.dbs.iter().any(|x| x.2 == 1).then_some(1)
+        } else {
+            match super::attach::db_tag(schema, &d) {
+                Some(t) => Some(t),
+                None => return Err(err(format!("unknown database {d}"))),
+            }
+        };
+        // Header and file pragmas of an attached (or the TEMP) database
+        // run on that database's store.
+        let per_file = matches!(
+            pname.as_str(),
+            "user_version"
+                | "application_id"
+                | "schema_version"
+                | "page_size"
+                | "page_count"
+                | "freelist_count"
+                | "encoding"
+                | "auto_vacuum"
+                | "integrity_check"
+                | "quick_check"
+        );
+        if let (Some(t), true) = (t.filter(|&t| t != 0), per_file) {
+            if let Some(dbx) = store.as_multi().and_then(|m| m.db_mut(t)) {
+                let plain = ast::QualifiedName {
+                    db_name: None,
+                    name: name.name.clone(),
+                    alias: None,
+                };
+                return run_pragma(&mut *dbx.store, schema, &plain, body, st);
+            }
         }
     }
     let (arg, is_set) = match body {
@@ -216,15 +246,25 @@ pub fn run_pragma(
                 wrote: false,
             })
         }
-        "database_list" => Ok(PragmaResult {
-            names: vec!["seq".into(), "name".into(), "file".into()],
-            rows: vec![vec![
+        "database_list" => {
+            let mut rows = vec![vec![
                 Value::Integer(0),
                 Value::Text(b"main".to_vec()),
                 Value::Text(st.filename.as_bytes().to_vec()),
-            ]],
-            wrote: false,
-        }),
+            ]];
+            for (n, file, t) in schema.dbs.iter().filter(|d| d.2 != 0) {
+                rows.push(vec![
+                    Value::Integer(*t as i64),
+                    Value::Text(n.clone().into_bytes()),
+                    Value::Text(file.clone().into_bytes()),
+                ]);
+            }
+            Ok(PragmaResult {
+                names: vec!["seq".into(), "name".into(), "file".into()],
+                rows,
+                wrote: false,
+            })
+        }
         "table_info" | "table_xinfo" => {
             let Some(a) = arg else { return Ok(empty()) };
             let t = arg_text(a)?;

@@ -26,6 +26,7 @@
 
 pub mod btree;
 pub mod memory;
+pub mod multi;
 
 use chorus_storage::{
     CheckpointMode, CheckpointResult, JournalMode, LockingMode, PageNo, Result, ValueRef,
@@ -190,6 +191,10 @@ pub trait Store: Send {
     }
     fn set_busy_timeout(&mut self, timeout: Duration) {
         let _ = timeout;
+    }
+    /// The multi-database store (ATTACH / TEMP), when this is one.
+    fn as_multi(&mut self) -> Option<&mut multi::MultiStore> {
+        None
     }
 }
 
