@@ -489,17 +489,12 @@ pub(crate) fn run_attach(inner: &mut ConnInner, stmt: &Stmt, main_file: &str) ->
         Stmt::Attach { expr, db_name, .. } => {
             let file = operand_text(expr)?;
             let name = operand_text(db_name)?;
-            if inner.explicit_txn || inner.store.in_write() {
-                return Err(err("cannot ATTACH database within transaction"));
-            }
+            // Inside a transaction the new database joins it.
             let m = ensure_multi(&mut inner.store, main_file);
             attach(m, &file, &name)
         }
         Stmt::Detach(e) => {
             let name = operand_text(e)?;
-            if inner.explicit_txn || inner.store.in_write() {
-                return Err(err(format!("database {name} is locked")));
-            }
             match inner.store.as_multi() {
                 Some(m) => detach(m, &name),
                 None if name.eq_ignore_ascii_case("main") || name.eq_ignore_ascii_case("temp") => {
