@@ -8,7 +8,9 @@
 use chorus::Connection;
 use libfuzzer_sys::fuzz_target;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Once};
+
+static SCRATCH: Once = Once::new();
 use std::time::{Duration, Instant};
 
 const SETUP: &str = "
@@ -24,6 +26,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(sql) = std::str::from_utf8(data) else {
         return;
     };
+    // ATTACH creates files: keep them in a scratch directory, and never
+    // let an input name a path elsewhere.
+    SCRATCH.call_once(|| {
+        let dir = std::env::temp_dir().join(format!("chorus-fuzz-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::env::set_current_dir(&dir);
+    });
+    let lower = sql.to_ascii_lowercase();
+    if lower.contains("attach") && (sql.contains('/') || sql.contains('\\') || lower.contains("file:")) {
+        return;
+    }
     let Ok(conn) = Connection::open_in_memory() else {
         return;
     };
