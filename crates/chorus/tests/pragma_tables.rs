@@ -130,6 +130,8 @@ fn hidden_columns_and_reruns() {
     let (_, rows) =
         chorus_rows(&c, "SELECT p.arg, p.schema FROM pragma_index_info('u_x') p").unwrap();
     assert_eq!(rows, vec![vec!["u_x".to_string(), "NULL".to_string()]]);
+    let (_, rows) = chorus_rows(&c, "SELECT arg, name FROM pragma_index_info('u_x')").unwrap();
+    assert_eq!(rows, vec![vec!["u_x".to_string(), "x".to_string()]]);
     // The pragma reads current values each time the statement runs.
     let mut st = c
         .prepare("SELECT user_version FROM pragma_user_version")

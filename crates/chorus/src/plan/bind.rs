@@ -383,6 +383,23 @@ impl Binder {
                 };
                 return Err(err(format!("ambiguous column name: {full}")));
             }
+            if found.is_none() && table.is_none() {
+                // Hidden columns (a table-valued pragma's arg/schema) answer
+                // to their unqualified name when no visible column does.
+                found = scope.sources.iter().find_map(|s| {
+                    let ci = s
+                        .columns
+                        .iter()
+                        .position(|c| c.hidden && c.name.eq_ignore_ascii_case(col))?;
+                    let c = &s.columns[ci];
+                    let info = Info {
+                        aff: c.aff,
+                        coll: c.coll.clone(),
+                        explicit_coll: false,
+                    };
+                    Some((s.slot, ci, info))
+                });
+            }
             if let Some((slot, c, info)) = found {
                 if lvl + 1 < self.scopes.len() {
                     for s in &mut self.scopes[lvl + 1..] {
