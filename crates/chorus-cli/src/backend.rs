@@ -71,6 +71,14 @@ pub trait Connection {
     fn is_autocommit(&self) -> bool;
     /// A handle that makes the running statement fail with SQLITE_INTERRUPT.
     fn interrupt_handle(&self) -> InterruptHandle;
+    /// Copy database `schema` ("main") page by page into the database file
+    /// at `path`, replacing its content (sqlite3_backup into a connection on
+    /// `path`; the shell's `.backup`).
+    fn backup_to(&self, schema: &str, path: &str) -> Result<()>;
+    /// Replace the content of database `schema` ("main") with a copy of the
+    /// database file at `path` (sqlite3_backup from a connection on `path`;
+    /// the shell's `.restore`).
+    fn restore_from(&mut self, schema: &str, path: &str) -> Result<()>;
     /// Transaction state of one schema ("main", "temp", ...) for
     /// `.databases`; None when the engine cannot tell (nothing is shown).
     fn txn_state(&self, _schema: &str) -> Option<TxnState> {
@@ -99,6 +107,10 @@ pub trait Statement {
     fn step(&mut self) -> Result<bool>;
     /// Column `i` of the current row.
     fn column_value(&self, i: usize) -> Value<'_>;
+    /// Bind parameter `i` (1-based) to text, or to NULL for `None`.
+    fn bind_text(&mut self, i: usize, v: Option<&[u8]>) -> Result<()>;
+    /// Back to the start, keeping the bindings.
+    fn reset(&mut self);
 }
 
 /// Open `path` (":memory:" or "" for an in-memory database) with the

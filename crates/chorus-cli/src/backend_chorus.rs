@@ -24,11 +24,18 @@ pub fn open(path: &str, opts: &OpenOptions) -> Result<Box<dyn Connection>> {
         chorus::Connection::open(path)
     }
     .map_err(err)?;
-    Ok(Box::new(ChorusConnection { conn }))
+    let path = if path.is_empty() || path == ":memory:" {
+        None
+    } else {
+        Some(path.to_string())
+    };
+    Ok(Box::new(ChorusConnection { conn, path }))
 }
 
 pub struct ChorusConnection {
     conn: chorus::Connection,
+    /// The database file; None for an in-memory database.
+    path: Option<String>,
 }
 
 impl Connection for ChorusConnection {
@@ -52,6 +59,32 @@ impl Connection for ChorusConnection {
 
     fn is_autocommit(&self) -> bool {
         self.conn.is_autocommit()
+    }
+
+    fn backup_to(&self, schema: &str, path: &str) -> Result<()> {
+        self.conn.backup_to_file(schema, path).map_err(err)
+    }
+
+    fn restore_from(&mut self, schema: &str, path: &str) -> Result<()> {
+        if !schema.eq_ignore_ascii_case("main") {
+            return Err(Error::new(1, format!("unknown database {schema}")));
+        }
+        let src = chorus::Connection::open(path).map_err(err)?;
+        let mut image = src.serialize("main").map_err(err)?;
+        drop(src);
+        // The restored content replaces the database under a new
+        // connection: in memory, a new in-memory database; for a file, the
+        // file rewritten and reopened.
+        self.conn = match &self.path {
+            None => chorus::Database::deserialize(image)
+                .and_then(|db| db.connect())
+                .map_err(err)?,
+            Some(p) => {
+                chorus::api::backup::write_database_file(&mut image, p).map_err(err)?;
+                chorus::Connection::open(p).map_err(err)?
+            }
+        };
+        Ok(())
     }
 
     fn txn_state(&self, schema: &str) -> Option<TxnState> {
@@ -90,6 +123,18 @@ impl Statement for ChorusStatement<'_> {
 
     fn step(&mut self) -> Result<bool> {
         self.stmt.step().map_err(err)
+    }
+
+    fn bind_text(&mut self, i: usize, v: Option<&[u8]>) -> Result<()> {
+        let v = match v {
+            Some(t) => chorus::Value::Text(t.to_vec()),
+            None => chorus::Value::Null,
+        };
+        self.stmt.bind_value(i, v).map_err(err)
+    }
+
+    fn reset(&mut self) {
+        self.stmt.reset();
     }
 
     fn column_value(&self, i: usize) -> Value<'_> {

@@ -39,6 +39,10 @@ fn errmsg(db: *mut ffi::sqlite3) -> String {
 }
 
 pub fn open(path: &str, opts: &OpenOptions) -> Result<Box<dyn Connection>> {
+    Ok(Box::new(open_conn(path, opts)?))
+}
+
+fn open_conn(path: &str, opts: &OpenOptions) -> Result<SqliteConnection> {
     let cpath = CString::new(path)
         .map_err(|_| Error::new(ffi::SQLITE_CANTOPEN, "unable to open database file"))?;
     let flags = if opts.read_only {
@@ -55,10 +59,10 @@ pub fn open(path: &str, opts: &OpenOptions) -> Result<Box<dyn Connection>> {
         unsafe { ffi::sqlite3_close(db) };
         return Err(Error::new(rc & 0xff, message));
     }
-    Ok(Box::new(SqliteConnection {
+    Ok(SqliteConnection {
         db,
         shared: Arc::new(Shared(Mutex::new(db))),
-    }))
+    })
 }
 
 impl Drop for SqliteConnection {
@@ -141,6 +145,16 @@ impl Connection for SqliteConnection {
         unsafe { ffi::sqlite3_get_autocommit(self.db) != 0 }
     }
 
+    fn backup_to(&self, schema: &str, path: &str) -> Result<()> {
+        let dest = open_conn(path, &OpenOptions::default())?;
+        run_backup(dest.db, "main", self.db, schema)
+    }
+
+    fn restore_from(&mut self, schema: &str, path: &str) -> Result<()> {
+        let src = open_conn(path, &OpenOptions::default())?;
+        run_backup(self.db, schema, src.db, "main")
+    }
+
     fn txn_state(&self, schema: &str) -> Option<TxnState> {
         let s = CString::new(schema).ok()?;
         // SAFETY: live handle and valid C string.
@@ -209,6 +223,35 @@ impl Statement for SqliteStatement<'_> {
         }
     }
 
+    fn bind_text(&mut self, i: usize, v: Option<&[u8]>) -> Result<()> {
+        let Ok(idx) = i32::try_from(i) else {
+            return Err(Error::new(ffi::SQLITE_RANGE, "column index out of range"));
+        };
+        // SAFETY: valid statement; SQLITE_TRANSIENT makes SQLite copy the bytes.
+        let rc = unsafe {
+            match v {
+                Some(t) => ffi::sqlite3_bind_text(
+                    self.stmt,
+                    idx,
+                    t.as_ptr() as *const std::ffi::c_char,
+                    t.len() as i32,
+                    ffi::SQLITE_TRANSIENT(),
+                ),
+                None => ffi::sqlite3_bind_null(self.stmt, idx),
+            }
+        };
+        if rc == ffi::SQLITE_OK {
+            Ok(())
+        } else {
+            Err(Error::new(rc & 0xff, errmsg(self.db)))
+        }
+    }
+
+    fn reset(&mut self) {
+        // SAFETY: valid statement.
+        unsafe { ffi::sqlite3_reset(self.stmt) };
+    }
+
     fn column_value(&self, i: usize) -> Value<'_> {
         if i >= self.names.len() {
             return Value::Null;
@@ -240,6 +283,37 @@ impl Statement for SqliteStatement<'_> {
                 }
                 _ => Value::Null,
             }
+        }
+    }
+}
+
+/// sqlite3_backup of all pages from `src`.`src_name` into `dest`.`dest_name`.
+fn run_backup(
+    dest: *mut ffi::sqlite3,
+    dest_name: &str,
+    src: *mut ffi::sqlite3,
+    src_name: &str,
+) -> Result<()> {
+    let dn = CString::new(dest_name).map_err(|_| Error::new(1, "bad name"))?;
+    let sn = CString::new(src_name).map_err(|_| Error::new(1, "bad name"))?;
+    // SAFETY: both handles are open for the duration of the call.
+    unsafe {
+        let b = ffi::sqlite3_backup_init(dest, dn.as_ptr(), src, sn.as_ptr());
+        if b.is_null() {
+            return Err(Error::new(ffi::sqlite3_errcode(dest) & 0xff, errmsg(dest)));
+        }
+        let mut rc;
+        loop {
+            rc = ffi::sqlite3_backup_step(b, 100);
+            if rc != ffi::SQLITE_OK {
+                break;
+            }
+        }
+        ffi::sqlite3_backup_finish(b);
+        if rc == ffi::SQLITE_DONE {
+            Ok(())
+        } else {
+            Err(Error::new(rc & 0xff, errmsg(dest)))
         }
     }
 }

@@ -142,7 +142,7 @@ fn translate_for_display(z: &[u8], mx_width: i32, word_wrap: bool) -> (Vec<u8>, 
 
 /// `z` padded to |w| characters, right-aligned when w < 0, cut at |w|
 /// characters when longer (shell.c utf8_width_print).
-fn width_print(out: &mut Vec<u8>, w: i32, z: &[u8]) {
+pub fn width_print(out: &mut Vec<u8>, w: i32, z: &[u8]) {
     let aw = w.unsigned_abs() as usize;
     let mut n = 0usize;
     let mut i = 0usize;

@@ -218,6 +218,9 @@ fn dispatch(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     let n_arg = args.len();
     let c = cmd.first().copied().unwrap_or(0);
     match c {
+        b'b' if is(cmd, "backup", 3) => crate::backup::backup(sh, args),
+        b's' if cmd.len() >= 3 && is(cmd, "save", 3) => crate::backup::backup(sh, args),
+        b'r' if is(cmd, "restore", 3) => crate::backup::restore(sh, args),
         b'b' if is(cmd, "bail", 3) => {
             if n_arg == 2 {
                 sh.st.bail = boolean_value(&mut sh.st, &args[1]);
@@ -272,6 +275,32 @@ fn dispatch(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                 }
                 v => u8::from(boolean_value(&mut sh.st, v)),
             };
+            MetaResult::Ok
+        }
+        b'e' if is(cmd, "explain", 1) => {
+            // shell.c: no argument means on; "auto" is 99.
+            let val = match args.get(1).map(Vec::as_slice) {
+                None => 1,
+                Some(b"auto") => 99,
+                Some(v) => u8::from(boolean_value(&mut sh.st, v)),
+            };
+            let st = &mut sh.st;
+            match val {
+                1 => {
+                    if !st.explain_mode {
+                        st.explain_mode = true;
+                        st.auto_explain = false;
+                    }
+                }
+                0 => {
+                    st.explain_mode = false;
+                    st.auto_explain = false;
+                }
+                _ => {
+                    st.explain_mode = false;
+                    st.auto_explain = true;
+                }
+            }
             MetaResult::Ok
         }
         b'e' if is(cmd, "exit", 1) => {
@@ -391,6 +420,9 @@ pub fn show_help(st: &mut State, pattern: Option<&[u8]>) -> usize {
                 n += 1;
             }
         }
+        if pattern.is_none() {
+            out.extend_from_slice(crate::help_text::SQL_EXTENSIONS.as_bytes());
+        }
         st.write(&out);
         return n;
     }
@@ -496,6 +528,10 @@ fn mode_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
     let st = &mut sh.st;
     let z_mode = match z_mode {
         Some(m) => m,
+        None if st.explain_mode => {
+            st.write(b"current output mode: explain\n");
+            b"explain".to_vec()
+        }
         None => {
             let s = if st.mode.is_columnar() {
                 format!(
@@ -574,6 +610,7 @@ fn mode_command(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         );
         return MetaResult::Error;
     }
+    st.explain_mode = false;
     MetaResult::Ok
 }
 
@@ -626,7 +663,14 @@ fn show_command(sh: &mut Shell, n_arg: usize) -> MetaResult {
     o.extend_from_slice(format!("{:>12}: {}\n", "echo", on_off(st.echo)).as_bytes());
     let eqp = ["off", "on", "trigger", "full"][usize::from(st.eqp & 3)];
     o.extend_from_slice(format!("{:>12}: {}\n", "eqp", eqp).as_bytes());
-    o.extend_from_slice(format!("{:>12}: {}\n", "explain", "auto").as_bytes());
+    let explain = if st.explain_mode {
+        "on"
+    } else if st.auto_explain {
+        "auto"
+    } else {
+        "off"
+    };
+    o.extend_from_slice(format!("{:>12}: {}\n", "explain", explain).as_bytes());
     o.extend_from_slice(format!("{:>12}: {}\n", "headers", on_off(st.show_header)).as_bytes());
     if st.mode.is_columnar() {
         o.extend_from_slice(
@@ -640,6 +684,8 @@ fn show_command(sh: &mut Shell, n_arg: usize) -> MetaResult {
             )
             .as_bytes(),
         );
+    } else if st.explain_mode {
+        o.extend_from_slice(format!("{:>12}: {}\n", "mode", "explain").as_bytes());
     } else {
         o.extend_from_slice(format!("{:>12}: {}\n", "mode", st.mode.descr()).as_bytes());
     }

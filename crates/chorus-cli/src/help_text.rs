@@ -3,6 +3,10 @@
 //! details, substring match).
 
 pub const HELP: &[&str] = &[
+    ".backup ?DB? FILE        Backup DB (default \"main\") to FILE",
+    "   Options:",
+    "       --append            Use the appendvfs",
+    "       --async             Write to FILE without journal and fsync()",
     ".bail on|off             Stop after hitting an error.  Default OFF",
     ".cd DIRECTORY            Change the working directory to DIRECTORY",
     ".changes on|off          Show number of rows changed by SQL",
@@ -20,6 +24,7 @@ pub const HELP: &[&str] = &[
     "   Other Modes:",
     "      trigger               Like \"full\" but also show trigger bytecode",
     ".exit ?CODE?             Exit this program with return-code CODE",
+    ".explain ?on|off|auto?   Change the EXPLAIN formatting mode.  Default: auto",
     ".headers on|off          Turn display of headers on or off",
     ".help ?-all? ?PATTERN?   Show help text for PATTERN",
     ".import FILE TABLE       Import data from FILE into TABLE",
@@ -89,6 +94,8 @@ pub const HELP: &[&str] = &[
     ".quit                    Exit this program",
     ".read FILE               Read input from FILE or command output",
     "    If FILE begins with \"|\", it is a command that generates the input.",
+    ".restore ?DB? FILE       Restore content of DB (default \"main\") from FILE",
+    ".save ?OPTIONS? FILE     Write database to FILE (an alias for .backup ...)",
     ".schema ?PATTERN?        Show the CREATE statements matching PATTERN",
     "   Options:",
     "      --indent             Try to pretty-print the schema",
@@ -102,3 +109,11 @@ pub const HELP: &[&str] = &[
     ".width NUM1 NUM2 ...     Set minimum column widths for columnar output",
     "     Negative values right-justify",
 ];
+
+/// Printed after the command list of a bare `.help`: the SQL Chorus adds to
+/// SQLite's.
+pub const SQL_EXTENSIONS: &str = "\
+SQL extension: BEGIN CONCURRENT starts a transaction that writes alongside
+   other connections' transactions (WAL mode).  COMMIT fails with a retryable
+   conflict error if a transaction that committed first wrote the same rows.
+";

@@ -1,8 +1,8 @@
 //! `.import FILE TABLE`: read CSV (RFC 4180 quoting, with sqlite3's
 //! tolerance and warnings) or separator-delimited "ascii" records and insert
 //! them into TABLE, creating it from the first row when it does not exist.
-//! Rows go through the backend as INSERT statements with text literals,
-//! which stores exactly what binding the text would.
+//! Rows go through one prepared `INSERT ... VALUES(?,...)` with the fields
+//! bound as text, inside one transaction when none is open.
 
 use crate::dot::{integer_value, show_help, MetaResult};
 use crate::quote;
@@ -39,6 +39,37 @@ impl<R: Read> Reader<R> {
         self.pos += 1;
         self.consumed += 1;
         c as i32
+    }
+
+    /// Append bytes to `out` up to the first `a` or `b`, consume that byte
+    /// too and return it (EOF at the end of input): `getc` in a loop, a
+    /// buffer at a time.
+    fn take_until(&mut self, a: i32, b: i32, out: &mut Vec<u8>) -> i32 {
+        loop {
+            if self.pos >= self.len {
+                let c = self.getc();
+                if c == EOF || c == a || c == b {
+                    return c;
+                }
+                out.push(c as u8);
+                continue;
+            }
+            let avail = &self.buf[self.pos..self.len];
+            match avail.iter().position(|&c| c as i32 == a || c as i32 == b) {
+                Some(n) => {
+                    out.extend_from_slice(&avail[..n]);
+                    let c = avail[n] as i32;
+                    self.pos += n + 1;
+                    self.consumed += n as u64 + 1;
+                    return c;
+                }
+                None => {
+                    out.extend_from_slice(avail);
+                    self.consumed += avail.len() as u64;
+                    self.pos = self.len;
+                }
+            }
+        }
     }
 }
 
@@ -155,9 +186,9 @@ impl<R: Read> ImportCtx<R> {
                     }
                 }
             }
-            while c != EOF && c != c_sep && c != r_sep {
+            if c != EOF && c != c_sep && c != r_sep {
                 self.z.push(c as u8);
-                c = self.input.getc();
+                c = self.input.take_until(c_sep, r_sep, &mut self.z);
             }
             if c == r_sep {
                 self.n_line += 1;
@@ -464,29 +495,49 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         return MetaResult::Ok;
     }
     let out_mode_ascii = st.mode == Mode::Ascii;
+    // One prepared INSERT with a parameter per column, bound row by row
+    // (as shell.c does).
+    let mut insert_sql = format!("INSERT INTO {full} VALUES(?");
+    for _ in 1..n_col {
+        insert_sql.push_str(",?");
+    }
+    insert_sql.push(')');
+    if verbose >= 2 {
+        st.write(format!("Insert using: {insert_sql}\n").as_bytes());
+    }
+    let mut stmt = match db.prepare(&insert_sql) {
+        Ok((Some(s), _)) => s,
+        Ok((None, _)) => return MetaResult::Error,
+        Err(e) => {
+            let msg = format!("Error: {}\n", e.message);
+            eprint(st, &msg);
+            return MetaResult::Error;
+        }
+    };
     let need_commit = db.is_autocommit();
     if need_commit {
         let _ = crate::shell::exec_sql(db, st, "BEGIN");
     }
     let progress = crate::progress::Progress::new("import", total);
     let (mut n_row, mut n_err) = (0u64, 0u64);
-    let mut insert = Vec::with_capacity(256);
-    let mut values: Vec<Option<Vec<u8>>> = vec![None; n_col];
     loop {
         let start_line = ctx.n_line;
-        // Like the C shell's bound parameters, `values` keeps the previous
-        // row's fields until overwritten.
         let mut i = 0usize;
         while i < n_col {
-            let z = ctx.read().map(|z| z.to_vec());
+            let z = ctx.read();
             if z.is_none() && i == 0 {
                 break;
             }
             // sqlite3 tests the output mode here, not the reader in use.
-            if out_mode_ascii && z.as_ref().is_none_or(|z| z.is_empty()) && i == 0 {
+            if out_mode_ascii && z.is_none_or(|z| z.is_empty()) && i == 0 {
                 break;
             }
-            values[i] = z;
+            // Bound as a C string: text ends at the first NUL byte.
+            let z = z.map(|z| match z.iter().position(|&c| c == 0) {
+                Some(n) => &z[..n],
+                None => z,
+            });
+            let _ = stmt.bind_text(i + 1, z);
             if i < n_col - 1 && ctx.c_term != ctx.col_sep {
                 let s = format!(
                     "{}:{}: expected {} columns but found {} - filling the rest with NULL\n",
@@ -496,8 +547,8 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
                     i + 1
                 );
                 ctx.warn(s);
-                for v in values.iter_mut().skip(i + 1) {
-                    *v = None;
+                for k in i + 2..=n_col {
+                    let _ = stmt.bind_text(k, None);
                 }
                 i = n_col + 1;
                 break;
@@ -520,19 +571,15 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         }
         flush_warnings(st, &mut ctx);
         if i >= n_col {
-            insert.clear();
-            insert.extend_from_slice(b"INSERT INTO ");
-            insert.extend_from_slice(&full_name);
-            for (k, v) in values.iter().enumerate() {
-                insert.extend_from_slice(if k == 0 { b" VALUES(" } else { b"," });
-                match v {
-                    Some(t) => quote::sql_quoted(&mut insert, t),
-                    None => insert.extend_from_slice(b"NULL"),
+            let r = loop {
+                match stmt.step() {
+                    Ok(true) => continue,
+                    Ok(false) => break Ok(()),
+                    Err(e) => break Err(e.message),
                 }
-            }
-            insert.push(b')');
-            let sql = String::from_utf8_lossy(&insert);
-            match run_insert(db, &sql) {
+            };
+            stmt.reset();
+            match r {
                 Ok(()) => n_row += 1,
                 Err(m) => {
                     let msg = format!("{}:{}: INSERT failed: {}\n", file, start_line, m);
@@ -548,6 +595,7 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
             break;
         }
     }
+    drop(stmt);
     progress.finish();
     if need_commit {
         let _ = crate::shell::exec_sql(db, st, "COMMIT");
@@ -562,12 +610,4 @@ pub fn import(sh: &mut Shell, args: &[Vec<u8>]) -> MetaResult {
         st.write(s.as_bytes());
     }
     MetaResult::Ok
-}
-
-fn run_insert(db: &dyn crate::backend::Connection, sql: &str) -> Result<(), String> {
-    let (stmt, _) = db.prepare(sql).map_err(|e| e.message)?;
-    if let Some(mut s) = stmt {
-        while s.step().map_err(|e| e.message)? {}
-    }
-    Ok(())
 }

@@ -7,6 +7,7 @@ mod backend;
 mod backend_chorus;
 #[cfg(all(feature = "sqlite-backend", not(feature = "chorus-backend")))]
 mod backend_sqlite;
+mod backup;
 mod columnar;
 mod complete;
 mod dot;

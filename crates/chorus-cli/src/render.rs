@@ -67,6 +67,9 @@ pub fn value_sql_ext(v: &Value, escaped_newlines: bool, insert_style: bool, out:
 /// Run a prepared statement to completion, writing its rows in the current
 /// mode. Rows produced before an error stay written.
 pub fn exec_prepared(st: &mut State, stmt: &mut dyn Statement) -> backend::Result<()> {
+    if st.explain_mode {
+        return exec_explain_mode(st, stmt);
+    }
     if st.mode.is_columnar() {
         return columnar::exec_columnar(st, stmt);
     }
@@ -303,4 +306,51 @@ fn render_row(
             }
         }
     }
+}
+
+/// `.explain on` output (shell.c MODE_Explain): at most eight columns of
+/// widths 4, 13, 4, 4, 4, 13, 2, 13; the header and dashes before the first
+/// row whatever `.headers` says; a value wider than its column widens it;
+/// the last value unpadded.
+fn exec_explain_mode(st: &mut State, stmt: &mut dyn Statement) -> backend::Result<()> {
+    const WIDTHS: [i32; 8] = [4, 13, 4, 4, 4, 13, 2, 13];
+    let mut buf = Vec::with_capacity(256);
+    let mut text = Vec::with_capacity(64);
+    while stmt.step()? {
+        let n = stmt.column_count().min(WIDTHS.len());
+        buf.clear();
+        if st.cnt == 0 {
+            for (i, w) in WIDTHS.iter().enumerate().take(n) {
+                crate::columnar::width_print(&mut buf, *w, stmt.column_name(i).as_bytes());
+                buf.extend_from_slice(if i == n - 1 { b"\n" } else { b"  " });
+            }
+            for (i, w) in WIDTHS.iter().enumerate().take(n) {
+                buf.resize(buf.len() + *w as usize, b'-');
+                buf.extend_from_slice(if i == n - 1 { b"\n" } else { b"  " });
+            }
+        }
+        st.cnt += 1;
+        for (i, w) in WIDTHS.iter().enumerate().take(n) {
+            let v = stmt.column_value(i);
+            text.clear();
+            let is_null = matches!(v, Value::Null);
+            if is_null {
+                text.extend_from_slice(&st.null_value);
+            } else {
+                value_text(&v, &mut text);
+            }
+            let mut w = if i == n - 1 { 0 } else { *w };
+            // NULL prints the null value but is measured as empty.
+            let chars = if is_null {
+                0
+            } else {
+                text.iter().filter(|&&c| (c & 0xc0) != 0x80).count() as i32
+            };
+            w = w.max(chars);
+            crate::columnar::width_print(&mut buf, w, &text);
+            buf.extend_from_slice(if i == n - 1 { b"\n" } else { b"  " });
+        }
+        st.write(&buf);
+    }
+    Ok(())
 }

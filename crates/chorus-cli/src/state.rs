@@ -158,6 +158,11 @@ pub struct State {
     pub echo: bool,
     /// `.eqp`: 0 off, 1 on, 2 trigger (shown, handled like on).
     pub eqp: u8,
+    /// `.explain on`: sqlite3's MODE_Explain replaces the output mode
+    /// (`mode` keeps the mode to return to).
+    pub explain_mode: bool,
+    /// `.explain auto` (the default).
+    pub auto_explain: bool,
     pub bail: bool,
     pub count_changes: bool,
     pub timer: bool,
@@ -188,6 +193,8 @@ impl State {
             out_count: 0,
             echo: false,
             eqp: 0,
+            explain_mode: false,
+            auto_explain: true,
             bail: false,
             count_changes: false,
             timer: false,

@@ -165,3 +165,30 @@ fn sigint_interrupts_a_piped_script() {
         assert_eq!(a.status.code(), b.status.code());
     }
 }
+
+#[test]
+fn explain_query_plan_of_writes_does_not_run_them() {
+    same(
+        &[],
+        "create table t(a,b);\nexplain query plan insert into t values(1,2);\nexplain query plan delete from t;\nexplain query plan begin;\nselect count(*) from t;\ninsert into t values(1,2);\n.eqp on\ninsert into t values(3,4);\n.eqp off\nselect * from t;\nbegin;\ncommit;\n",
+        &[],
+    );
+}
+
+#[test]
+fn union_all_streams_with_limit_and_offset() {
+    same(
+        &[],
+        "select 1 union all select 2 union all select 3 limit 2 offset 1;\nselect 1 union all select 2 limit 0;\nselect 1 union all select 2 union select 2;\nselect 1 union all select 2 order by 1 desc;\nselect 7 union all select abs(-9223372036854775808) union all select 8;\nselect x from (select 1 as x union all select 2) where x > 1;\n",
+        &[],
+    );
+}
+
+#[test]
+fn unknown_table_option_followed_by_more_text() {
+    same(
+        &[],
+        "create table t(x) go;\ncreate table t(x)go create table u(x);\ncreate table t(x) without go;\ncreate table t(x) foo bar;\ncreate table t(x) foo(1);\n",
+        &[],
+    );
+}

@@ -46,13 +46,17 @@ impl Tmux {
 
     /// Wait until the screen satisfies `pred`.
     fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_for_secs(what, 15, pred)
+    }
+
+    fn wait_for_secs(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
             if pred(&s) {
                 return s;
             }
-            if start.elapsed() > Duration::from_secs(15) {
+            if start.elapsed() > Duration::from_secs(secs) {
                 panic!("timed out waiting for {what}; screen:\n{s}");
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -271,7 +275,8 @@ fn import_progress_bar_at_a_terminal() {
     t.wait_for("progress bar", |s| {
         s.contains("import ") && s.contains("MiB/")
     });
-    t.wait_for("import done", |s| s.matches("chorus>").count() == 2);
+    // Debug builds of the engine take a while over 600,000 rows.
+    t.wait_for_secs("import done", 180, |s| s.matches("chorus>").count() == 2);
     t.line("select count(*) from big;");
     let s = t.wait_for("count", |s| s.lines().any(|l| l == "600000"));
     // The bar is cleared once done.

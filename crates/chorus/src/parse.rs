@@ -61,8 +61,50 @@ pub fn parse_first_with_offset(
             parse_first_with_offset(&closed).map(|(p, tail)| (p, tail.min(sql.len())))
         }
         Err(e) => {
+            if let Some(r) = token_after_table_option(bytes, &e) {
+                return Err(r);
+            }
             let off = error_offset(bytes, &e);
             Err((map_error(bytes, e), off))
+        }
+    }
+}
+
+/// SQLite reports an unknown table option (`CREATE TABLE t(x) go`) only when
+/// the statement ends after it; a token following the option is a syntax
+/// error near that token (`create table t(x)go create ...`).
+fn token_after_table_option(input: &[u8], e: &LexError) -> Option<(Error, Option<usize>)> {
+    let LexError::ParserError(ParserError::Custom(m), p) = e else {
+        return None;
+    };
+    let opt = m.strip_prefix("unknown table option: ")?.as_bytes();
+    if opt.is_empty() {
+        return None;
+    }
+    let at = p
+        .as_ref()
+        .map(|p| pos_to_offset(input, (p.line, p.column)))
+        .unwrap_or(input.len());
+    let end = (at + opt.len()).min(input.len());
+    let hay = input.get(..end)?;
+    let start = (0..=hay.len().saturating_sub(opt.len())).rev().find(|&i| {
+        hay.get(i..i + opt.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(opt))
+    })?;
+    let next = skip_space(input, start + opt.len());
+    match input.get(next) {
+        None | Some(b';') | Some(b',') => None,
+        Some(_) => {
+            let (w, _) = word_at(input, next);
+            let tok = if w.is_empty() {
+                String::from_utf8_lossy(&input[next..next + 1]).into_owned()
+            } else {
+                String::from_utf8_lossy(w).into_owned()
+            };
+            Some((
+                Error::new(ResultCode::ERROR, format!("near \"{tok}\": syntax error")),
+                Some(next),
+            ))
         }
     }
 }

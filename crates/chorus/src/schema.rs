@@ -45,6 +45,12 @@ pub struct Table {
     /// Conflict resolution of NOT NULL constraints per column.
     pub notnull_conflict: Vec<Option<ast::ResolveType>>,
     pub pk_conflict: Option<ast::ResolveType>,
+    /// WITHOUT ROWID tables: the PRIMARY KEY columns (the table tree is an
+    /// index b-tree keyed by them; see `exec/without_rowid.rs`). None for
+    /// rowid tables.
+    pub without_rowid: Option<Vec<IndexColumn>>,
+    /// FOREIGN KEY constraints (declaration order).
+    pub fks: Vec<crate::stmt::foreign_key::ForeignKey>,
 }
 
 impl Table {
@@ -97,7 +103,8 @@ impl Index {
     /// Key ordering of the index: its columns plus the trailing rowid.
     pub fn key_info(&self, table: &Table) -> KeyInfo {
         let mut ki = KeyInfo::binary(0);
-        for c in &self.columns {
+        let suffix = crate::exec::without_rowid::suffix_columns(self, table);
+        for c in self.columns.iter().chain(suffix.iter()) {
             let coll = c.collation.clone().or_else(|| {
                 c.col
                     .and_then(|i| table.columns.get(i))
@@ -146,6 +153,8 @@ pub struct Schema {
     pub tables: HashMap<String, Arc<Table>>,
     pub indexes: HashMap<String, Arc<Index>>,
     pub views: HashMap<String, Arc<View>>,
+    /// Triggers by name (see `stmt::trigger`).
+    pub triggers: HashMap<String, Arc<crate::stmt::trigger::Trigger>>,
     pub entries: Vec<SchemaEntry>,
     /// Databases besides main when TEMP or ATTACH is in use: (name, file,
     /// tag), in PRAGMA database_list order.
@@ -191,6 +200,8 @@ pub fn sqlite_schema_table() -> Table {
             .into(),
         notnull_conflict: vec![None; 5],
         pk_conflict: None,
+        without_rowid: None,
+        fks: Vec::new(),
     }
 }
 
@@ -271,7 +282,11 @@ impl Schema {
                     let (t, autos) =
                         table_from_ast(&e.name, PageNo(e.rootpage as u32), &body, sql.clone())?;
                     for mut a in autos {
-                        if let Some(r) = autoindex_roots.get(&key(&a.name)) {
+                        if t.without_rowid.is_some() && a.origin == IndexOrigin::PrimaryKey {
+                            // The table tree is the primary key's index.
+                            a.root = t.root;
+                            s.indexes.insert(key(&a.name), Arc::new(a));
+                        } else if let Some(r) = autoindex_roots.get(&key(&a.name)) {
                             a.root = PageNo(*r as u32);
                             s.indexes.insert(key(&a.name), Arc::new(a));
                         }
@@ -319,6 +334,11 @@ impl Schema {
                         sql: sql.clone(),
                     };
                     s.views.insert(key(&e.name), Arc::new(v));
+                }
+                Stmt::CreateTrigger { .. } => {
+                    if let Some(t) = crate::stmt::trigger::Trigger::from_ast(&stmt) {
+                        s.triggers.insert(key(&e.name), Arc::new(t));
+                    }
                 }
                 _ => {}
             }
@@ -394,12 +414,7 @@ pub fn table_from_ast(
             "CREATE TABLE AS must be materialised first",
         ));
     };
-    if flags.contains(ast::TabFlags::WithoutRowid) {
-        return Err(Error::new(
-            ResultCode::ERROR,
-            "WITHOUT ROWID tables are not supported",
-        ));
-    }
+    let wr = flags.contains(ast::TabFlags::WithoutRowid);
     let mut t = Table {
         name: name.to_string(),
         root,
@@ -410,6 +425,8 @@ pub fn table_from_ast(
         sql,
         notnull_conflict: Vec::new(),
         pk_conflict: None,
+        without_rowid: None,
+        fks: Vec::new(),
     };
     // (columns as (name, desc, collation), origin, conflict)
     #[allow(clippy::type_complexity)]
@@ -448,16 +465,13 @@ pub fn table_from_ast(
                     pk_seen = true;
                     col.pk = 1;
                     let is_int = col.decltype.eq_ignore_ascii_case("INTEGER");
-                    if is_int && *order != Some(ast::SortOrder::Desc) {
+                    if is_int && *order != Some(ast::SortOrder::Desc) && !wr {
                         t.rowid_alias = Some(i);
                         t.autoincrement = *auto_increment;
                         t.pk_conflict = *conflict_clause;
                     } else {
                         if *auto_increment {
-                            return Err(Error::new(
-                                ResultCode::ERROR,
-                                "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY",
-                            ));
+                            return Err(autoinc_error(wr && is_int));
                         }
                         uniques.push((
                             vec![(i, *order == Some(ast::SortOrder::Desc), None)],
@@ -533,16 +547,17 @@ pub fn table_from_ast(
                 if v.len() == 1
                     && t.columns[v[0].0].decltype.eq_ignore_ascii_case("INTEGER")
                     && v[0].2.is_none()
+                    && !wr
                 {
                     t.rowid_alias = Some(v[0].0);
                     t.autoincrement = *auto_increment;
                     t.pk_conflict = *conflict_clause;
                 } else {
                     if *auto_increment {
-                        return Err(Error::new(
-                            ResultCode::ERROR,
-                            "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY",
-                        ));
+                        let is_int = v.len() == 1
+                            && t.columns[v[0].0].decltype.eq_ignore_ascii_case("INTEGER")
+                            && v[0].2.is_none();
+                        return Err(autoinc_error(wr && is_int));
                     }
                     uniques.push((v, IndexOrigin::PrimaryKey, *conflict_clause));
                 }
@@ -572,6 +587,7 @@ pub fn table_from_ast(
             _ => {}
         }
     }
+    t.fks = crate::stmt::foreign_key::fks_from_ast(&t, columns.values(), constraints.as_ref())?;
     // PRIMARY KEY columns are NOT NULL only for the rowid alias (SQLite quirk).
     let mut autos: Vec<Index> = Vec::new();
     for (cols, origin, conflict) in uniques {
@@ -606,7 +622,21 @@ pub fn table_from_ast(
             on_conflict: conflict,
         });
     }
+    if wr {
+        crate::exec::without_rowid::finish_table(&mut t, &mut autos)?;
+    }
     Ok((t, autos))
+}
+
+fn autoinc_error(without_rowid: bool) -> Error {
+    Error::new(
+        ResultCode::ERROR,
+        if without_rowid {
+            "AUTOINCREMENT not allowed on WITHOUT ROWID tables"
+        } else {
+            "AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY"
+        },
+    )
 }
 
 /// Build an index definition from CREATE INDEX (root unset).

@@ -75,7 +75,7 @@ pub fn schema_trees(pager: &Pager) -> Result<Vec<(PageNo, TreeShape, String)>> {
                     .and_then(|t| t.sql.as_deref())
                     .unwrap_or("");
                 let cols = match &r.sql {
-                    Some(sql) => index_cols(sql, table_sql),
+                    Some(sql) => index_cols_with_suffix(sql, table_sql),
                     None => autoindex_cols(&r.name, table_sql),
                 };
                 TreeShape::Index(KeyInfo {
@@ -327,7 +327,18 @@ fn is_without_rowid(sql: &str) -> bool {
 /// Key columns of each index-making constraint of a table, in the order
 /// SQLite numbers its automatic indexes (a rowid table's INTEGER PRIMARY
 /// KEY makes none).
+#[cfg(test)]
 fn constraint_indexes(table_sql: &str) -> Vec<Vec<KeyCol>> {
+    let items = table_items(table_sql);
+    constraint_terms(table_sql)
+        .into_iter()
+        .map(|terms| terms.iter().map(|t| key_col(t, &items)).collect())
+        .collect()
+}
+
+/// The indexed-column terms of each index-making constraint (a column
+/// constraint becomes the term `name [DESC]`).
+fn constraint_terms(table_sql: &str) -> Vec<Vec<Vec<Tok>>> {
     let items = table_items(table_sql);
     let without_rowid = is_without_rowid(table_sql);
     let mut out = Vec::new();
@@ -337,11 +348,11 @@ fn constraint_indexes(table_sql: &str) -> Vec<Vec<KeyCol>> {
             let kw = it.iter().position(|t| t.is("primary") || t.is("unique"));
             if let Some(k) = kw {
                 if let Some(open) = it[k..].iter().position(|t| *t == Tok::Punct('(')) {
-                    let cols = paren_items(it, k + open)
+                    let terms = paren_items(it, k + open)
                         .into_iter()
-                        .map(|term| key_col(term, &items))
+                        .map(|term| term.to_vec())
                         .collect();
-                    table_level.push(cols);
+                    table_level.push(terms);
                 }
             }
             continue;
@@ -349,7 +360,6 @@ fn constraint_indexes(table_sql: &str) -> Vec<Vec<KeyCol>> {
         let Some(Tok::Word(name)) = it.first() else {
             continue;
         };
-        let own = column_collation(&items, name);
         let desc_after = |p: usize| it.get(p + 2).is_some_and(|t| t.is("desc"));
         for (p, t) in it.iter().enumerate() {
             let pk = t.is("primary") && it.get(p + 1).is_some_and(|n| n.is("key"));
@@ -357,16 +367,14 @@ fn constraint_indexes(table_sql: &str) -> Vec<Vec<KeyCol>> {
                 let integer_pk =
                     it.get(1).is_some_and(|t| t.is("integer")) && !without_rowid && !desc_after(p);
                 if !integer_pk {
-                    out.push(vec![KeyCol {
-                        desc: desc_after(p),
-                        collation: own.clone(),
-                    }]);
+                    let mut term = vec![Tok::Word(name.clone())];
+                    if desc_after(p) {
+                        term.push(Tok::Word("desc".into()));
+                    }
+                    out.push(vec![term]);
                 }
             } else if t.is("unique") {
-                out.push(vec![KeyCol {
-                    desc: false,
-                    collation: own.clone(),
-                }]);
+                out.push(vec![vec![Tok::Word(name.clone())]]);
             }
         }
     }
@@ -380,15 +388,20 @@ fn autoindex_cols(name: &str, table_sql: &str) -> Vec<KeyCol> {
         .next()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
+    let items = table_items(table_sql);
     n.checked_sub(1)
-        .and_then(|i| constraint_indexes(table_sql).into_iter().nth(i))
+        .and_then(|i| constraint_terms(table_sql).into_iter().nth(i))
+        .map(|terms| {
+            let mut cols: Vec<KeyCol> = terms.iter().map(|t| key_col(t, &items)).collect();
+            cols.extend(without_rowid_suffix(&terms, table_sql));
+            cols
+        })
         .unwrap_or_default()
 }
 
-/// Key columns of a WITHOUT ROWID table: its PRIMARY KEY.
-fn primary_key_cols(table_sql: &str) -> Vec<KeyCol> {
-    let items = table_items(table_sql);
-    for it in &items {
+/// The PRIMARY KEY terms of a table (column constraint: `name [DESC]`).
+fn primary_key_terms(items: &[Vec<Tok>]) -> Vec<Vec<Tok>> {
+    for it in items {
         let Some(p) = it.iter().position(|t| t.is("primary")) else {
             continue;
         };
@@ -396,22 +409,118 @@ fn primary_key_cols(table_sql: &str) -> Vec<KeyCol> {
             if let Some(open) = it[p..].iter().position(|t| *t == Tok::Punct('(')) {
                 return paren_items(it, p + open)
                     .into_iter()
-                    .map(|term| key_col(term, &items))
+                    .map(|t| t.to_vec())
                     .collect();
             }
         } else if let Some(Tok::Word(name)) = it.first() {
-            return vec![KeyCol {
-                desc: it.get(p + 2).is_some_and(|t| t.is("desc")),
-                collation: column_collation(&items, name),
-            }];
+            let mut term = vec![Tok::Word(name.clone())];
+            if it.get(p + 2).is_some_and(|t| t.is("desc")) {
+                term.push(Tok::Word("desc".into()));
+            }
+            return vec![term];
         }
     }
     Vec::new()
 }
 
+/// Key columns of a WITHOUT ROWID table: its PRIMARY KEY.
+fn primary_key_cols(table_sql: &str) -> Vec<KeyCol> {
+    let items = table_items(table_sql);
+    primary_key_terms(&items)
+        .iter()
+        .map(|t| key_col(t, &items))
+        .collect()
+}
+
+/// (column, effective collation) of a plain column term, lower-cased.
+fn term_identity(term: &[Tok], items: &[Vec<Tok>]) -> Option<(String, String)> {
+    let Some(Tok::Word(w)) = term.first() else {
+        return None;
+    };
+    if let Some(t) = term.get(1) {
+        if !(t.is("collate") || t.is("asc") || t.is("desc")) {
+            return None;
+        }
+    }
+    let word_after_collate = |toks: &[Tok]| -> Option<String> {
+        let i = toks.iter().position(|t| t.is("collate"))?;
+        match toks.get(i + 1) {
+            Some(Tok::Word(c)) => Some(c.to_ascii_lowercase()),
+            _ => None,
+        }
+    };
+    let coll = word_after_collate(term)
+        .or_else(|| {
+            items
+                .iter()
+                .filter(|it| !is_constraint(it))
+                .find(|it| matches!(it.first(), Some(Tok::Word(c)) if c.eq_ignore_ascii_case(w)))
+                .and_then(|it| word_after_collate(it))
+        })
+        .unwrap_or_else(|| "binary".into());
+    Some((w.to_ascii_lowercase(), coll))
+}
+
+/// For an index on a WITHOUT ROWID table: the key columns of the PRIMARY
+/// KEY columns the index does not already hold (same column and
+/// collation), which SQLite appends to its entries in place of a rowid.
+/// Empty for rowid tables.
+fn without_rowid_suffix(index_terms: &[Vec<Tok>], table_sql: &str) -> Vec<KeyCol> {
+    if !is_without_rowid(table_sql) {
+        return Vec::new();
+    }
+    let items = table_items(table_sql);
+    let held: Vec<(String, String)> = index_terms
+        .iter()
+        .filter_map(|t| term_identity(t, &items))
+        .collect();
+    primary_key_terms(&items)
+        .iter()
+        .filter(|t| term_identity(t, &items).is_none_or(|id| !held.contains(&id)))
+        .map(|t| key_col(t, &items))
+        .collect()
+}
+
+/// Key columns of a CREATE INDEX, with the WITHOUT ROWID suffix.
+fn index_cols_with_suffix(index_sql: &str, table_sql: &str) -> Vec<KeyCol> {
+    let mut cols = index_cols(index_sql, table_sql);
+    let toks = tokenize(index_sql);
+    let terms: Vec<Vec<Tok>> = match toks.iter().position(|t| t.is("on")) {
+        Some(on) => match toks[on..].iter().position(|t| *t == Tok::Punct('(')) {
+            Some(open) => paren_items(&toks, on + open)
+                .into_iter()
+                .map(|t| t.to_vec())
+                .collect(),
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    cols.extend(without_rowid_suffix(&terms, table_sql));
+    cols
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_rowid_index_suffix() {
+        let t = "CREATE TABLE w(a TEXT, id INTEGER, b, PRIMARY KEY(id DESC, a COLLATE nocase)) WITHOUT ROWID";
+        // a is held with another collation, so both PK columns are appended.
+        let cols = index_cols_with_suffix("CREATE INDEX wb ON w(b, a)", t);
+        assert_eq!(cols.len(), 4);
+        assert!(cols[2].desc && cols[3].collation.is_some());
+        let cols = index_cols_with_suffix("CREATE INDEX wb ON w(b, a COLLATE NOCASE)", t);
+        assert_eq!(cols.len(), 3);
+        assert!(cols[2].desc);
+        let r = "CREATE TABLE r(a, b UNIQUE)";
+        assert_eq!(
+            index_cols_with_suffix("CREATE INDEX rb ON r(b)", r).len(),
+            1
+        );
+        let u = "CREATE TABLE u(k PRIMARY KEY, v UNIQUE) WITHOUT ROWID";
+        assert_eq!(autoindex_cols("sqlite_autoindex_u_2", u).len(), 2);
+    }
 
     #[test]
     fn collations() {

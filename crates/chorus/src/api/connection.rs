@@ -182,10 +182,12 @@ impl Database {
                 changes: 0,
                 total_changes: 0,
                 case_sensitive_like: false,
+                recursive_triggers: false,
                 cache_size: -2000,
                 flags: Default::default(),
                 readers: 0,
                 txn_read: false,
+                fk: Default::default(),
             }),
         })
     }
@@ -221,12 +223,16 @@ pub(crate) struct ConnInner {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// `PRAGMA recursive_triggers`.
+    pub recursive_triggers: bool,
     pub cache_size: i64,
     pub flags: crate::stmt::pragma::ConnFlags,
     pub readers: usize,
     /// A statement of the open explicit transaction read from a table
     /// (sqlite3_txn_state reports a read transaction).
     pub txn_read: bool,
+    /// PRAGMA foreign_keys / defer_foreign_keys and the deferred count.
+    pub fk: crate::exec::foreign_key::ConnFk,
 }
 
 impl ConnInner {

@@ -1,5 +1,6 @@
 //! The Rust API: `Database`, `Connection`, `Statement`, `Rows`, `Row`.
 
+pub mod backup;
 pub mod connection;
 mod error_offset;
 pub mod interrupt;

@@ -360,6 +360,8 @@ impl<'c> Statement<'c> {
         self.env.facts.case_sensitive_like = inner.case_sensitive_like;
         self.env.facts.cache_size = inner.cache_size;
         self.env.facts.flags = inner.flags;
+        self.env.facts.recursive_triggers = inner.recursive_triggers;
+        self.env.facts.fk = inner.fk.clone();
         match &mut self.compiled.program {
             Program::Query(plan) => {
                 inner.readers += 1;
@@ -392,6 +394,11 @@ impl<'c> Statement<'c> {
                 inner.end_read_if_idle();
                 Ok(false)
             }
+            Program::VacuumInto(schema, file) => {
+                let r = super::backup::vacuum_into(&mut inner, schema, file);
+                inner.end_read_if_idle();
+                r.map(|_| false)
+            }
             Program::Txn(op) => {
                 let op = std::mem::replace(op, TxnOp::Commit);
                 let r = run_txn(&mut inner, &op);
@@ -421,9 +428,12 @@ impl<'c> Statement<'c> {
                         body.as_ref(),
                         PragmaState {
                             case_sensitive_like: &mut inner.case_sensitive_like,
+                            recursive_triggers: &mut inner.recursive_triggers,
                             cache_size: &mut inner.cache_size,
                             filename: &filename,
                             flags: &mut inner.flags,
+                            fk: &mut inner.fk,
+                            in_txn: inner.explicit_txn,
                         },
                     )
                     .map(|r| (r, DmlResult::default()))
@@ -471,15 +481,20 @@ impl<'c> Statement<'c> {
                     }
                 };
                 let r = with_write(&mut inner, true, |inner| {
+                    let schema = inner.schema.clone();
+                    crate::exec::foreign_key::begin(env, &schema, &inner.fk);
+                    let autocommit = !inner.explicit_txn;
                     let r = match target {
                         None => {
-                            let schema = inner.schema.clone();
                             crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
                         }
                         Some(t) => crate::stmt::attach::run_ddl_in(inner, t, &stmt, &sql, env),
                     };
-                    r.map(|o| (o, DmlResult::default()))
-                        .map_err(|e| (e, DmlResult::default()))
+                    r.and_then(|o| {
+                        crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit).map(|()| o)
+                    })
+                    .map(|o| (o, DmlResult::default()))
+                    .map_err(|e| (e, DmlResult::default()))
                 });
                 // Reload the schema (changed, or restored by a rollback).
                 let cookie = inner
@@ -499,11 +514,16 @@ impl<'c> Statement<'c> {
                 inner.end_read_if_idle();
                 r.map(|_| false)
             }
-            prog @ (Program::Insert(_) | Program::Update(_) | Program::Delete(_)) => {
+            prog @ (Program::Insert(_)
+            | Program::Update(_)
+            | Program::Delete(_)
+            | Program::ViewWrite(_)) => {
                 let env = &mut self.env;
                 let deep = self.deep;
                 let r = with_write(&mut inner, true, |inner| {
                     let mut res = DmlResult::default();
+                    crate::exec::foreign_key::begin(env, &inner.schema, &inner.fk);
+                    let autocommit = !inner.explicit_txn;
                     let mut cx = Cx {
                         store: &mut *inner.store,
                         env: &mut *env,
@@ -513,7 +533,11 @@ impl<'c> Statement<'c> {
                         Program::Insert(p) => run_insert(p, &mut cx, res_ref),
                         Program::Update(p) => run_update(p, &mut cx, res_ref),
                         Program::Delete(p) => run_delete(p, &mut cx, res_ref),
+                        Program::ViewWrite(p) => p.run(&mut cx, res_ref),
                         _ => Ok(()),
+                    });
+                    let r = r.and_then(|()| {
+                        crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit)
                     });
                     match r {
                         Ok(()) => Ok((res, DmlResult::default())),
@@ -524,7 +548,7 @@ impl<'c> Statement<'c> {
                 match r {
                     Ok(res) => {
                         inner.changes = res.changes;
-                        inner.total_changes += res.changes;
+                        inner.total_changes += res.changes + res.trigger_changes;
                         if let Some(r) = res.last_rowid {
                             inner.last_insert_rowid = r;
                         }
@@ -558,7 +582,7 @@ impl<'c> Statement<'c> {
     fn is_dml(&self) -> bool {
         matches!(
             self.compiled.program,
-            Program::Insert(_) | Program::Update(_) | Program::Delete(_)
+            Program::Insert(_) | Program::Update(_) | Program::Delete(_) | Program::ViewWrite(_)
         )
     }
 
@@ -737,13 +761,14 @@ fn with_write<T>(
         }
         Err((e, res)) => {
             if res.rollback {
+                inner.fk.end_transaction();
                 inner.store.rollback()?;
                 inner.explicit_txn = false;
                 inner.savepoints.clear();
             } else if res.keep_partial {
                 inner.store.release(sp)?;
                 inner.changes = res.changes;
-                inner.total_changes += res.changes;
+                inner.total_changes += res.changes + res.trigger_changes;
                 if autocommit {
                     inner.store.commit()?;
                 }
@@ -798,6 +823,8 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             if !inner.explicit_txn {
                 return Err(err("cannot commit - no transaction is active"));
             }
+            inner.fk.check_commit()?;
+            inner.fk.end_transaction();
             if inner.store.in_write() {
                 inner.store.commit()?;
             }
@@ -812,6 +839,7 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             if !inner.explicit_txn {
                 return Err(err("cannot rollback - no transaction is active"));
             }
+            inner.fk.end_transaction();
             inner.store.rollback()?;
             inner.explicit_txn = false;
             inner.savepoints.clear();
@@ -843,6 +871,8 @@ fn run_txn(inner: &mut ConnInner, op: &TxnOp) -> Result<()> {
             inner.store.release(level)?;
             inner.savepoints.truncate(pos);
             if pos == 0 && inner.sp_txn {
+                inner.fk.check_commit()?;
+                inner.fk.end_transaction();
                 inner.store.commit()?;
                 inner.explicit_txn = false;
                 inner.sp_txn = false;

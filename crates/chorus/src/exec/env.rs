@@ -30,6 +30,9 @@ pub struct Slot {
     /// Columns with REAL affinity: SQLite may store their integral values as
     /// integers in the record, and they read back as REAL.
     pub real_cols: Arc<[bool]>,
+    /// Values of columns past the end of a short record (columns added by
+    /// ALTER TABLE ADD COLUMN read their default); empty: all NULL.
+    pub defaults: Arc<[Value]>,
 }
 
 impl Slot {
@@ -56,7 +59,7 @@ impl Slot {
         }
         // Columns past the end of the record read as NULL (ALTER TABLE ADD).
         let Some(&(t, off)) = self.hdr.get(col) else {
-            return Ok(Value::Null);
+            return Ok(self.defaults.get(col).cloned().unwrap_or(Value::Null));
         };
         let len = serial_type_len(t).unwrap_or(0) as usize;
         let body = off
@@ -92,6 +95,9 @@ impl Slot {
         if !Arc::ptr_eq(&self.real_cols, &o.real_cols) {
             self.real_cols = o.real_cols.clone();
         }
+        if !Arc::ptr_eq(&self.defaults, &o.defaults) {
+            self.defaults = o.defaults.clone();
+        }
     }
 }
 
@@ -107,6 +113,12 @@ pub struct ConnFacts {
     pub filename: String,
     /// Boolean pragmas (ignore_check_constraints, secure_delete, ...).
     pub flags: crate::stmt::pragma::ConnFlags,
+    /// `PRAGMA recursive_triggers`.
+    pub recursive_triggers: bool,
+    /// Foreign key settings (read by the table-valued pragmas).
+    pub fk: crate::exec::foreign_key::ConnFk,
+    /// The triggers running (outermost first; see `exec::trigger`).
+    pub active_triggers: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -121,6 +133,10 @@ pub struct Env {
     pub arg_pool: Vec<Vec<Value>>,
     /// The connection's interrupt flag (see api/interrupt.rs).
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// Row handles of WITHOUT ROWID tables (exec/without_rowid.rs).
+    pub wr_rows: super::without_rowid::WrRegistry,
+    /// Foreign key state of a writing statement (None: enforcement off).
+    pub fk: Option<Box<crate::exec::foreign_key::FkState>>,
 }
 
 impl Env {
@@ -134,6 +150,8 @@ impl Env {
             fctx: Default::default(),
             arg_pool: Vec::new(),
             interrupt: Default::default(),
+            wr_rows: Default::default(),
+            fk: None,
         }
     }
     /// SQLITE_INTERRUPT when the connection was interrupted.

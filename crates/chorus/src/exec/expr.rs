@@ -49,6 +49,8 @@ pub struct SubQuery {
     pub correlated: bool,
     /// Cached result of an uncorrelated subquery.
     pub cache: Option<SubCache>,
+    /// The column a scalar use reads (a row-value element reads column i).
+    pub col: usize,
 }
 
 pub enum SubCache {
@@ -138,6 +140,8 @@ pub enum CExpr {
     Vector(Vec<CExpr>),
     /// RAISE(...) or an error at run time.
     Error(String),
+    /// RAISE(...) inside a trigger program (see `exec::trigger`).
+    Raise(ResultCode, String),
 }
 
 pub fn truth(v: &Value) -> Option<bool> {
@@ -410,6 +414,7 @@ impl CExpr {
                 return Err(Error::new(ResultCode::ERROR, "row value misused"));
             }
             CExpr::Error(m) => return Err(Error::new(ResultCode::ERROR, m.clone())),
+            CExpr::Raise(code, m) => return Err(Error::new(*code, m.clone())),
             _ => {
                 return Err(chorus_storage::Error::new(
                     chorus_storage::ResultCode::INTERNAL,
@@ -492,13 +497,13 @@ fn run_rows(
 fn scalar(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<Value> {
     if !s.correlated {
         if let Some(SubCache::Scalar(v)) = &s.cache {
-            return Ok(v.first().cloned().unwrap_or(Value::Null));
+            return Ok(v.get(s.col).cloned().unwrap_or(Value::Null));
         }
     }
     let mut rows = Vec::new();
     run_rows(&mut s.plan, cx, Some(1), &mut rows)?;
     let row = rows.into_iter().next().unwrap_or_default();
-    let v = row.first().cloned().unwrap_or(Value::Null);
+    let v = row.get(s.col).cloned().unwrap_or(Value::Null);
     if !s.correlated {
         s.cache = Some(SubCache::Scalar(row));
     }
@@ -687,6 +692,7 @@ impl CExpr {
                     .collect::<Option<Vec<_>>>()?,
             ),
             CExpr::Error(m) => CExpr::Error(m.clone()),
+            CExpr::Raise(c, m) => CExpr::Raise(*c, m.clone()),
             CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return None,
         })
     }

@@ -58,6 +58,8 @@ pub struct Simple {
     pub order: Vec<SortKey>,
     pub limit: Option<CExpr>,
     pub offset: Option<CExpr>,
+    /// Window functions, computed over the rows before projection.
+    pub window: Option<Box<super::window::WindowOp>>,
     // run-time state
     single_done: bool,
     buffered: Option<Vec<Vec<Value>>>,
@@ -77,6 +79,11 @@ pub struct Compound {
     rows: Vec<Vec<Value>>,
     pos: usize,
     left: i64,
+    /// UNION ALL chains without ORDER BY stream arm after arm (as SQLite
+    /// does, so rows before a later arm's error are returned): the arm
+    /// being read, and the OFFSET rows still to skip.
+    stream: Option<usize>,
+    skip: i64,
 }
 
 pub struct Values {
@@ -234,6 +241,7 @@ impl Simple {
             order: Vec::new(),
             limit: None,
             offset: None,
+            window: None,
             single_done: false,
             buffered: None,
             pos: 0,
@@ -253,6 +261,9 @@ impl Simple {
         if let Some(f) = &mut self.from {
             f.reset_cache();
             f.open();
+        }
+        if let Some(w) = &mut self.window {
+            w.reset();
         }
         Ok(())
     }
@@ -299,7 +310,7 @@ impl Simple {
     }
 
     fn needs_buffer(&self) -> bool {
-        self.agg.is_some() || !self.order.is_empty()
+        self.agg.is_some() || !self.order.is_empty() || self.window.is_some()
     }
 
     fn fill_buffer(&mut self, cx: &mut Cx<'_>, colls: &[Collation]) -> Result<()> {
@@ -309,19 +320,41 @@ impl Simple {
         } else {
             let mut row = Vec::new();
             while self.source_next(cx)? {
-                self.project(cx, &mut row)?;
-                if self.distinct && !self.is_new(&row, colls) {
+                if let Some(w) = &mut self.window {
+                    w.collect(cx)?;
                     continue;
                 }
-                let keys = self.sort_keys(cx, &row)?;
-                out.push((keys, row.clone()));
+                self.emit_row(cx, colls, &mut row, &mut out)?;
             }
+        }
+        if let Some(mut w) = self.window.take() {
+            let mut row = Vec::new();
+            let r = w.finish(cx, |cx| self.emit_row(cx, colls, &mut row, &mut out));
+            self.window = Some(w);
+            r?;
         }
         if !self.order.is_empty() {
             let order = &self.order;
             out.sort_by(|a, b| cmp_keys(&a.0, &b.0, order));
         }
         self.buffered = Some(out.into_iter().map(|(_, r)| r).collect());
+        Ok(())
+    }
+
+    /// Project the current row and queue it (after DISTINCT) with its sort keys.
+    fn emit_row(
+        &mut self,
+        cx: &mut Cx<'_>,
+        colls: &[Collation],
+        row: &mut Vec<Value>,
+        out: &mut Vec<(Vec<Value>, Vec<Value>)>,
+    ) -> Result<()> {
+        self.project(cx, row)?;
+        if self.distinct && !self.is_new(row, colls) {
+            return Ok(());
+        }
+        let keys = self.sort_keys(cx, row)?;
+        out.push((keys, row.clone()));
         Ok(())
     }
 
@@ -492,12 +525,11 @@ impl Simple {
                     continue;
                 }
             }
-            self.project(cx, &mut row)?;
-            if self.distinct && !self.is_new(&row, colls) {
+            if let Some(w) = &mut self.window {
+                w.collect(cx)?;
                 continue;
             }
-            let keys = self.sort_keys(cx, &row)?;
-            out.push((keys, row.clone()));
+            self.emit_row(cx, colls, &mut row, out)?;
         }
         Ok(())
     }
@@ -560,13 +592,57 @@ impl Compound {
             rows: Vec::new(),
             pos: 0,
             left: -1,
+            stream: None,
+            skip: 0,
         }
+    }
+
+    /// Next row of a streaming UNION ALL chain into `row`.
+    fn stream_next(&mut self, cx: &mut Cx<'_>, row: &mut Vec<Value>) -> Result<bool> {
+        while let Some(i) = self.stream {
+            if self.left == 0 {
+                return Ok(false);
+            }
+            let Some(arm) = self.arms.get_mut(i) else {
+                self.stream = None;
+                break;
+            };
+            if arm.next(cx)? {
+                if self.skip > 0 {
+                    self.skip -= 1;
+                    continue;
+                }
+                row.clear();
+                row.extend_from_slice(arm.row());
+                if self.left > 0 {
+                    self.left -= 1;
+                }
+                return Ok(true);
+            }
+            arm.close();
+            self.stream = Some(i + 1);
+            match self.arms.get_mut(i + 1) {
+                Some(next) => next.open(cx)?,
+                None => self.stream = None,
+            }
+        }
+        Ok(false)
     }
 
     fn open(&mut self, cx: &mut Cx<'_>) -> Result<()> {
         use sqlite3_parser::ast::CompoundOperator as Op;
         self.left = eval_limit(&self.limit, cx, -1)?;
         let mut skip = eval_limit(&self.offset, cx, 0)?.max(0);
+        self.stream = None;
+        if self.order.is_empty() && self.ops.iter().all(|o| *o == Op::UnionAll) {
+            self.rows.clear();
+            self.skip = skip;
+            if let Some(first) = self.arms.first_mut() {
+                first.open(cx)?;
+                self.stream = Some(0);
+            }
+            return Ok(());
+        }
         let colls = self.colls.clone();
         let mut rows: Vec<Vec<Value>> = Vec::new();
         let mut key = Vec::new();
@@ -789,6 +865,9 @@ impl SelectPlan {
                 s.next(cx, &mut self.row, &colls)
             }
             Body::Compound(c) => {
+                if c.stream.is_some() {
+                    return c.stream_next(cx, &mut self.row);
+                }
                 if c.left == 0 {
                     return Ok(false);
                 }

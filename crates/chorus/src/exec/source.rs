@@ -42,12 +42,16 @@ pub struct TableScan {
     pub rowid_alias: Option<usize>,
     /// Columns with REAL affinity (see `Slot::real_cols`).
     pub real_cols: Arc<[bool]>,
+    /// Defaults of columns a short record lacks (see `Slot::defaults`).
+    pub defaults: Arc<[Value]>,
     pub access: Access,
     /// Conjuncts of WHERE/ON that read earlier tables too.
     pub filter: Option<CExpr>,
     /// Conjuncts that read only this table (and constants): their result is
     /// the same on every pass, so a full scan caches the rows that pass.
     pub local: Option<CExpr>,
+    /// WITHOUT ROWID table (exec/without_rowid.rs).
+    pub wr: Option<super::without_rowid::WrScan>,
     cache: Vec<(i64, Vec<u8>)>,
     cache_complete: bool,
     cache_pos: usize,
@@ -68,9 +72,11 @@ impl TableScan {
             root,
             rowid_alias,
             real_cols: Arc::from([]),
+            defaults: Arc::from([]),
             access,
             filter: None,
             local: None,
+            wr: None,
             cache: Vec::new(),
             cache_complete: false,
             cache_pos: 0,
@@ -97,6 +103,9 @@ impl TableScan {
         if !Arc::ptr_eq(&s.real_cols, &self.real_cols) {
             s.real_cols = self.real_cols.clone();
         }
+        if !Arc::ptr_eq(&s.defaults, &self.defaults) {
+            s.defaults = self.defaults.clone();
+        }
         Ok(())
     }
 
@@ -112,7 +121,17 @@ impl TableScan {
 
     fn start(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         if self.cur.is_none() {
-            self.cur = Some(cx.store.table_cursor(self.root)?);
+            let (layout, track) = match &self.wr {
+                Some(w) => (Some(&w.layout), w.track),
+                None => (None, false),
+            };
+            self.cur = Some(super::without_rowid::open_table_cursor(
+                &mut *cx.store,
+                &cx.env.wr_rows,
+                self.root,
+                layout,
+                track,
+            )?);
         }
         self.rowid_hi = None;
         match &self.access {
@@ -270,6 +289,20 @@ impl TableScan {
                 return Ok(false);
             }
         }
+        if let Some(w) = &self.wr {
+            let entry = entry.to_vec();
+            let c = self
+                .cur
+                .as_mut()
+                .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+            if super::without_rowid::handle_from_entry(&mut **c, &entry, &w.pk_pos)?.is_none() {
+                return Err(chorus_storage::Error::new(
+                    chorus_storage::ResultCode::CORRUPT_INDEX,
+                    "database disk image is malformed",
+                ));
+            }
+            return Ok(true);
+        }
         let r = RecordReader::new(entry)?;
         let n = r.column_count();
         let rowid = match r.column(n.saturating_sub(1))? {
@@ -354,6 +387,9 @@ impl TableScan {
                 s.rowid_alias = self.rowid_alias;
                 if !Arc::ptr_eq(&s.real_cols, &self.real_cols) {
                     s.real_cols = self.real_cols.clone();
+                }
+                if !Arc::ptr_eq(&s.defaults, &self.defaults) {
+                    s.defaults = self.defaults.clone();
                 }
                 if let Some(f) = &self.filter {
                     if !f.test(cx)? {
@@ -572,12 +608,20 @@ impl Source {
                             terms.push(format!("{c}<?"));
                         }
                     }
-                    format!(
-                        "SEARCH {} USING INDEX {} ({})",
-                        t.label,
-                        ia.name,
-                        terms.join(" AND ")
-                    )
+                    if t.wr.is_some() && ia.root == t.root {
+                        format!(
+                            "SEARCH {} USING PRIMARY KEY ({})",
+                            t.label,
+                            terms.join(" AND ")
+                        )
+                    } else {
+                        format!(
+                            "SEARCH {} USING INDEX {} ({})",
+                            t.label,
+                            ia.name,
+                            terms.join(" AND ")
+                        )
+                    }
                 }
             }),
             Source::Mat(m) => out.push(format!("SCAN (subquery-{})", m.slot)),

@@ -37,6 +37,8 @@ pub struct TableWriter {
     pub defaults: Vec<Option<CExpr>>,
     /// RETURNING expressions, evaluated on the row slot after each write.
     pub returning: Vec<CExpr>,
+    /// AUTOINCREMENT: the root of sqlite_sequence (exec/autoincrement.rs).
+    pub autoinc: Option<chorus_storage::PageNo>,
     cursor: Option<Box<dyn TableCursor>>,
     buf: Vec<u8>,
 }
@@ -79,6 +81,7 @@ impl TableWriter {
             checks: Vec::new(),
             defaults: Vec::new(),
             returning: Vec::new(),
+            autoinc: None,
             cursor: None,
             buf: Vec::new(),
         }
@@ -86,7 +89,14 @@ impl TableWriter {
 
     pub fn cursor(&mut self, cx: &mut Cx<'_>) -> Result<&mut Box<dyn TableCursor>> {
         if self.cursor.is_none() {
-            self.cursor = Some(cx.store.table_cursor(self.table.root)?);
+            let layout = super::without_rowid::WrLayout::of(&self.table);
+            self.cursor = Some(super::without_rowid::open_table_cursor(
+                &mut *cx.store,
+                &cx.env.wr_rows,
+                self.table.root,
+                layout.as_ref(),
+                true,
+            )?);
         }
         self.cursor
             .as_mut()
@@ -119,6 +129,9 @@ impl TableWriter {
         for i in 0..n {
             if Some(i) == alias {
                 v.push(Value::Integer(rowid));
+            } else if i >= r.column_count() {
+                // A short record (ALTER TABLE ADD COLUMN): the default.
+                v.push(crate::stmt::alter::column_default(&table.columns[i]));
             } else {
                 v.push(match r.column(i)? {
                     // REAL columns may hold integral values stored as integers.
@@ -256,7 +269,11 @@ impl TableWriter {
                 (None, None) => key.push(Value::Null),
             }
         }
-        key.push(Value::Integer(rowid));
+        if self.table.without_rowid.is_some() {
+            super::without_rowid::suffix_values(&iw.index, &self.table, values, &mut key);
+        } else {
+            key.push(Value::Integer(rowid));
+        }
         Ok(Some(key))
     }
 
@@ -272,7 +289,16 @@ impl TableWriter {
         rowid_checked: bool,
     ) -> Result<Vec<(i64, Error, Option<ResolveType>, Option<Arc<Index>>)>> {
         let mut out = Vec::new();
-        if rowid_checked && self_rowid != Some(rowid) {
+        if self.table.without_rowid.is_some() {
+            let t = self.table.clone();
+            let c = self.cursor(cx)?;
+            if let Some((h, e)) =
+                super::without_rowid::pk_conflict(&t, &mut **c, values, self_rowid)?
+            {
+                let pk = super::without_rowid::pk_index(&t).map(Arc::new);
+                out.push((h, e, t.pk_conflict, pk));
+            }
+        } else if rowid_checked && self_rowid != Some(rowid) {
             let t = self.table.clone();
             let c = self.cursor(cx)?;
             if c.seek_rowid(rowid, SeekOp::Eq)? {
@@ -298,7 +324,7 @@ impl TableWriter {
             let Some(key) = self.index_key(k, cx, values, rowid)? else {
                 continue;
             };
-            let ncols = key.len() - 1;
+            let ncols = self.indexes[k].index.columns.len().min(key.len());
             if key[..ncols].iter().any(|v| v.is_null()) {
                 continue;
             }
@@ -308,9 +334,11 @@ impl TableWriter {
             let index = iw.index.clone();
             let c = Self::icursor(iw, cx)?;
             let mut found = c.seek(&kref, SeekOp::Eq)?;
+            // Entries with the same key: rowids, or (WITHOUT ROWID) the
+            // entries themselves, resolved to row handles below.
+            let mut same: Vec<std::result::Result<i64, Vec<u8>>> = Vec::new();
             while found {
                 let entry = c.key()?;
-                let r = RecordReader::new(entry)?;
                 if chorus_storage::record::compare_unpacked(
                     &kref,
                     entry,
@@ -320,9 +348,28 @@ impl TableWriter {
                 {
                     break;
                 }
-                let other = match r.column(r.column_count().saturating_sub(1))? {
-                    ValueRef::Integer(i) => i,
-                    _ => break,
+                if self.table.without_rowid.is_some() {
+                    same.push(Err(entry.to_vec()));
+                } else {
+                    let r = RecordReader::new(entry)?;
+                    match r.column(r.column_count().saturating_sub(1))? {
+                        ValueRef::Integer(i) => same.push(Ok(i)),
+                        _ => break,
+                    }
+                }
+                found = c.next()?;
+            }
+            for cand in same {
+                let other = match cand {
+                    Ok(i) => i,
+                    Err(entry) => {
+                        let pos = super::without_rowid::pk_positions(&index, &self.table);
+                        let tc = self.cursor(cx)?;
+                        match super::without_rowid::handle_from_entry(&mut **tc, &entry, &pos)? {
+                            Some(h) => h,
+                            None => continue,
+                        }
+                    }
                 };
                 if Some(other) != self_rowid {
                     let t = &self.table;
@@ -352,7 +399,6 @@ impl TableWriter {
                     ));
                     break;
                 }
-                found = c.next()?;
             }
         }
         Ok(out)
@@ -424,6 +470,14 @@ impl TableWriter {
 
     /// A new rowid: one more than the largest (or a free one if that overflows).
     pub fn new_rowid(&mut self, cx: &mut Cx<'_>) -> Result<i64> {
+        if self.table.without_rowid.is_some() {
+            return Ok(0);
+        }
+        if let Some(seq) = self.autoinc {
+            let max = self.cursor(cx)?.max_rowid()?;
+            let name = self.table.name.clone();
+            return super::autoincrement::next_rowid(&mut *cx.store, seq, &name, max);
+        }
         let c = self.cursor(cx)?;
         match c.max_rowid()? {
             None => Ok(1),

@@ -69,6 +69,8 @@ pub struct Scope {
     pub alias_depth: usize,
     /// GROUP BY terms: matching result expressions read the group's key.
     pub group_by: Vec<Expr>,
+    /// Window calls of this SELECT (installed for result columns/ORDER BY).
+    pub win: Option<super::window::WinCollector>,
 }
 
 /// A common table expression in scope.
@@ -97,6 +99,11 @@ pub struct Binder {
     pub pending_order: Option<Vec<ast::SortedColumn>>,
     /// The statement has a RETURNING clause (DELETE must visit rows).
     pub returning_pending: bool,
+    /// Binding a trigger program: RAISE() is allowed and subqueries are
+    /// re-evaluated on every use (the program runs once per row).
+    pub in_trigger: bool,
+    /// Triggers whose programs are being compiled (outermost first).
+    pub trigger_stack: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -132,13 +139,28 @@ pub fn has_aggregate(e: &Expr) -> bool {
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
         match e {
-            Expr::FunctionCall { name, args, .. } => {
-                if is_aggregate_name(&name.0, args.as_ref().map_or(0, |a| a.len())) {
+            Expr::FunctionCall {
+                name,
+                args,
+                filter_over,
+                ..
+            } => {
+                let over = filter_over.as_ref().and_then(|t| t.over_clause.as_deref());
+                if over.is_none()
+                    && is_aggregate_name(&name.0, args.as_ref().map_or(0, |a| a.len()))
+                {
                     return true;
                 }
                 stack.extend(args.iter().flatten());
+                if let Some(ast::Over::Window(w)) = over {
+                    stack.extend(w.partition_by.iter().flatten());
+                    stack.extend(w.order_by.iter().flatten().map(|c| &c.expr));
+                }
             }
-            Expr::FunctionCallStar { name, .. } if name.0.eq_ignore_ascii_case("count") => {
+            Expr::FunctionCallStar { name, filter_over }
+                if name.0.eq_ignore_ascii_case("count")
+                    && filter_over.as_ref().is_none_or(|t| t.over_clause.is_none()) =>
+            {
                 return true;
             }
             Expr::Between {
@@ -257,6 +279,8 @@ impl Binder {
             swap_limit: false,
             pending_order: None,
             returning_pending: false,
+            in_trigger: false,
+            trigger_stack: Vec::new(),
         }
     }
 
@@ -358,7 +382,7 @@ impl Binder {
                             .iter()
                             .any(|r| r.eq_ignore_ascii_case(col));
                         if is_rowid
-                            && s.table.is_some()
+                            && s.table.as_ref().is_some_and(|t| t.without_rowid.is_none())
                             && (table.is_some() || scope.sources.len() == 1)
                         {
                             count += 1;
@@ -462,7 +486,7 @@ impl Binder {
         Ok(self.expr_info(e)?.0)
     }
 
-    fn sub_plan(&mut self, s: &ast::Select) -> Result<Box<RefCell<SubQuery>>> {
+    pub(crate) fn sub_plan(&mut self, s: &ast::Select) -> Result<Box<RefCell<SubQuery>>> {
         self.depth += 1;
         if self.depth > 200 {
             return Err(err("too many levels of nesting"));
@@ -472,8 +496,9 @@ impl Binder {
         let (plan, correlated) = r?;
         Ok(Box::new(RefCell::new(SubQuery {
             plan,
-            correlated,
+            correlated: correlated || self.in_trigger,
             cache: None,
+            col: 0,
         })))
     }
 
@@ -617,6 +642,14 @@ impl Binder {
                 } else {
                     (both, none)
                 }
+            }
+            Expr::InList { lhs, not, rhs } if super::rowvalue::is_row(lhs) => {
+                return self.row_in_list(lhs, *not, rhs.as_deref().unwrap_or(&[]));
+            }
+            Expr::InSelect { lhs, not, rhs }
+                if matches!(**lhs, Expr::Subquery(_)) && super::rowvalue::is_row(lhs) =>
+            {
+                return self.row_in_select(lhs, *not, rhs);
             }
             Expr::InList { lhs, not, rhs } => {
                 let (x, xi) = self.expr_info(lhs)?;
@@ -838,13 +871,15 @@ impl Binder {
             Expr::FunctionCallStar { name, filter_over } => {
                 self.function(&name.0, &[], false, filter_over.as_ref(), true)?
             }
-            Expr::Raise(_, msg) => {
+            Expr::Raise(kind, msg) => {
                 let m = match msg.as_deref() {
                     Some(Expr::Literal(Literal::String(s))) => unquote(s),
                     _ => String::new(),
                 };
-                let _ = m;
-                return Err(err("RAISE() may only be used within a trigger-program"));
+                if !self.in_trigger {
+                    return Err(err("RAISE() may only be used within a trigger-program"));
+                }
+                (crate::exec::trigger::raise_expr(*kind, m), Info::default())
             }
             _ => {
                 return Err(chorus_storage::Error::new(
@@ -866,9 +901,13 @@ impl Binder {
         let name = unquote(raw_name);
         let lname = name.to_ascii_lowercase();
         let none = Info::default();
-        if tail.is_some_and(|t| t.over_clause.is_some()) {
-            return Err(err("window functions are not supported"));
+        if let Some(over) = tail.and_then(|t| t.over_clause.as_deref()) {
+            let filter = tail.and_then(|t| t.filter_clause.as_deref());
+            return super::window::bind_call(
+                self, &name, &lname, args, distinct, filter, over, star,
+            );
         }
+        super::window::check_plain_call(&lname, &name)?;
         if is_aggregate_name(&lname, if star { 0 } else { args.len() })
             || (star && lname == "count")
         {
@@ -1053,6 +1092,9 @@ impl Binder {
     }
 
     pub fn cmp(&mut self, l: &Expr, op: CmpOp, r: &Expr) -> Result<(CExpr, Info)> {
+        if super::rowvalue::is_row(l) || super::rowvalue::is_row(r) {
+            return self.row_cmp(l, op, r);
+        }
         let (lc, li) = self.expr_info(l)?;
         let (rc, ri) = self.expr_info(r)?;
         if let (CExpr::Vector(a), CExpr::Vector(b)) = (&lc, &rc) {
@@ -1089,6 +1131,11 @@ impl Binder {
         };
         if let Some(c) = cmp {
             return self.cmp(l, c, r);
+        }
+        if matches!(op, Operator::Is | Operator::IsNot)
+            && (super::rowvalue::is_row(l) || super::rowvalue::is_row(r))
+        {
+            return self.row_is(l, op == Operator::IsNot, r);
         }
         if matches!(op, Operator::Is | Operator::IsNot) {
             let (lc, li) = self.expr_info(l)?;

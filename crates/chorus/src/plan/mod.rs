@@ -3,4 +3,6 @@
 pub mod bind;
 pub mod names;
 pub mod recursive;
+pub mod rowvalue;
 pub mod select;
+pub mod window;

@@ -315,9 +315,6 @@ fn plan_one_inner(
             window_clause,
         ),
     };
-    if window_clause.is_some() {
-        return Err(err("window functions are not supported"));
-    }
     // FROM
     let mut items: Vec<FromItem> = Vec::new();
     // Position of a RIGHT JOIN's table (supported as the last FROM item).
@@ -524,6 +521,7 @@ fn plan_one_inner(
             s.group_by = group_asts;
         }
     }
+    super::window::begin(b, window_clause.as_ref())?;
     let mut result = Vec::new();
     let mut names = Vec::new();
     let mut infos = Vec::new();
@@ -598,10 +596,12 @@ fn plan_one_inner(
         }
     }
     // HAVING / ORDER BY (may reference aggregates).
+    super::window::suspend(b, true);
     let having_c = match having {
         Some(h) => Some(b.expr(h)?),
         None => None,
     };
+    super::window::suspend(b, false);
     let mut order = Vec::new();
     if let Some(ob) = order_by {
         for (k, t) in ob.iter().enumerate() {
@@ -746,6 +746,7 @@ fn plan_one_inner(
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
             ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
+            crate::exec::without_rowid::set_index_pk_pos(ts, &b.schema, t);
         }
         let (own, local): (Vec<CExpr>, Vec<CExpr>) = local.into_iter().partition(|c| {
             let mut used = Vec::new();
@@ -793,6 +794,7 @@ fn plan_one_inner(
         });
     }
     let mut simple = Simple::new(source, result);
+    simple.window = super::window::finish(b, level_slots.clone(), is_agg);
     simple.filter = and_all(top_filter);
     simple.distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
     simple.order = order;
@@ -910,6 +912,8 @@ fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
                         if let Some(a) = t.rowid_alias {
                             return t.columns[a].name.clone();
                         }
+                        // SQLite names a reference to the real rowid "rowid".
+                        return "rowid".to_string();
                     }
                 }
             }
@@ -924,6 +928,17 @@ fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
                             src.columns.iter().find(|c| c.name.eq_ignore_ascii_case(&n))
                         {
                             return c.name.clone();
+                        }
+                        if let Some(tb) = &src.table {
+                            if ["rowid", "oid", "_rowid_"]
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&n))
+                            {
+                                return match tb.rowid_alias {
+                                    Some(a) => tb.columns[a].name.clone(),
+                                    None => "rowid".to_string(),
+                                };
+                            }
                         }
                     }
                 }
@@ -1023,7 +1038,9 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 coalesced: Vec::new(),
             };
             let mut scan = TableScan::new(slot, table.root, table.rowid_alias, Access::Full);
+            scan.wr = crate::exec::without_rowid::WrScan::of(&table, false);
             scan.real_cols = table.real_columns();
+            scan.defaults = crate::stmt::alter::record_defaults(&table);
             scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }
@@ -1260,7 +1277,8 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
     }
     let mut best: Option<(usize, Access)> = None;
     let schema = &b.schema;
-    for idx in schema.indexes_for(t) {
+    let pk = crate::exec::without_rowid::pk_index(t).map(Arc::new);
+    for idx in pk.into_iter().chain(schema.indexes_for(t)) {
         if idx.partial.is_some() {
             continue;
         }

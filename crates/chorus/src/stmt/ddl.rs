@@ -49,7 +49,7 @@ pub fn load_schema(store: &mut dyn Store) -> Result<Schema> {
     Schema::build(cookie, entries)
 }
 
-fn add_schema_row(
+pub(crate) fn add_schema_row(
     store: &mut dyn Store,
     kind: &str,
     name: &str,
@@ -78,7 +78,7 @@ fn add_schema_row(
 }
 
 /// Delete sqlite_schema rows matching a predicate on (type, name, tbl_name).
-fn delete_schema_rows(
+pub(crate) fn delete_schema_rows(
     store: &mut dyn Store,
     pred: &dyn Fn(&str, &str, &str) -> bool,
 ) -> Result<()> {
@@ -121,8 +121,8 @@ pub fn normalized_sql(stmt_text: &str, kind: &str) -> String {
         }
         let up = w.to_ascii_uppercase();
         match up.as_slice() {
-            b"CREATE" | b"TEMP" | b"TEMPORARY" | b"TABLE" | b"INDEX" | b"VIEW" | b"IF" | b"NOT"
-            | b"EXISTS" => i = e,
+            b"CREATE" | b"TEMP" | b"TEMPORARY" | b"TABLE" | b"INDEX" | b"VIEW" | b"TRIGGER"
+            | b"IF" | b"NOT" | b"EXISTS" => i = e,
             b"UNIQUE" => {
                 unique = true;
                 i = e;
@@ -140,6 +140,7 @@ pub fn normalized_sql(stmt_text: &str, kind: &str) -> String {
         "index" if unique => "CREATE UNIQUE INDEX",
         "index" => "CREATE INDEX",
         "view" => "CREATE VIEW",
+        "trigger" => "CREATE TRIGGER",
         _ => "CREATE TABLE",
     };
     format!("{prefix} {rest}")
@@ -240,12 +241,30 @@ pub fn run_ddl(
                     let (mut t, autos) = table_from_ast(&name, PageNo(0), body, text.clone())?;
                     // Validate CHECK / DEFAULT expressions by binding them.
                     validate_table(schema, &t)?;
-                    let root = store.create_tree(TreeKind::Table)?;
+                    let wr = t.without_rowid.is_some();
+                    let root =
+                        store.create_tree(if wr { TreeKind::Index } else { TreeKind::Table })?;
                     t.root = root;
                     add_schema_row(store, "table", &name, &name, root.0, Some(&text))?;
                     for a in autos {
+                        if wr && a.origin == crate::schema::IndexOrigin::PrimaryKey {
+                            // The table tree is the primary key's index.
+                            continue;
+                        }
                         let r = store.create_tree(TreeKind::Index)?;
                         add_schema_row(store, "index", &a.name, &name, r.0, None)?;
+                    }
+                    if t.autoincrement && schema.table("sqlite_sequence").is_none() {
+                        let r = store.create_tree(TreeKind::Table)?;
+                        let sql = crate::exec::autoincrement::SEQUENCE_SQL;
+                        add_schema_row(
+                            store,
+                            "table",
+                            "sqlite_sequence",
+                            "sqlite_sequence",
+                            r.0,
+                            Some(sql),
+                        )?;
                     }
                 }
                 ast::CreateTableBody::AsSelect(sel) => {
@@ -360,63 +379,7 @@ pub fn run_ddl(
             idx.root = root;
             add_schema_row(store, "index", &name, &table.name, root.0, Some(&text))?;
             // Populate.
-            let idx = Arc::new(idx);
-            let mut b = Binder::new(schema.clone());
-            let slot = b.alloc_slot();
-            b.scopes.push(Scope {
-                first_slot: slot,
-                ..Default::default()
-            });
-            if let Some(s) = b.scopes.last_mut() {
-                s.sources.push(SourceInfo {
-                    slot,
-                    name: table.name.clone(),
-                    columns: table_col_infos(&table),
-                    table: None,
-                    coalesced: Vec::new(),
-                });
-            }
-            let mut exprs = Vec::new();
-            for c in &idx.columns {
-                exprs.push(match &c.expr {
-                    Some(e) => Some(b.expr(e)?),
-                    None => None,
-                });
-            }
-            let partial = match &idx.partial {
-                Some(p) => Some(b.expr(p)?),
-                None => None,
-            };
-            env.ensure_slots(b.nslots);
-            let mut w = TableWriter::new(table.clone(), slot);
-            let ki = idx.key_info(&table);
-            w.indexes
-                .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
-            let mut rowids = Vec::new();
-            {
-                let mut c = store.table_cursor(table.root)?;
-                let mut ok = c.first()?;
-                while ok {
-                    rowids.push(c.rowid());
-                    ok = c.next()?;
-                }
-            }
-            let mut cx = Cx {
-                store: &mut *store,
-                env: &mut *env,
-            };
-            for r in rowids {
-                let Some(vals) = w.read_row(&mut cx, r)? else {
-                    continue;
-                };
-                if idx.unique {
-                    let conflicts = w.conflicts(&mut cx, &vals, r, Some(r), false)?;
-                    if let Some((_, e, _, _)) = conflicts.into_iter().next() {
-                        return Err(e);
-                    }
-                }
-                insert_index_only(&mut w, &mut cx, &vals, r)?;
-            }
+            populate_index(store, schema, &table, Arc::new(idx), env)?;
             bump_cookie(store)?;
             Ok(DdlOutcome {
                 changed_schema: true,
@@ -468,6 +431,21 @@ pub fn run_ddl(
                 }
                 return Err(err(format!("no such table: {name}")));
             };
+            if k == "sqlite_sequence" {
+                return Err(err(format!("table {name} may not be dropped")));
+            }
+            if t.autoincrement {
+                if let Some(seq) = schema.table("sqlite_sequence") {
+                    crate::exec::autoincrement::forget(store, seq.root, &t.name)?;
+                }
+            }
+            if env.fk.is_some() {
+                let mut cx = crate::exec::expr::Cx {
+                    store: &mut *store,
+                    env: &mut *env,
+                };
+                crate::exec::foreign_key::drop_table(&mut cx, &t)?;
+            }
             for idx in schema.indexes_of(&t.name) {
                 store.drop_tree(idx.root)?;
             }
@@ -524,16 +502,103 @@ pub fn run_ddl(
                 }
                 return Err(err(format!("no such view: {name}")));
             }
-            delete_schema_rows(store, &|ty, nm, _| {
-                ty == "view" && nm.eq_ignore_ascii_case(&name)
+            delete_schema_rows(store, &|ty, nm, tbl| {
+                (ty == "view" && nm.eq_ignore_ascii_case(&name))
+                    || (ty == "trigger" && tbl.eq_ignore_ascii_case(&name))
             })?;
             bump_cookie(store)?;
             Ok(DdlOutcome {
                 changed_schema: true,
             })
         }
+        Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
+            crate::stmt::trigger::run_trigger_ddl(store, schema, stmt, sql)
+        }
+        Stmt::Reindex { obj_name } => {
+            super::reindex::run_reindex(store, schema, obj_name.as_ref(), env)?;
+            Ok(DdlOutcome {
+                changed_schema: false,
+            })
+        }
+        Stmt::AlterTable(qn, body) => {
+            crate::stmt::alter::run_alter(store, schema, qn, body, sql, env)
+        }
         _ => Err(Error::new(ResultCode::ERROR, "unsupported statement")),
     }
+}
+
+/// Fill an (empty) index tree from its table's rows, checking uniqueness.
+pub fn populate_index(
+    store: &mut dyn Store,
+    schema: &Arc<Schema>,
+    table: &Arc<crate::schema::Table>,
+    idx: Arc<crate::schema::Index>,
+    env: &mut Env,
+) -> Result<()> {
+    let mut b = Binder::new(schema.clone());
+    let slot = b.alloc_slot();
+    b.scopes.push(Scope {
+        first_slot: slot,
+        ..Default::default()
+    });
+    if let Some(s) = b.scopes.last_mut() {
+        s.sources.push(SourceInfo {
+            slot,
+            name: table.name.clone(),
+            columns: table_col_infos(&table),
+            table: None,
+            coalesced: Vec::new(),
+        });
+    }
+    let mut exprs = Vec::new();
+    for c in &idx.columns {
+        exprs.push(match &c.expr {
+            Some(e) => Some(b.expr(e)?),
+            None => None,
+        });
+    }
+    let partial = match &idx.partial {
+        Some(p) => Some(b.expr(p)?),
+        None => None,
+    };
+    env.ensure_slots(b.nslots);
+    let mut w = TableWriter::new(table.clone(), slot);
+    let ki = idx.key_info(&table);
+    w.indexes
+        .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
+    let mut rowids = Vec::new();
+    {
+        let layout = crate::exec::without_rowid::WrLayout::of(&table);
+        let mut c = crate::exec::without_rowid::open_table_cursor(
+            &mut *store,
+            &env.wr_rows,
+            table.root,
+            layout.as_ref(),
+            true,
+        )?;
+        let mut ok = c.first()?;
+        while ok {
+            rowids.push(c.rowid());
+            ok = c.next()?;
+        }
+    }
+    let mut cx = Cx {
+        store: &mut *store,
+        env: &mut *env,
+    };
+    for r in rowids {
+        let Some(vals) = w.read_row(&mut cx, r)? else {
+            continue;
+        };
+        if idx.unique {
+            let conflicts = w.conflicts(&mut cx, &vals, r, Some(r), false)?;
+            if let Some((_, e, _, _)) = conflicts.into_iter().next() {
+                return Err(e);
+            }
+        }
+        insert_index_only(&mut w, &mut cx, &vals, r)?;
+    }
+    Ok(())
 }
 
 fn insert_index_only(

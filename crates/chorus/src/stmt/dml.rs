@@ -3,13 +3,16 @@
 //! that match, then modify, so a scan never sees its own writes).
 
 use crate::exec::expr::{CExpr, Cx};
+use crate::exec::foreign_key as fk;
 use crate::exec::select::SelectPlan;
 use crate::exec::source::{Access, Source, TableScan};
+use crate::exec::trigger::{RowImage, TriggerSet};
 use crate::exec::write::{IndexWriter, TableWriter, Verdict, Violation};
 use crate::plan::bind::{err, table_col_infos, Binder, Scope, SourceInfo};
 use crate::plan::select::{and_all, conjuncts, plan_select};
 use crate::schema::{name_of, Table};
 use crate::sqlvalue::{apply_affinity, Affinity};
+use crate::stmt::trigger::{plan_table_triggers, Event};
 use chorus_storage::{Error, Result, ResultCode, Value};
 use sqlite3_parser::ast::{self, ResolveType};
 use std::sync::Arc;
@@ -22,6 +25,7 @@ pub struct InsertPlan {
     pub or: Option<ResolveType>,
     /// `ON CONFLICT [(target)] DO NOTHING`.
     pub upsert: Option<DoNothing>,
+    pub triggers: Option<Box<TriggerSet>>,
 }
 
 /// An `ON CONFLICT ... DO NOTHING` clause: the conflict target's columns
@@ -78,6 +82,9 @@ pub struct UpdatePlan {
     /// (column, new value expression) — column usize::MAX = rowid.
     pub sets: Vec<(usize, CExpr)>,
     pub or: Option<ResolveType>,
+    pub triggers: Option<Box<TriggerSet>>,
+    /// UPDATE ... FROM: the join producing the new values.
+    pub from: Option<super::update_from::FromQuery>,
 }
 
 pub struct DeletePlan {
@@ -85,6 +92,7 @@ pub struct DeletePlan {
     pub scan: Source,
     pub scan_slot: usize,
     pub truncate: bool,
+    pub triggers: Option<Box<TriggerSet>>,
 }
 
 /// Outcome counters of a DML statement.
@@ -98,6 +106,8 @@ pub struct DmlResult {
     pub rollback: bool,
     /// RETURNING rows.
     pub rows: Vec<Vec<Value>>,
+    /// Rows changed by trigger programs (count toward total_changes only).
+    pub trigger_changes: i64,
 }
 
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
@@ -121,7 +131,7 @@ fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
 
 /// Build the writer: row slot scope with the table's columns; CHECKs,
 /// defaults, index expressions compiled against it.
-fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
+pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     let slot = b.alloc_slot();
     b.scopes.push(Scope {
         first_slot: slot,
@@ -182,6 +192,9 @@ fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     b.scopes.pop();
     res?;
     w.defaults = defaults;
+    if t.autoincrement {
+        w.autoinc = b.schema.table("sqlite_sequence").map(|s| s.root);
+    }
     Ok(w)
 }
 
@@ -230,11 +243,11 @@ pub fn plan_insert(
                             target: Some(cols.clone()),
                             update: None,
                         };
-                        let any_index = b
-                            .schema
-                            .indexes_for(&t)
-                            .iter()
-                            .any(|i| i.unique && ok.matches(&t, Some(i)));
+                        let pk = crate::exec::without_rowid::pk_index(&t).map(Arc::new);
+                        let any_index = pk
+                            .into_iter()
+                            .chain(b.schema.indexes_for(&t))
+                            .any(|i| i.unique && ok.matches(&t, Some(&i)));
                         if !any_index && !ok.matches(&t, None) {
                             return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));
                         }
@@ -272,9 +285,10 @@ pub fn plan_insert(
                 match t.column_index(&n) {
                     Some(ci) => map[ci] = Some(i),
                     None => {
-                        if ["rowid", "oid", "_rowid_"]
-                            .iter()
-                            .any(|r| r.eq_ignore_ascii_case(&n))
+                        if t.without_rowid.is_none()
+                            && ["rowid", "oid", "_rowid_"]
+                                .iter()
+                                .any(|r| r.eq_ignore_ascii_case(&n))
                         {
                             rowid_src = Some(i);
                         } else {
@@ -308,12 +322,24 @@ pub fn plan_insert(
             map.push(Some(r));
         }
     }
+    let mut triggers = plan_table_triggers(b, &t, Event::Insert, None, or)?;
+    if let Some(ast::InsertBody::Select(_, Some(u))) = Some(body) {
+        if let ast::UpsertDo::Set { sets, .. } = &u.do_clause {
+            // DO UPDATE fires the UPDATE triggers.
+            let names: Vec<String> = sets
+                .iter()
+                .flat_map(|s| s.col_names.iter().map(name_of))
+                .collect();
+            crate::stmt::trigger::plan_upsert_triggers(b, &t, &names, &mut triggers)?;
+        }
+    }
     Ok(InsertPlan {
         writer: w,
         source,
         map,
         or,
         upsert: upsert_plan,
+        triggers,
     })
 }
 
@@ -335,15 +361,18 @@ fn write_row(
     cx: &mut Cx<'_>,
     mut values: Vec<Value>,
     rowid: Option<i64>,
+    fresh_rowid: bool,
     self_rowid: Option<i64>,
     or: Option<ResolveType>,
     upsert: Option<&DoNothing>,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<bool> {
     w.apply_affinities(&mut values);
-    let rowid = match rowid {
-        Some(r) => r,
-        None => w.new_rowid(cx)?,
+    // A rowid new_rowid just chose names no row: no rowid conflict check.
+    let (rowid, fresh) = match rowid {
+        Some(r) => (r, fresh_rowid),
+        None => (w.new_rowid(cx)?, true),
     };
     if let Some(a) = w.table.rowid_alias {
         values[a] = Value::Integer(rowid);
@@ -353,12 +382,15 @@ fn write_row(
         Ok(Verdict::Write) => {}
         Err(v) => return Err(violation(v, res)),
     }
-    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, true)?;
+    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, !fresh)?;
     for (other, e, cc, idx) in conflicts {
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
                 if let Some(up) = &target.update {
-                    upsert_update(w, cx, up, other, res)?;
+                    let ts = triggers
+                        .as_deref_mut()
+                        .and_then(|t| t.on_upsert.as_deref_mut());
+                    upsert_update(w, cx, up, other, res, ts)?;
                 }
                 return Ok(false);
             }
@@ -367,8 +399,10 @@ fn write_row(
         match resolve {
             ResolveType::Ignore => return Ok(false),
             ResolveType::Replace => {
-                if let Some(old) = w.read_row(cx, other)? {
-                    w.delete(cx, &old, other)?;
+                let ts = triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                if !crate::exec::trigger::replace_delete(w, cx, ts, other, res)? {
+                    // The conflicting row stays: the constraint fails.
+                    return Err(e);
                 }
             }
             r => {
@@ -386,6 +420,10 @@ fn write_row(
         if old_rowid != rowid {
             // handled by caller (delete of the old row happened first)
         }
+    }
+    if fk::active(cx) {
+        let t = w.table.clone();
+        fk::before_insert(cx, &t, &values)?;
     }
     w.insert(cx, &values, rowid)?;
     Ok(true)
@@ -420,10 +458,21 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             plan.close();
         }
     }
-    for src in rows {
+    // Source values can be moved into the row when no source column feeds
+    // two places (the usual case); otherwise they are copied.
+    let used: Vec<usize> = p.map.iter().filter_map(|m| *m).collect();
+    let movable = used
+        .iter()
+        .enumerate()
+        .all(|(k, i)| !used[k + 1..].contains(i));
+    for mut src in rows {
         let mut values = Vec::with_capacity(ncols);
         for c in 0..ncols {
             let v = match p.map.get(c).copied().flatten() {
+                Some(i) if movable => src
+                    .get_mut(i)
+                    .map(|v| std::mem::replace(v, Value::Null))
+                    .unwrap_or(Value::Null),
                 Some(i) => src.get(i).cloned().unwrap_or(Value::Null),
                 None => match p.writer.defaults.get(c).and_then(|d| d.as_ref()) {
                     Some(d) => d.eval(cx)?,
@@ -439,6 +488,23 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         } else {
             None
         };
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            // BEFORE INSERT sees defaults and affinities; an unset rowid is -1.
+            let mut nv = values.clone();
+            p.writer.apply_affinities(&mut nv);
+            let r = explicit_rowid.unwrap_or(-1);
+            if let Some(a) = alias {
+                nv[a] = Value::Integer(r);
+            }
+            let img = RowImage {
+                values: &nv,
+                rowid: r,
+            };
+            if !ts.fire_before(cx, None, Some(img), res)? {
+                continue;
+            }
+        }
+        let fresh = explicit_rowid.is_none();
         let rowid = match explicit_rowid {
             Some(r) => r,
             None => p.writer.new_rowid(cx)?,
@@ -448,16 +514,33 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             cx,
             values,
             Some(rowid),
+            fresh,
             None,
             p.or,
             p.upsert.as_ref(),
             res,
+            p.triggers.as_deref_mut(),
         )? {
             res.changes += 1;
             if let Some(r) = p.writer.returning_row(cx)? {
                 res.rows.push(r);
             }
-            res.last_rowid = Some(rowid);
+            if p.writer.table.without_rowid.is_none() {
+                res.last_rowid = Some(rowid);
+            }
+            if let Some(seq) = p.writer.autoinc {
+                let name = p.writer.table.name.clone();
+                crate::exec::autoincrement::note_rowid(&mut *cx.store, seq, &name, rowid)?;
+            }
+            if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+                // The row slot keeps the written row; lend its values.
+                let slot = p.writer.row_slot;
+                let nv = std::mem::take(&mut cx.env.slots[slot].values);
+                let img = RowImage { values: &nv, rowid };
+                let r = ts.fire_after(cx, None, Some(img), res);
+                cx.env.slots[slot].values = nv;
+                r?;
+            }
         }
     }
     Ok(())
@@ -497,7 +580,10 @@ fn plan_scan(
         }
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
+        scan.wr = crate::exec::without_rowid::WrScan::of(t, true);
+        crate::exec::without_rowid::set_index_pk_pos(&mut scan, &b.schema, t);
         scan.real_cols = t.real_columns();
+        scan.defaults = crate::stmt::alter::record_defaults(t);
         scan.label = t.name.clone();
         scan.filter = and_all(terms);
         Ok(Source::Table(Box::new(scan)))
@@ -520,41 +606,98 @@ pub fn plan_update(
     from: Option<&ast::FromClause>,
     where_clause: Option<&ast::Expr>,
 ) -> Result<UpdatePlan> {
-    if from.is_some() {
-        return Err(err("UPDATE FROM is not supported"));
-    }
     let t = target_table(b, qn)?;
     let w = writer(b, &t)?;
+    let set_col = |n: &str| -> Result<usize> {
+        Ok(match t.column_index(n) {
+            Some(c) if Some(c) == t.rowid_alias => usize::MAX,
+            Some(c) => c,
+            None if t.without_rowid.is_none()
+                && ["rowid", "oid", "_rowid_"]
+                    .iter()
+                    .any(|r| r.eq_ignore_ascii_case(n)) =>
+            {
+                usize::MAX
+            }
+            None => return Err(err(format!("no such column: {n}"))),
+        })
+    };
+    if let Some(from) = from {
+        // The assigned (column, expression) pairs, row values spread out.
+        let mut targets: Vec<(usize, &ast::Expr)> = Vec::new();
+        for s in sets {
+            if s.col_names.len() == 1 {
+                targets.push((set_col(&name_of(&s.col_names[0]))?, &s.expr));
+                continue;
+            }
+            let ast::Expr::Parenthesized(v) = &s.expr else {
+                return Err(err("row value misused"));
+            };
+            if v.len() != s.col_names.len() {
+                return Err(err(format!(
+                    "{} columns assigned {} values",
+                    s.col_names.len(),
+                    v.len()
+                )));
+            }
+            for (n, e) in s.col_names.iter().zip(v) {
+                targets.push((set_col(&name_of(n))?, e));
+            }
+        }
+        let (q, sets) = super::update_from::plan(b, &t, qn, &targets, from, where_clause)?;
+        let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), None)?;
+        b.scopes.pop();
+        let set_names: Vec<String> = targets
+            .iter()
+            .map(|&(c, _)| {
+                if c == usize::MAX {
+                    "rowid".to_string()
+                } else {
+                    t.columns[c].name.clone()
+                }
+            })
+            .collect();
+        let triggers = plan_table_triggers(b, &t, Event::Update, Some(&set_names), or)?;
+        return Ok(UpdatePlan {
+            writer: w,
+            scan,
+            scan_slot,
+            sets,
+            or,
+            triggers,
+            from: Some(q),
+        });
+    }
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     let r = (|| -> Result<Vec<(usize, CExpr)>> {
         let mut out = Vec::new();
         for s in sets {
             if s.col_names.len() != 1 {
-                return Err(err("row value assignments are not supported"));
-            }
-            let n = name_of(&s.col_names[0]);
-            let col = match t.column_index(&n) {
-                Some(c) if Some(c) == t.rowid_alias => usize::MAX,
-                Some(c) => c,
-                None if ["rowid", "oid", "_rowid_"]
-                    .iter()
-                    .any(|r| r.eq_ignore_ascii_case(&n)) =>
-                {
-                    usize::MAX
+                let vals = b.row_set(s.col_names.len(), &s.expr)?;
+                for (n, v) in s.col_names.iter().zip(vals) {
+                    out.push((set_col(&name_of(n))?, v));
                 }
-                None => return Err(err(format!("no such column: {n}"))),
-            };
+                continue;
+            }
+            let col = set_col(&name_of(&s.col_names[0]))?;
             out.push((col, b.expr(&s.expr)?));
         }
         Ok(out)
     })();
     b.scopes.pop();
+    let set_names: Vec<String> = sets
+        .iter()
+        .flat_map(|s| s.col_names.iter().map(name_of))
+        .collect();
+    let triggers = plan_table_triggers(b, &t, Event::Update, Some(&set_names), or)?;
     Ok(UpdatePlan {
         writer: w,
         scan,
         scan_slot,
         sets: r?,
         or,
+        triggers,
+        from: None,
     })
 }
 
@@ -568,12 +711,24 @@ fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec
 }
 
 pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
-    let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
+    let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
+        Some(q) => super::update_from::rows(q, cx)?
+            .into_iter()
+            .map(|(r, v)| (r, Some(v)))
+            .collect(),
+        None => collect_rowids(&mut p.scan, p.scan_slot, cx)?
+            .into_iter()
+            .map(|r| (r, None))
+            .collect(),
+    };
     let alias = p.writer.table.rowid_alias;
-    for rowid in rowids {
+    for (rowid, joined) in work {
         let Some(old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
+        if let (Some(q), Some(v)) = (&p.from, joined) {
+            super::update_from::load(q, cx, v);
+        }
         // The scan slot holds the old row for SET expressions.
         {
             let s = &mut cx.env.slots[p.scan_slot];
@@ -604,6 +759,25 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if let Some(a) = alias {
             new[a] = Value::Integer(new_rowid);
         }
+        let mut old = old;
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            let n = RowImage {
+                values: &new,
+                rowid: new_rowid,
+            };
+            if !ts.fire_before(cx, Some(o), Some(n), res)? {
+                continue;
+            }
+            // The trigger may have changed or deleted the row.
+            match p.writer.read_row(cx, rowid)? {
+                Some(o) => old = o,
+                None => continue,
+            }
+        }
         match p.writer.check(cx, &mut new, new_rowid, p.or) {
             Ok(Verdict::Skip) => continue,
             Ok(Verdict::Write) => {}
@@ -620,8 +794,10 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                     break;
                 }
                 ResolveType::Replace => {
-                    if let Some(o) = p.writer.read_row(cx, other)? {
-                        p.writer.delete(cx, &o, other)?;
+                    let ts = p.triggers.as_deref_mut().and_then(|t| t.replace_set(cx));
+                    if !crate::exec::trigger::replace_delete(&mut p.writer, cx, ts, other, res)? {
+                        // The conflicting row stays: the constraint fails.
+                        return Err(e);
                     }
                 }
                 r => {
@@ -638,11 +814,41 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         if skip {
             continue;
         }
+        let fk_on = fk::active(cx);
+        let t = p.writer.table.clone();
+        let mut changed = vec![false; t.columns.len()];
+        if fk_on {
+            for (c, _) in &p.sets {
+                match (*c, alias) {
+                    (usize::MAX, Some(a)) => changed[a] = true,
+                    (usize::MAX, None) => {}
+                    (c, _) => changed[c] = true,
+                }
+            }
+            fk::before_update(cx, &t, &old, rowid, &changed)?;
+        }
         p.writer.delete(cx, &old, rowid)?;
+        if fk_on {
+            fk::before_update_new(cx, &t, &new, &changed)?;
+        }
         p.writer.insert(cx, &new, new_rowid)?;
+        if fk_on {
+            fk::after_update(cx, &t, &old, &new, &changed)?;
+        }
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
+        }
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            let n = RowImage {
+                values: &new,
+                rowid: new_rowid,
+            };
+            ts.fire_after(cx, Some(o), Some(n), res)?;
         }
     }
     Ok(())
@@ -657,19 +863,21 @@ pub fn plan_delete(
     let w = writer(b, &t)?;
     let (scan, scan_slot) = plan_scan(b, &t, qn.alias.as_ref(), where_clause)?;
     b.scopes.pop();
-    let truncate = where_clause.is_none() && !b.returning_pending;
+    let triggers = plan_table_triggers(b, &t, Event::Delete, None, None)?;
+    let truncate = where_clause.is_none() && !b.returning_pending && triggers.is_none();
     let _ = Access::Full;
     Ok(DeletePlan {
         writer: w,
         scan,
         scan_slot,
         truncate,
+        triggers,
     })
 }
 
 pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
-    if p.truncate {
+    if p.truncate && !fk::active(cx) {
         res.changes += rowids.len() as i64;
         cx.store.clear_tree(p.writer.table.root)?;
         for iw in &p.writer.indexes {
@@ -678,13 +886,36 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         return Ok(());
     }
     for rowid in rowids {
-        let Some(old) = p.writer.read_row(cx, rowid)? else {
+        let Some(mut old) = p.writer.read_row(cx, rowid)? else {
             continue;
         };
+        let t = p.writer.table.clone();
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            if !ts.fire_before(cx, Some(o), None, res)? {
+                continue;
+            }
+            match p.writer.read_row(cx, rowid)? {
+                Some(o) => old = o,
+                None => continue,
+            }
+        }
+        fk::before_delete(cx, &t, &old, rowid)?;
         p.writer.delete(cx, &old, rowid)?;
+        fk::after_delete(cx, &t, &old)?;
         res.changes += 1;
         if let Some(r) = p.writer.returning_row(cx)? {
             res.rows.push(r);
+        }
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+            let o = RowImage {
+                values: &old,
+                rowid,
+            };
+            ts.fire_after(cx, Some(o), None, res)?;
         }
     }
     Ok(())
@@ -831,6 +1062,7 @@ fn upsert_update(
     up: &UpsertUpdate,
     rowid: i64,
     res: &mut DmlResult,
+    mut triggers: Option<&mut TriggerSet>,
 ) -> Result<()> {
     // Keep the proposed row: read_row/set_slot below reuse the row slot.
     let excluded = cx.env.slots[w.row_slot].clone();
@@ -858,6 +1090,26 @@ fn upsert_update(
     if let Some(a) = w.table.rowid_alias {
         new[a] = Value::Integer(rowid);
     }
+    let mut old = old;
+    if let Some(ts) = triggers.as_deref_mut().filter(|t| t.has_before()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        if !ts.fire_before(cx, Some(o), Some(n), res)? {
+            return Ok(());
+        }
+        match w.read_row(cx, rowid)? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
+    }
     match w.check(cx, &mut new, rowid, None) {
         Ok(Verdict::Skip) => return Ok(()),
         Ok(Verdict::Write) => {}
@@ -870,5 +1122,18 @@ fn upsert_update(
     w.delete(cx, &old, rowid)?;
     w.insert(cx, &new, rowid)?;
     res.changes += 1;
+    if let Some(ts) = triggers.filter(|t| t.has_after()) {
+        let (o, n) = (
+            RowImage {
+                values: &old,
+                rowid,
+            },
+            RowImage {
+                values: &new,
+                rowid,
+            },
+        );
+        ts.fire_after(cx, Some(o), Some(n), res)?;
+    }
     Ok(())
 }

@@ -134,6 +134,17 @@ pub fn explain_rows(program: &Program, stmt: &Stmt, ncols: usize) -> Vec<Vec<Val
             ops.push(op("Rows", rows.len() as i64, names.len() as i64, None));
             ops.push(op("ResultRow", 0, names.len() as i64, None));
         }
+        Program::ViewWrite(_) => {
+            let name = match stmt {
+                Stmt::Insert { tbl_name, .. } => name_of(&tbl_name.name),
+                Stmt::Update { tbl_name, .. } | Stmt::Delete { tbl_name, .. } => {
+                    name_of(&tbl_name.name)
+                }
+                _ => String::new(),
+            };
+            ops.push(op("ViewWrite", 0, 0, Some(name)));
+        }
+        Program::VacuumInto(_, file) => ops.push(op("VacuumInto", 0, 0, Some(file.clone()))),
         Program::Noop => {
             let what = match stmt {
                 Stmt::Vacuum(..) => "Vacuum",

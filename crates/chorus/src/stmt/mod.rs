@@ -1,13 +1,18 @@
 //! Prepared statements' executable form: each parsed statement compiles to
 //! a [`Program`] once per prepare (and again if the schema changes).
 
+pub mod alter;
 pub mod attach;
 pub mod ddl;
 pub mod default_texts;
 pub mod dml;
 pub mod explain;
+pub mod foreign_key;
 pub mod pragma;
 pub mod pragma_table;
+pub mod reindex;
+pub mod trigger;
+pub mod update_from;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;
@@ -33,6 +38,8 @@ pub enum Program {
     Insert(Box<dml::InsertPlan>),
     Update(Box<dml::UpdatePlan>),
     Delete(Box<dml::DeletePlan>),
+    /// INSERT/UPDATE/DELETE on a view with INSTEAD OF triggers.
+    ViewWrite(Box<crate::exec::trigger::ViewWritePlan>),
     Ddl(Box<Stmt>),
     Txn(TxnOp),
     Pragma(ast::QualifiedName, Option<ast::PragmaBody>),
@@ -40,6 +47,9 @@ pub enum Program {
     Rows(Vec<String>, Vec<Vec<Value>>),
     /// Statements accepted and ignored (ANALYZE, REINDEX, VACUUM on memory).
     Noop,
+    /// `VACUUM [schema] INTO 'file'`: a page copy of the database written
+    /// to a new file (api/backup.rs); (schema, file name).
+    VacuumInto(String, String),
 }
 
 pub struct Compiled {
@@ -115,6 +125,25 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             columns,
             body,
             returning,
+        } if returning.is_none()
+            && b.schema
+                .views
+                .contains_key(&crate::schema::key(&name_of(&tbl_name.name))) =>
+        {
+            crate::plan::select::push_with(&mut b, with.as_ref())?;
+            let _ = or_conflict;
+            match trigger::plan_view_insert(&mut b, tbl_name, columns.as_ref(), body)? {
+                Some(p) => Program::ViewWrite(p),
+                None => return Err(err("internal error: view target")),
+            }
+        }
+        Stmt::Insert {
+            with,
+            or_conflict,
+            tbl_name,
+            columns,
+            body,
+            returning,
         } => {
             let mut p = dml::plan_insert(
                 &mut b,
@@ -146,6 +175,20 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
                 return Err(err("UPDATE with ORDER BY or LIMIT is not supported"));
             }
             crate::plan::select::push_with(&mut b, with.as_ref())?;
+            if returning.is_none() && from.is_none() {
+                if let Some(p) =
+                    trigger::plan_view_update(&mut b, tbl_name, sets, where_clause.as_ref())?
+                {
+                    return Ok(Compiled {
+                        program: Program::ViewWrite(p),
+                        nslots: b.nslots,
+                        params: b.params,
+                        names,
+                        decltypes,
+                        readonly,
+                    });
+                }
+            }
             let mut p = dml::plan_update(
                 &mut b,
                 *or_conflict,
@@ -174,6 +217,19 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             crate::plan::select::push_with(&mut b, with.as_ref())?;
             b.returning_pending = returning.is_some();
+            if returning.is_none() {
+                if let Some(p) = trigger::plan_view_delete(&mut b, tbl_name, where_clause.as_ref())?
+                {
+                    return Ok(Compiled {
+                        program: Program::ViewWrite(p),
+                        nslots: b.nslots,
+                        params: b.params,
+                        names,
+                        decltypes,
+                        readonly,
+                    });
+                }
+            }
             let mut p = dml::plan_delete(&mut b, tbl_name, where_clause.as_ref())?;
             if let Some(cols) = returning {
                 names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
@@ -186,7 +242,8 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         | Stmt::CreateView { .. }
         | Stmt::DropTable { .. }
         | Stmt::DropIndex { .. }
-        | Stmt::DropView { .. } => Program::Ddl(Box::new(stmt.clone())),
+        | Stmt::DropView { .. }
+        | Stmt::Reindex { .. } => Program::Ddl(Box::new(stmt.clone())),
         Stmt::Begin(t, _) => Program::Txn(TxnOp::Begin(*t)),
         Stmt::Commit(_) => Program::Txn(TxnOp::Commit),
         Stmt::Rollback {
@@ -212,19 +269,35 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             Program::Pragma(n.clone(), body.clone())
         }
-        Stmt::Analyze(_) | Stmt::Reindex { .. } | Stmt::Vacuum(..) => Program::Noop,
-        Stmt::CreateTrigger { .. } => return Err(err("triggers are not supported")),
-        Stmt::DropTrigger {
-            if_exists: true, ..
-        } => Program::Noop,
-        Stmt::DropTrigger { trigger_name, .. } => {
-            return Err(err(format!(
-                "no such trigger: {}",
-                name_of(&trigger_name.name)
-            )))
+        Stmt::Vacuum(schema, Some(into)) => {
+            let file = match into {
+                ast::Expr::Literal(ast::Literal::String(q)) => {
+                    let inner = q.get(1..q.len().saturating_sub(1)).unwrap_or("");
+                    inner.replace("''", "'")
+                }
+                _ => return Err(err("VACUUM INTO needs a string literal file name")),
+            };
+            let schema = schema
+                .as_ref()
+                .map(name_of)
+                .unwrap_or_else(|| "main".into());
+            if !schema.eq_ignore_ascii_case("main") {
+                return Err(err(format!("unknown database {schema}")));
+            }
+            Program::VacuumInto(schema, file)
+        }
+        Stmt::Analyze(_) | Stmt::Vacuum(..) => Program::Noop,
+        Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
+            if matches!(stmt, Stmt::CreateTrigger { .. }) {
+                trigger::check_no_variables(sql)?;
+            }
+            match trigger::check_trigger_ddl(schema, stmt)? {
+                Some(_) => Program::Ddl(Box::new(stmt.clone())),
+                None => Program::Noop,
+            }
         }
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
-        Stmt::AlterTable(..) => return Err(err("ALTER TABLE is not supported")),
+        Stmt::AlterTable(..) => Program::Ddl(Box::new(stmt.clone())),
         Stmt::Attach { .. } | Stmt::Detach(_) => Program::Ddl(Box::new(stmt.clone())),
     };
     let program = if explain {
@@ -236,6 +309,18 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             _ => 0,
         };
         Program::Rows(names.clone(), explain::explain_rows(&program, stmt, ncols))
+    } else {
+        program
+    };
+    // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
+    // statement itself must not run.
+    let program = if eqp && !matches!(program, Program::Rows(..)) {
+        names = ["id", "parent", "notused", "detail"]
+            .map(String::from)
+            .to_vec();
+        decltypes = vec![None; 4];
+        readonly = true;
+        Program::Rows(names.clone(), Vec::new())
     } else {
         program
     };

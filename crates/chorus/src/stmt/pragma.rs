@@ -125,9 +125,12 @@ pub struct ConnFlags {
 /// Connection-level pragma state.
 pub struct PragmaState<'a> {
     pub case_sensitive_like: &'a mut bool,
+    pub recursive_triggers: &'a mut bool,
     pub cache_size: &'a mut i64,
     pub filename: &'a str,
     pub flags: &'a mut ConnFlags,
+    pub fk: &'a mut crate::exec::foreign_key::ConnFk,
+    pub in_txn: bool,
 }
 
 pub fn run_pragma(
@@ -179,6 +182,15 @@ pub fn run_pragma(
         Some(ast::PragmaBody::Call(e)) => (Some(e), false),
         None => (None, false),
     };
+    let fk_arg = match arg {
+        Some(a) => Some(arg_value(a)?),
+        None => None,
+    };
+    if let Some(r) =
+        crate::stmt::foreign_key::pragma(store, schema, &pname, fk_arg, is_set, st.fk, st.in_txn)?
+    {
+        return Ok(r);
+    }
     let header = |f: HeaderField, store: &mut dyn Store| -> Result<Value> {
         Ok(Value::Integer(store.header(f)? as i64))
     };
@@ -314,7 +326,10 @@ pub fn run_pragma(
                 .map(|s| s.to_string())
                 .collect();
             let mut rows = Vec::new();
-            let idxs = schema.indexes_of(&t);
+            let mut idxs = schema.indexes_of(&t);
+            if let Some(pk) = crate::exec::without_rowid::schema_pk_index(schema, &t) {
+                idxs.insert(0, pk);
+            }
             for (i, idx) in idxs.iter().rev().enumerate() {
                 let origin = match idx.origin {
                     IndexOrigin::Create => "c",
@@ -375,14 +390,17 @@ pub fn run_pragma(
                     rows.push(r);
                 }
                 if x {
-                    rows.push(vec![
-                        Value::Integer(idx.columns.len() as i64),
-                        Value::Integer(-1),
-                        Value::Null,
-                        Value::Integer(0),
-                        Value::Text(b"BINARY".to_vec()),
-                        Value::Integer(0),
-                    ]);
+                    match t.as_ref().filter(|t| t.without_rowid.is_some()) {
+                        Some(t) => crate::exec::without_rowid::xinfo_tail(idx, t, &mut rows),
+                        None => rows.push(vec![
+                            Value::Integer(idx.columns.len() as i64),
+                            Value::Integer(-1),
+                            Value::Null,
+                            Value::Integer(0),
+                            Value::Text(b"BINARY".to_vec()),
+                            Value::Integer(0),
+                        ]),
+                    }
                 }
             }
             Ok(PragmaResult {
@@ -513,7 +531,14 @@ pub fn run_pragma(
             }
             Ok(one("auto_vacuum", header(HeaderField::AutoVacuum, store)?))
         }
-        "foreign_keys" | "temp_store" | "recursive_triggers" | "automatic_index" => {
+        "recursive_triggers" => {
+            if let Some(a) = arg {
+                *st.recursive_triggers = bool_arg(&arg_value(a)?);
+                return Ok(empty());
+            }
+            Ok(one(&pname, Value::Integer(*st.recursive_triggers as i64)))
+        }
+        "foreign_keys" | "temp_store" | "automatic_index" => {
             if is_set {
                 return Ok(empty());
             }

@@ -167,6 +167,8 @@ impl PragmaCall {
         let mut csl = cx.env.facts.case_sensitive_like;
         let mut cache = cx.env.facts.cache_size;
         let mut flags = cx.env.facts.flags;
+        let mut recursive_triggers = cx.env.facts.recursive_triggers;
+        let mut fk = cx.env.facts.fk.clone();
         let filename = cx.env.facts.filename.clone();
         let res = run_pragma(
             &mut *cx.store,
@@ -178,6 +180,9 @@ impl PragmaCall {
                 cache_size: &mut cache,
                 filename: &filename,
                 flags: &mut flags,
+                recursive_triggers: &mut recursive_triggers,
+                fk: &mut fk,
+                in_txn: false,
             },
         )?;
         let ncols = self.spec.columns.len();

@@ -297,6 +297,17 @@ impl Store for PagerStore {
         Ok(())
     }
 
+    fn read_page_image(&mut self, pgno: u32, out: &mut [u8]) -> Result<()> {
+        let g = lock(&self.inner);
+        let page = g.pager.read(PageNo(pgno))?;
+        let data = page.data();
+        if data.len() != out.len() {
+            return Err(Error::new(ResultCode::MISUSE, "page size mismatch"));
+        }
+        out.copy_from_slice(data);
+        Ok(())
+    }
+
     fn integrity_check(&mut self) -> Result<Vec<String>> {
         // The storage layer's independent checker, over every tree the
         // schema names (collations and sort orders read from the CREATE text).

@@ -87,6 +87,19 @@ pub trait TableCursor: Send {
     fn insert(&mut self, rowid: i64, record: &[u8]) -> Result<()>;
     /// Delete the current row.
     fn delete(&mut self) -> Result<()>;
+    /// WITHOUT ROWID tables: position on the row whose PRIMARY KEY is `key`.
+    fn seek_key(&mut self, key: &[ValueRef<'_>]) -> Result<bool> {
+        let _ = key;
+        Err(chorus_storage::Error::new(
+            chorus_storage::ResultCode::INTERNAL,
+            "not a WITHOUT ROWID table",
+        ))
+    }
+    /// The current row's identity (its rowid, or for WITHOUT ROWID tables a
+    /// registered handle, see exec/without_rowid.rs).
+    fn register_current(&mut self) -> i64 {
+        self.rowid()
+    }
     /// The largest rowid in the tree.
     fn max_rowid(&mut self) -> Result<Option<i64>> {
         if self.last()? {
@@ -141,6 +154,15 @@ pub trait Store: Send {
     fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()>;
     /// Storage-level integrity problems (empty = ok).
     fn integrity_check(&mut self) -> Result<Vec<String>>;
+    /// The bytes of page `pgno` as of the open transaction, copied into
+    /// `out` (one page long), for backups. Stores without a page image fail.
+    fn read_page_image(&mut self, pgno: u32, out: &mut [u8]) -> Result<()> {
+        let _ = (pgno, out);
+        Err(chorus_storage::Error::new(
+            chorus_storage::ResultCode::MISUSE,
+            "this database has no page image to back up",
+        ))
+    }
 
     // Durability and concurrency settings (PRAGMAs). The defaults describe a
     // store with no journal, no WAL and no locks (the BTreeMap test store).
