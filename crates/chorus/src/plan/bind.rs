@@ -28,6 +28,9 @@ pub struct ColInfo {
     pub decltype: Option<String>,
     /// Hidden from `*` (the right-hand copy of a USING/NATURAL column).
     pub hidden: bool,
+    /// A hidden column that still resolves by its unqualified name (a
+    /// table-valued pragma's `arg` / `schema`).
+    pub named_hidden: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -414,7 +417,7 @@ impl Binder {
                     let ci = s
                         .columns
                         .iter()
-                        .position(|c| c.hidden && c.name.eq_ignore_ascii_case(col))?;
+                        .position(|c| c.named_hidden && c.name.eq_ignore_ascii_case(col))?;
                     let c = &s.columns[ci];
                     let info = Info {
                         aff: c.aff,
@@ -1248,6 +1251,7 @@ pub fn table_col_infos(t: &Table) -> Vec<ColInfo> {
                 Some(c.decltype.clone())
             },
             hidden: false,
+            named_hidden: false,
         })
         .collect()
 }

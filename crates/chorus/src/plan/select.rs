@@ -1090,6 +1090,7 @@ fn mat_info(plan: &SelectPlan, slot: usize, name: String) -> SourceInfo {
                 coll: inf.coll,
                 decltype: plan.decltypes.get(i).cloned().flatten(),
                 hidden: false,
+                named_hidden: false,
             }
         })
         .collect();
@@ -1117,6 +1118,7 @@ fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usiz
                     coll: inf.coll,
                     decltype: None,
                     hidden: false,
+                    named_hidden: false,
                 }
             })
             .collect();

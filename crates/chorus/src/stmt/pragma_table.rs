@@ -276,6 +276,7 @@ pub fn plan_pragma_table(
             coll: None,
             decltype: None,
             hidden: i >= nvisible,
+            named_hidden: i >= nvisible,
         })
         .collect();
     let call = PragmaCall {
