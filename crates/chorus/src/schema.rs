@@ -147,7 +147,7 @@ pub struct SchemaEntry {
     pub sql: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Schema {
     pub cookie: u32,
     pub tables: HashMap<String, Arc<Table>>,
@@ -155,6 +155,10 @@ pub struct Schema {
     pub views: HashMap<String, Arc<View>>,
     /// Triggers by name (see `stmt::trigger`).
     pub triggers: HashMap<String, Arc<crate::stmt::trigger::Trigger>>,
+    /// The connection's TEMP triggers (merged in by `stmt::trigger`).
+    pub temp_entries: Vec<SchemaEntry>,
+    /// Changes whenever the connection's TEMP triggers change.
+    pub temp_gen: u32,
     pub entries: Vec<SchemaEntry>,
     /// Databases besides main when TEMP or ATTACH is in use: (name, file,
     /// tag), in PRAGMA database_list order.

@@ -536,3 +536,178 @@ fn replace_delete_trigger_ignore() {
         "SELECT * FROM k ORDER BY id",
     ]);
 }
+
+#[test]
+fn temp_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE b(x)",
+        "CREATE TABLE c(y)",
+        "CREATE TRIGGER main_tr AFTER INSERT ON b BEGIN INSERT INTO c VALUES(new.x); END",
+        "CREATE TEMP TRIGGER temp_tr AFTER INSERT ON b BEGIN INSERT INTO c VALUES(-new.x); END",
+        "CREATE TRIGGER temp.temp_tr2 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(new.x * 100); END",
+        "CREATE TEMP TRIGGER temp_tr AFTER INSERT ON b BEGIN SELECT 1; END",
+        "INSERT INTO b VALUES(7)",
+        "SELECT y FROM c ORDER BY rowid",
+        "SELECT name FROM sqlite_schema WHERE type = 'trigger'",
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_temp_schema ORDER BY name",
+        "SELECT name FROM sqlite_temp_master WHERE name LIKE '%2'",
+        "DROP TRIGGER temp_tr",
+        "INSERT INTO b VALUES(8)",
+        "SELECT y FROM c ORDER BY rowid",
+        "DROP TABLE b",
+        "CREATE TABLE b(x)",
+        "INSERT INTO b VALUES(9)",
+        "SELECT y FROM c ORDER BY rowid",
+        "DROP TRIGGER temp_tr2",
+        "SELECT count(*) FROM sqlite_temp_schema",
+    ]);
+}
+
+/// A TEMP trigger belongs to its connection: other connections and later
+/// opens of the file do not see it.
+#[test]
+fn temp_triggers_are_connection_local() {
+    let dir = std::env::temp_dir().join(format!("chorus_trig_tmp_{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let f = dir.join("t.db");
+    let _ = std::fs::remove_file(&f);
+    let path = f.to_str().unwrap();
+    let count = |c: &chorus::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM log", (), |r| r.get(0))
+            .unwrap()
+    };
+    {
+        let a = chorus::Connection::open(path).unwrap();
+        a.execute_batch(
+            "CREATE TABLE t(x); CREATE TABLE log(y);
+             CREATE TEMP TRIGGER tt AFTER INSERT ON t BEGIN INSERT INTO log VALUES(new.x); END;",
+        )
+        .unwrap();
+        let b = chorus::Connection::open(path).unwrap();
+        // A statement prepared before the trigger existed fires it afterwards.
+        let mut st = a.prepare("INSERT INTO t VALUES(1)").unwrap();
+        st.execute(()).unwrap();
+        assert_eq!(count(&a), 1);
+        b.execute("INSERT INTO t VALUES(2)", ()).unwrap();
+        assert_eq!(count(&b), 1);
+        a.execute("DROP TRIGGER tt", ()).unwrap();
+        st.execute(()).unwrap();
+        assert_eq!(count(&a), 1);
+        let e = b.execute("DROP TRIGGER tt", ()).unwrap_err();
+        assert_eq!(e.message, "no such trigger: tt");
+    }
+    {
+        let s = rusqlite::Connection::open(path).unwrap();
+        let n: i64 = s
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+                (),
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn qualified_names_and_temp_order() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE main.b(x)",
+        "CREATE TABLE c(y)",
+        "CREATE TEMP TRIGGER t1 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(1); END",
+        "CREATE TEMP TRIGGER t2 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(2); END",
+        "CREATE TRIGGER temp.t3 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(3); END",
+        "CREATE TRIGGER m1 AFTER INSERT ON b BEGIN INSERT INTO c VALUES(11); END",
+        "CREATE TRIGGER main.m2 AFTER INSERT ON main.b BEGIN INSERT INTO c VALUES(12); END",
+        "CREATE TRIGGER IF NOT EXISTS \"main\" . \"m 3\" AFTER INSERT ON b BEGIN INSERT INTO c VALUES(13); END",
+        "INSERT INTO b VALUES(0)",
+        "SELECT group_concat(y) FROM c",
+        "SELECT sql FROM sqlite_schema ORDER BY rowid",
+    ]);
+}
+
+/// Foreign keys are enforced on the rows trigger programs write, with the
+/// statement's counters (a violation fails the statement that fired).
+#[test]
+fn foreign_keys_inside_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "PRAGMA foreign_keys = ON",
+        "CREATE TABLE parent(id INTEGER PRIMARY KEY, name)",
+        "CREATE TABLE child(id INTEGER PRIMARY KEY, pid REFERENCES parent(id) ON DELETE CASCADE)",
+        "CREATE TABLE src(x)",
+        "CREATE TRIGGER s_ai AFTER INSERT ON src BEGIN INSERT INTO child(pid) VALUES(new.x); END",
+        "INSERT INTO parent VALUES(1, 'a'), (2, 'b')",
+        "INSERT INTO src VALUES(1), (2)",
+        "INSERT INTO src VALUES(3)",
+        "SELECT count(*) FROM src",
+        "SELECT pid FROM child ORDER BY id",
+        "CREATE TRIGGER s_ad AFTER DELETE ON src BEGIN DELETE FROM parent WHERE id = old.x; END",
+        "DELETE FROM src WHERE x = 1",
+        "SELECT pid FROM child ORDER BY id",
+        "SELECT id FROM parent ORDER BY id",
+        // A trigger that repairs the violation before the statement ends.
+        "CREATE TABLE orphan(pid)",
+        "CREATE TRIGGER o_ai AFTER INSERT ON orphan BEGIN INSERT INTO child(pid) VALUES(new.pid); INSERT INTO parent(id, name) VALUES(new.pid, 'made'); END",
+        "INSERT INTO orphan VALUES(9)",
+        "SELECT id, name FROM parent ORDER BY id",
+        "PRAGMA foreign_key_check",
+    ]);
+}
+
+/// Cascaded foreign key actions fire the child table's triggers.
+#[test]
+fn foreign_key_actions_fire_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "PRAGMA foreign_keys = ON",
+        "CREATE TABLE p(id INTEGER PRIMARY KEY)",
+        "CREATE TABLE c(id INTEGER PRIMARY KEY, pid REFERENCES p ON DELETE CASCADE ON UPDATE SET NULL, note)",
+        "CREATE TABLE log(x)",
+        "CREATE TRIGGER cbd BEFORE DELETE ON c BEGIN INSERT INTO log VALUES('before del c ' || old.id); END",
+        "CREATE TRIGGER cad AFTER DELETE ON c BEGIN INSERT INTO log VALUES('del c ' || old.id); END",
+        "CREATE TRIGGER cbu BEFORE UPDATE ON c BEGIN INSERT INTO log VALUES('upd c ' || old.id || ' ' || quote(new.pid)); END",
+        "CREATE TRIGGER cau AFTER UPDATE OF note ON c BEGIN INSERT INTO log VALUES('never'); END",
+        "CREATE TRIGGER cbi BEFORE DELETE ON c WHEN old.id = 12 BEGIN SELECT RAISE(IGNORE); END",
+        "INSERT INTO p VALUES(1), (2), (3)",
+        "INSERT INTO c VALUES(10, 1, 'a'), (11, 2, 'b'), (12, 3, 'c')",
+        "DELETE FROM p WHERE id = 1",
+        "UPDATE p SET id = 5 WHERE id = 2",
+        "SELECT x FROM log ORDER BY rowid",
+        "SELECT id, pid FROM c ORDER BY id",
+        "DELETE FROM p WHERE id = 3",
+        "SELECT id, pid FROM c ORDER BY id",
+        "SELECT count(*) FROM p",
+    ]);
+}
+
+/// ALTER TABLE keeps triggers working: renamed tables and columns are
+/// rewritten in the stored trigger text, added columns reach NEW/OLD.
+#[test]
+fn alter_table_and_triggers() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE t(a, b)",
+        "CREATE TABLE log(x)",
+        "CREATE TRIGGER ti AFTER INSERT ON t BEGIN INSERT INTO log VALUES(new.a || ':' || new.b); END",
+        "CREATE TRIGGER lt AFTER INSERT ON log WHEN new.x = 'stop' BEGIN DELETE FROM t; END",
+        "INSERT INTO t VALUES(1, 2)",
+        "ALTER TABLE t RENAME TO t2",
+        "SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger' ORDER BY name",
+        "INSERT INTO t2 VALUES(3, 4)",
+        "ALTER TABLE t2 RENAME COLUMN b TO bb",
+        "SELECT sql FROM sqlite_schema WHERE name = 'ti'",
+        "INSERT INTO t2 VALUES(5, 6)",
+        "ALTER TABLE t2 ADD COLUMN c DEFAULT 'cc'",
+        "CREATE TRIGGER tc AFTER UPDATE OF c ON t2 BEGIN INSERT INTO log VALUES('c ' || old.c || '->' || new.c); END",
+        "UPDATE t2 SET c = 'x' WHERE a = 1",
+        "ALTER TABLE log RENAME TO log2",
+        "INSERT INTO t2(a, bb) VALUES(7, 8)",
+        "SELECT x FROM log2 ORDER BY rowid",
+        "INSERT INTO log2 VALUES('stop')",
+        "SELECT count(*) FROM t2",
+    ]);
+}

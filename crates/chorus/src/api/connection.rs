@@ -175,6 +175,12 @@ impl Database {
                     cookie,
                     ..Default::default()
                 }),
+                base_schema: Arc::new(Schema {
+                    cookie,
+                    ..Default::default()
+                }),
+                temp_triggers: Vec::new(),
+                temp_gen: 0,
                 explicit_txn: false,
                 savepoints: Vec::new(),
                 sp_txn: false,
@@ -213,7 +219,12 @@ fn full_path(path: &str) -> String {
 
 pub(crate) struct ConnInner {
     pub store: Box<dyn Store>,
+    /// The schema statements compile against: `base_schema` plus the
+    /// connection's TEMP triggers.
     pub schema: Arc<Schema>,
+    pub base_schema: Arc<Schema>,
+    pub temp_triggers: Vec<crate::schema::SchemaEntry>,
+    pub temp_gen: u32,
     pub explicit_txn: bool,
     /// SQL savepoints: (name, store level).
     pub savepoints: Vec<(String, usize)>,
@@ -260,7 +271,8 @@ impl ConnInner {
     pub fn reload_schema(&mut self, shared: &DbShared, cookie: u32) -> Result<()> {
         if let Some(m) = self.store.as_multi() {
             // TEMP / ATTACH in use: the combined schema is this connection's own.
-            self.schema = Arc::new(crate::stmt::attach::combined_schema(m, cookie)?);
+            let s = Arc::new(crate::stmt::attach::combined_schema(m, cookie)?);
+            self.install_schema(s);
             return Ok(());
         }
         let in_write = self.store.in_write();
@@ -268,7 +280,8 @@ impl ConnInner {
             if let Ok(g) = shared.schema.lock() {
                 if let Some(s) = g.as_ref() {
                     if s.cookie == cookie {
-                        self.schema = s.clone();
+                        let s = s.clone();
+                        self.install_schema(s);
                         return Ok(());
                     }
                 }
@@ -280,8 +293,16 @@ impl ConnInner {
                 *g = Some(s.clone());
             }
         }
-        self.schema = s;
+        self.install_schema(s);
         Ok(())
+    }
+
+    /// Use `s` (as stored in the database) with this connection's TEMP
+    /// triggers merged in.
+    pub fn install_schema(&mut self, s: Arc<Schema>) {
+        self.schema =
+            crate::stmt::trigger::with_temp_triggers(&s, &mut self.temp_triggers, self.temp_gen);
+        self.base_schema = s;
     }
 
     pub fn end_read_if_idle(&mut self) {

@@ -38,6 +38,8 @@ pub struct Statement<'c> {
     parsed: Parsed,
     compiled: Compiled,
     cookie: u32,
+    /// The connection's TEMP-trigger generation compiled against.
+    temp_gen: u32,
     env: Env,
     state: State,
     /// Rows of a fixed result set (PRAGMA / EXPLAIN QUERY PLAN).
@@ -64,14 +66,14 @@ impl<'c> Statement<'c> {
         sql: String,
         parsed: Parsed,
     ) -> Result<Statement<'c>> {
-        let (compiled, cookie) = {
+        let (compiled, cookie, temp_gen) = {
             let mut inner = conn.inner.borrow_mut();
             inner.begin_stmt(&conn.db)?;
             let schema = inner.schema.clone();
             inner.end_read_if_idle();
             let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
             let c = crate::parse::with_stack(deep, || compile(&schema, &parsed, &sql))?;
-            (c, schema.cookie)
+            (c, schema.cookie, schema.temp_gen)
         };
         let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
         let env = conn.env_for(compiled.nslots, compiled.params.len());
@@ -82,6 +84,7 @@ impl<'c> Statement<'c> {
             parsed,
             compiled,
             cookie,
+            temp_gen,
             env,
             state: State::Idle,
             fixed: Vec::new(),
@@ -332,7 +335,7 @@ impl<'c> Statement<'c> {
         // A statement with FROM-clause sources inside BEGIN holds the read
         // transaction from then on; outside one, nothing is held after it.
         inner.txn_read = inner.explicit_txn && (inner.txn_read || self.compiled.nslots > 0);
-        if inner.schema.cookie != self.cookie {
+        if inner.schema.cookie != self.cookie || inner.schema.temp_gen != self.temp_gen {
             let schema = inner.schema.clone();
             let (parsed, sql) = (&self.parsed, &self.sql);
             match crate::parse::with_stack(self.deep, || compile(&schema, parsed, sql)) {
@@ -347,6 +350,7 @@ impl<'c> Statement<'c> {
                     }
                     self.names = self.compiled.names.clone();
                     self.cookie = schema.cookie;
+                    self.temp_gen = schema.temp_gen;
                 }
                 Err(e) => {
                     inner.end_read_if_idle();
@@ -462,6 +466,23 @@ impl<'c> Statement<'c> {
             }
             Program::Ddl(stmt) => {
                 let stmt = stmt.clone();
+                if crate::stmt::trigger::is_temp_ddl(&inner.schema, &stmt) {
+                    // TEMP triggers live with the connection, not the file.
+                    let schema = inner.schema.clone();
+                    let r = crate::stmt::trigger::run_temp_ddl(
+                        &mut inner.temp_triggers,
+                        &schema,
+                        &stmt,
+                        &self.sql,
+                    );
+                    if let Ok(true) = r {
+                        inner.temp_gen = inner.temp_gen.wrapping_add(1);
+                        let base = inner.base_schema.clone();
+                        inner.install_schema(base);
+                    }
+                    inner.end_read_if_idle();
+                    return r.map(|_| false);
+                }
                 let sql = self.sql.clone();
                 let env = &mut self.env;
                 let main_file = conn.db.factory.filename().to_string();

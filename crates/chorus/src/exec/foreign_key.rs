@@ -74,6 +74,8 @@ pub struct FkState {
     writers: HashMap<String, TableWriter>,
     children: HashMap<String, Vec<(Arc<Table>, usize)>>,
     depth: usize,
+    /// Triggers fired by cascaded writes (see `exec::trigger::fk_triggers`).
+    pub triggers: crate::exec::trigger::FkTriggers,
 }
 
 impl std::fmt::Debug for FkState {
@@ -82,6 +84,14 @@ impl std::fmt::Debug for FkState {
             .field("immediate", &self.immediate)
             .field("deferred", &self.deferred)
             .finish()
+    }
+}
+
+impl FkState {
+    /// Exchange the cached writers (they use row slots of one `Env`): a
+    /// trigger program borrowing the state runs with its own.
+    pub fn swap_writers(&mut self, other: &mut HashMap<String, TableWriter>) {
+        std::mem::swap(&mut self.writers, other);
     }
 }
 
@@ -96,6 +106,7 @@ pub fn begin(env: &mut super::env::Env, schema: &Arc<Schema>, conn: &ConnFk) {
             writers: HashMap::new(),
             children: HashMap::new(),
             depth: 0,
+            triggers: Default::default(),
         }))
     } else {
         None
@@ -635,18 +646,48 @@ fn put_writer(st: &mut FkState, w: TableWriter) {
 
 /// Delete one row of `t` with foreign key processing (a CASCADE step).
 fn delete_row(cx: &mut Cx<'_>, st: &mut FkState, t: &Arc<Table>, rowid: i64) -> Result<()> {
+    // The child table's DELETE triggers fire around a cascaded delete.
+    let (k, mut ts) = crate::exec::trigger::take_fk_triggers(st, t, None)?;
+    let r = delete_row_fired(cx, st, t, rowid, ts.as_deref_mut());
+    st.triggers.put(k, ts);
+    r
+}
+
+fn delete_row_fired(
+    cx: &mut Cx<'_>,
+    st: &mut FkState,
+    t: &Arc<Table>,
+    rowid: i64,
+    mut ts: Option<&mut crate::exec::trigger::TriggerSet>,
+) -> Result<()> {
     let mut w = take_writer(cx, st, t)?;
     let old = w.read_row(cx, rowid);
     put_writer(st, w);
-    let Some(old) = old? else {
+    let Some(mut old) = old? else {
         return Ok(());
     };
+    if let Some(ts) = ts.as_deref_mut() {
+        if !crate::exec::trigger::fire_fk(ts, cx, false, Some((&old, rowid)), None)? {
+            return Ok(());
+        }
+        let mut w = take_writer(cx, st, t)?;
+        let again = w.read_row(cx, rowid);
+        put_writer(st, w);
+        match again? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
+    }
     check_old(cx, st, t, &old, rowid, None)?;
     let mut w = take_writer(cx, st, t)?;
     let r = w.delete(cx, &old, rowid);
     put_writer(st, w);
     r?;
-    actions(cx, st, t, &old, None, None)
+    actions(cx, st, t, &old, None, None)?;
+    if let Some(ts) = ts {
+        crate::exec::trigger::fire_fk(ts, cx, true, Some((&old, rowid)), None)?;
+    }
+    Ok(())
 }
 
 /// Update columns of one row of `t` (a SET NULL / SET DEFAULT / CASCADE step).
@@ -656,6 +697,25 @@ fn update_row(
     t: &Arc<Table>,
     rowid: i64,
     sets: &[(usize, SetTo)],
+) -> Result<()> {
+    // The child table's UPDATE triggers (for these columns) fire around it.
+    let names: Vec<String> = sets
+        .iter()
+        .filter_map(|(c, _)| t.columns.get(*c).map(|col| col.name.clone()))
+        .collect();
+    let (k, mut ts) = crate::exec::trigger::take_fk_triggers(st, t, Some(&names))?;
+    let r = update_row_fired(cx, st, t, rowid, sets, ts.as_deref_mut());
+    st.triggers.put(k, ts);
+    r
+}
+
+fn update_row_fired(
+    cx: &mut Cx<'_>,
+    st: &mut FkState,
+    t: &Arc<Table>,
+    rowid: i64,
+    sets: &[(usize, SetTo)],
+    mut ts: Option<&mut crate::exec::trigger::TriggerSet>,
 ) -> Result<()> {
     let mut w = take_writer(cx, st, t)?;
     let r = (|| -> Result<Option<(Vec<Value>, Vec<Value>)>> {
@@ -676,7 +736,7 @@ fn update_row(
         Ok(Some((old, new)))
     })();
     put_writer(st, w);
-    let Some((old, mut new)) = r? else {
+    let Some((mut old, mut new)) = r? else {
         return Ok(());
     };
     let mut changed = vec![false; t.columns.len()];
@@ -700,6 +760,25 @@ fn update_row(
             new[a] = Value::Integer(new_rowid);
         }
     }
+    if let Some(ts) = ts.as_deref_mut() {
+        let fired = crate::exec::trigger::fire_fk(
+            ts,
+            cx,
+            false,
+            Some((&old, rowid)),
+            Some((&new, new_rowid)),
+        )?;
+        if !fired {
+            return Ok(());
+        }
+        let mut w = take_writer(cx, st, t)?;
+        let again = w.read_row(cx, rowid);
+        put_writer(st, w);
+        match again? {
+            Some(o) => old = o,
+            None => return Ok(()),
+        }
+    }
     check_old(cx, st, t, &old, rowid, Some(&changed))?;
     let mut w = take_writer(cx, st, t)?;
     let r = (|| -> Result<()> {
@@ -719,7 +798,11 @@ fn update_row(
     let r = w.insert(cx, &new, new_rowid);
     put_writer(st, w);
     r?;
-    actions(cx, st, t, &old, Some(&new), Some(&changed))
+    actions(cx, st, t, &old, Some(&new), Some(&changed))?;
+    if let Some(ts) = ts {
+        crate::exec::trigger::fire_fk(ts, cx, true, Some((&old, rowid)), Some((&new, new_rowid)))?;
+    }
+    Ok(())
 }
 
 fn with_state(

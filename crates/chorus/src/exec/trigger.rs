@@ -68,6 +68,8 @@ pub enum Step {
 
 pub struct TriggerProgram {
     pub env: Env,
+    /// Foreign key writers built against `env` (see `FkState::swap_writers`).
+    pub fk_writers: std::collections::HashMap<String, crate::exec::write::TableWriter>,
     pub new_slot: Option<usize>,
     pub old_slot: Option<usize>,
     pub ncols: usize,
@@ -232,6 +234,62 @@ pub fn replace_delete(
     Ok(true)
 }
 
+/// The trigger sets cascaded foreign key actions fire, by table, event and
+/// updated columns (built on first use, kept for the statement).
+#[derive(Default)]
+pub struct FkTriggers {
+    sets: std::collections::HashMap<String, Option<Box<TriggerSet>>>,
+}
+
+impl FkTriggers {
+    pub fn put(&mut self, k: String, set: Option<Box<TriggerSet>>) {
+        self.sets.insert(k, set);
+    }
+}
+
+/// Take the DELETE (`set_cols` None) or UPDATE trigger set of `t` for a
+/// cascaded action; hand it back with `FkTriggers::put`.
+pub fn take_fk_triggers(
+    st: &mut crate::exec::foreign_key::FkState,
+    t: &crate::schema::Table,
+    set_cols: Option<&[String]>,
+) -> Result<(String, Option<Box<TriggerSet>>)> {
+    let k = match set_cols {
+        None => format!("d\u{0}{}", key(&t.name)),
+        Some(c) => format!("u\u{0}{}\u{0}{}", key(&t.name), c.join("\u{0}")),
+    };
+    if let Some(s) = st.triggers.sets.remove(&k) {
+        return Ok((k, s));
+    }
+    let b = Binder::new(st.schema.clone());
+    let event = if set_cols.is_some() {
+        Event::Update
+    } else {
+        Event::Delete
+    };
+    let set = crate::stmt::trigger::plan_table_triggers(&b, t, event, set_cols, None)?;
+    Ok((k, set))
+}
+
+/// Fire a cascaded action's BEFORE (`after` false) or AFTER triggers.
+/// Ok(false): RAISE(IGNORE).
+pub fn fire_fk(
+    ts: &mut TriggerSet,
+    cx: &mut Cx<'_>,
+    after: bool,
+    old: Option<(&[Value], i64)>,
+    new: Option<(&[Value], i64)>,
+) -> Result<bool> {
+    let o = old.map(|(values, rowid)| RowImage { values, rowid });
+    let n = new.map(|(values, rowid)| RowImage { values, rowid });
+    let mut res = DmlResult::default();
+    if after {
+        ts.fire_after(cx, o, n, &mut res)
+    } else {
+        ts.fire_before(cx, o, n, &mut res)
+    }
+}
+
 fn fire_list(
     schema: &Arc<Schema>,
     or: Option<ResolveType>,
@@ -324,6 +382,29 @@ impl TriggerProgram {
         }
         self.env.facts.active_triggers.push(id.to_string());
         self.env.interrupt = cx.env.interrupt.clone();
+        // Foreign key processing goes on inside the program, with the
+        // statement's counters.
+        let mut fk = cx.env.fk.take();
+        if let Some(st) = fk.as_mut() {
+            st.swap_writers(&mut self.fk_writers);
+        }
+        self.env.fk = fk;
+        let out = self.run_body(cx, old, new, res);
+        let mut fk = self.env.fk.take();
+        if let Some(st) = fk.as_mut() {
+            st.swap_writers(&mut self.fk_writers);
+        }
+        cx.env.fk = fk;
+        out
+    }
+
+    fn run_body(
+        &mut self,
+        cx: &mut Cx<'_>,
+        old: Option<RowImage<'_>>,
+        new: Option<RowImage<'_>>,
+        res: &mut DmlResult,
+    ) -> Result<bool> {
         let ncols = self.ncols;
         fill_slot(&mut self.env, self.new_slot, new, ncols);
         fill_slot(&mut self.env, self.old_slot, old, ncols);

@@ -974,7 +974,12 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             }
             let view = match qualified {
                 Some(_) => None,
-                None => b.schema.views.get(&crate::schema::key(&name)).cloned(),
+                None => b
+                    .schema
+                    .views
+                    .get(&crate::schema::key(&name))
+                    .cloned()
+                    .or_else(|| crate::stmt::trigger::temp_schema_view(&b.schema, &name)),
             };
             if let Some(v) = view {
                 b.depth += 1;

@@ -387,6 +387,11 @@ pub fn qualified_table(schema: &Schema, qn: &ast::QualifiedName) -> Result<Quali
     };
     let (t, d) = db;
     let exists = schema.dbs.iter().any(|(_, _, x)| *x == t);
+    if !exists && qn.db_name.is_none() {
+        // No TEMP database: `sqlite_temp_schema` lists the connection's
+        // TEMP triggers (stmt/temp_trigger.rs).
+        return Ok(Qualified::Plain);
+    }
     if t == 0 && is_schema_name(&k) {
         return Ok(Qualified::Plain);
     }

@@ -130,7 +130,27 @@ pub fn normalized_sql(stmt_text: &str, kind: &str) -> String {
             _ => break,
         }
     }
-    let start = skip_space(b, i);
+    let mut start = skip_space(b, i);
+    // A schema qualifier ("main.t", "temp.t") is not stored.
+    let after_ident = match b.get(start) {
+        Some(&q @ (b'"' | b'`' | b'[')) => {
+            let close = if q == b'[' { b']' } else { q };
+            b[start + 1..]
+                .iter()
+                .position(|&c| c == close)
+                .map(|p| start + p + 2)
+        }
+        Some(_) => Some(word_at(b, start).1),
+        None => None,
+    };
+    if b.get(start) == Some(&b'.') {
+        start = skip_space(b, start + 1);
+    } else if let Some(e) = after_ident {
+        let k = skip_space(b, e);
+        if e > start && b.get(k) == Some(&b'.') {
+            start = skip_space(b, k + 1);
+        }
+    }
     let mut rest = stmt_text[start..].trim_end().to_string();
     while rest.ends_with(';') {
         rest.pop();

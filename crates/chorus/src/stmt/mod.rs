@@ -11,8 +11,10 @@ pub mod foreign_key;
 pub mod pragma;
 pub mod pragma_table;
 pub mod reindex;
+pub mod temp_trigger;
 pub mod trigger;
 pub mod update_from;
+pub mod view_write;
 
 use crate::exec::select::SelectPlan;
 use crate::parse::Parsed;
