@@ -62,7 +62,18 @@ fn table_columns(
             "SELECT 1 FROM pragma_index_list({}) WHERE origin='pk'",
             b2s(&quote::squote(table))
         );
-        preserve = !query_rows(db, &q).ok()?.is_empty();
+        preserve = match query_rows(db, &q) {
+            Ok(rows) => !rows.is_empty(),
+            // Engines without table-valued pragma functions: the same
+            // question through the PRAGMA itself (origin is column 3).
+            Err(_) => {
+                let q = format!("PRAGMA index_list({})", b2s(&quote::squote(table)));
+                query_rows(db, &q)
+                    .ok()?
+                    .iter()
+                    .any(|r| r.get(3).cloned().flatten().as_deref() == Some(b"pk".as_slice()))
+            }
+        };
     }
     let mut rowid = None;
     if preserve {

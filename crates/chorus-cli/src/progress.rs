@@ -6,13 +6,23 @@ use std::io::IsTerminal;
 
 pub struct Progress {
     bar: Option<ProgressBar>,
+    /// How long the operation runs before the bar appears:
+    /// `CHORUS_PROGRESS_DELAY_MS`, default 500.
+    delay_ms: u128,
 }
 
 impl Progress {
     /// `total` in bytes (import) or None for an open-ended row count (dump).
     pub fn new(label: &str, total: Option<u64>) -> Progress {
+        let delay_ms = std::env::var("CHORUS_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500);
         if !std::io::stderr().is_terminal() {
-            return Progress { bar: None };
+            return Progress {
+                bar: None,
+                delay_ms,
+            };
         }
         let bar = match total {
             Some(t) => {
@@ -36,12 +46,15 @@ impl Progress {
         };
         // Appears only once the operation has run for a moment.
         bar.set_draw_target(ProgressDrawTarget::hidden());
-        Progress { bar: Some(bar) }
+        Progress {
+            bar: Some(bar),
+            delay_ms,
+        }
     }
 
     pub fn set(&self, pos: u64) {
         if let Some(b) = &self.bar {
-            if b.is_hidden() && b.elapsed().as_millis() > 500 {
+            if b.is_hidden() && b.elapsed().as_millis() >= self.delay_ms {
                 b.set_draw_target(ProgressDrawTarget::stderr());
             }
             b.set_position(pos);

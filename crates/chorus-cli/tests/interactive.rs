@@ -252,7 +252,7 @@ fn import_progress_bar_at_a_terminal() {
         socket: format!("chorus-test-p-{}", std::process::id()),
     };
     let shell_cmd = format!(
-        "env HOME='{}' CHORUS_HISTORY='{}' '{}'; echo EXITED:$?; sleep 30",
+        "env HOME='{}' CHORUS_HISTORY='{}' CHORUS_PROGRESS_DELAY_MS=0 '{}'; echo EXITED:$?; sleep 30",
         dir.path().display(),
         dir.path().join("hist").display(),
         common::CHORUS
@@ -281,6 +281,36 @@ fn import_progress_bar_at_a_terminal() {
     let s = t.wait_for("count", |s| s.lines().any(|l| l == "600000"));
     // The bar is cleared once done.
     assert!(!s.contains("MiB/"), "bar left on screen:\n{s}");
+    // `.dump` of the large table into a file: a row-count bar on the
+    // terminal's stderr while it runs, cleared after; the file is intact.
+    // Everything drawn on the terminal is recorded (the bar may come and go
+    // between two looks at the screen).
+    let log = dir.path().join("pane.log");
+    t.cmd(&[
+        "pipe-pane",
+        "-t",
+        "s",
+        "-o",
+        &format!("cat >> '{}'", log.display()),
+    ]);
+    let dump_path = dir.path().join("dump.sql");
+    t.line(&format!(".output {}", dump_path.display()));
+    t.line(".dump");
+    let s = t.wait_for_secs("dump done", 180, |s| s.matches("chorus>").count() == 5);
+    let drawn = std::fs::read(&log).unwrap_or_default();
+    let drawn = String::from_utf8_lossy(&drawn);
+    assert!(
+        drawn.contains("dump ") && drawn.contains(" rows"),
+        "no dump progress bar drawn:\n{drawn}"
+    );
+    assert!(
+        !s.lines()
+            .any(|l| l.starts_with("dump ") && l.contains(" rows")),
+        "bar left on screen:\n{s}"
+    );
+    let dump = std::fs::read_to_string(&dump_path).expect("dump.sql");
+    assert!(dump.ends_with("COMMIT;\n"));
+    assert_eq!(dump.matches("INSERT INTO big VALUES").count(), 600_000);
     t.type_text(".quit");
     t.key("Enter");
     t.wait_for("exit", |s| s.contains("EXITED:0"));

@@ -117,19 +117,42 @@ pub fn write_journal(
     pages: &[(u32, &[u8])],
     sync: Synchronous,
 ) -> Result<()> {
+    write_segment(jf, 0, page_size, nonce, db_size, pages, sync, true).map(|_| ())
+}
+
+/// Write one journal segment at `off` (a sector boundary): a header, then the
+/// records of `pages`, synced as `sync` requires, with nRec filled in last
+/// (at OFF it is written at once: the exact count, or "as many as the file
+/// holds" when `last`, the journal's final segment). Returns the offset of
+/// the next segment. If the file extends past this segment (a PERSIST journal
+/// from an earlier transaction), the next header position is zeroed, so
+/// playback stops there. A transaction that spills its cache writes one segment
+/// per spill and a final one at commit; every segment is complete and synced
+/// before the database pages it covers are written.
+#[allow(clippy::too_many_arguments)]
+pub fn write_segment(
+    jf: &dyn VfsFile,
+    off: u64,
+    page_size: usize,
+    nonce: u32,
+    db_size: u32,
+    pages: &[(u32, &[u8])],
+    sync: Synchronous,
+    last: bool,
+) -> Result<u64> {
     let nrec = pages.len() as u32;
-    let first_nrec = if sync == Synchronous::Off {
-        0xFFFF_FFFF
-    } else {
-        0
+    let first_nrec = match (sync, last) {
+        (Synchronous::Off, true) => 0xFFFF_FFFF,
+        (Synchronous::Off, false) => nrec,
+        _ => 0,
     };
     jf.write_at(
         &header_bytes(first_nrec, nonce, db_size, page_size as u32),
-        0,
+        off,
     )?;
     let rec_len = page_size + 8;
     let mut buf = Vec::with_capacity(rec_len * pages.len().clamp(1, 64));
-    let mut off = SECTOR_SIZE as u64;
+    let mut at = off + SECTOR_SIZE as u64;
     for chunk in pages.chunks(64) {
         buf.clear();
         for (pgno, data) in chunk {
@@ -137,21 +160,28 @@ pub fn write_journal(
             buf.extend_from_slice(data);
             buf.extend_from_slice(&record_checksum(nonce, data).to_be_bytes());
         }
-        jf.write_at(&buf, off)?;
-        off += buf.len() as u64;
+        jf.write_at(&buf, at)?;
+        at += buf.len() as u64;
+    }
+    let next = at.div_ceil(SECTOR_SIZE as u64) * SECTOR_SIZE as u64;
+    if jf.size()? > next {
+        // A reused (PERSIST) file: whatever follows must not read as a
+        // segment of this journal.
+        jf.write_at(&[0u8; HEADER_FIELDS], next)?;
     }
     match sync {
-        Synchronous::Off => Ok(()),
+        Synchronous::Off => {}
         Synchronous::Normal => {
-            jf.write_at(&nrec.to_be_bytes(), 8)?;
-            jf.sync(SyncKind::Normal)
+            jf.write_at(&nrec.to_be_bytes(), off + 8)?;
+            jf.sync(SyncKind::Normal)?;
         }
         Synchronous::Full | Synchronous::Extra => {
             jf.sync(SyncKind::Full)?;
-            jf.write_at(&nrec.to_be_bytes(), 8)?;
-            jf.sync(SyncKind::Full)
+            jf.write_at(&nrec.to_be_bytes(), off + 8)?;
+            jf.sync(SyncKind::Full)?;
         }
     }
+    Ok(next)
 }
 
 /// Is the journal's first header plausibly live (non-empty file whose first

@@ -20,16 +20,21 @@
 //!   equals the file as of the last `begin_read`;
 //! - inside one, `db_size` (what `page_count()` returns) counts pending growth
 //!   and `saved` holds the header and size to restore on rollback;
-//! - dirty pages reach the database file only in `commit`: in rollback-journal
-//!   modes after the journal of original images (captured by `write`'s "first
-//!   time dirty" branch, see [`rollback`]) is written and synced; in WAL mode
-//!   they are appended to the WAL instead and reach the file at checkpoints
-//!   ([`walmode`]);
+//! - dirty pages reach the database file in `commit`, or earlier when the
+//!   cache spills: in rollback-journal modes after the journal of original
+//!   images (captured by `write`'s "first time dirty" branch, see
+//!   [`rollback`]) is written and synced; in WAL mode they are appended to
+//!   the WAL instead and reach the file at checkpoints ([`walmode`]);
 //! - one write transaction per database per process: the writer slot in
 //!   [`shared::SharedDb`], waited for on a condition variable up to the busy
 //!   timeout; other processes are excluded by the VFS locks;
-//! - when the cache holds more dirty pages than its capacity it grows (dirty
-//!   pages are never spilled); clean pages are evicted by CLOCK.
+//! - when a write transaction in DELETE/TRUNCATE/PERSIST mode has as many
+//!   dirty pages as the cache holds, it spills (SQLite's `pagerStress`): the
+//!   originals captured so far go to the journal as a synced segment, the
+//!   pager takes EXCLUSIVE, and the dirty pages are written to the database
+//!   file and become clean (evictable); in WAL, MEMORY and OFF modes (and
+//!   while readers keep EXCLUSIVE away) the cache grows instead; clean pages
+//!   are evicted by CLOCK.
 
 mod cache;
 mod rollback;
@@ -203,6 +208,9 @@ pub struct Pager {
     read_mark: Option<ReadMark>,
     /// The WAL snapshot the cache content belongs to (WAL mode).
     cache_tag: Option<Snapshot>,
+    /// `header` is page 1 of the snapshot `cache_tag` (WAL mode): a new
+    /// snapshot that did not change page 1 keeps it without parsing.
+    wal_header_ok: bool,
     busy_timeout: Duration,
     /// Original images of pages modified by the write transaction (pages that
     /// existed at its start), for the journal and for undoing a failed commit.
@@ -210,6 +218,12 @@ pub struct Pager {
     captured: HashSet<u32>,
     /// The journal of the open commit exists on disk.
     journal_written: bool,
+    /// Offset of the next journal segment after a spill (0: none written).
+    journal_end: u64,
+    /// Checksum nonce of the open transaction's journal (set at its first spill).
+    journal_nonce: u32,
+    /// The open write transaction spilled pages into the database file.
+    spilled: bool,
     locking_mode: LockingMode,
     autocheckpoint: u32,
     holds_writer: bool,
@@ -278,10 +292,14 @@ impl Pager {
             wal_attached: false,
             read_mark: None,
             cache_tag: None,
+            wal_header_ok: false,
             busy_timeout: Duration::ZERO,
             originals: Vec::new(),
             captured: HashSet::new(),
             journal_written: false,
+            journal_end: 0,
+            journal_nonce: 0,
+            spilled: false,
             locking_mode: LockingMode::Normal,
             autocheckpoint: DEFAULT_AUTOCHECKPOINT,
             holds_writer: false,
@@ -399,6 +417,17 @@ impl Pager {
         self.cache.borrow().len()
     }
 
+    /// Original page images of the open write transaction still held in
+    /// memory (those not yet written to the journal by a spill).
+    pub fn held_originals(&self) -> usize {
+        self.originals.len()
+    }
+
+    /// Did the open write transaction spill pages into the database file?
+    pub fn has_spilled(&self) -> bool {
+        self.spilled
+    }
+
     /// The cache capacity in pages.
     pub fn cache_capacity(&self) -> usize {
         self.cache.borrow().capacity()
@@ -415,17 +444,17 @@ impl Pager {
         if self.txn != Txn::Idle {
             return Ok(());
         }
-        if self.shared.lock().wal.is_some() {
-            if !self.wal_attached {
-                self.attach_wal()?;
-            }
-            return self.begin_wal_read();
-        }
         if self.wal_attached {
+            if self.try_begin_wal_read()? {
+                return Ok(());
+            }
             // Another pager of this process left WAL mode.
             self.wal_attached = false;
             self.cache_tag = None;
             self.cache.get_mut().clear();
+        } else if self.shared.lock().wal.is_some() {
+            self.attach_wal()?;
+            return self.begin_wal_read();
         }
         // A writer of this process committing (PENDING/EXCLUSIVE): wait for
         // it on the condition variable, up to the busy timeout.
@@ -532,16 +561,7 @@ impl Pager {
                 return fail(self, Error::new(ResultCode::BUSY, "database is locked"));
             }
         } else {
-            let refused = if self.header.write_protected() {
-                Some(Error::readonly())
-            } else {
-                None
-            };
-            let locked = match refused {
-                Some(e) => Err(e),
-                None => self.file.lock(LockLevel::Reserved),
-            };
-            if let Err(e) = locked {
+            if let Err(e) = self.lock_reserved_waiting(implicit) {
                 return fail(self, e);
             }
         }
@@ -554,11 +574,49 @@ impl Pager {
         self.originals.clear();
         self.captured.clear();
         self.journal_written = false;
+        self.journal_end = 0;
+        self.spilled = false;
         self.txn = Txn::Write;
         if self.db_size == 0 {
             self.init_new_database();
         }
         Ok(())
+    }
+
+    /// Take RESERVED for a write transaction in a rollback-journal mode. When
+    /// the write transaction opened its own read transaction, BUSY (another
+    /// process writes) is retried as SQLite's `sqlite3BtreeBeginTrans` does:
+    /// end the read transaction (so that writer can take EXCLUSIVE), sleep on
+    /// the busy-handler schedule, read again, up to the busy timeout. Inside
+    /// an explicit read transaction BUSY is returned at once: waiting while
+    /// holding SHARED could deadlock with that writer.
+    fn lock_reserved_waiting(&mut self, implicit: bool) -> Result<()> {
+        let deadline = std::time::Instant::now() + self.busy_timeout;
+        let mut tries = 0usize;
+        loop {
+            if self.header.write_protected() {
+                return Err(Error::readonly());
+            }
+            match self.file.lock(LockLevel::Reserved) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.code == ResultCode::BUSY && implicit => {
+                    let now = std::time::Instant::now();
+                    if now >= deadline {
+                        return Err(e);
+                    }
+                    self.end_read()?;
+                    self.shared
+                        .pause(shared::busy_delay(tries).min(deadline - now));
+                    tries += 1;
+                    self.begin_read()?;
+                    if self.wal_attached {
+                        // The database switched to WAL mode meanwhile.
+                        return Err(Error::busy());
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// Commit. Rollback-journal modes: take EXCLUSIVE (waiting up to the busy
@@ -570,7 +628,8 @@ impl Pager {
     pub fn commit(&mut self) -> Result<()> {
         self.require_write()?;
         let saved_size = self.saved.as_ref().map_or(0, |s| s.db_size);
-        let changed = self.cache.get_mut().dirty_count() > 0 || self.db_size != saved_size;
+        let changed =
+            self.cache.get_mut().dirty_count() > 0 || self.db_size != saved_size || self.spilled;
         if changed {
             let r = if self.wal_attached {
                 self.commit_wal()
@@ -587,6 +646,7 @@ impl Pager {
         self.saved = None;
         self.originals.clear();
         self.captured.clear();
+        self.spilled = false;
         self.end_write()
     }
 
@@ -596,6 +656,7 @@ impl Pager {
         if self.txn != Txn::Write {
             return Ok(());
         }
+        self.wal_header_ok = false;
         let cache = self.cache.get_mut();
         cache.discard_dirty();
         let orig_size = self.saved.as_ref().map_or(self.db_size, |s| s.db_size);
@@ -615,6 +676,7 @@ impl Pager {
         };
         self.originals.clear();
         self.captured.clear();
+        self.spilled = false;
         let ended = self.end_write();
         resync.and(ended)
     }
@@ -683,6 +745,7 @@ impl Pager {
     /// changed). Called at open and at every `begin_read`; in WAL mode the
     /// header and size come from the reader's snapshot.
     fn refresh(&mut self) -> Result<()> {
+        self.wal_header_ok = false;
         if let Some(sz) = self.wal_db_size() {
             let mut p1 = vec![0u8; self.page_size];
             self.read_page_into(1, &mut p1)?;
@@ -812,11 +875,21 @@ impl Pager {
     /// snapshot holds it, else from the database file.
     fn read_page_into(&self, n: u32, buf: &mut [u8]) -> Result<()> {
         if let Some(m) = self.read_mark.filter(|m| m.mark > 0) {
-            let s = self.shared.lock();
-            if let Some(w) = s.wal.as_ref() {
-                if let Some(f) = w.find(n, m.mark) {
-                    return w.read_frame(f, buf);
+            // Locate the frame under the shared mutex, read it outside: the
+            // reader's mark keeps the log from restarting over the frame.
+            let at = {
+                let s = self.shared.lock();
+                match s.wal.as_ref() {
+                    Some(w) => match w.find(n, m.mark) {
+                        Some(f) => Some(w.frame_location(f)?),
+                        None => None,
+                    },
+                    None => None,
                 }
+            };
+            if let Some((file, off)) = at {
+                file.read_at(buf, off)?;
+                return Ok(());
             }
         }
         self.file
@@ -839,6 +912,7 @@ impl Pager {
             return Err(Error::corrupt("attempt to write the lock-byte page"));
         }
         if !self.cache.get_mut().is_dirty(n) {
+            self.maybe_spill()?;
             // First modification of this page in the transaction: keep its
             // original image for the rollback journal.
             if !self.cache.get_mut().contains(n) {
@@ -876,6 +950,7 @@ impl Pager {
         if n == lock_byte_page(self.page_size).get() {
             n += 1;
         }
+        self.maybe_spill()?;
         // A page that existed at the start of the transaction (truncated
         // away and grown back) still needs its original journaled.
         self.capture_original(n)?;

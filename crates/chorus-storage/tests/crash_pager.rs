@@ -15,11 +15,25 @@
 //! leaf holds (pgno, id of the transaction that last wrote it) and a filler
 //! derived from both; `user_version` is the id of the last transaction.
 //!
+//! A spill variant runs wider transactions (more pages each) through a
+//! 10-page cache, so the pager spills dirty pages into the database file in
+//! the middle of transactions, and crashes at every point of those too.
+//!
 //! CHORUS_SOAK=1 runs longer workloads and more seeds.
 
 use chorus_storage::vfs::{Fault, FaultVfs, MemoryVfs, Vfs};
 use chorus_storage::{JournalMode, PageNo, Pager, PagerOptions, ResultCode, Synchronous};
+use std::cell::Cell;
 use std::sync::Arc;
+
+thread_local! {
+    /// Leaf writes per transaction (3; the spill variant uses more).
+    static WRITES_PER_TXN: Cell<u32> = const { Cell::new(3) };
+    /// `cache_size` of the pagers (the spill variant uses 10 pages).
+    static CACHE_SIZE: Cell<i64> = const { Cell::new(-2000) };
+    /// Transactions that spilled (counted by `run_txn` before commit).
+    static SPILLS: Cell<u64> = const { Cell::new(0) };
+}
 
 const PAGE: usize = 1024;
 const DB: &str = "crash.db";
@@ -53,7 +67,7 @@ fn rng(k: u32, salt: u32) -> u32 {
 fn plan(k: u32, m: &Model) -> Plan {
     if m.leaves.is_empty() {
         return Plan {
-            grow: 12,
+            grow: 12.max(2 * WRITES_PER_TXN.with(Cell::get) as usize),
             shrink: 0,
             writes: vec![],
         };
@@ -66,7 +80,9 @@ fn plan(k: u32, m: &Model) -> Plan {
     };
     let shrink = if k % 6 == 3 && n > 8 { 2 } else { 0 };
     let after = n + grow - shrink;
-    let writes = (0..3).map(|j| 3 + rng(k, 10 + j) % after as u32).collect();
+    let writes = (0..WRITES_PER_TXN.with(Cell::get))
+        .map(|j| 3 + rng(k, 10 + j) % after as u32)
+        .collect();
     Plan {
         grow,
         shrink,
@@ -132,6 +148,9 @@ fn run_txn(p: &mut Pager, k: u32, m: &Model) -> chorus_storage::Result<()> {
             h.freelist_trunk = 2;
             h.freelist_count = n - 1;
         })?;
+        if p.has_spilled() {
+            SPILLS.with(|c| c.set(c.get() + 1));
+        }
         p.commit()
     })();
     if r.is_err() && p.in_write_txn() {
@@ -154,6 +173,7 @@ fn open(vfs: Arc<dyn Vfs>, c: &Config) -> chorus_storage::Result<Pager> {
         DB,
         PagerOptions {
             page_size: PAGE,
+            cache_size: CACHE_SIZE.with(Cell::get),
             ..PagerOptions::default()
         },
     )?;
@@ -431,6 +451,26 @@ fn crash_memory_and_off_modes_never_panic() {
         .map(|c| crash_all_points(c, u64::MAX))
         .sum();
     assert!(n > 400, "{n}");
+}
+
+#[test]
+fn crash_with_cache_spills_at_every_point() {
+    WRITES_PER_TXN.with(|c| c.set(14));
+    CACHE_SIZE.with(|c| c.set(10));
+    let n: u64 = configs(&[JournalMode::Delete, JournalMode::Persist], 10)
+        .into_iter()
+        .map(|c| crash_all_points(c, 23))
+        .sum();
+    assert!(n > 1500, "{n}");
+    let spills = SPILLS.with(Cell::get);
+    assert!(spills > 50, "the workload must spill: {spills}");
+    for (mode, fault) in [
+        (JournalMode::Delete, Fault::Eio),
+        (JournalMode::Truncate, Fault::Eio),
+        (JournalMode::Persist, Fault::Enospc),
+    ] {
+        io_errors_at_every_point(mode, fault);
+    }
 }
 
 /// EIO / ENOSPC at every point: the failing transaction gets the error and

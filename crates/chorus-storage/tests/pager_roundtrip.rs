@@ -179,8 +179,10 @@ fn tiny_cache_evicts_clean_pages_only() {
         let pg = p.allocate().unwrap();
         p.write(pg).unwrap()[..4].copy_from_slice(&i.to_be_bytes());
     }
-    // 301 dirty pages cannot be evicted before commit
-    assert!(p.cached_pages() >= 301);
+    // 301 dirty pages do not stay in memory: the pager spilled them into
+    // the file (after journaling) and evicts them like clean pages
+    assert!(p.has_spilled());
+    assert!(p.cached_pages() <= 20, "{}", p.cached_pages());
     p.commit().unwrap();
     assert!(
         p.cached_pages() <= 10,

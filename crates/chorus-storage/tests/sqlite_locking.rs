@@ -239,3 +239,118 @@ fn chorus_commit_waits_for_sqlite_reader() {
     let (ok, out) = sqlite3(&path, "PRAGMA user_version;");
     assert!(ok && out.trim() == "5", "{out}");
 }
+
+/// Wait until the shell holds at least SHARED (our EXCLUSIVE attempt fails).
+fn wait_for_shared(path: &str) {
+    let probe = OsVfs.open(path, rw()).unwrap();
+    let start = Instant::now();
+    loop {
+        match probe.lock(LockLevel::Exclusive) {
+            Ok(()) => {
+                probe.unlock(LockLevel::None).unwrap();
+                assert!(
+                    start.elapsed() < Duration::from_secs(10),
+                    "sqlite3 never read"
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => {
+                assert_eq!(e.code, ResultCode::BUSY);
+                probe.unlock(LockLevel::None).unwrap();
+                return;
+            }
+        }
+    }
+}
+
+/// End the shell's transaction after `after`, from another thread.
+fn commit_later(mut sh: Shell, after: Duration) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        std::thread::sleep(after);
+        sh.send("COMMIT;");
+        sh.finish();
+    })
+}
+
+/// With a busy timeout, a lock held by another process is waited for (and
+/// retried: no in-process signal announces its release), not failed at once
+/// nor after the whole timeout.
+#[test]
+fn busy_timeout_waits_for_sqlite_exclusive_lock() {
+    if !have_sqlite3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = make_db(&dir);
+    let mut p = Pager::open(Arc::new(OsVfs), &path, PagerOptions::default()).unwrap();
+    p.set_busy_timeout(Duration::from_secs(20));
+    let mut sh = Shell::start(&path);
+    sh.send("BEGIN EXCLUSIVE;");
+    let probe = OsVfs.open(&path, rw()).unwrap();
+    wait_for_reserved(&*probe);
+    let t0 = Instant::now();
+    let h = commit_later(sh, Duration::from_millis(300));
+    p.begin_read().unwrap();
+    let waited = t0.elapsed();
+    assert!(waited >= Duration::from_millis(250), "{waited:?}");
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    p.end_read().unwrap();
+    h.join().unwrap();
+}
+
+/// BEGIN IMMEDIATE (a write transaction opening its own read) waits for a
+/// `sqlite3` writer's RESERVED lock, as SQLite's busy handler does.
+#[test]
+fn busy_timeout_waits_for_sqlite_writer() {
+    if !have_sqlite3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = make_db(&dir);
+    let mut p = Pager::open(Arc::new(OsVfs), &path, PagerOptions::default()).unwrap();
+    p.set_busy_timeout(Duration::from_secs(20));
+    let probe = OsVfs.open(&path, rw()).unwrap();
+    let mut sh = Shell::start(&path);
+    sh.send("BEGIN IMMEDIATE; INSERT INTO t VALUES(2);");
+    wait_for_reserved(&*probe);
+    let t0 = Instant::now();
+    let h = commit_later(sh, Duration::from_millis(300));
+    p.begin_write().unwrap();
+    let waited = t0.elapsed();
+    assert!(waited >= Duration::from_millis(250), "{waited:?}");
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    p.update_header(|h| h.user_version = 7).unwrap();
+    p.commit().unwrap();
+    h.join().unwrap();
+    let (ok, out) = sqlite3(&path, "PRAGMA user_version; SELECT count(*) FROM t;");
+    assert!(
+        ok && out.split_whitespace().collect::<Vec<_>>() == ["7", "2"],
+        "{out}"
+    );
+}
+
+/// A commit waits (up to the busy timeout) for a `sqlite3` reader to leave.
+#[test]
+fn busy_timeout_commit_waits_for_sqlite_reader() {
+    if !have_sqlite3() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = make_db(&dir);
+    let mut p = Pager::open(Arc::new(OsVfs), &path, PagerOptions::default()).unwrap();
+    p.set_busy_timeout(Duration::from_secs(20));
+    let mut sh = Shell::start(&path);
+    sh.send("BEGIN; SELECT count(*) FROM t;");
+    wait_for_shared(&path);
+    p.begin_write().unwrap();
+    p.update_header(|h| h.user_version = 9).unwrap();
+    let t0 = Instant::now();
+    let h = commit_later(sh, Duration::from_millis(300));
+    p.commit().unwrap();
+    let waited = t0.elapsed();
+    assert!(waited >= Duration::from_millis(250), "{waited:?}");
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    h.join().unwrap();
+    let (ok, out) = sqlite3(&path, "PRAGMA user_version;");
+    assert!(ok && out.trim() == "9", "{out}");
+}

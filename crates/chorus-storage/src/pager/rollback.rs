@@ -15,6 +15,22 @@
 //!    directory); TRUNCATE truncates it to 0 bytes; PERSIST zeroes its header;
 //!    TRUNCATE/PERSIST sync the journal afterwards unless synchronous=OFF.
 //!
+//! Spilling (SQLite's `pagerStress`): when a DELETE/TRUNCATE/PERSIST write
+//! transaction has as many dirty pages as the cache holds, the originals
+//! captured so far are written as one journal segment (header, records,
+//! synced as at commit, nRec last), the pager takes EXCLUSIVE (if readers
+//! hold SHARED it does not wait: the pages stay in memory and it tries again
+//! at the next new dirty page), writes the dirty pages into the database file
+//! without syncing it, and keeps them as clean cache pages, which may be
+//! evicted and are re-read from the file. The originals leave memory. Later
+//! spills append segments; commit appends the last one (records of pages
+//! first written since), then proceeds as above. Every segment is complete
+//! and synced before any database page it covers is written, so a crash
+//! leaves a hot journal that restores the file (multi-segment playback).
+//! ROLLBACK (or a failed commit) after a spill plays the journal back. Every
+//! segment written over a longer (PERSIST) file zeroes the header position
+//! after it, so a stale segment of an earlier transaction is never played.
+//!
 //! MEMORY keeps the originals in memory only (a failed commit is undone, a
 //! crash in the middle of a commit can leave a torn file, as in SQLite); OFF
 //! keeps none. A failed commit (I/O error) writes the originals back and
@@ -80,6 +96,78 @@ impl Pager {
         Ok(())
     }
 
+    /// Journal sync level: a PERSIST journal reuses a file full of stale
+    /// records, which the sparse record checksum may fail to tell from torn
+    /// new ones: there NORMAL syncs the records before nRec too, as FULL does
+    /// (SQLite takes that risk at NORMAL; docs/COMPAT.md).
+    fn journal_sync(&self) -> Synchronous {
+        match (self.rollback_mode, self.synchronous) {
+            (JournalMode::Persist, Synchronous::Normal) => Synchronous::Full,
+            (_, s) => s,
+        }
+    }
+
+    /// Spill if the cache is full of dirty pages (see the module comment).
+    pub(super) fn maybe_spill(&mut self) -> Result<()> {
+        if self.wal_attached || !self.rollback_mode.uses_file() {
+            return Ok(());
+        }
+        let cache = self.cache.get_mut();
+        if cache.dirty_count() < cache.capacity() {
+            return Ok(());
+        }
+        match self.file.lock(LockLevel::Exclusive) {
+            Ok(()) => {}
+            // Readers of this or another process: keep the pages in memory.
+            Err(e) if e.code == ResultCode::BUSY => return Ok(()),
+            Err(e) => return Err(e),
+        }
+        let orig_size = self.saved.as_ref().map_or(0, |s| s.db_size);
+        let jf = self.vfs.open(&self.journal_path(), rw())?;
+        if !self.journal_written {
+            self.journal_nonce = nonce();
+        }
+        self.journal_written = true;
+        let mut recs: Vec<(u32, &[u8])> =
+            self.originals.iter().map(|(n, p)| (*n, p.data())).collect();
+        recs.sort_unstable_by_key(|r| r.0);
+        // Playback stops at a segment with no records, so none is written
+        // after the first. A first segment without records (only pages new
+        // in this transaction spilled: rollback just truncates) stays at
+        // offset 0 and the next segment with records replaces it.
+        if !recs.is_empty() || self.journal_end == 0 {
+            let end = journal::write_segment(
+                &*jf,
+                self.journal_end,
+                self.page_size,
+                self.journal_nonce,
+                orig_size,
+                &recs,
+                self.journal_sync(),
+                false,
+            )?;
+            if !recs.is_empty() {
+                self.journal_end = end;
+            }
+        }
+        drop(recs);
+        self.originals.clear();
+        self.spilled = true;
+        self.file_touched = true;
+        let pages = self.cache.get_mut().dirty_pages();
+        for (pgno, page) in &pages {
+            if *pgno <= self.db_size {
+                self.file
+                    .write_at(page.data(), PageNo(*pgno).file_offset(self.page_size))?;
+            }
+        }
+        drop(pages);
+        let cache = self.cache.get_mut();
+        cache.mark_all_clean();
+        cache.remove_beyond(self.db_size);
+        Ok(())
+    }
+
     pub(super) fn commit_rollback_journal(&mut self) -> Result<()> {
         let timeout = self.busy_timeout;
         let file = &self.file;
@@ -105,15 +193,22 @@ impl Pager {
             let mut recs: Vec<(u32, &[u8])> =
                 self.originals.iter().map(|(n, p)| (*n, p.data())).collect();
             recs.sort_unstable_by_key(|r| r.0);
-            // A PERSIST journal reuses a file full of stale records, which
-            // the sparse record checksum may fail to tell from torn new ones:
-            // there NORMAL syncs the records before nRec too, as FULL does
-            // (SQLite takes that risk at NORMAL; docs/COMPAT.md).
-            let sync = match (self.rollback_mode, self.synchronous) {
-                (JournalMode::Persist, Synchronous::Normal) => Synchronous::Full,
-                (_, s) => s,
-            };
-            journal::write_journal(&*jf, self.page_size, nonce(), orig_size, &recs, sync)?;
+            let sync = self.journal_sync();
+            if self.journal_end == 0 {
+                journal::write_journal(&*jf, self.page_size, nonce(), orig_size, &recs, sync)?;
+            } else if !recs.is_empty() {
+                // After spills: the last segment.
+                journal::write_segment(
+                    &*jf,
+                    self.journal_end,
+                    self.page_size,
+                    self.journal_nonce,
+                    orig_size,
+                    &recs,
+                    sync,
+                    true,
+                )?;
+            }
         }
         self.file_touched = true;
         self.write_dirty_pages(&pages, self.db_size)?;
@@ -130,6 +225,9 @@ impl Pager {
         }
         let path = self.journal_path();
         let sync = self.synchronous != Synchronous::Off;
+        if self.spilled {
+            return self.finalize_spilled_journal();
+        }
         match self.rollback_mode {
             JournalMode::Truncate => {
                 let jf = self.vfs.open(&path, rw())?;
@@ -153,6 +251,47 @@ impl Pager {
             }
         }
         self.journal_written = false;
+        self.journal_end = 0;
+        Ok(())
+    }
+
+    /// End the journal of a transaction that spilled. Its commit point (or the
+    /// end of its rollback) is the zeroing of the first header, synced: if
+    /// that fails the header is put back, the journal stays hot and the
+    /// caller rolls back with it (the originals of spilled pages exist only
+    /// there; deleting or truncating first could lose them on an error).
+    /// Then the mode's own ending (delete, truncate) follows; its failure
+    /// leaves a dead journal behind, which is harmless.
+    fn finalize_spilled_journal(&mut self) -> Result<()> {
+        let path = self.journal_path();
+        let sync = self.synchronous != Synchronous::Off;
+        let jf = self.vfs.open(&path, rw())?;
+        let mut live = [0u8; HEADER_FIELDS];
+        jf.read_at(&mut live, 0)?;
+        jf.write_at(&[0u8; HEADER_FIELDS], 0)?;
+        if sync {
+            if let Err(e) = jf.sync(SyncKind::Full) {
+                let _ = jf.write_at(&live, 0);
+                return Err(e);
+            }
+        }
+        self.journal_written = false;
+        self.journal_end = 0;
+        let _ = match self.rollback_mode {
+            JournalMode::Truncate => jf.truncate(0).and_then(|_| {
+                if sync {
+                    jf.sync(SyncKind::Full)
+                } else {
+                    Ok(())
+                }
+            }),
+            JournalMode::Persist => Ok(()),
+            _ => {
+                drop(jf);
+                self.vfs
+                    .delete(&path, self.synchronous == Synchronous::Extra)
+            }
+        };
         Ok(())
     }
 
@@ -164,6 +303,11 @@ impl Pager {
             for (n, page) in &originals {
                 self.file
                     .write_at(page.data(), PageNo(*n).file_offset(self.page_size))?;
+            }
+            if self.spilled && self.journal_end > 0 {
+                // The originals of spilled pages are only in the journal.
+                let jf = self.vfs.open(&self.journal_path(), rw())?;
+                journal::playback(&*self.file, &*jf)?;
             }
             if self.rollback_mode != JournalMode::Off {
                 let want = orig_size as u64 * self.page_size as u64;

@@ -50,6 +50,9 @@ impl Pager {
         if n >= self.savepoints.len() {
             return Err(misuse("no such savepoint"));
         }
+        // After a spill a clean cached page may differ from the file (a later
+        // image was spilled): restored images are rewritten at commit.
+        let spilled = self.spilled;
         let cache = self.cache.get_mut();
         while self.savepoints.len() > n {
             let Some(sp) = self.savepoints.pop() else {
@@ -57,7 +60,7 @@ impl Pager {
             };
             for (pgno, (image, was_dirty)) in sp.pages {
                 if pgno <= sp.db_size {
-                    cache.insert(pgno, image, was_dirty);
+                    cache.insert(pgno, image, was_dirty || spilled);
                 }
             }
             cache.remove_beyond(sp.db_size);

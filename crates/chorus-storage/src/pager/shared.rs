@@ -26,11 +26,22 @@ pub(crate) struct Shared {
     pub wal_lock: Option<Box<dyn VfsFile>>,
     /// Pagers attached to the WAL.
     pub wal_users: usize,
+    /// Threads sleeping on `cond` (a notification without sleepers is
+    /// skipped: `Condvar::notify_all` is a system call even then).
+    waiters: usize,
 }
 
 pub(crate) struct SharedDb {
     state: Mutex<Shared>,
     cond: Condvar,
+}
+
+/// SQLite's default busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
+/// 50, 100 ms, then 100 ms per try (`sqliteDefaultBusyCallback`): how long
+/// the `tries`-th wait for a lock held by another process lasts.
+pub(crate) fn busy_delay(tries: usize) -> Duration {
+    const DELAYS: [u64; 12] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100];
+    Duration::from_millis(DELAYS[tries.min(DELAYS.len() - 1)])
 }
 
 type Registry = Mutex<HashMap<String, Weak<SharedDb>>>;
@@ -54,6 +65,7 @@ impl SharedDb {
                 wal: None,
                 wal_lock: None,
                 wal_users: 0,
+                waiters: 0,
             }),
             cond: Condvar::new(),
         });
@@ -66,14 +78,43 @@ impl SharedDb {
     }
 
     pub(crate) fn notify(&self) {
-        let _g = self.lock();
-        self.cond.notify_all();
+        let g = self.lock();
+        if g.waiters > 0 {
+            self.cond.notify_all();
+        }
+    }
+
+    /// Unregister a WAL reader and wake waiters (a checkpoint may wait for
+    /// it), under one acquisition of the mutex.
+    pub(crate) fn end_wal_reader(&self, m: crate::wal::ReadMark) {
+        let mut g = self.lock();
+        if let Some(w) = g.wal.as_mut() {
+            w.end_read(m);
+        }
+        if g.waiters > 0 {
+            self.cond.notify_all();
+        }
+    }
+
+    /// Sleep up to `d` on the condition variable (an in-process change wakes
+    /// the sleeper early).
+    pub(crate) fn pause(&self, d: Duration) {
+        let mut g = self.lock();
+        g.waiters += 1;
+        let mut g = self
+            .cond
+            .wait_timeout(g, d)
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
+        g.waiters -= 1;
     }
 
     /// Run `attempt` under the mutex until it yields `Some`, sleeping on the
     /// condition variable between tries, at most `timeout` in total; then
     /// `SQLITE_BUSY`. An `Err` from `attempt` other than BUSY ends the wait;
-    /// BUSY counts as "not yet".
+    /// BUSY counts as "not yet". In-process changes wake the waiter at once;
+    /// a lock held by another process gives no such signal, so the waiter
+    /// also retries on SQLite's busy-handler schedule ([`busy_delay`]).
     pub(crate) fn wait_for<T>(
         &self,
         timeout: Duration,
@@ -81,6 +122,7 @@ impl SharedDb {
     ) -> Result<T> {
         let deadline = Instant::now() + timeout;
         let mut g = self.lock();
+        let mut tries = 0usize;
         loop {
             match attempt(&mut g) {
                 Ok(Some(v)) => return Ok(v),
@@ -92,11 +134,15 @@ impl SharedDb {
             if now >= deadline {
                 return Err(Error::busy());
             }
+            let step = busy_delay(tries).min(deadline - now);
+            tries += 1;
+            g.waiters += 1;
             g = self
                 .cond
-                .wait_timeout(g, deadline - now)
+                .wait_timeout(g, step)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
+            g.waiters -= 1;
         }
     }
 
@@ -119,6 +165,8 @@ impl SharedDb {
         if g.writer == Some(id) {
             g.writer = None;
         }
-        self.cond.notify_all();
+        if g.waiters > 0 {
+            self.cond.notify_all();
+        }
     }
 }

@@ -104,53 +104,112 @@ impl Pager {
         drop(s);
         self.wal_attached = true;
         self.cache_tag = None;
+        self.wal_header_ok = false;
         Ok(())
     }
 
     pub(super) fn begin_wal_read(&mut self) -> Result<()> {
-        let (m, changed) = {
+        if self.try_begin_wal_read()? {
+            Ok(())
+        } else {
+            Err(Error::busy())
+        }
+    }
+
+    /// Register as a WAL reader and adopt the snapshot; `Ok(false)` when the
+    /// database is no longer in WAL mode here. One acquisition of the shared
+    /// mutex decides the snapshot, the pages changed since the cache was
+    /// filled and the database size; the header comes from page 1 in the
+    /// cache when it is still valid for the snapshot (no I/O at all when
+    /// nothing changed).
+    pub(super) fn try_begin_wal_read(&mut self) -> Result<bool> {
+        let (m, size, kept, p1_changed) = {
             let mut s = self.shared.lock();
-            match s.wal.as_mut() {
-                Some(w) => {
-                    let m = w.begin_read();
-                    let changed = match self.cache_tag {
-                        Some(t) if t != m.snapshot => w.pages_changed(t, m.snapshot.mx_frame),
-                        _ => Some(Vec::new()),
-                    };
-                    (m, changed)
+            let Some(w) = s.wal.as_mut() else {
+                return Ok(false);
+            };
+            let m = w.begin_read();
+            let cache = self.cache.get_mut();
+            // Keep the cache when only some pages changed since it was
+            // filled: drop exactly those (SQLite invalidates the same way).
+            let (kept, p1) = match self.cache_tag {
+                Some(t) if t == m.snapshot => (true, false),
+                Some(t) => match w.pages_changed(t, m.snapshot.mx_frame) {
+                    Some(pages) => {
+                        let mut p1 = false;
+                        for &p in pages {
+                            cache.forget(p);
+                            p1 |= p == 1;
+                        }
+                        (true, p1)
+                    }
+                    None => {
+                        cache.clear();
+                        (false, true)
+                    }
+                },
+                None => {
+                    cache.clear();
+                    (false, true)
                 }
-                None => return Err(Error::busy()),
-            }
+            };
+            (m, w.db_size_at(m.mark), kept, p1)
         };
         self.read_mark = Some(m);
-        // Keep the cache when only some pages changed since it was filled:
-        // drop exactly those (SQLite invalidates the same way).
-        match changed {
-            Some(pages) if self.cache_tag.is_some() => {
-                let cache = self.cache.get_mut();
-                for p in pages {
-                    cache.forget(p);
-                }
-            }
-            _ => self.cache.get_mut().clear(),
-        }
+        let unchanged = self.cache_tag == Some(m.snapshot) && self.db_size > 0;
+        // The header still matches when page 1 did not change.
+        let header_kept = kept && !p1_changed && self.wal_header_ok && self.db_size > 0;
         self.cache_tag = Some(m.snapshot);
-        if let Err(e) = self.refresh() {
+        let r = match size {
+            _ if unchanged => Ok(()),
+            Some(sz) if header_kept => {
+                self.db_size = sz;
+                Ok(())
+            }
+            Some(sz) => self.adopt_wal_header(sz),
+            None => {
+                self.wal_header_ok = false;
+                self.refresh()
+            }
+        };
+        if let Err(e) = r {
             self.end_wal_read();
             return Err(e);
         }
         self.txn = Txn::Read;
+        Ok(true)
+    }
+
+    /// Header and size of a snapshot whose size the WAL decides: page 1 from
+    /// the cache (valid for the snapshot) or read and cached.
+    fn adopt_wal_header(&mut self, size: u32) -> Result<()> {
+        let cached = self.cache.get_mut().get(1);
+        let p1 = match cached {
+            Some(p) => p,
+            None => {
+                let p = std::sync::Arc::new(self.load(1)?);
+                self.cache.get_mut().insert(1, p.clone(), false);
+                p
+            }
+        };
+        let h =
+            crate::header::DbHeader::parse(p1.get(..crate::header::HEADER_SIZE).unwrap_or(&[]))?;
+        if h.page_size as usize != self.page_size {
+            return Err(Error::corrupt("WAL page size differs from the database's"));
+        }
+        self.auto_vacuum = super::auto_vacuum_of(&h);
+        self.header = h;
+        self.db_size = size;
+        self.wal_header_ok = true;
         Ok(())
     }
 
     pub(super) fn end_wal_read(&mut self) {
         if let Some(m) = self.read_mark.take() {
-            let mut s = self.shared.lock();
-            if let Some(w) = s.wal.as_mut() {
-                w.end_read(m);
-            }
+            self.shared.end_wal_reader(m);
+        } else {
+            self.shared.notify();
         }
-        self.shared.notify();
     }
 
     /// Database size of the open WAL snapshot, if the WAL decides it.
@@ -205,6 +264,10 @@ impl Pager {
             let nm = wal.advance_reader(m);
             self.read_mark = Some(nm);
             self.cache_tag = Some(nm.snapshot);
+            // The committed header is page 1 of the new snapshot.
+            self.wal_header_ok = true;
+        } else {
+            self.wal_header_ok = false;
         }
         let auto = self.autocheckpoint > 0 && wal.mx_frame() >= self.autocheckpoint;
         drop(s);

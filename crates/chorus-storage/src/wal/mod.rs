@@ -326,13 +326,24 @@ impl Wal {
     /// Pages written by frames after `from` up to `to` of the current
     /// generation (what changed between two snapshots); `None` if `from` is
     /// not a snapshot of the current log.
-    pub fn pages_changed(&self, from: Snapshot, to: u32) -> Option<Vec<u32>> {
+    pub fn pages_changed(&self, from: Snapshot, to: u32) -> Option<&[u32]> {
         if from.generation != self.generation || from.mx_frame > to {
             return None;
         }
         let a = from.mx_frame as usize;
         let b = (to as usize).min(self.frame_pages.len());
-        self.frame_pages.get(a..b).map(|s| s.to_vec())
+        self.frame_pages.get(a..b)
+    }
+
+    /// Where frame `n`'s page image lies: the WAL file and the offset.
+    pub fn frame_location(&self, n: u32) -> Result<(Arc<dyn VfsFile>, u64)> {
+        let h = self
+            .header
+            .ok_or_else(|| crate::error::Error::corrupt("WAL frame without a WAL header"))?;
+        Ok((
+            self.file.clone(),
+            h.frame_offset(n) + FRAME_HEADER_SIZE as u64,
+        ))
     }
 
     /// Read frame `n`'s page image into `buf` (page-size long).

@@ -76,13 +76,18 @@ fn stamp(image: &mut [u8], old_dest: Option<&[u8]>) {
         return;
     }
     let pages = (image.len() / page_size) as u32;
+    stamp_page1(image, pages, old_dest);
+}
+
+/// Stamp page 1 of a copy of `pages` pages (see the module comment).
+fn stamp_page1(page1: &mut [u8], pages: u32, old_dest: Option<&[u8]>) {
     let old = old_dest.filter(|h| h.len() >= HEADER_SIZE && h.starts_with(b"SQLite format 3\0"));
     let counter = old.and_then(|h| get4(h, 24)).unwrap_or(0).wrapping_add(1);
     let cookie = old.and_then(|h| get4(h, 40)).unwrap_or(0).wrapping_add(1);
-    put4(image, 28, pages);
-    put4(image, 24, counter);
-    put4(image, 92, counter);
-    put4(image, 40, cookie);
+    put4(page1, 28, pages);
+    put4(page1, 24, counter);
+    put4(page1, 92, counter);
+    put4(page1, 40, cookie);
 }
 
 impl Connection {
@@ -108,9 +113,19 @@ impl Connection {
     /// that SQLite and Chorus open as the source's content. Any journal or
     /// WAL left beside `path` is removed first; the new content is written
     /// to a temporary file, synced, and renamed over `path`.
+    /// Pages are read and written one at a time (memory stays at one page).
     pub fn backup_to_file(&self, schema: &str, path: &str) -> Result<()> {
-        let mut image = self.serialize(schema)?;
-        write_database_file(&mut image, path)
+        if !schema.eq_ignore_ascii_case("main") {
+            return Err(Error::new(
+                ResultCode::ERROR,
+                format!("unknown database {schema}"),
+            ));
+        }
+        let mut inner = self.inner.borrow_mut();
+        inner.begin_stmt(&self.db)?;
+        let r = stream_to_file(&mut inner, path);
+        inner.end_read_if_idle();
+        r
     }
 }
 
@@ -137,65 +152,112 @@ pub(crate) fn vacuum_into(
     if std::fs::metadata(file).is_ok_and(|m| m.len() > 0) {
         return Err(Error::new(ResultCode::ERROR, "output file already exists"));
     }
-    let mut image = read_image(inner)?;
-    write_database_file(&mut image, file)
+    stream_to_file(inner, file)
 }
 
-fn read_image(inner: &mut super::connection::ConnInner) -> Result<Vec<u8>> {
+/// Hand every page of the database (read in the caller's transaction) to
+/// `sink` in order, in one reused buffer; returns the page count. A
+/// database with no pages yields one empty-database page.
+fn for_each_page(
+    inner: &mut super::connection::ConnInner,
+    mut sink: impl FnMut(u32, u32, &mut [u8]) -> Result<()>,
+) -> Result<u32> {
     let page_size = inner.store.header(HeaderField::PageSize)? as usize;
-    let n = inner.store.header(HeaderField::PageCount)? as usize;
+    let n = inner.store.header(HeaderField::PageCount)?;
     if !(512..=65536).contains(&page_size) || !page_size.is_power_of_two() {
         return Err(Error::new(ResultCode::CORRUPT, "bad page size"));
     }
     if n == 0 {
-        return Ok(empty_image(page_size));
+        let mut page = empty_image(page_size);
+        sink(1, 1, &mut page)?;
+        return Ok(1);
     }
-    let total = n
-        .checked_mul(page_size)
-        .ok_or_else(|| Error::new(ResultCode::NOMEM, "database too large to copy"))?;
-    let mut image = vec![0u8; total];
-    let lock_page = (PENDING_BYTE / page_size as u64 + 1) as usize;
-    for (i, page) in image.chunks_exact_mut(page_size).enumerate() {
-        let pgno = i + 1;
+    let lock_page = (PENDING_BYTE / page_size as u64 + 1) as u32;
+    let mut page = vec![0u8; page_size];
+    for pgno in 1..=n {
         if pgno == lock_page {
-            continue;
+            page.fill(0);
+        } else {
+            inner.store.read_page_image(pgno, &mut page)?;
         }
-        inner.store.read_page_image(pgno as u32, page)?;
+        sink(pgno, n, &mut page)?;
     }
+    Ok(n)
+}
+
+fn read_image(inner: &mut super::connection::ConnInner) -> Result<Vec<u8>> {
+    let mut image = Vec::new();
+    for_each_page(inner, |pgno, n, page| {
+        if pgno == 1 {
+            let total = (n as usize)
+                .checked_mul(page.len())
+                .ok_or_else(|| Error::new(ResultCode::NOMEM, "database too large to copy"))?;
+            image
+                .try_reserve_exact(total)
+                .map_err(|_| Error::new(ResultCode::NOMEM, "out of memory"))?;
+        }
+        image.extend_from_slice(page);
+        Ok(())
+    })?;
     Ok(image)
 }
 
-fn io_err(e: std::io::Error) -> Error {
-    Error::new(
-        ResultCode::CANTOPEN,
-        format!("unable to open database file: {e}"),
-    )
+/// The destination's current header (for the counters), after removing
+/// the journal and WAL beside it: a hot journal would be rolled back onto
+/// the new content, an old WAL replayed over it.
+fn prepare_destination(path: &str) -> Option<Vec<u8>> {
+    let old = std::fs::File::open(path).ok().and_then(|mut f| {
+        let mut h = vec![0u8; HEADER_SIZE];
+        std::io::Read::read_exact(&mut f, &mut h).ok().map(|_| h)
+    });
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    old
+}
+
+/// Write `fill`'s output to a temporary file beside `path`, sync it and
+/// rename it over `path`.
+fn replace_file(path: &str, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
+    let tmp = format!("{path}.chorus-backup-tmp");
+    let r = (|| -> Result<()> {
+        let mut f = std::fs::File::create(&tmp).map_err(io_err)?;
+        fill(&mut f)?;
+        f.sync_all().map_err(io_err)?;
+        std::fs::rename(&tmp, path).map_err(io_err)
+    })();
+    if r.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    r
+}
+
+/// The database read in the caller's transaction, written page by page
+/// over the file at `path`.
+fn stream_to_file(inner: &mut super::connection::ConnInner, path: &str) -> Result<()> {
+    let old = prepare_destination(path);
+    replace_file(path, |f| {
+        for_each_page(inner, |pgno, n, page| {
+            if pgno == 1 {
+                stamp_page1(page, n, old.as_deref());
+            }
+            f.write_all(page).map_err(io_err)
+        })
+        .map(|_| ())
+    })
+}
+
+fn io_err(_: std::io::Error) -> Error {
+    // SQLite's words for a destination it cannot create or write.
+    Error::new(ResultCode::CANTOPEN, "unable to open database file")
 }
 
 /// Write a database image to `path` as a backup's destination (header
 /// fields stamped as the module comment says), replacing the file.
 pub fn write_database_file(image: &mut [u8], path: &str) -> Result<()> {
-    let old = std::fs::File::open(path).ok().and_then(|mut f| {
-        let mut h = vec![0u8; HEADER_SIZE];
-        std::io::Read::read_exact(&mut f, &mut h).ok().map(|_| h)
-    });
+    let old = prepare_destination(path);
     stamp(image, old.as_deref());
-    // A hot journal beside the destination would be rolled back onto the
-    // new content, and an old WAL replayed over it: remove both.
-    for suffix in ["-journal", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{path}{suffix}"));
-    }
-    let tmp = format!("{path}.chorus-backup-tmp");
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(image)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_err(e)
-    })
+    replace_file(path, |f| f.write_all(image).map_err(io_err))
 }
 
 impl Database {

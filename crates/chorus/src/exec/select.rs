@@ -452,7 +452,10 @@ impl Simple {
                     minmax_hit = true;
                 }
             }
-            if ap.minmax.is_none() || minmax_hit {
+            // Bare columns: the row of the single min()/max(); otherwise
+            // the group's first row, taken when the group was created (as
+            // SQLite 3.46 does, with or without GROUP BY).
+            if minmax_hit {
                 for (k, s) in ap.slots.iter().enumerate() {
                     g.snapshot[k].copy_from(&cx.env.slots[*s]);
                 }

@@ -514,6 +514,10 @@ impl WindowOp {
                         }
                         continue;
                     }
+                    if minmax_index {
+                        self.sliding_min_max(rows, part, &frames, fi, ao, name == "max", coll);
+                        continue;
+                    }
                     let mut st = ctor()?;
                     let inv = st.supports_inverse();
                     let (mut cs, mut ce) = (0usize, 0usize);
@@ -551,6 +555,59 @@ impl WindowOp {
             }
         }
         Ok(())
+    }
+
+    /// min()/max() over frames whose start moves: a monotonic queue of
+    /// candidate positions (values decreasing for max, increasing for min).
+    /// Among values that compare equal (3 and 3.0, 'a' and 'A' under NOCASE)
+    /// the newest in the frame is reported, as SQLite's ordered index does.
+    /// NULLs never enter.
+    #[allow(clippy::too_many_arguments)]
+    fn sliding_min_max(
+        &self,
+        rows: &mut [WRow],
+        part: &[usize],
+        frames: &[(usize, usize)],
+        fi: usize,
+        ao: usize,
+        is_max: bool,
+        coll: &Collation,
+    ) {
+        let mut q: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        let mut ce = 0usize;
+        let val = |rows: &[WRow], j: usize| -> Value {
+            rows[part[j]].args.get(ao).cloned().unwrap_or(Value::Null)
+        };
+        for i in 0..part.len() {
+            let (s, e) = frames[i];
+            while ce < e {
+                let v = val(rows, ce);
+                if !v.is_null() {
+                    while let Some(&b) = q.back() {
+                        let o = sort_compare(val(rows, b).as_ref(), v.as_ref(), coll);
+                        let dominated = if is_max {
+                            o != Ordering::Greater
+                        } else {
+                            o != Ordering::Less
+                        };
+                        if dominated {
+                            q.pop_back();
+                        } else {
+                            break;
+                        }
+                    }
+                    q.push_back(ce);
+                }
+                ce += 1;
+            }
+            while q.front().is_some_and(|&f| f < s) {
+                q.pop_front();
+            }
+            rows[part[i]].out[fi] = match q.front() {
+                Some(&f) => val(rows, f),
+                None => Value::Null,
+            };
+        }
     }
 
     /// Which partition positions the EXCLUDE clause removes for row `i`.

@@ -472,7 +472,7 @@ impl Binder {
                         if let Some(s) = self.scopes.last_mut() {
                             s.alias_depth -= 1;
                         }
-                        return r;
+                        return r.map_err(|e| super::window::aliased_misuse(e, col));
                     }
                 }
             }

@@ -67,6 +67,16 @@ pub fn check_plain_call(lname: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// A window call reached through a result alias where none is allowed
+/// reports the alias, as SQLite does.
+pub fn aliased_misuse(e: chorus_storage::Error, alias: &str) -> chorus_storage::Error {
+    if e.message.starts_with("misuse of window function") {
+        err(format!("misuse of aliased window function {alias}"))
+    } else {
+        e
+    }
+}
+
 /// Install a collector on the current scope (before the result columns are
 /// bound). `defs` is the SELECT's WINDOW clause: as in SQLite's parser, each
 /// definition after the first inherits from an earlier one named as its base
@@ -220,12 +230,64 @@ fn bind_sorted(b: &mut Binder, cols: &[ast::SortedColumn]) -> Result<Vec<SortKey
     Ok(out)
 }
 
+/// Whether a frame offset is a constant expression as SQLite's parser sees
+/// it: no column references, function calls or subqueries. SQLite replaces
+/// any other offset by NULL (which then fails the offset check).
+fn is_constant(e: &Expr) -> bool {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Literal(_) | Expr::Variable(_) => {}
+            Expr::Unary(_, x) | Expr::Cast { expr: x, .. } | Expr::Collate(x, _) => stack.push(x),
+            Expr::IsNull(x) | Expr::NotNull(x) => stack.push(x),
+            Expr::Binary(l, _, r) => stack.extend([&**l, &**r]),
+            Expr::Parenthesized(v) => stack.extend(v.iter()),
+            Expr::Between {
+                lhs, start, end, ..
+            } => stack.extend([&**lhs, &**start, &**end]),
+            Expr::Case {
+                base,
+                when_then_pairs,
+                else_expr,
+            } => {
+                stack.extend(base.as_deref());
+                for (w, t) in when_then_pairs {
+                    stack.push(w);
+                    stack.push(t);
+                }
+                stack.extend(else_expr.as_deref());
+            }
+            Expr::InList { lhs, rhs, .. } => {
+                stack.push(lhs);
+                stack.extend(rhs.iter().flatten());
+            }
+            Expr::Like {
+                lhs, rhs, escape, ..
+            } => {
+                stack.push(lhs);
+                stack.push(rhs);
+                stack.extend(escape.as_deref());
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
+fn bind_offset(b: &mut Binder, e: &Expr) -> Result<CExpr> {
+    if is_constant(e) {
+        b.expr(e)
+    } else {
+        Ok(CExpr::Const(chorus_storage::Value::Null))
+    }
+}
+
 fn bind_bound(b: &mut Binder, fb: &ast::FrameBound) -> Result<Bound> {
     Ok(match fb {
         ast::FrameBound::UnboundedPreceding => Bound::UnboundedPreceding,
-        ast::FrameBound::Preceding(e) => Bound::Preceding(b.expr(e)?),
+        ast::FrameBound::Preceding(e) => Bound::Preceding(bind_offset(b, e)?),
         ast::FrameBound::CurrentRow => Bound::CurrentRow,
-        ast::FrameBound::Following(e) => Bound::Following(b.expr(e)?),
+        ast::FrameBound::Following(e) => Bound::Following(bind_offset(b, e)?),
         ast::FrameBound::UnboundedFollowing => Bound::UnboundedFollowing,
     })
 }

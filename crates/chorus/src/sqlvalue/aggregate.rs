@@ -342,7 +342,12 @@ impl AggregateState for GroupConcat {
         Ok(self.text.take().map(Value::Text).unwrap_or(Value::Null))
     }
     fn value(&self) -> Result<Value> {
-        Ok(self.text.clone().map(Value::Text).unwrap_or(Value::Null))
+        // SQLite's window value reads the accumulator with
+        // sqlite3_str_value(), which is NULL while it holds no bytes.
+        Ok(match &self.text {
+            Some(t) if !t.is_empty() => Value::Text(t.clone()),
+            _ => Value::Null,
+        })
     }
     fn inverse(&mut self, args: &[ValueRef]) -> Result<()> {
         if arg(args, 0).is_null() {
