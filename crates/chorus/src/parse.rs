@@ -295,6 +295,8 @@ fn map_error(input: &[u8], e: LexError) -> Error {
 enum Node<'a> {
     E(&'a Expr),
     S(&'a ast::Select),
+    /// A FROM clause (also a parenthesised join inside one).
+    F(&'a ast::FromClause),
 }
 
 fn stmt_too_deep(stmt: &Stmt) -> bool {
@@ -359,8 +361,10 @@ pub fn stmt_depth(stmt: &Stmt) -> usize {
         match n {
             Node::S(s) => {
                 if let Some(w) = &s.with {
-                    for c in &w.ctes {
-                        stack.push((Node::S(&c.select), d + 1));
+                    // A CTE may read the ones before it, so planning nests
+                    // up to the CTE's position (the binder stops at 64).
+                    for (i, c) in w.ctes.iter().enumerate() {
+                        stack.push((Node::S(&c.select), d + 1 + i.min(64)));
                     }
                 }
                 push_one_select(&s.body.select, d, &mut stack);
@@ -378,6 +382,30 @@ pub fn stmt_depth(stmt: &Stmt) -> usize {
                     stack.push((Node::E(&l.expr), d + 1));
                     if let Some(o) = &l.offset {
                         stack.push((Node::E(o), d + 1));
+                    }
+                }
+            }
+            Node::F(f) => {
+                let mut tabs: Vec<&ast::SelectTable> = Vec::new();
+                if let Some(t) = &f.select {
+                    tabs.push(t);
+                }
+                for j in f.joins.iter().flatten() {
+                    tabs.push(&j.table);
+                    if let Some(ast::JoinConstraint::On(e)) = &j.constraint {
+                        stack.push((Node::E(e), d + 1));
+                    }
+                }
+                for t in tabs {
+                    match t {
+                        ast::SelectTable::Select(s, _) => stack.push((Node::S(s), d + 1)),
+                        ast::SelectTable::Sub(inner, _) => stack.push((Node::F(inner), d + 1)),
+                        ast::SelectTable::TableCall(_, args, _) => {
+                            for a in args.iter().flatten() {
+                                stack.push((Node::E(a), d + 1));
+                            }
+                        }
+                        ast::SelectTable::Table(..) => {}
                     }
                 }
             }
@@ -478,23 +506,7 @@ fn push_one_select<'a>(o: &'a ast::OneSelect, d: usize, stack: &mut Vec<(Node<'a
                 }
             }
             if let Some(f) = from {
-                let mut tabs: Vec<&ast::SelectTable> = Vec::new();
-                if let Some(t) = &f.select {
-                    tabs.push(t);
-                }
-                for j in f.joins.iter().flatten() {
-                    tabs.push(&j.table);
-                    if let Some(ast::JoinConstraint::On(e)) = &j.constraint {
-                        stack.push((Node::E(e), d + 1));
-                    }
-                }
-                for t in tabs {
-                    match t {
-                        ast::SelectTable::Select(s, _) => stack.push((Node::S(s), d + 1)),
-                        ast::SelectTable::Sub(_, _) => {}
-                        _ => {}
-                    }
-                }
+                stack.push((Node::F(f), d));
             }
             if let Some(w) = where_clause {
                 stack.push((Node::E(w), d + 1));
@@ -542,9 +554,39 @@ fn teardown_cmd(cmd: Cmd) {
         other => drop(other),
     }
     let take = |b: &mut Box<Expr>| std::mem::replace(&mut **b, Expr::Literal(ast::Literal::Null));
+    let mut froms: Vec<ast::FromClause> = Vec::new();
     loop {
+        if let Some(f) = froms.pop() {
+            let mut tabs: Vec<ast::SelectTable> = Vec::new();
+            tabs.extend(f.select.map(|t| *t));
+            for j in f.joins.into_iter().flatten() {
+                tabs.push(j.table);
+                if let Some(ast::JoinConstraint::On(e)) = j.constraint {
+                    exprs.push(e);
+                }
+            }
+            for t in tabs {
+                match t {
+                    ast::SelectTable::Select(s, _) => selects.push(*s),
+                    ast::SelectTable::Sub(inner, _) => froms.push(inner),
+                    ast::SelectTable::TableCall(_, args, _) => {
+                        exprs.extend(args.into_iter().flatten())
+                    }
+                    ast::SelectTable::Table(..) => {}
+                }
+            }
+            continue;
+        }
         if let Some(s) = selects.pop() {
             let s = s;
+            if let Some(w) = s.with {
+                selects.extend(w.ctes.into_iter().map(|c| *c.select));
+            }
+            exprs.extend(s.order_by.into_iter().flatten().map(|o| o.expr));
+            if let Some(l) = s.limit {
+                exprs.push(l.expr);
+                exprs.extend(l.offset);
+            }
             let mut ones = vec![s.body.select];
             for c in s.body.compounds.into_iter().flatten() {
                 ones.push(c.select);
@@ -553,7 +595,10 @@ fn teardown_cmd(cmd: Cmd) {
                 match o {
                     ast::OneSelect::Select {
                         columns,
+                        from,
                         where_clause,
+                        group_by,
+                        having,
                         ..
                     } => {
                         for c in columns {
@@ -561,9 +606,12 @@ fn teardown_cmd(cmd: Cmd) {
                                 exprs.push(e);
                             }
                         }
+                        froms.extend(from);
                         if let Some(w) = where_clause {
                             exprs.push(*w);
                         }
+                        exprs.extend(group_by.into_iter().flatten());
+                        exprs.extend(having.map(|h| *h));
                     }
                     ast::OneSelect::Values(rows) => exprs.extend(rows.into_iter().flatten()),
                 }

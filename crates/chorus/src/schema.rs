@@ -160,10 +160,19 @@ pub struct Schema {
     /// Changes whenever the connection's TEMP triggers change.
     pub temp_gen: u32,
     pub entries: Vec<SchemaEntry>,
+    /// Databases besides main when TEMP or ATTACH is in use: (name, file,
+    /// tag), in PRAGMA database_list order.
+    pub dbs: Vec<(String, String, usize)>,
 }
 
 pub fn key(name: &str) -> String {
     name.to_ascii_lowercase()
+}
+
+/// Map key of an object of database `db` hidden by a same-named object
+/// earlier in the search order (only reachable by qualified name).
+pub fn shadow_key(db: usize, name: &str) -> String {
+    format!("\u{1}{db}\u{1}{}", key(name))
 }
 
 /// The schema table itself, as a `Table`.
@@ -209,11 +218,36 @@ impl Schema {
         self.tables.get(&k).cloned()
     }
     pub fn indexes_of(&self, table: &str) -> Vec<Arc<Index>> {
+        match self.tables.get(&key(table)) {
+            Some(t) if !self.dbs.is_empty() => self.indexes_for(t),
+            _ => self.indexes_by_name(table, None),
+        }
+    }
+
+    /// The indexes of table `t` (of its own database when several are
+    /// attached: roots carry the database tag, see storage/multi.rs).
+    pub fn indexes_for(&self, t: &Table) -> Vec<Arc<Index>> {
+        if self.dbs.is_empty() {
+            return self.indexes_by_name(&t.name, None);
+        }
+        self.indexes_by_name(&t.name, Some(crate::storage::multi::untag(t.root).0))
+    }
+
+    fn indexes_by_name(&self, table: &str, db: Option<usize>) -> Vec<Arc<Index>> {
         // In sqlite_schema order (creation order) for deterministic maintenance.
         let mut v: Vec<Arc<Index>> = Vec::new();
         for e in &self.entries {
             if e.kind == "index" && e.tbl_name.eq_ignore_ascii_case(table) {
-                if let Some(i) = self.indexes.get(&key(&e.name)) {
+                let edb = crate::storage::multi::untag(PageNo(e.rootpage as u32)).0;
+                if db.is_some_and(|d| d != edb) {
+                    continue;
+                }
+                let found = self
+                    .indexes
+                    .get(&key(&e.name))
+                    .filter(|i| db.is_none() || crate::storage::multi::untag(i.root).0 == edb)
+                    .or_else(|| self.indexes.get(&shadow_key(edb, &e.name)));
+                if let Some(i) = found {
                     v.push(i.clone());
                 }
             }

@@ -130,6 +130,16 @@ impl Database {
         Ok(Self::with_store_factory(Box::new(factory)))
     }
 
+    /// A new store on this database (an ATTACHed or TEMP database's store).
+    pub(crate) fn store_for_attach(&self) -> Result<Box<dyn crate::storage::Store>> {
+        self.shared.factory.connect()
+    }
+
+    /// The database's absolute file name ("" for in-memory).
+    pub(crate) fn filename(&self) -> &str {
+        self.shared.factory.filename()
+    }
+
     /// A database over the `BTreeMap`-backed store (tests of the SQL layer).
     pub fn open_in_memory_model() -> Result<Database> {
         Ok(Self::with_store_factory(Box::new(MemoryFactory::new())))
@@ -180,6 +190,7 @@ impl Database {
                 case_sensitive_like: false,
                 recursive_triggers: false,
                 cache_size: -2000,
+                flags: Default::default(),
                 readers: 0,
                 txn_read: false,
                 fk: Default::default(),
@@ -226,6 +237,7 @@ pub(crate) struct ConnInner {
     /// `PRAGMA recursive_triggers`.
     pub recursive_triggers: bool,
     pub cache_size: i64,
+    pub flags: crate::stmt::pragma::ConnFlags,
     pub readers: usize,
     /// A statement of the open explicit transaction read from a table
     /// (sqlite3_txn_state reports a read transaction).
@@ -257,6 +269,12 @@ impl ConnInner {
     }
 
     pub fn reload_schema(&mut self, shared: &DbShared, cookie: u32) -> Result<()> {
+        if let Some(m) = self.store.as_multi() {
+            // TEMP / ATTACH in use: the combined schema is this connection's own.
+            let s = Arc::new(crate::stmt::attach::combined_schema(m, cookie)?);
+            self.install_schema(s);
+            return Ok(());
+        }
         let in_write = self.store.in_write();
         if !in_write {
             if let Ok(g) = shared.schema.lock() {
@@ -481,6 +499,7 @@ impl Connection {
     pub(crate) fn env_for(&self, nslots: usize, nparams: usize) -> Env {
         let mut env = Env::new(nslots, nparams);
         env.interrupt = self.interrupt.clone();
+        env.facts.filename = self.db.factory.filename().to_string();
         env
     }
 }

@@ -6,4 +6,4 @@ mod error_offset;
 pub mod interrupt;
 pub mod statement;
 pub mod types;
-mod unreadable_store;
+pub(crate) mod unreadable_store;

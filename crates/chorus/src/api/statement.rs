@@ -11,6 +11,7 @@ use crate::stmt::pragma::{run_pragma, PragmaState};
 use crate::stmt::{compile, Compiled, Program, TxnOp};
 use crate::storage::HeaderField;
 use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
+use sqlite3_parser::ast::Stmt;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,10 +77,7 @@ impl<'c> Statement<'c> {
         };
         let deep = crate::parse::parsed_depth(&parsed) > crate::parse::DEEP_STMT;
         let env = conn.env_for(compiled.nslots, compiled.params.len());
-        let names = match &compiled.program {
-            Program::Pragma(..) => Vec::new(),
-            _ => compiled.names.clone(),
-        };
+        let names = compiled.names.clone();
         Ok(Statement {
             conn,
             sql,
@@ -364,7 +362,10 @@ impl<'c> Statement<'c> {
         self.env.facts.changes = inner.changes;
         self.env.facts.total_changes = inner.total_changes;
         self.env.facts.case_sensitive_like = inner.case_sensitive_like;
+        self.env.facts.cache_size = inner.cache_size;
+        self.env.facts.flags = inner.flags;
         self.env.facts.recursive_triggers = inner.recursive_triggers;
+        self.env.facts.fk = inner.fk.clone();
         match &mut self.compiled.program {
             Program::Query(plan) => {
                 inner.readers += 1;
@@ -434,6 +435,7 @@ impl<'c> Statement<'c> {
                             recursive_triggers: &mut inner.recursive_triggers,
                             cache_size: &mut inner.cache_size,
                             filename: &filename,
+                            flags: &mut inner.flags,
                             fk: &mut inner.fk,
                             in_txn: inner.explicit_txn,
                         },
@@ -443,7 +445,9 @@ impl<'c> Statement<'c> {
                 });
                 match r {
                     Ok(res) => {
-                        self.names = res.names;
+                        if !res.names.is_empty() || !res.rows.is_empty() {
+                            self.names = res.names;
+                        }
                         self.fixed = res.rows;
                         self.fixed_pos = 0;
                         if self.fixed.is_empty() {
@@ -481,17 +485,37 @@ impl<'c> Statement<'c> {
                 }
                 let sql = self.sql.clone();
                 let env = &mut self.env;
+                let main_file = conn.db.factory.filename().to_string();
+                if matches!(*stmt, Stmt::Attach { .. } | Stmt::Detach(_)) {
+                    let r = crate::stmt::attach::run_attach(&mut inner, &stmt, &main_file);
+                    crate::stmt::attach::refresh_schema(&mut inner, &conn.db);
+                    inner.end_read_if_idle();
+                    return r.map(|_| false);
+                }
+                let target = match crate::stmt::attach::prepare_ddl_target(
+                    &mut inner, &conn.db, &stmt, &main_file,
+                ) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        inner.end_read_if_idle();
+                        return Err(e);
+                    }
+                };
                 let r = with_write(&mut inner, true, |inner| {
                     let schema = inner.schema.clone();
                     crate::exec::foreign_key::begin(env, &schema, &inner.fk);
                     let autocommit = !inner.explicit_txn;
-                    crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
-                        .and_then(|o| {
-                            crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit)
-                                .map(|()| o)
-                        })
-                        .map(|o| (o, DmlResult::default()))
-                        .map_err(|e| (e, DmlResult::default()))
+                    let r = match target {
+                        None => {
+                            crate::stmt::ddl::run_ddl(&mut *inner.store, &schema, &stmt, &sql, env)
+                        }
+                        Some(t) => crate::stmt::attach::run_ddl_in(inner, t, &stmt, &sql, env),
+                    };
+                    r.and_then(|o| {
+                        crate::exec::foreign_key::finish(env, &mut inner.fk, autocommit).map(|()| o)
+                    })
+                    .map(|o| (o, DmlResult::default()))
+                    .map_err(|e| (e, DmlResult::default()))
                 });
                 // Reload the schema (changed, or restored by a rollback).
                 let cookie = inner

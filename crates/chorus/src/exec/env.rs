@@ -129,8 +129,15 @@ pub struct ConnFacts {
     pub changes: i64,
     pub total_changes: i64,
     pub case_sensitive_like: bool,
+    /// Connection state the table-valued pragmas report.
+    pub cache_size: i64,
+    pub filename: String,
+    /// Boolean pragmas (ignore_check_constraints, secure_delete, ...).
+    pub flags: crate::stmt::pragma::ConnFlags,
     /// `PRAGMA recursive_triggers`.
     pub recursive_triggers: bool,
+    /// Foreign key settings (read by the table-valued pragmas).
+    pub fk: crate::exec::foreign_key::ConnFk,
     /// The triggers running (outermost first; see `exec::trigger`).
     pub active_triggers: Vec<String>,
 }

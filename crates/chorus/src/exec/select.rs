@@ -98,6 +98,8 @@ pub enum Body {
     Simple(Box<Simple>),
     Compound(Box<Compound>),
     Values(Values),
+    /// A table-valued pragma function (stmt/pragma_table.rs).
+    Pragma(Box<crate::stmt::pragma_table::PragmaCall>),
 }
 
 pub struct SelectPlan {
@@ -818,6 +820,7 @@ impl SelectPlan {
                 Ok(())
             }
             Body::Recursive(r) => r.open(cx),
+            Body::Pragma(p) => p.open(cx),
         }
     }
 
@@ -850,6 +853,7 @@ impl SelectPlan {
             Body::Values(_) => out.push("SCAN CONSTANT ROW".into()),
             Body::Queue(_) => out.push("SCAN QUEUE".into()),
             Body::Recursive(_) => out.push("RECURSIVE STEP".into()),
+            Body::Pragma(p) => out.push(p.describe()),
         }
     }
 
@@ -897,6 +901,7 @@ impl SelectPlan {
                 Ok(!self.row.is_empty() || self.ncols == 0)
             }
             Body::Recursive(r) => r.next(cx, &mut self.row),
+            Body::Pragma(p) => Ok(p.next(&mut self.row)),
             Body::Values(v) => {
                 let Some(r) = v.rows.get(v.pos) else {
                     return Ok(false);

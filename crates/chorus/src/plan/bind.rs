@@ -28,6 +28,9 @@ pub struct ColInfo {
     pub decltype: Option<String>,
     /// Hidden from `*` (the right-hand copy of a USING/NATURAL column).
     pub hidden: bool,
+    /// A hidden column that still resolves by its unqualified name (a
+    /// table-valued pragma's `arg` / `schema`).
+    pub named_hidden: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -406,6 +409,23 @@ impl Binder {
                     None => col.to_string(),
                 };
                 return Err(err(format!("ambiguous column name: {full}")));
+            }
+            if found.is_none() && table.is_none() {
+                // Hidden columns (a table-valued pragma's arg/schema) answer
+                // to their unqualified name when no visible column does.
+                found = scope.sources.iter().find_map(|s| {
+                    let ci = s
+                        .columns
+                        .iter()
+                        .position(|c| c.named_hidden && c.name.eq_ignore_ascii_case(col))?;
+                    let c = &s.columns[ci];
+                    let info = Info {
+                        aff: c.aff,
+                        coll: c.coll.clone(),
+                        explicit_coll: false,
+                    };
+                    Some((s.slot, ci, info))
+                });
             }
             if let Some((slot, c, info)) = found {
                 if lvl + 1 < self.scopes.len() {
@@ -1231,6 +1251,7 @@ pub fn table_col_infos(t: &Table) -> Vec<ColInfo> {
                 Some(c.decltype.clone())
             },
             hidden: false,
+            named_hidden: false,
         })
         .collect()
 }

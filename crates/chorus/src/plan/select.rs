@@ -700,6 +700,9 @@ fn plan_one_inner(
         && right_idx.is_none()
         && full_idx.is_none()
         && !items.iter().any(|i| i.left_outer)
+        && !items
+            .iter()
+            .any(|i| crate::stmt::pragma_table::pins_order(&i.source))
     {
         items = reorder(b, items, &where_conj);
     }
@@ -956,21 +959,29 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             let alias_name = alias.as_ref().map(|a| match a {
                 ast::As::As(n) | ast::As::Elided(n) => name_of(n),
             });
-            if let Some(db) = &qn.db_name {
-                let d = name_of(db);
-                if !d.eq_ignore_ascii_case("main") && !d.eq_ignore_ascii_case("temp") {
-                    return Err(err(format!("unknown database {d}")));
+            let qualified = match crate::stmt::attach::qualified_table(&b.schema, qn)? {
+                crate::stmt::attach::Qualified::Plain => None,
+                crate::stmt::attach::Qualified::Table(t) => Some(t),
+                crate::stmt::attach::Qualified::EmptySchema => {
+                    let alias = alias_name.unwrap_or(name.clone());
+                    return crate::stmt::attach::empty_schema_source(b, alias);
                 }
-            }
-            if qn.db_name.is_none() {
+            };
+            if qualified.is_none() && qn.db_name.is_none() {
                 if let Some(cte) = b.find_cte(&name) {
                     return plan_cte(b, &cte, alias_name.unwrap_or(cte.name.clone()));
                 }
             }
-            let view = b.schema.views.get(&crate::schema::key(&name)).cloned();
-            if let Some(v) =
-                view.or_else(|| crate::stmt::trigger::temp_schema_view(&b.schema, &name))
-            {
+            let view = match qualified {
+                Some(_) => None,
+                None => b
+                    .schema
+                    .views
+                    .get(&crate::schema::key(&name))
+                    .cloned()
+                    .or_else(|| crate::stmt::trigger::temp_schema_view(&b.schema, &name)),
+            };
+            if let Some(v) = view {
                 b.depth += 1;
                 if b.depth > 64 {
                     return Err(err(format!("view {} is circularly defined", v.name)));
@@ -997,10 +1008,21 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                     info,
                 ));
             }
-            let table = b
-                .schema
-                .table(&name)
-                .ok_or_else(|| err(format!("no such table: {name}")))?;
+            if qualified.is_none() && b.schema.table(&name).is_none() && qn.db_name.is_none() {
+                let alias = alias_name.clone();
+                if let Some(r) =
+                    crate::stmt::pragma_table::plan_pragma_table(b, &name, None, alias)?
+                {
+                    return Ok(r);
+                }
+            }
+            let table = match qualified {
+                Some(t) => t,
+                None => b
+                    .schema
+                    .table(&name)
+                    .ok_or_else(|| err(format!("no such table: {name}")))?,
+            };
             if let Some(ast::Indexed::IndexedBy(ix)) = _indexed {
                 let ixn = name_of(ix);
                 if !b
@@ -1044,10 +1066,15 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             ))
         }
         SelectTable::Sub(_, _) => Err(err("parenthesized joins in FROM are not supported")),
-        SelectTable::TableCall(qn, _, _) => Err(err(format!(
-            "no such table-valued function: {}",
-            name_of(&qn.name)
-        ))),
+        SelectTable::TableCall(qn, args, alias) => {
+            let name = name_of(&qn.name);
+            let alias = alias.as_ref().map(|a| match a {
+                ast::As::As(n) | ast::As::Elided(n) => name_of(n),
+            });
+            let args = args.as_deref();
+            crate::stmt::pragma_table::plan_pragma_table(b, &name, args, alias)?
+                .ok_or_else(|| err(format!("no such table-valued function: {name}")))
+        }
     }
 }
 
@@ -1068,6 +1095,7 @@ fn mat_info(plan: &SelectPlan, slot: usize, name: String) -> SourceInfo {
                 coll: inf.coll,
                 decltype: plan.decltypes.get(i).cloned().flatten(),
                 hidden: false,
+                named_hidden: false,
             }
         })
         .collect();
@@ -1095,6 +1123,7 @@ fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usiz
                     coll: inf.coll,
                     decltype: None,
                     hidden: false,
+                    named_hidden: false,
                 }
             })
             .collect();
@@ -1256,7 +1285,7 @@ fn choose_access(b: &Binder, t: &Table, slot: usize, earlier: &[usize], terms: &
     let mut best: Option<(usize, Access)> = None;
     let schema = &b.schema;
     let pk = crate::exec::without_rowid::pk_index(t).map(Arc::new);
-    for idx in pk.into_iter().chain(schema.indexes_of(&t.name)) {
+    for idx in pk.into_iter().chain(schema.indexes_for(t)) {
         if idx.partial.is_some() {
             continue;
         }
@@ -1435,7 +1464,7 @@ fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<FromItem> {
             return true;
         }
         b.schema
-            .indexes_of(&t.name)
+            .indexes_for(t)
             .iter()
             .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
     };

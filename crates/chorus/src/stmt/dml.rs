@@ -111,6 +111,9 @@ pub struct DmlResult {
 }
 
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
+    if let Some(t) = super::attach::qualified_target(&b.schema, qn)? {
+        return Ok(t);
+    }
     let name = name_of(&qn.name);
     if b.schema.views.contains_key(&crate::schema::key(&name)) {
         return Err(err(format!("cannot modify {name} because it is a view")));
@@ -151,7 +154,7 @@ pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
             let label = name.clone().unwrap_or_else(|| format!("{e}"));
             w.checks.push((label, c));
         }
-        for idx in b.schema.indexes_of(&t.name) {
+        for idx in b.schema.indexes_for(t) {
             let mut exprs = Vec::new();
             for c in &idx.columns {
                 exprs.push(match &c.expr {
@@ -243,7 +246,7 @@ pub fn plan_insert(
                         let pk = crate::exec::without_rowid::pk_index(&t).map(Arc::new);
                         let any_index = pk
                             .into_iter()
-                            .chain(b.schema.indexes_of(&t.name))
+                            .chain(b.schema.indexes_for(&t))
                             .any(|i| i.unique && ok.matches(&t, Some(&i)));
                         if !any_index && !ok.matches(&t, None) {
                             return Err(err("ON CONFLICT clause does not match any PRIMARY KEY or UNIQUE constraint"));

@@ -2,11 +2,15 @@
 //! a [`Program`] once per prepare (and again if the schema changes).
 
 pub mod alter;
+pub mod attach;
 pub mod ddl;
+pub mod default_texts;
 pub mod dml;
+pub mod explain;
 pub mod foreign_key;
 pub mod insert_columns;
 pub mod pragma;
+pub mod pragma_table;
 pub mod reindex;
 pub mod temp_trigger;
 pub mod trigger;
@@ -76,10 +80,10 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         }
         Parsed::Cmd(c) => c,
     };
-    let (stmt, eqp) = match cmd {
-        Cmd::Stmt(s) => (s, false),
-        Cmd::ExplainQueryPlan(s) => (s, true),
-        Cmd::Explain(_) => return Err(err("EXPLAIN is not supported")),
+    let (stmt, eqp, explain) = match cmd {
+        Cmd::Stmt(s) => (s, false, false),
+        Cmd::ExplainQueryPlan(s) => (s, true, false),
+        Cmd::Explain(s) => (s, false, true),
     };
     let mut names = Vec::new();
     let mut decltypes = Vec::new();
@@ -252,7 +256,22 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         Stmt::Rollback { .. } => Program::Txn(TxnOp::Rollback),
         Stmt::Savepoint(n) => Program::Txn(TxnOp::Savepoint(name_of(n))),
         Stmt::Release(n) => Program::Txn(TxnOp::Release(name_of(n))),
-        Stmt::Pragma(n, body) => Program::Pragma(n.clone(), body.clone()),
+        Stmt::Pragma(n, body) => {
+            // Result column names are known at prepare, as in SQLite.
+            let pname = name_of(&n.name).to_ascii_lowercase();
+            // Setting a pragma returns no row, except these, which echo it.
+            let echoes = matches!(
+                pname.as_str(),
+                "secure_delete" | "journal_mode" | "locking_mode" | "busy_timeout"
+            );
+            if echoes || !matches!(body, Some(ast::PragmaBody::Equals(_))) {
+                if let Some(spec) = pragma_table::pragma_spec(&pname) {
+                    names = spec.columns.iter().map(|c| c.to_string()).collect();
+                    decltypes = vec![None; names.len()];
+                }
+            }
+            Program::Pragma(n.clone(), body.clone())
+        }
         Stmt::Vacuum(schema, Some(into)) => {
             let file = match into {
                 ast::Expr::Literal(ast::Literal::String(q)) => {
@@ -282,7 +301,19 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
         }
         Stmt::CreateVirtualTable { .. } => return Err(err("virtual tables are not supported")),
         Stmt::AlterTable(..) => Program::Ddl(Box::new(stmt.clone())),
-        Stmt::Attach { .. } | Stmt::Detach(_) => return Err(err("ATTACH is not supported")),
+        Stmt::Attach { .. } | Stmt::Detach(_) => Program::Ddl(Box::new(stmt.clone())),
+    };
+    let program = if explain {
+        names = explain::column_names();
+        decltypes = vec![None; names.len()];
+        readonly = true;
+        let ncols = match &program {
+            Program::Query(p) => p.ncols,
+            _ => 0,
+        };
+        Program::Rows(names.clone(), explain::explain_rows(&program, stmt, ncols))
+    } else {
+        program
     };
     // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
     // statement itself must not run.

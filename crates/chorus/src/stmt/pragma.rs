@@ -113,12 +113,22 @@ pub fn is_pager_control(name: &ast::QualifiedName) -> bool {
     )
 }
 
+/// Connection-level boolean pragmas.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConnFlags {
+    /// CHECK constraints are not enforced.
+    pub ignore_check_constraints: bool,
+    pub secure_delete: bool,
+    pub cell_size_check: bool,
+}
+
 /// Connection-level pragma state.
 pub struct PragmaState<'a> {
     pub case_sensitive_like: &'a mut bool,
     pub recursive_triggers: &'a mut bool,
     pub cache_size: &'a mut i64,
     pub filename: &'a str,
+    pub flags: &'a mut ConnFlags,
     pub fk: &'a mut crate::exec::foreign_key::ConnFk,
     pub in_txn: bool,
 }
@@ -133,8 +143,38 @@ pub fn run_pragma(
     let pname = name_of(&name.name).to_ascii_lowercase();
     if let Some(db) = &name.db_name {
         let d = name_of(db);
-        if !d.eq_ignore_ascii_case("main") && !d.eq_ignore_ascii_case("temp") {
-            return Err(err(format!("unknown database {d}")));
+        let t = if d.eq_ignore_ascii_case("temp") {
+            schema.dbs.iter().any(|x| x.2 == 1).then_some(1)
+        } else {
+            match super::attach::db_tag(schema, &d) {
+                Some(t) => Some(t),
+                None => return Err(err(format!("unknown database {d}"))),
+            }
+        };
+        // Header and file pragmas of an attached (or the TEMP) database
+        // run on that database's store.
+        let per_file = matches!(
+            pname.as_str(),
+            "user_version"
+                | "application_id"
+                | "schema_version"
+                | "page_size"
+                | "page_count"
+                | "freelist_count"
+                | "encoding"
+                | "auto_vacuum"
+                | "integrity_check"
+                | "quick_check"
+        );
+        if let (Some(t), true) = (t.filter(|&t| t != 0), per_file) {
+            if let Some(dbx) = store.as_multi().and_then(|m| m.db_mut(t)) {
+                let plain = ast::QualifiedName {
+                    db_name: None,
+                    name: name.name.clone(),
+                    alias: None,
+                };
+                return run_pragma(&mut *dbx.store, schema, &plain, body, st);
+            }
         }
     }
     let (arg, is_set) = match body {
@@ -218,15 +258,25 @@ pub fn run_pragma(
                 wrote: false,
             })
         }
-        "database_list" => Ok(PragmaResult {
-            names: vec!["seq".into(), "name".into(), "file".into()],
-            rows: vec![vec![
+        "database_list" => {
+            let mut rows = vec![vec![
                 Value::Integer(0),
                 Value::Text(b"main".to_vec()),
                 Value::Text(st.filename.as_bytes().to_vec()),
-            ]],
-            wrote: false,
-        }),
+            ]];
+            for (n, file, t) in schema.dbs.iter().filter(|d| d.2 != 0) {
+                rows.push(vec![
+                    Value::Integer(*t as i64),
+                    Value::Text(n.clone().into_bytes()),
+                    Value::Text(file.clone().into_bytes()),
+                ]);
+            }
+            Ok(PragmaResult {
+                names: vec!["seq".into(), "name".into(), "file".into()],
+                rows,
+                wrote: false,
+            })
+        }
         "table_info" | "table_xinfo" => {
             let Some(a) = arg else { return Ok(empty()) };
             let t = arg_text(a)?;
@@ -240,15 +290,17 @@ pub fn run_pragma(
             }
             let mut rows = Vec::new();
             if let Some(tb) = schema.table(&t) {
+                let texts = super::default_texts::default_texts(&tb.sql);
                 for (i, c) in tb.columns.iter().enumerate() {
                     let mut r = vec![
                         Value::Integer(i as i64),
                         Value::Text(c.name.clone().into_bytes()),
                         Value::Text(c.decltype.clone().into_bytes()),
                         Value::Integer(c.notnull as i64),
-                        match &c.default {
-                            Some(d) => Value::Text(format!("{d}").into_bytes()),
-                            None => Value::Null,
+                        match (&c.default, texts.get(i)) {
+                            (Some(_), Some(Some(text))) => Value::Text(text.clone().into_bytes()),
+                            (Some(d), _) => Value::Text(format!("{d}").into_bytes()),
+                            (None, _) => Value::Null,
                         },
                         Value::Integer(c.pk as i64),
                     ];
@@ -463,6 +515,28 @@ pub fn run_pragma(
             }
             let ms = store.busy_timeout().as_millis().min(i32::MAX as u128) as i64;
             Ok(one("timeout", Value::Integer(ms)))
+        }
+        "ignore_check_constraints" | "secure_delete" | "cell_size_check" => {
+            let flag = match pname.as_str() {
+                "ignore_check_constraints" => &mut st.flags.ignore_check_constraints,
+                "secure_delete" => &mut st.flags.secure_delete,
+                _ => &mut st.flags.cell_size_check,
+            };
+            if let Some(a) = arg {
+                *flag = bool_arg(&arg_value(a)?);
+                // SQLite echoes the new secure_delete setting.
+                if pname != "secure_delete" {
+                    return Ok(empty());
+                }
+            }
+            Ok(one(&pname, Value::Integer(*flag as i64)))
+        }
+        "auto_vacuum" => {
+            if arg.is_some() {
+                // Changing the mode needs a VACUUM (or an empty database).
+                return Ok(empty());
+            }
+            Ok(one("auto_vacuum", header(HeaderField::AutoVacuum, store)?))
         }
         "recursive_triggers" => {
             if let Some(a) = arg {

@@ -328,6 +328,7 @@ pub fn compile_program(
                     coll: None,
                     decltype: None,
                     hidden: false,
+                    named_hidden: false,
                 })
                 .collect(),
             None,

@@ -263,6 +263,11 @@ impl Store for PagerStore {
             HeaderField::PageSize => g.pager.page_size() as u32,
             HeaderField::PageCount => g.pager.page_count(),
             HeaderField::FreelistCount => h.freelist_count,
+            HeaderField::AutoVacuum => match g.pager.auto_vacuum() {
+                AutoVacuum::None => 0,
+                AutoVacuum::Full => 1,
+                AutoVacuum::Incremental => 2,
+            },
             HeaderField::TextEncoding => {
                 if h.text_encoding == 0 {
                     1
@@ -281,11 +286,17 @@ impl Store for PagerStore {
             HeaderField::UserVersion => h.user_version = value,
             HeaderField::ApplicationId => h.application_id = value,
             HeaderField::TextEncoding => h.text_encoding = value,
-            HeaderField::PageSize | HeaderField::PageCount | HeaderField::FreelistCount => {}
+            HeaderField::PageSize
+            | HeaderField::PageCount
+            | HeaderField::FreelistCount
+            | HeaderField::AutoVacuum => {}
         })?;
         if matches!(
             field,
-            HeaderField::PageSize | HeaderField::PageCount | HeaderField::FreelistCount
+            HeaderField::PageSize
+                | HeaderField::PageCount
+                | HeaderField::FreelistCount
+                | HeaderField::AutoVacuum
         ) {
             return Err(Error::new(ResultCode::ERROR, "header field is read-only"));
         }

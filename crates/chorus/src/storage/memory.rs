@@ -474,6 +474,7 @@ impl Store for MemoryStore {
             HeaderField::PageCount => trees.next_root - 1,
             HeaderField::FreelistCount => 0,
             HeaderField::TextEncoding => 1,
+            HeaderField::AutoVacuum => 0,
         })
     }
     fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()> {

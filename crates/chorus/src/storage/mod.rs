@@ -26,6 +26,7 @@
 
 pub mod btree;
 pub mod memory;
+pub mod multi;
 
 use chorus_storage::{
     CheckpointMode, CheckpointResult, JournalMode, LockingMode, PageNo, Result, ValueRef,
@@ -66,6 +67,8 @@ pub enum HeaderField {
     PageCount,
     FreelistCount,
     TextEncoding,
+    /// Read-only: 0 none, 1 full, 2 incremental (PRAGMA auto_vacuum).
+    AutoVacuum,
 }
 
 /// A cursor over a table tree.
@@ -210,6 +213,10 @@ pub trait Store: Send {
     }
     fn set_busy_timeout(&mut self, timeout: Duration) {
         let _ = timeout;
+    }
+    /// The multi-database store (ATTACH / TEMP), when this is one.
+    fn as_multi(&mut self) -> Option<&mut multi::MultiStore> {
+        None
     }
 }
 
