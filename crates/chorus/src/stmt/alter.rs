@@ -960,11 +960,6 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
             "cannot drop column \"{cname}\": no other columns exist"
         )));
     }
-    if t.without_rowid.is_some() {
-        return Err(err(format!(
-            "cannot drop column \"{cname}\": DROP COLUMN on WITHOUT ROWID tables is not supported"
-        )));
-    }
     let s = &t.sql;
     let toks = tokens(s);
     let l = table_layout(s, &toks).ok_or_else(|| err("malformed table definition"))?;
