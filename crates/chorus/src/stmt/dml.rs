@@ -181,6 +181,12 @@ pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
         match &c.default {
             Some(e) => match b.expr(e) {
                 Ok(x) => defaults.push(Some(x)),
+                // SQLite reports an unknown function in a DEFAULT only when
+                // the default is actually used.
+                Err(e) if e.message.starts_with("no such function: ") => {
+                    let f = &e.message["no such function: ".len()..];
+                    defaults.push(Some(CExpr::Error(format!("unknown function: {f}()"))));
+                }
                 Err(e) => {
                     res = Err(e);
                     break;
