@@ -367,9 +367,12 @@ impl Binder {
                         }
                         count += 1;
                         let c = &s.columns[ci];
+                        // A column always has a collation (BINARY when it
+                        // declares none), so it wins as the left operand of
+                        // a comparison, as in SQLite's sqlite3ExprCollSeq.
                         let info = Info {
                             aff: c.aff,
-                            coll: c.coll.clone(),
+                            coll: Some(c.coll.clone().unwrap_or_else(|| "BINARY".into())),
                             explicit_coll: false,
                         };
                         let colno = match &s.table {
@@ -1121,6 +1124,23 @@ impl Binder {
         ))
     }
 
+    /// `TRUE` / `FALSE` written as a bare identifier that names no column.
+    fn truth_keyword(&mut self, e: &Expr) -> Option<bool> {
+        let Expr::Id(id) = e else { return None };
+        let raw = &id.0;
+        let truth = if raw.eq_ignore_ascii_case("true") {
+            true
+        } else if raw.eq_ignore_ascii_case("false") {
+            false
+        } else {
+            return None;
+        };
+        match self.column_ref(None, raw, true) {
+            Err(e) if e.message.starts_with("no such column") => Some(truth),
+            _ => None,
+        }
+    }
+
     fn binary(&mut self, l: &Expr, op: Operator, r: &Expr) -> Result<(CExpr, Info)> {
         let none = Info::default();
         let cmp = match op {
@@ -1141,6 +1161,27 @@ impl Binder {
             return self.row_is(l, op == Operator::IsNot, r);
         }
         if matches!(op, Operator::Is | Operator::IsNot) {
+            if let Some(truth) = self.truth_keyword(r) {
+                // `x IS [NOT] TRUE|FALSE` (SQLite's TK_TRUTH): never NULL;
+                // true when x is non-NULL and its truth value matches.
+                let lc = self.expr(l)?;
+                let test = if truth { lc } else { CExpr::Not(Box::new(lc)) };
+                let (hit, miss) = if op == Operator::IsNot {
+                    (0, 1)
+                } else {
+                    (1, 0)
+                };
+                return Ok((
+                    CExpr::Case {
+                        base: None,
+                        whens: vec![(test, CExpr::Const(Value::Integer(hit)))],
+                        els: Some(Box::new(CExpr::Const(Value::Integer(miss)))),
+                        aff: None,
+                        coll: Collation::Binary,
+                    },
+                    none,
+                ));
+            }
             let (lc, li) = self.expr_info(l)?;
             let (rc, ri) = self.expr_info(r)?;
             let coll = binary_collation(&li, &ri);
