@@ -25,12 +25,34 @@ pub fn plan_select(
     s: &ast::Select,
     sql: Option<&str>,
 ) -> Result<(SelectPlan, bool)> {
+    values_tail_check(s)?;
     let pushed_ctes = push_with(b, s.with.as_ref())?;
     let r = plan_select_body(b, s, sql);
     if pushed_ctes {
         b.ctes.pop();
     }
     r
+}
+
+/// SQLite's grammar takes no ORDER BY or LIMIT after a select whose last
+/// member is a VALUES clause (`VALUES(1) UNION VALUES(2) ORDER BY 1` is
+/// `near "ORDER": syntax error`); the parser we use accepts it.
+fn values_tail_check(s: &ast::Select) -> Result<()> {
+    let last = match &s.body.compounds {
+        Some(c) if !c.is_empty() => c.last().map(|c| &c.select),
+        _ => Some(&s.body.select),
+    };
+    if !matches!(last, Some(ast::OneSelect::Values(_))) {
+        return Ok(());
+    }
+    let word = if s.order_by.is_some() {
+        "ORDER"
+    } else if s.limit.is_some() {
+        "LIMIT"
+    } else {
+        return Ok(());
+    };
+    Err(err(format!("near \"{word}\": syntax error")))
 }
 
 /// Bring a WITH clause's CTEs into scope; returns whether a level was pushed.
