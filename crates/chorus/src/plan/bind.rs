@@ -154,11 +154,6 @@ pub fn has_aggregate(e: &Expr) -> bool {
                 {
                     return true;
                 }
-                stack.extend(args.iter().flatten());
-                if let Some(ast::Over::Window(w)) = over {
-                    stack.extend(w.partition_by.iter().flatten());
-                    stack.extend(w.order_by.iter().flatten().map(|c| &c.expr));
-                }
             }
             Expr::FunctionCallStar { name, filter_over }
                 if name.0.eq_ignore_ascii_case("count")
@@ -166,43 +161,76 @@ pub fn has_aggregate(e: &Expr) -> bool {
             {
                 return true;
             }
-            Expr::Between {
-                lhs, start, end, ..
-            } => stack.extend([&**lhs, &**start, &**end]),
-            Expr::Binary(l, _, r) => stack.extend([&**l, &**r]),
-            Expr::Case {
-                base,
-                when_then_pairs,
-                else_expr,
-            } => {
-                stack.extend(base.as_deref());
-                for (w, t) in when_then_pairs {
-                    stack.push(w);
-                    stack.push(t);
-                }
-                stack.extend(else_expr.as_deref());
-            }
-            Expr::Cast { expr, .. } => stack.push(expr),
-            Expr::Collate(x, _) | Expr::IsNull(x) | Expr::NotNull(x) | Expr::Unary(_, x) => {
-                stack.push(x)
-            }
-            Expr::InList { lhs, rhs, .. } => {
-                stack.push(lhs);
-                stack.extend(rhs.iter().flatten());
-            }
-            Expr::InSelect { lhs, .. } | Expr::InTable { lhs, .. } => stack.push(lhs),
-            Expr::Like {
-                lhs, rhs, escape, ..
-            } => {
-                stack.push(lhs);
-                stack.push(rhs);
-                stack.extend(escape.as_deref());
-            }
-            Expr::Parenthesized(v) => stack.extend(v.iter()),
             _ => {}
         }
+        push_children(e, &mut stack);
     }
     false
+}
+
+/// Whether an expression contains a subquery (scalar, EXISTS or IN).
+pub fn has_subquery(e: &Expr) -> bool {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if matches!(
+            e,
+            Expr::Subquery(_) | Expr::Exists(_) | Expr::InSelect { .. }
+        ) {
+            return true;
+        }
+        push_children(e, &mut stack);
+    }
+    false
+}
+
+/// The direct operand expressions of `e` (not looking into subqueries).
+fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
+    match e {
+        Expr::FunctionCall {
+            args, filter_over, ..
+        } => {
+            stack.extend(args.iter().flatten());
+            let over = filter_over.as_ref().and_then(|t| t.over_clause.as_deref());
+            if let Some(ast::Over::Window(w)) = over {
+                stack.extend(w.partition_by.iter().flatten());
+                stack.extend(w.order_by.iter().flatten().map(|c| &c.expr));
+            }
+        }
+        Expr::Between {
+            lhs, start, end, ..
+        } => stack.extend([&**lhs, &**start, &**end]),
+        Expr::Binary(l, _, r) => stack.extend([&**l, &**r]),
+        Expr::Case {
+            base,
+            when_then_pairs,
+            else_expr,
+        } => {
+            stack.extend(base.as_deref());
+            for (w, t) in when_then_pairs {
+                stack.push(w);
+                stack.push(t);
+            }
+            stack.extend(else_expr.as_deref());
+        }
+        Expr::Cast { expr, .. } => stack.push(expr),
+        Expr::Collate(x, _) | Expr::IsNull(x) | Expr::NotNull(x) | Expr::Unary(_, x) => {
+            stack.push(x)
+        }
+        Expr::InList { lhs, rhs, .. } => {
+            stack.push(lhs);
+            stack.extend(rhs.iter().flatten());
+        }
+        Expr::InSelect { lhs, .. } | Expr::InTable { lhs, .. } => stack.push(lhs),
+        Expr::Like {
+            lhs, rhs, escape, ..
+        } => {
+            stack.push(lhs);
+            stack.push(rhs);
+            stack.extend(escape.as_deref());
+        }
+        Expr::Parenthesized(v) => stack.extend(v.iter()),
+        _ => {}
+    }
 }
 
 fn parse_numeric(s: &str) -> Result<Value> {

@@ -34,6 +34,30 @@ pub fn plan_select(
     r
 }
 
+/// `*` over two FROM items of the same name (`SELECT * FROM t1, t1`) is
+/// ambiguous in SQLite, which expands it to qualified references.
+fn star_ambiguity(sources: &[SourceInfo], want: Option<&str>) -> Result<()> {
+    let named: Vec<&SourceInfo> = sources
+        .iter()
+        .filter(|s| want.is_none_or(|w| s.name.eq_ignore_ascii_case(w)))
+        .collect();
+    for (i, s) in named.iter().enumerate() {
+        if named[..i]
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&s.name))
+        {
+            if let Some(col) = s.columns.iter().find(|c| !c.hidden) {
+                let db = if s.table.is_some() { "main" } else { "*" };
+                return Err(err(format!(
+                    "ambiguous column name: {db}.{}.{}",
+                    s.name, col.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// SQLite's grammar takes no ORDER BY or LIMIT after a select whose last
 /// member is a VALUES clause (`VALUES(1) UNION VALUES(2) ORDER BY 1` is
 /// `near "ORDER": syntax error`); the parser we use accepts it.
@@ -566,6 +590,7 @@ fn plan_one_inner(
                 if sources.is_empty() {
                     return Err(err("no tables specified"));
                 }
+                star_ambiguity(&sources, want.as_deref())?;
                 let mut any = false;
                 for s in &sources {
                     if let Some(w) = &want {

@@ -386,6 +386,12 @@ pub fn run_ddl(
                 .get(&key(&tname))
                 .cloned()
                 .ok_or_else(|| err(format!("no such table: main.{tname}")))?;
+            if where_clause
+                .as_ref()
+                .is_some_and(crate::plan::bind::has_subquery)
+            {
+                return Err(err("subqueries prohibited in partial index WHERE clauses"));
+            }
             let text = normalized_sql(sql, "index");
             let mut idx = index_from_ast(
                 &name,
