@@ -40,7 +40,9 @@ pub struct SourceInfo {
     pub name: String,
     pub columns: Vec<ColInfo>,
     pub table: Option<Arc<Table>>,
-    /// USING/NATURAL columns: name → (slot, col) to use for unqualified refs.
+    /// RIGHT/FULL JOIN USING columns of this (right-hand) source: name →
+    /// the left-hand copy (slot, col); an unqualified reference reads
+    /// coalesce(left, right).
     pub coalesced: Vec<(String, usize, usize)>,
 }
 
@@ -374,16 +376,6 @@ impl Binder {
                         continue;
                     }
                 }
-                if table.is_none() {
-                    if let Some((_, sl, c)) = s
-                        .coalesced
-                        .iter()
-                        .find(|(n, _, _)| n.eq_ignore_ascii_case(col))
-                    {
-                        // USING column: the left-hand copy.
-                        let _ = (sl, c);
-                    }
-                }
                 let pos = s
                     .columns
                     .iter()
@@ -484,8 +476,50 @@ impl Binder {
         col: &str,
         allow_alias: bool,
     ) -> Result<(CExpr, Info)> {
-        if let Some((_, slot, c, info)) = self.resolve(table, col)? {
-            return Ok((CExpr::Column { slot, col: c }, info));
+        if let Some((lvl, slot, c, info)) = self.resolve(table, col)? {
+            let left = CExpr::Column { slot, col: c };
+            if table.is_none() {
+                // A RIGHT/FULL JOIN's USING column: coalesce(left, right).
+                let right = self.scopes.get(lvl).and_then(|s| {
+                    s.sources.iter().find_map(|src| {
+                        src.coalesced
+                            .iter()
+                            .find(|(n, ls, lc)| {
+                                n.eq_ignore_ascii_case(col) && *ls == slot && *lc == c
+                            })
+                            .and_then(|(n, _, _)| {
+                                let ci = src
+                                    .columns
+                                    .iter()
+                                    .position(|x| x.name.eq_ignore_ascii_case(n))?;
+                                let rc = match &src.table {
+                                    Some(t) if t.rowid_alias == Some(ci) => usize::MAX,
+                                    _ => ci,
+                                };
+                                Some(CExpr::Column {
+                                    slot: src.slot,
+                                    col: rc,
+                                })
+                            })
+                    })
+                });
+                if let Some(right) = right {
+                    return Ok((
+                        CExpr::Case {
+                            base: None,
+                            whens: vec![(
+                                CExpr::NotNull(Box::new(CExpr::Column { slot, col: c })),
+                                left,
+                            )],
+                            els: Some(Box::new(right)),
+                            aff: None,
+                            coll: Collation::Binary,
+                        },
+                        info,
+                    ));
+                }
+            }
+            return Ok((left, info));
         }
         if table.is_none() && allow_alias {
             if let Some(scope) = self.scopes.last() {

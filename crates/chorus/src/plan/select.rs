@@ -455,6 +455,11 @@ fn plan_one_inner(
                     coll: collation(&coll)?,
                 });
                 info.columns[ci].hidden = true;
+                if right_idx == Some(items.len()) || full_idx == Some(items.len()) {
+                    // RIGHT/FULL JOIN: the unqualified USING column reads
+                    // coalesce(left, right), as SQLite.
+                    info.coalesced.push((u.clone(), lsrc.slot, lcol));
+                }
             }
             if let Some(s) = b.scopes.last_mut() {
                 s.sources.push(info);
