@@ -320,7 +320,16 @@ pub fn run_ddl(
                     } else {
                         name.clone()
                     };
-                    let text = format!("CREATE TABLE {qname}({})", cols.join(","));
+                    // SQLite's createTableStmt layout: one column per line
+                    // once the names' estimated length reaches 50.
+                    let ident_len = |z: &str| z.len() + z.matches('"').count() + 2;
+                    let est =
+                        seen.iter().map(|c| ident_len(c) + 5).sum::<usize>() + ident_len(&name);
+                    let text = if est < 50 {
+                        format!("CREATE TABLE {qname}({})", cols.join(","))
+                    } else {
+                        format!("CREATE TABLE {qname}(\n  {}\n)", cols.join(",\n  "))
+                    };
                     // Collect rows first (the select may read any table).
                     env.ensure_slots(b.nslots);
                     let mut rows = Vec::new();
