@@ -678,3 +678,7 @@ SELECT * FROM dflt_fn;
 -- error: default value of column [a] is not constant
 CREATE TABLE dflt_fn2(a DEFAULT (b + 1), b);
 DROP TABLE dflt_fn;
+-- error: non-deterministic functions prohibited in partial index WHERE clauses
+CREATE INDEX i3 ON t1(a) WHERE random() > 0;
+-- error: non-deterministic functions prohibited in index expressions
+CREATE INDEX i3 ON t1(abs(randomblob(2)));

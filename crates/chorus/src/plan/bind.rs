@@ -185,6 +185,28 @@ pub fn has_subquery(e: &Expr) -> bool {
     false
 }
 
+/// Whether an expression calls a built-in function whose result changes
+/// from call to call (`random()`, `changes()`, ...).
+pub fn has_nondeterministic_call(e: &Expr) -> bool {
+    const NONDET: [&str; 5] = [
+        "random",
+        "randomblob",
+        "changes",
+        "total_changes",
+        "last_insert_rowid",
+    ];
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if let Expr::FunctionCall { name, .. } = e {
+            if NONDET.iter().any(|n| n.eq_ignore_ascii_case(&name.0)) {
+                return true;
+            }
+        }
+        push_children(e, &mut stack);
+    }
+    false
+}
+
 /// The direct operand expressions of `e` (not looking into subqueries).
 fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
     match e {

@@ -401,6 +401,22 @@ pub fn run_ddl(
             {
                 return Err(err("subqueries prohibited in partial index WHERE clauses"));
             }
+            if where_clause
+                .as_ref()
+                .is_some_and(crate::plan::bind::has_nondeterministic_call)
+            {
+                return Err(err(
+                    "non-deterministic functions prohibited in partial index WHERE clauses",
+                ));
+            }
+            if columns
+                .iter()
+                .any(|c| crate::plan::bind::has_nondeterministic_call(&c.expr))
+            {
+                return Err(err(
+                    "non-deterministic functions prohibited in index expressions",
+                ));
+            }
             let text = normalized_sql(sql, "index");
             let mut idx = index_from_ast(
                 &name,
