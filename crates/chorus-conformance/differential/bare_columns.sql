@@ -10,7 +10,9 @@ SELECT g, id, avg(id) FROM t GROUP BY g HAVING count(*) > 1;
 SELECT g, id, count(*) FROM t WHERE id > 1 GROUP BY g;
 SELECT g, v, max(id) FROM t GROUP BY g;
 SELECT g, v, min(id) FROM t GROUP BY g;
+-- scan-order
 SELECT id, count(*) FROM t;
+-- scan-order
 SELECT v, sum(id) FROM t WHERE g = 1;
 SELECT v, max(id) FROM t;
 SELECT v, min(id) FROM t WHERE g = 2;
@@ -21,6 +23,8 @@ SELECT g, id, count(*) FROM t WHERE id > 1 GROUP BY g;
 SELECT g % 2, v, total(id) FROM t GROUP BY g % 2;
 CREATE TABLE u(g, id);
 INSERT INTO u VALUES (1, 1), (1, 2), (1, 3), (2, 4), (2, 5);
+-- scan-order
 SELECT id, count(*) FROM u;
+-- scan-order
 SELECT id, sum(g) FROM u WHERE id > 2;
 SELECT g, id FROM u GROUP BY g;

@@ -13,6 +13,7 @@ INSERT INTO c VALUES('zzz', 3);
 -- error: FOREIGN KEY constraint failed
 DELETE FROM p;
 UPDATE p SET a = 'ABC';
+-- scan-order
 SELECT * FROM c;
 CREATE TABLE pi(id INTEGER PRIMARY KEY);
 CREATE TABLE ci(r REFERENCES pi(id));
@@ -22,6 +23,7 @@ INSERT INTO ci VALUES(1.0);
 INSERT INTO ci VALUES('1.0');
 -- error: FOREIGN KEY constraint failed
 INSERT INTO ci VALUES('x');
+-- scan-order
 SELECT r, typeof(r) FROM ci;
 CREATE TABLE pt(t TEXT UNIQUE);
 CREATE TABLE ct(r INTEGER REFERENCES pt(t));
@@ -33,9 +35,11 @@ DELETE FROM pt;
 CREATE TABLE g(id INTEGER PRIMARY KEY, up REFERENCES g ON DELETE SET NULL);
 INSERT INTO g VALUES(1, NULL), (2, 1), (3, 2);
 DELETE FROM g WHERE id = 1;
+-- scan-order
 SELECT * FROM g;
 -- error: FOREIGN KEY constraint failed
 UPDATE g SET id = 20 WHERE id = 2;
+-- scan-order
 SELECT * FROM g;
 CREATE TABLE cp(a, b, PRIMARY KEY(b, a));
 CREATE TABLE cc(x, y, FOREIGN KEY(x, y) REFERENCES cp(a, b) ON UPDATE CASCADE);

@@ -15,6 +15,7 @@ SELECT count(*) OVER () FROM e;
 SELECT id, g, row_number() OVER (PARTITION BY g) FROM t;
 SELECT id, x, row_number() OVER (ORDER BY x DESC, id), rank() OVER (ORDER BY id) FROM t;
 SELECT id, rank() OVER (ORDER BY id), row_number() OVER (ORDER BY x DESC, id) FROM t;
+-- scan-order
 SELECT id, count(*) OVER () FROM t;
 -- Ranking over ties and NULLs.
 SELECT id, x, rank() OVER w, dense_rank() OVER w, percent_rank() OVER w, cume_dist() OVER w FROM t WINDOW w AS (ORDER BY x) ORDER BY id;
@@ -61,6 +62,7 @@ SELECT id, g, group_concat(id) OVER (ORDER BY g RANGE BETWEEN CURRENT ROW AND UN
 SELECT id, g, group_concat(id) OVER (ORDER BY g GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE NO OTHERS) FROM t ORDER BY id;
 SELECT id, g, min(id) OVER (PARTITION BY g ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW), max(id) OVER (ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE GROUP) FROM t ORDER BY id;
 -- FILTER.
+-- scan-order
 SELECT id, sum(id) FILTER (WHERE g = 'a') OVER (ORDER BY id), count(*) FILTER (WHERE x > 2) OVER (ORDER BY id ROWS 2 PRECEDING), group_concat(id) FILTER (WHERE id % 2 = 0) OVER () FROM t ORDER BY id;
 SELECT id, max(x) FILTER (WHERE g <> 'c') OVER (PARTITION BY g ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY id;
 -- Named windows and inheritance.

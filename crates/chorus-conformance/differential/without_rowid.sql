@@ -18,6 +18,7 @@ PRAGMA index_xinfo(wb);
 PRAGMA index_xinfo(wc);
 INSERT INTO w VALUES('x', 1, 10, 1.5), ('y', 1, 20, 2.5), ('x', 2, 10, 3.5);
 INSERT INTO w(id, a, b) VALUES(3, 'z', 30), (0, 'a', NULL);
+-- scan-order
 SELECT * FROM w;
 SELECT * FROM w ORDER BY b, a;
 -- error: UNIQUE constraint failed: w.id, w.a
@@ -78,7 +79,9 @@ SELECT * FROM wn WHERE k = 'DEF';
 SELECT * FROM wn ORDER BY k;
 CREATE TABLE wd(x INT, y TEXT, z, PRIMARY KEY(x DESC, y)) WITHOUT ROWID;
 INSERT INTO wd VALUES(1, 'a', 1), (3, 'b', 2), (2, 'c', 3), (3, 'a', 4);
+-- scan-order
 SELECT * FROM wd;
+-- scan-order
 SELECT * FROM wd WHERE x = 3;
 CREATE INDEX wdz ON wd(z DESC);
 SELECT x, y FROM wd WHERE z > 1 ORDER BY z;
@@ -272,5 +275,8 @@ CREATE TABLE mdup(x, y);
 INSERT INTO mdup(x, x, y, "X") VALUES(1, 2, 3, 4);
 SELECT rowid, * FROM mdup;
 INSERT INTO mdup(rowid, x, rowid) VALUES(7, 8, 9);
+-- scan-order
 SELECT rowid, * FROM mdup;
-INSERT INTO mdup(oid, x, _rowid_) VALUES(17, 8, 19); SELECT rowid, * FROM mdup;
+INSERT INTO mdup(oid, x, _rowid_) VALUES(17, 8, 19);
+-- scan-order
+SELECT rowid, * FROM mdup;

@@ -208,6 +208,15 @@ fn describe_engines(a: &dyn Engine, b: &dyn Engine) -> String {
     format!("{} vs {}", a.name(), b.name())
 }
 
+/// Whether a statement is marked `-- scan-order`: its result depends on the
+/// order in which SQLite scans a table (bare columns of an aggregate, rows
+/// of a query without ORDER BY whose scan order is part of what is tested),
+/// so the check that scripts do not depend on scan order skips it. Chorus
+/// is still compared with SQLite on it.
+pub fn depends_on_scan_order(st: &SqlStatement) -> bool {
+    st.preceding.lines().any(|l| l.trim() == "-- scan-order")
+}
+
 /// The error marker of a statement: `None` when it has none, `Some(None)`
 /// for `-- error`, `Some(Some(text))` for `-- error: text`. Only a comment
 /// line that is exactly `-- error` or starts with `-- error:` counts.

@@ -51,6 +51,8 @@ pub struct Table {
     pub without_rowid: Option<Vec<IndexColumn>>,
     /// FOREIGN KEY constraints (declaration order).
     pub fks: Vec<crate::stmt::foreign_key::ForeignKey>,
+    /// STRICT table (see `exec/strict.rs`).
+    pub strict: bool,
 }
 
 impl Table {
@@ -206,6 +208,7 @@ pub fn sqlite_schema_table() -> Table {
         pk_conflict: None,
         without_rowid: None,
         fks: Vec::new(),
+        strict: false,
     }
 }
 
@@ -431,6 +434,7 @@ pub fn table_from_ast(
         pk_conflict: None,
         without_rowid: None,
         fks: Vec::new(),
+        strict: false,
     };
     // (columns as (name, desc, collation), origin, conflict)
     #[allow(clippy::type_complexity)]
@@ -625,6 +629,9 @@ pub fn table_from_ast(
             sql: None,
             on_conflict: conflict,
         });
+    }
+    if flags.contains(ast::TabFlags::Strict) {
+        crate::exec::strict::finish_table(&mut t)?;
     }
     if wr {
         crate::exec::without_rowid::finish_table(&mut t, &mut autos)?;

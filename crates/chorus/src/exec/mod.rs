@@ -8,6 +8,7 @@ pub mod foreign_key;
 pub mod func;
 pub mod select;
 pub mod source;
+pub mod strict;
 pub mod trigger;
 pub mod window;
 pub mod without_rowid;

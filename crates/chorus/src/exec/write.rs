@@ -239,6 +239,10 @@ impl TableWriter {
                 }
             }
         }
+        super::strict::type_check(t, values).map_err(|error| Violation {
+            error,
+            resolve: ResolveType::Abort,
+        })?;
         Ok(Verdict::Write)
     }
 

@@ -910,7 +910,12 @@ fn add_column(
     let l = table_layout(&t.sql, &toks).ok_or_else(|| err("malformed table definition"))?;
     let off = add_col_offset(&t.sql, &toks, &l);
     let new_sql = format!("{}, {}{}", &t.sql[..off], col_text, &t.sql[off..]);
-    check_table_sql(&t.name, &new_sql)?;
+    check_table_sql(&t.name, &new_sql).map_err(|e| {
+        err(format!(
+            "error in table {} after add column: {}",
+            t.name, e.message
+        ))
+    })?;
     set_table_sql(store, &t.name, new_sql)
 }
 

@@ -11,6 +11,7 @@ pub mod foreign_key;
 pub mod insert_columns;
 pub mod pragma;
 pub mod pragma_table;
+pub mod pragma_table_list;
 pub mod reindex;
 pub mod temp_trigger;
 pub mod trigger;

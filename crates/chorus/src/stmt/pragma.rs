@@ -318,6 +318,17 @@ pub fn run_pragma(
                 wrote: false,
             })
         }
+        "table_list" => {
+            let only = match arg {
+                Some(a) => Some(arg_text(a)?),
+                None => None,
+            };
+            let db = name
+                .db_name
+                .as_ref()
+                .map(|d| name_of(d).to_ascii_lowercase());
+            super::pragma_table_list::table_list(schema, db.as_deref(), only.as_deref())
+        }
         "index_list" => {
             let Some(a) = arg else { return Ok(empty()) };
             let t = arg_text(a)?;

@@ -61,6 +61,11 @@ pub fn pragma_spec(name: &str) -> Option<PragmaSpec> {
             true,
             true,
         ),
+        "table_list" => spec(
+            &["schema", "name", "type", "ncol", "wr", "strict"],
+            true,
+            true,
+        ),
         "index_list" => spec(&["seq", "name", "unique", "origin", "partial"], true, true),
         "index_info" => spec(&["seqno", "cid", "name"], true, true),
         "index_xinfo" => spec(&["seqno", "cid", "name", "desc", "coll", "key"], true, true),
