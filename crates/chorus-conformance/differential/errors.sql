@@ -682,3 +682,9 @@ DROP TABLE dflt_fn;
 CREATE INDEX i3 ON t1(a) WHERE random() > 0;
 -- error: non-deterministic functions prohibited in index expressions
 CREATE INDEX i3 ON t1(abs(randomblob(2)));
+CREATE INDEX t1_a_dm ON t1(a);
+ANALYZE t1;
+ANALYZE t1_a_dm;
+ANALYZE main;
+VACUUM main;
+DROP INDEX t1_a_dm;
