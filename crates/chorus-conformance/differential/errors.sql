@@ -665,3 +665,26 @@ SELECT a, b, c FROM t1 ORDER BY a;
 SELECT t1.a, t2.d FROM t1 LEFT JOIN t2 USING (a) ORDER BY t1.a;
 SELECT count(*) FROM v1;
 PRAGMA integrity_check;
+
+-- A default calling a missing function is accepted and fails when used.
+CREATE TABLE dflt_fn(a DEFAULT (nosuchfn()), b DEFAULT (abs(1, 2)), c);
+INSERT INTO dflt_fn VALUES(1, 2, 3);
+-- error: unknown function: nosuchfn()
+INSERT INTO dflt_fn(b, c) VALUES(1, 2);
+-- error: unknown function: abs()
+INSERT INTO dflt_fn(a, c) VALUES(1, 2);
+UPDATE dflt_fn SET c = 4;
+SELECT * FROM dflt_fn;
+-- error: default value of column [a] is not constant
+CREATE TABLE dflt_fn2(a DEFAULT (b + 1), b);
+DROP TABLE dflt_fn;
+-- error: non-deterministic functions prohibited in partial index WHERE clauses
+CREATE INDEX i3 ON t1(a) WHERE random() > 0;
+-- error: non-deterministic functions prohibited in index expressions
+CREATE INDEX i3 ON t1(abs(randomblob(2)));
+CREATE INDEX t1_a_dm ON t1(a);
+ANALYZE t1;
+ANALYZE t1_a_dm;
+ANALYZE main;
+VACUUM main;
+DROP INDEX t1_a_dm;

@@ -562,7 +562,14 @@ impl<'c> Statement<'c> {
                     });
                     match r {
                         Ok(()) => Ok((res, DmlResult::default())),
-                        Err(e) => Err((e, res)),
+                        Err(e) => {
+                            if !res.keep_partial && !res.rollback {
+                                // The statement is undone: changes() reads 0,
+                                // as SQLite's statement rollback sets it.
+                                inner.changes = 0;
+                            }
+                            Err((e, res))
+                        }
                     }
                 });
                 inner.end_read_if_idle();

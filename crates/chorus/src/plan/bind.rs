@@ -40,7 +40,9 @@ pub struct SourceInfo {
     pub name: String,
     pub columns: Vec<ColInfo>,
     pub table: Option<Arc<Table>>,
-    /// USING/NATURAL columns: name → (slot, col) to use for unqualified refs.
+    /// RIGHT/FULL JOIN USING columns of this (right-hand) source: name →
+    /// the left-hand copy (slot, col); an unqualified reference reads
+    /// coalesce(left, right).
     pub coalesced: Vec<(String, usize, usize)>,
 }
 
@@ -154,11 +156,6 @@ pub fn has_aggregate(e: &Expr) -> bool {
                 {
                     return true;
                 }
-                stack.extend(args.iter().flatten());
-                if let Some(ast::Over::Window(w)) = over {
-                    stack.extend(w.partition_by.iter().flatten());
-                    stack.extend(w.order_by.iter().flatten().map(|c| &c.expr));
-                }
             }
             Expr::FunctionCallStar { name, filter_over }
                 if name.0.eq_ignore_ascii_case("count")
@@ -166,43 +163,98 @@ pub fn has_aggregate(e: &Expr) -> bool {
             {
                 return true;
             }
-            Expr::Between {
-                lhs, start, end, ..
-            } => stack.extend([&**lhs, &**start, &**end]),
-            Expr::Binary(l, _, r) => stack.extend([&**l, &**r]),
-            Expr::Case {
-                base,
-                when_then_pairs,
-                else_expr,
-            } => {
-                stack.extend(base.as_deref());
-                for (w, t) in when_then_pairs {
-                    stack.push(w);
-                    stack.push(t);
-                }
-                stack.extend(else_expr.as_deref());
-            }
-            Expr::Cast { expr, .. } => stack.push(expr),
-            Expr::Collate(x, _) | Expr::IsNull(x) | Expr::NotNull(x) | Expr::Unary(_, x) => {
-                stack.push(x)
-            }
-            Expr::InList { lhs, rhs, .. } => {
-                stack.push(lhs);
-                stack.extend(rhs.iter().flatten());
-            }
-            Expr::InSelect { lhs, .. } | Expr::InTable { lhs, .. } => stack.push(lhs),
-            Expr::Like {
-                lhs, rhs, escape, ..
-            } => {
-                stack.push(lhs);
-                stack.push(rhs);
-                stack.extend(escape.as_deref());
-            }
-            Expr::Parenthesized(v) => stack.extend(v.iter()),
             _ => {}
         }
+        push_children(e, &mut stack);
     }
     false
+}
+
+/// Whether an expression contains a subquery (scalar, EXISTS or IN).
+pub fn has_subquery(e: &Expr) -> bool {
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if matches!(
+            e,
+            Expr::Subquery(_) | Expr::Exists(_) | Expr::InSelect { .. }
+        ) {
+            return true;
+        }
+        push_children(e, &mut stack);
+    }
+    false
+}
+
+/// Whether an expression calls a built-in function whose result changes
+/// from call to call (`random()`, `changes()`, ...).
+pub fn has_nondeterministic_call(e: &Expr) -> bool {
+    const NONDET: [&str; 5] = [
+        "random",
+        "randomblob",
+        "changes",
+        "total_changes",
+        "last_insert_rowid",
+    ];
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if let Expr::FunctionCall { name, .. } = e {
+            if NONDET.iter().any(|n| n.eq_ignore_ascii_case(&name.0)) {
+                return true;
+            }
+        }
+        push_children(e, &mut stack);
+    }
+    false
+}
+
+/// The direct operand expressions of `e` (not looking into subqueries).
+fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
+    match e {
+        Expr::FunctionCall {
+            args, filter_over, ..
+        } => {
+            stack.extend(args.iter().flatten());
+            let over = filter_over.as_ref().and_then(|t| t.over_clause.as_deref());
+            if let Some(ast::Over::Window(w)) = over {
+                stack.extend(w.partition_by.iter().flatten());
+                stack.extend(w.order_by.iter().flatten().map(|c| &c.expr));
+            }
+        }
+        Expr::Between {
+            lhs, start, end, ..
+        } => stack.extend([&**lhs, &**start, &**end]),
+        Expr::Binary(l, _, r) => stack.extend([&**l, &**r]),
+        Expr::Case {
+            base,
+            when_then_pairs,
+            else_expr,
+        } => {
+            stack.extend(base.as_deref());
+            for (w, t) in when_then_pairs {
+                stack.push(w);
+                stack.push(t);
+            }
+            stack.extend(else_expr.as_deref());
+        }
+        Expr::Cast { expr, .. } => stack.push(expr),
+        Expr::Collate(x, _) | Expr::IsNull(x) | Expr::NotNull(x) | Expr::Unary(_, x) => {
+            stack.push(x)
+        }
+        Expr::InList { lhs, rhs, .. } => {
+            stack.push(lhs);
+            stack.extend(rhs.iter().flatten());
+        }
+        Expr::InSelect { lhs, .. } | Expr::InTable { lhs, .. } => stack.push(lhs),
+        Expr::Like {
+            lhs, rhs, escape, ..
+        } => {
+            stack.push(lhs);
+            stack.push(rhs);
+            stack.extend(escape.as_deref());
+        }
+        Expr::Parenthesized(v) => stack.extend(v.iter()),
+        _ => {}
+    }
 }
 
 fn parse_numeric(s: &str) -> Result<Value> {
@@ -346,16 +398,6 @@ impl Binder {
                         continue;
                     }
                 }
-                if table.is_none() {
-                    if let Some((_, sl, c)) = s
-                        .coalesced
-                        .iter()
-                        .find(|(n, _, _)| n.eq_ignore_ascii_case(col))
-                    {
-                        // USING column: the left-hand copy.
-                        let _ = (sl, c);
-                    }
-                }
                 let pos = s
                     .columns
                     .iter()
@@ -367,9 +409,12 @@ impl Binder {
                         }
                         count += 1;
                         let c = &s.columns[ci];
+                        // A column always has a collation (BINARY when it
+                        // declares none), so it wins as the left operand of
+                        // a comparison, as in SQLite's sqlite3ExprCollSeq.
                         let info = Info {
                             aff: c.aff,
-                            coll: c.coll.clone(),
+                            coll: Some(c.coll.clone().unwrap_or_else(|| "BINARY".into())),
                             explicit_coll: false,
                         };
                         let colno = match &s.table {
@@ -453,8 +498,50 @@ impl Binder {
         col: &str,
         allow_alias: bool,
     ) -> Result<(CExpr, Info)> {
-        if let Some((_, slot, c, info)) = self.resolve(table, col)? {
-            return Ok((CExpr::Column { slot, col: c }, info));
+        if let Some((lvl, slot, c, info)) = self.resolve(table, col)? {
+            let left = CExpr::Column { slot, col: c };
+            if table.is_none() {
+                // A RIGHT/FULL JOIN's USING column: coalesce(left, right).
+                let right = self.scopes.get(lvl).and_then(|s| {
+                    s.sources.iter().find_map(|src| {
+                        src.coalesced
+                            .iter()
+                            .find(|(n, ls, lc)| {
+                                n.eq_ignore_ascii_case(col) && *ls == slot && *lc == c
+                            })
+                            .and_then(|(n, _, _)| {
+                                let ci = src
+                                    .columns
+                                    .iter()
+                                    .position(|x| x.name.eq_ignore_ascii_case(n))?;
+                                let rc = match &src.table {
+                                    Some(t) if t.rowid_alias == Some(ci) => usize::MAX,
+                                    _ => ci,
+                                };
+                                Some(CExpr::Column {
+                                    slot: src.slot,
+                                    col: rc,
+                                })
+                            })
+                    })
+                });
+                if let Some(right) = right {
+                    return Ok((
+                        CExpr::Case {
+                            base: None,
+                            whens: vec![(
+                                CExpr::NotNull(Box::new(CExpr::Column { slot, col: c })),
+                                left,
+                            )],
+                            els: Some(Box::new(right)),
+                            aff: None,
+                            coll: Collation::Binary,
+                        },
+                        info,
+                    ));
+                }
+            }
+            return Ok((left, info));
         }
         if table.is_none() && allow_alias {
             if let Some(scope) = self.scopes.last() {
@@ -1121,6 +1208,23 @@ impl Binder {
         ))
     }
 
+    /// `TRUE` / `FALSE` written as a bare identifier that names no column.
+    fn truth_keyword(&mut self, e: &Expr) -> Option<bool> {
+        let Expr::Id(id) = e else { return None };
+        let raw = &id.0;
+        let truth = if raw.eq_ignore_ascii_case("true") {
+            true
+        } else if raw.eq_ignore_ascii_case("false") {
+            false
+        } else {
+            return None;
+        };
+        match self.column_ref(None, raw, true) {
+            Err(e) if e.message.starts_with("no such column") => Some(truth),
+            _ => None,
+        }
+    }
+
     fn binary(&mut self, l: &Expr, op: Operator, r: &Expr) -> Result<(CExpr, Info)> {
         let none = Info::default();
         let cmp = match op {
@@ -1141,6 +1245,27 @@ impl Binder {
             return self.row_is(l, op == Operator::IsNot, r);
         }
         if matches!(op, Operator::Is | Operator::IsNot) {
+            if let Some(truth) = self.truth_keyword(r) {
+                // `x IS [NOT] TRUE|FALSE` (SQLite's TK_TRUTH): never NULL;
+                // true when x is non-NULL and its truth value matches.
+                let lc = self.expr(l)?;
+                let test = if truth { lc } else { CExpr::Not(Box::new(lc)) };
+                let (hit, miss) = if op == Operator::IsNot {
+                    (0, 1)
+                } else {
+                    (1, 0)
+                };
+                return Ok((
+                    CExpr::Case {
+                        base: None,
+                        whens: vec![(test, CExpr::Const(Value::Integer(hit)))],
+                        els: Some(Box::new(CExpr::Const(Value::Integer(miss)))),
+                        aff: None,
+                        coll: Collation::Binary,
+                    },
+                    none,
+                ));
+            }
             let (lc, li) = self.expr_info(l)?;
             let (rc, ri) = self.expr_info(r)?;
             let coll = binary_collation(&li, &ri);

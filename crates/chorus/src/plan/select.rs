@@ -25,12 +25,58 @@ pub fn plan_select(
     s: &ast::Select,
     sql: Option<&str>,
 ) -> Result<(SelectPlan, bool)> {
+    values_tail_check(s)?;
     let pushed_ctes = push_with(b, s.with.as_ref())?;
     let r = plan_select_body(b, s, sql);
     if pushed_ctes {
         b.ctes.pop();
     }
     r
+}
+
+/// `*` over two FROM items of the same name (`SELECT * FROM t1, t1`) is
+/// ambiguous in SQLite, which expands it to qualified references.
+fn star_ambiguity(sources: &[SourceInfo], want: Option<&str>) -> Result<()> {
+    let named: Vec<&SourceInfo> = sources
+        .iter()
+        .filter(|s| want.is_none_or(|w| s.name.eq_ignore_ascii_case(w)))
+        .collect();
+    for (i, s) in named.iter().enumerate() {
+        if named[..i]
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&s.name))
+        {
+            if let Some(col) = s.columns.iter().find(|c| !c.hidden) {
+                let db = if s.table.is_some() { "main" } else { "*" };
+                return Err(err(format!(
+                    "ambiguous column name: {db}.{}.{}",
+                    s.name, col.name
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// SQLite's grammar takes no ORDER BY or LIMIT after a select whose last
+/// member is a VALUES clause (`VALUES(1) UNION VALUES(2) ORDER BY 1` is
+/// `near "ORDER": syntax error`); the parser we use accepts it.
+fn values_tail_check(s: &ast::Select) -> Result<()> {
+    let last = match &s.body.compounds {
+        Some(c) if !c.is_empty() => c.last().map(|c| &c.select),
+        _ => Some(&s.body.select),
+    };
+    if !matches!(last, Some(ast::OneSelect::Values(_))) {
+        return Ok(());
+    }
+    let word = if s.order_by.is_some() {
+        "ORDER"
+    } else if s.limit.is_some() {
+        "LIMIT"
+    } else {
+        return Ok(());
+    };
+    Err(err(format!("near \"{word}\": syntax error")))
 }
 
 /// Bring a WITH clause's CTEs into scope; returns whether a level was pushed.
@@ -409,6 +455,11 @@ fn plan_one_inner(
                     coll: collation(&coll)?,
                 });
                 info.columns[ci].hidden = true;
+                if right_idx == Some(items.len()) || full_idx == Some(items.len()) {
+                    // RIGHT/FULL JOIN: the unqualified USING column reads
+                    // coalesce(left, right), as SQLite.
+                    info.coalesced.push((u.clone(), lsrc.slot, lcol));
+                }
             }
             if let Some(s) = b.scopes.last_mut() {
                 s.sources.push(info);
@@ -544,6 +595,7 @@ fn plan_one_inner(
                 if sources.is_empty() {
                     return Err(err("no tables specified"));
                 }
+                star_ambiguity(&sources, want.as_deref())?;
                 let mut any = false;
                 for s in &sources {
                     if let Some(w) = &want {

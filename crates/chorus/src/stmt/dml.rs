@@ -110,6 +110,20 @@ pub struct DmlResult {
     pub trigger_changes: i64,
 }
 
+/// A column default naming a function that does not exist (or not with
+/// that many arguments): SQLite accepts it at CREATE TABLE and reports
+/// `unknown function: NAME()` when a row takes the default.
+pub fn unknown_default_function(e: &chorus_storage::Error) -> Option<String> {
+    let name = if let Some(n) = e.message.strip_prefix("no such function: ") {
+        n
+    } else {
+        e.message
+            .strip_prefix("wrong number of arguments to function ")?
+            .strip_suffix("()")?
+    };
+    Some(format!("unknown function: {name}()"))
+}
+
 fn target_table(b: &Binder, qn: &ast::QualifiedName) -> Result<Arc<Table>> {
     if let Some(t) = super::attach::qualified_target(&b.schema, qn)? {
         return Ok(t);
@@ -181,16 +195,14 @@ pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
         match &c.default {
             Some(e) => match b.expr(e) {
                 Ok(x) => defaults.push(Some(x)),
-                // SQLite reports an unknown function in a DEFAULT only when
-                // the default is actually used.
-                Err(e) if e.message.starts_with("no such function: ") => {
-                    let f = &e.message["no such function: ".len()..];
-                    defaults.push(Some(CExpr::Error(format!("unknown function: {f}()"))));
-                }
-                Err(e) => {
-                    res = Err(e);
-                    break;
-                }
+                Err(e) => match unknown_default_function(&e) {
+                    // Fails only when a row takes this default.
+                    Some(msg) => defaults.push(Some(CExpr::Error(msg))),
+                    None => {
+                        res = Err(e);
+                        break;
+                    }
+                },
             },
             None => defaults.push(None),
         }

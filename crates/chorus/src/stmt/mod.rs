@@ -290,6 +290,26 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             Program::VacuumInto(schema, file)
         }
+        Stmt::Vacuum(Some(db), None) => {
+            let d = name_of(db);
+            if !d.eq_ignore_ascii_case("temp") && attach::db_tag(schema, &d).is_none() {
+                return Err(err(format!("unknown database {d}")));
+            }
+            Program::Noop
+        }
+        Stmt::Analyze(Some(qn)) if qn.db_name.is_none() => {
+            // A database, table or index name; statistics are not kept.
+            let n = name_of(&qn.name);
+            let k = crate::schema::key(&n);
+            let known = n.eq_ignore_ascii_case("temp")
+                || attach::db_tag(schema, &n).is_some()
+                || schema.tables.contains_key(&k)
+                || schema.indexes.contains_key(&k);
+            if !known {
+                return Err(err(format!("no such table: {n}")));
+            }
+            Program::Noop
+        }
         Stmt::Analyze(_) | Stmt::Vacuum(..) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
             if matches!(stmt, Stmt::CreateTrigger { .. }) {

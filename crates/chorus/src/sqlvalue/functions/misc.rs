@@ -129,3 +129,45 @@ pub(super) fn sqlite_version(_: &mut FunctionContext, _: &[ValueRef]) -> Result<
 pub(super) fn sqlite_source_id(_: &mut FunctionContext, _: &[ValueRef]) -> Result<Value> {
     Ok(Value::from(SQLITE_SOURCE_ID))
 }
+
+/// The build options `sqlite_compileoption_get` lists (without the
+/// `SQLITE_` prefix), describing what Chorus implements.
+pub const COMPILE_OPTIONS: &[&str] = &[
+    "DEFAULT_PAGE_SIZE=4096",
+    "ENABLE_MATH_FUNCTIONS",
+    "MAX_EXPR_DEPTH=1000",
+    "THREADSAFE=1",
+];
+
+/// `sqlite_compileoption_used(X)`: 1 when option X (with or without the
+/// `SQLITE_` prefix) is listed, matching a name up to its `=value`.
+pub(super) fn sqlite_compileoption_used(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
+    let Some(v) = a.first().filter(|v| !matches!(v, ValueRef::Null)) else {
+        return Ok(Value::Null);
+    };
+    let t = crate::sqlvalue::format::value_to_text(*v);
+    let mut name: &[u8] = &t;
+    if name.len() >= 7 && name[..7].eq_ignore_ascii_case(b"SQLITE_") {
+        name = &name[7..];
+    }
+    let used = COMPILE_OPTIONS.iter().any(|o| {
+        let o = o.as_bytes();
+        o.len() >= name.len()
+            && o[..name.len()].eq_ignore_ascii_case(name)
+            && o.get(name.len())
+                .is_none_or(|&c| !(c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80))
+    });
+    Ok(Value::Integer(used as i64))
+}
+
+/// `sqlite_compileoption_get(N)`: the N-th option, NULL out of range.
+pub(super) fn sqlite_compileoption_get(_: &mut FunctionContext, a: &[ValueRef]) -> Result<Value> {
+    let Some(v) = a.first().filter(|v| !matches!(v, ValueRef::Null)) else {
+        return Ok(Value::Null);
+    };
+    let n = crate::sqlvalue::numeric::value_to_i64(*v);
+    Ok(usize::try_from(n)
+        .ok()
+        .and_then(|i| COMPILE_OPTIONS.get(i))
+        .map_or(Value::Null, |o| Value::from(*o)))
+}

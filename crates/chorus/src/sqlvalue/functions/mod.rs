@@ -195,6 +195,16 @@ static TABLE: &[Entry] = &[
     e!("rtrim", Range(1, 2), text::rtrim),
     e!("sign", Exact(1), math::sign),
     e!("soundex", Exact(1), text::soundex),
+    e!(
+        "sqlite_compileoption_get",
+        Exact(1),
+        misc::sqlite_compileoption_get
+    ),
+    e!(
+        "sqlite_compileoption_used",
+        Exact(1),
+        misc::sqlite_compileoption_used
+    ),
     e!("sqlite_source_id", Exact(0), misc::sqlite_source_id),
     e!("sqlite_version", Exact(0), misc::sqlite_version),
     e!("subtype", Exact(1), misc::subtype),
