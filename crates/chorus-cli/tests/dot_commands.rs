@@ -168,6 +168,8 @@ fn help_for_one_command() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains(".dump ?OBJECTS?"));
     assert!(text.contains(".import FILE TABLE"));
+    // Chorus-only SQL is documented after the command list.
+    assert!(text.contains("BEGIN CONCURRENT"), "{text}");
 }
 
 #[test]
