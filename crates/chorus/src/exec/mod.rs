@@ -6,6 +6,7 @@ pub mod env;
 pub mod expr;
 pub mod foreign_key;
 pub mod func;
+pub mod generated;
 pub mod select;
 pub mod source;
 pub mod strict;
