@@ -227,6 +227,7 @@ pub fn run_pragma(
         "cache_size" => {
             if let Some(a) = arg {
                 *st.cache_size = value_to_i64(arg_value(a)?.as_ref());
+                store.set_cache_size(*st.cache_size);
                 return Ok(empty());
             }
             Ok(one("cache_size", Value::Integer(*st.cache_size)))
