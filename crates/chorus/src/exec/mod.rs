@@ -7,6 +7,7 @@ pub mod eqp;
 pub mod expr;
 pub mod foreign_key;
 pub mod func;
+pub mod generated;
 pub mod select;
 pub mod source;
 pub mod strict;

@@ -44,6 +44,8 @@ pub struct TableScan {
     pub real_cols: Arc<[bool]>,
     /// Defaults of columns a short record lacks (see `Slot::defaults`).
     pub defaults: Arc<[Value]>,
+    /// Record field per column (see `Slot::colmap`; exec/generated.rs).
+    pub colmap: Arc<[usize]>,
     pub access: Access,
     /// Conjuncts of WHERE/ON that read earlier tables too.
     pub filter: Option<CExpr>,
@@ -73,6 +75,7 @@ impl TableScan {
             rowid_alias,
             real_cols: Arc::from([]),
             defaults: Arc::from([]),
+            colmap: Arc::from([]),
             access,
             filter: None,
             local: None,
@@ -105,6 +108,9 @@ impl TableScan {
         }
         if !Arc::ptr_eq(&s.defaults, &self.defaults) {
             s.defaults = self.defaults.clone();
+        }
+        if !Arc::ptr_eq(&s.colmap, &self.colmap) {
+            s.colmap = self.colmap.clone();
         }
         Ok(())
     }
@@ -390,6 +396,9 @@ impl TableScan {
                 }
                 if !Arc::ptr_eq(&s.defaults, &self.defaults) {
                     s.defaults = self.defaults.clone();
+                }
+                if !Arc::ptr_eq(&s.colmap, &self.colmap) {
+                    s.colmap = self.colmap.clone();
                 }
                 if let Some(f) = &self.filter {
                     if !f.test(cx)? {

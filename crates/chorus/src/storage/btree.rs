@@ -396,6 +396,10 @@ impl Store for PagerStore {
     fn set_busy_timeout(&mut self, timeout: Duration) {
         lock(&self.inner).pager.set_busy_timeout(timeout)
     }
+
+    fn set_cache_size(&mut self, cache_size: i64) {
+        lock(&self.inner).pager.set_cache_size(cache_size)
+    }
 }
 
 /// The key of an entry, kept to find one's place again after the tree changed.

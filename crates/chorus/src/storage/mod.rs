@@ -181,6 +181,11 @@ pub trait Store: Send {
     fn synchronous(&self) -> u8 {
         2
     }
+    /// `PRAGMA cache_size = N`: the pager's page-cache limit (N pages when
+    /// positive, N KiB when negative, as SQLite).
+    fn set_cache_size(&mut self, cache_size: i64) {
+        let _ = cache_size;
+    }
     fn set_synchronous(&mut self, level: u8) {
         let _ = level;
     }
