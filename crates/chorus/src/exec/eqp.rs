@@ -78,7 +78,8 @@ fn expr_subqueries<'a>(e: &'a CExpr, out: &mut Vec<SubRef<'a>>) {
             | CExpr::Not(x)
             | CExpr::IsNull(x)
             | CExpr::NotNull(x)
-            | CExpr::Cast(x, _) => kids.push(x),
+            | CExpr::Cast(x, _)
+            | CExpr::Affinity(x, _) => kids.push(x),
             CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
                 kids.push(l);
                 kids.push(r);
