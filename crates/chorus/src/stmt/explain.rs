@@ -140,6 +140,7 @@ pub fn explain_rows(program: &Program, stmt: &Stmt, ncols: usize) -> Vec<Vec<Val
             ops.push(op("ViewWrite", 0, 0, Some(name)));
         }
         Program::VacuumInto(_, file) => ops.push(op("VacuumInto", 0, 0, Some(file.clone()))),
+        Program::Vacuum(db) => ops.push(op("Vacuum", 0, 0, Some(db.clone()))),
         Program::Noop => {
             let what = match stmt {
                 Stmt::Vacuum(..) => "Vacuum",

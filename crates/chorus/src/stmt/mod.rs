@@ -16,6 +16,7 @@ pub mod reindex;
 pub mod temp_trigger;
 pub mod trigger;
 pub mod update_from;
+pub mod vacuum;
 pub mod view_write;
 
 use crate::exec::select::SelectPlan;
@@ -54,6 +55,8 @@ pub enum Program {
     /// `VACUUM [schema] INTO 'file'`: a page copy of the database written
     /// to a new file (api/backup.rs); (schema, file name).
     VacuumInto(String, String),
+    /// `VACUUM [schema]`: rebuild the database compactly (stmt/vacuum.rs).
+    Vacuum(String),
 }
 
 pub struct Compiled {
@@ -265,12 +268,16 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             Program::VacuumInto(schema, file)
         }
-        Stmt::Vacuum(Some(db), None) => {
-            let d = name_of(db);
-            if !d.eq_ignore_ascii_case("temp") && attach::db_tag(schema, &d).is_none() {
+        Stmt::Vacuum(db, None) => {
+            let d = db.as_ref().map(name_of).unwrap_or_else(|| "main".into());
+            if d.eq_ignore_ascii_case("temp") {
+                // TEMP holds no b-trees of its own here (stmt/temp_trigger.rs).
+                Program::Noop
+            } else if attach::db_tag(schema, &d).is_none() {
                 return Err(err(format!("unknown database {d}")));
+            } else {
+                Program::Vacuum(d)
             }
-            Program::Noop
         }
         Stmt::Analyze(Some(qn)) if qn.db_name.is_none() => {
             // A database, table or index name; statistics are not kept.
@@ -285,7 +292,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             Program::Noop
         }
-        Stmt::Analyze(_) | Stmt::Vacuum(..) => Program::Noop,
+        Stmt::Analyze(_) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
             if matches!(stmt, Stmt::CreateTrigger { .. }) {
                 trigger::check_no_variables(sql)?;

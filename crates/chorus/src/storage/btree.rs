@@ -397,6 +397,13 @@ impl Store for PagerStore {
         lock(&self.inner).pager.set_busy_timeout(timeout)
     }
 
+    fn replace_content(&mut self, image: &[u8]) -> Result<bool> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.replace_content(image)?;
+        Ok(true)
+    }
+
     fn set_cache_size(&mut self, cache_size: i64) {
         lock(&self.inner).pager.set_cache_size(cache_size)
     }
