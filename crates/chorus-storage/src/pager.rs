@@ -989,7 +989,7 @@ impl Pager {
     pub fn replace_content(&mut self, image: &[u8]) -> Result<()> {
         self.require_write()?;
         let ps = self.page_size;
-        if image.len() < HEADER_SIZE.max(ps) || image.len() % ps != 0 {
+        if image.len() < HEADER_SIZE.max(ps) || !image.len().is_multiple_of(ps) {
             return Err(misuse("replace_content: not a whole number of pages"));
         }
         let mut h = DbHeader::parse(&image[..HEADER_SIZE])?;
