@@ -47,7 +47,8 @@ pub struct Statement<'c> {
     fixed_pos: usize,
     row: Vec<Value>,
     names: Vec<String>,
-    /// `names` shared with the `Row`s handed out (rebuilt when they change).
+    /// `names` shared with the `Row`s handed out; reset to `None` wherever
+    /// `names` is assigned, rebuilt on the next use.
     names_arc: Option<Arc<Vec<String>>>,
     /// The values buffer of the last `Rows`, reused by the next `query`.
     spare_row: Vec<Value>,
@@ -355,6 +356,7 @@ impl<'c> Statement<'c> {
                         }
                     }
                     self.names = self.compiled.names.clone();
+                    self.names_arc = None;
                     self.cookie = schema.cookie;
                     self.temp_gen = schema.temp_gen;
                 }
@@ -394,6 +396,7 @@ impl<'c> Statement<'c> {
             }
             Program::Rows(names, rows) => {
                 self.names = names.clone();
+                self.names_arc = None;
                 self.fixed = rows.clone();
                 self.fixed_pos = 0;
                 inner.readers += 1;
@@ -453,6 +456,7 @@ impl<'c> Statement<'c> {
                     Ok(res) => {
                         if !res.names.is_empty() || !res.rows.is_empty() {
                             self.names = res.names;
+                            self.names_arc = None;
                         }
                         self.fixed = res.rows;
                         self.fixed_pos = 0;
@@ -636,8 +640,8 @@ impl<'c> Statement<'c> {
     /// the same from one query to the next.
     fn names_arc(&mut self) -> Arc<Vec<String>> {
         match &self.names_arc {
-            Some(a) if a.as_slice() == self.names.as_slice() => a.clone(),
-            _ => {
+            Some(a) => a.clone(),
+            None => {
                 let a = Arc::new(self.names.clone());
                 self.names_arc = Some(a.clone());
                 a
@@ -960,7 +964,9 @@ impl Rows<'_, '_> {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<&Row>> {
         if self.stmt.step()? {
-            if self.row.names.as_slice() != self.stmt.names.as_slice() {
+            let current =
+                matches!(&self.stmt.names_arc, Some(a) if Arc::ptr_eq(a, &self.row.names));
+            if !current {
                 self.row.names = self.stmt.names_arc();
             }
             self.stmt.take_row(&mut self.row.values);
