@@ -3,7 +3,9 @@
 //! values (the INTEGER PRIMARY KEY column holds the rowid) placed in the
 //! writer's row slot, so CHECK constraints, partial-index conditions and
 //! expression-index terms (compiled against that slot) can be evaluated.
-//! Records store NULL in place of the rowid alias column, as SQLite does.
+//! Records store NULL in place of the rowid alias column, and an integral
+//! value of a REAL column (within 6 bytes) as an integer, as SQLite does;
+//! VIRTUAL generated columns are left out (exec/generated.rs).
 
 use super::expr::{CExpr, Cx};
 use crate::schema::{Index, Table};
