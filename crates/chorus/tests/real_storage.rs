@@ -22,9 +22,11 @@ fn integral_reals_are_stored_as_integers() {
     assert_eq!(pc, ps, "same records, same pages");
     // Read back as REAL, through the table and through the index.
     let (v, ty): (f64, String) = c
-        .query_row("SELECT score, typeof(score) FROM t WHERE id = 21", (), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT score, typeof(score) FROM t WHERE id = 21",
+            (),
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!((v, ty.as_str()), (3.0, "real"));
     let n: i64 = c
@@ -33,10 +35,14 @@ fn integral_reals_are_stored_as_integers() {
     assert_eq!(n, 1);
     drop(c);
     let s2 = rusqlite::Connection::open(&ours).unwrap();
-    let ok: String = s2.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let ok: String = s2
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(ok, "ok");
     let ty: String = s2
-        .query_row("SELECT typeof(score) FROM t WHERE id = 14", [], |r| r.get(0))
+        .query_row("SELECT typeof(score) FROM t WHERE id = 14", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(ty, "real");
 }
