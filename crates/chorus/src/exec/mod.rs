@@ -3,6 +3,7 @@
 pub mod agg;
 pub mod autoincrement;
 pub mod env;
+pub mod eqp;
 pub mod expr;
 pub mod foreign_key;
 pub mod func;

@@ -471,6 +471,10 @@ pub struct MatScan {
     pub plan: SelectPlan,
     pub correlated: bool,
     pub filter: Option<CExpr>,
+    /// EXPLAIN QUERY PLAN names (exec/eqp.rs): the alias the loop scans and
+    /// the CTE or view materialised (empty when none).
+    pub label: String,
+    pub object: String,
     rows: Vec<Vec<Value>>,
     started: bool,
     complete: bool,
@@ -484,12 +488,21 @@ impl MatScan {
             plan,
             correlated,
             filter: None,
+            label: String::new(),
+            object: String::new(),
             rows: Vec::new(),
             started: false,
             complete: false,
             pos: 0,
         }
     }
+    /// Set the EXPLAIN QUERY PLAN names (see `label` / `object`).
+    pub fn named(mut self, label: &str, object: &str) -> MatScan {
+        self.label = label.to_string();
+        self.object = object.to_string();
+        self
+    }
+
     pub fn open(&mut self) {
         self.pos = 0;
         if self.correlated {

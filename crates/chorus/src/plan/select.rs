@@ -1083,11 +1083,8 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 }
                 let slot = b.alloc_slot();
                 let info = mat_info(&plan, slot, alias_name.unwrap_or(v.name.clone()));
-                return Ok((
-                    Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
-                    slot,
-                    info,
-                ));
+                let mat = MatScan::new(slot, plan, correlated).named(&info.name, &v.name);
+                return Ok((Source::Mat(Box::new(mat)), slot, info));
             }
             if qualified.is_none() && b.schema.table(&name).is_none() && qn.db_name.is_none() {
                 let alias = alias_name.clone();
@@ -1141,11 +1138,8 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 })
                 .unwrap_or_default();
             let info = mat_info(&plan, slot, name);
-            Ok((
-                Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
-                slot,
-                info,
-            ))
+            let mat = MatScan::new(slot, plan, correlated).named(&info.name, "");
+            Ok((Source::Mat(Box::new(mat)), slot, info))
         }
         SelectTable::Sub(_, _) => Err(err("parenthesized joins in FROM are not supported")),
         SelectTable::TableCall(qn, args, alias) => {
@@ -1222,11 +1216,8 @@ fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usiz
             q.infos.clone(),
             vec![None; q.names.len()],
         );
-        return Ok((
-            Source::Mat(Box::new(MatScan::new(slot, plan, true))),
-            slot,
-            info,
-        ));
+        let mat = MatScan::new(slot, plan, true).named(&info.name, "");
+        return Ok((Source::Mat(Box::new(mat)), slot, info));
     }
     if select_references(&cte.select, &cte.name) {
         return super::recursive::plan_recursive_cte(b, cte, alias);
@@ -1254,11 +1245,8 @@ fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usiz
     }
     let slot = b.alloc_slot();
     let info = mat_info(&plan, slot, alias);
-    Ok((
-        Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
-        slot,
-        info,
-    ))
+    let mat = MatScan::new(slot, plan, correlated).named(&info.name, &cte.name);
+    Ok((Source::Mat(Box::new(mat)), slot, info))
 }
 
 pub fn hide_cte(b: &mut Binder, name: &str) -> Vec<(usize, usize, CteDef)> {

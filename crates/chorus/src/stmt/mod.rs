@@ -98,32 +98,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             names = plan.names.clone();
             decltypes = plan.decltypes.clone();
             readonly = true;
-            if eqp {
-                let mut lines = Vec::new();
-                plan.describe(&mut lines);
-                let rows = lines
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        vec![
-                            Value::Integer(i as i64 + 2),
-                            Value::Integer(0),
-                            Value::Integer(0),
-                            Value::Text(l.into_bytes()),
-                        ]
-                    })
-                    .collect();
-                names = vec![
-                    "id".into(),
-                    "parent".into(),
-                    "notused".into(),
-                    "detail".into(),
-                ];
-                decltypes = vec![None; 4];
-                Program::Rows(names.clone(), rows)
-            } else {
-                Program::Query(plan)
-            }
+            Program::Query(plan)
         }
         Stmt::Insert {
             with,
@@ -343,15 +318,26 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
     } else {
         program
     };
-    // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
-    // statement itself must not run.
-    let program = if eqp && !matches!(program, Program::Rows(..)) {
+    // EXPLAIN QUERY PLAN: the plan's rows (exec/eqp.rs); the statement
+    // itself must not run.
+    let program = if eqp {
         names = ["id", "parent", "notused", "detail"]
             .map(String::from)
             .to_vec();
         decltypes = vec![None; 4];
         readonly = true;
-        Program::Rows(names.clone(), Vec::new())
+        let rows = crate::exec::eqp::program_rows(&program)
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Value::Integer(r.id),
+                    Value::Integer(r.parent),
+                    Value::Integer(0),
+                    Value::Text(r.detail.into_bytes()),
+                ]
+            })
+            .collect();
+        Program::Rows(names.clone(), rows)
     } else {
         program
     };
