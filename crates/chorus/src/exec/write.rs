@@ -3,7 +3,9 @@
 //! values (the INTEGER PRIMARY KEY column holds the rowid) placed in the
 //! writer's row slot, so CHECK constraints, partial-index conditions and
 //! expression-index terms (compiled against that slot) can be evaluated.
-//! Records store NULL in place of the rowid alias column, as SQLite does.
+//! Records store NULL in place of the rowid alias column, and an integral
+//! value of a REAL column (within 6 bytes) as an integer, as SQLite does;
+//! VIRTUAL generated columns are left out (exec/generated.rs).
 
 use super::expr::{CExpr, Cx};
 use crate::schema::{Index, Table};
@@ -318,7 +320,14 @@ impl TableWriter {
                     if Some(col) == self.table.rowid_alias {
                         key.push(Value::Integer(rowid));
                     } else {
-                        key.push(values.get(col).cloned().unwrap_or(Value::Null));
+                        let v = values.get(col).cloned().unwrap_or(Value::Null);
+                        let real = self.table.without_rowid.is_none()
+                            && self.table.columns.get(col).map(|c| c.affinity)
+                                == Some(Affinity::Real);
+                        key.push(match real.then(|| stored_real(&v)).flatten() {
+                            Some(i) => Value::Integer(i),
+                            None => v,
+                        });
                     }
                 }
                 (None, None) => key.push(Value::Null),
@@ -486,6 +495,14 @@ impl TableWriter {
             .map(|(i, v)| {
                 if Some(i) == alias {
                     ValueRef::Null
+                } else if let Some(x) = table
+                    .columns
+                    .get(i)
+                    .filter(|_| table.without_rowid.is_none())
+                    .filter(|c| c.affinity == Affinity::Real)
+                    .and_then(|_| stored_real(v))
+                {
+                    ValueRef::Integer(x)
                 } else {
                     v.as_ref()
                 }
@@ -617,6 +634,16 @@ impl TableWriter {
             }
         }
     }
+}
+
+/// SQLite stores an integral value of a REAL column that fits in 6 bytes as
+/// an integer (OP_MakeRecord's MEM_IntReal), in the table record and in
+/// index keys; it reads back as REAL (`Slot::real_cols`).
+fn stored_real(v: &Value) -> Option<i64> {
+    const MAX_6BYTE: i64 = (1 << 47) - 1;
+    let Value::Real(f) = v else { return None };
+    let i = *f as i64;
+    (i as f64 == *f && (-MAX_6BYTE..=MAX_6BYTE).contains(&i)).then_some(i)
 }
 
 fn notnull_err(t: &Table, i: usize) -> Error {
