@@ -357,7 +357,7 @@ impl CExpr {
         Ok(match self {
             CExpr::BitNot(x) => arith::bit_not(x.eval(cx)?.as_ref()),
             CExpr::Arith(op, l, r) => {
-                if let Some(v) = self.try_int(cx)? {
+                if let Some(v) = self.try_int(cx) {
                     return Ok(Value::Integer(v));
                 }
                 with_pair(l, r, cx, |a, b| arith_ref(*op, a, b))?
@@ -545,42 +545,43 @@ impl CExpr {
 
     /// The value of a small integer expression (columns, constants,
     /// parameters, and + - * % of them) when every piece is an integer and
-    /// nothing overflows; `None` otherwise, and the caller evaluates in full.
+    /// nothing overflows; `None` otherwise (also when a record cannot be
+    /// read), and the caller evaluates in full, meeting any error there.
     /// These pieces have no side effects, so trying first costs only time.
     #[inline]
-    fn try_int(&self, cx: &mut Cx<'_>) -> Result<Option<i64>> {
-        Ok(match self {
+    fn try_int(&self, cx: &mut Cx<'_>) -> Option<i64> {
+        match self {
             CExpr::Const(Value::Integer(i)) => Some(*i),
             CExpr::Param(i) => match cx.env.params.get(*i) {
                 Some(Value::Integer(v)) => Some(*v),
                 _ => None,
             },
-            CExpr::Column { slot, col } => match cx.env.slots.get_mut(*slot) {
-                Some(s) => {
-                    s.prepare_col(*col)?;
-                    match s.column_ref(*col)? {
-                        ValueRef::Integer(v) => Some(v),
-                        _ => None,
-                    }
+            CExpr::Column { slot, col } => {
+                let s = cx.env.slots.get_mut(*slot)?;
+                if s.null_row {
+                    return None;
                 }
-                None => None,
-            },
+                if *col == usize::MAX || Some(*col) == s.rowid_alias && !s.materialized {
+                    return Some(s.rowid);
+                }
+                s.prepare_col(*col).ok()?;
+                match s.column_ref(*col).ok()? {
+                    ValueRef::Integer(v) => Some(v),
+                    _ => None,
+                }
+            }
             CExpr::Arith(op, l, r)
                 if matches!(
                     op,
                     ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Rem
                 ) =>
             {
-                let Some(a) = l.try_int(cx)? else {
-                    return Ok(None);
-                };
-                let Some(b) = r.try_int(cx)? else {
-                    return Ok(None);
-                };
+                let a = l.try_int(cx)?;
+                let b = r.try_int(cx)?;
                 int_arith(*op, ValueRef::Integer(a), ValueRef::Integer(b))
             }
             _ => None,
-        })
+        }
     }
 
     /// WHERE-style truth: NULL and false are both "no". Comparisons, AND
@@ -596,8 +597,8 @@ impl CExpr {
                 aff,
                 coll,
             } if !matches!((&**l, &**r), (CExpr::Vector(_), CExpr::Vector(_))) => {
-                if let Some(a) = l.try_int(cx)? {
-                    if let Some(b) = r.try_int(cx)? {
+                if let Some(a) = l.try_int(cx) {
+                    if let Some(b) = r.try_int(cx) {
                         // Two integers compare alike under every affinity.
                         return Ok(op_holds(*op, a.cmp(&b)));
                     }
