@@ -242,6 +242,48 @@ fn with_pair<R>(
     Ok(f(a, b))
 }
 
+/// What [`int_leaf`] found.
+enum IntLeaf {
+    /// An integer.
+    Int(i64),
+    /// A leaf that is not an integer (or a record that cannot be read).
+    No,
+    /// Not a leaf.
+    Other,
+}
+
+/// The integer value of a column, constant or parameter.
+#[inline(always)]
+fn int_leaf(e: &CExpr, env: &mut Env) -> IntLeaf {
+    match e {
+        CExpr::Const(Value::Integer(i)) => IntLeaf::Int(*i),
+        CExpr::Const(_) => IntLeaf::No,
+        CExpr::Param(i) => match env.params.get(*i) {
+            Some(Value::Integer(v)) => IntLeaf::Int(*v),
+            _ => IntLeaf::No,
+        },
+        CExpr::Column { slot, col } => {
+            let Some(s) = env.slots.get_mut(*slot) else {
+                return IntLeaf::No;
+            };
+            if s.null_row {
+                return IntLeaf::No;
+            }
+            if *col == usize::MAX || Some(*col) == s.rowid_alias && !s.materialized {
+                return IntLeaf::Int(s.rowid);
+            }
+            if s.prepare_col(*col).is_err() {
+                return IntLeaf::No;
+            }
+            match s.column_ref(*col) {
+                Ok(ValueRef::Integer(v)) => IntLeaf::Int(v),
+                _ => IntLeaf::No,
+            }
+        }
+        _ => IntLeaf::Other,
+    }
+}
+
 fn op_holds(op: CmpOp, o: Ordering) -> bool {
     match op {
         CmpOp::Eq => o == Ordering::Equal,
@@ -548,39 +590,32 @@ impl CExpr {
     /// nothing overflows; `None` otherwise (also when a record cannot be
     /// read), and the caller evaluates in full, meeting any error there.
     /// These pieces have no side effects, so trying first costs only time.
-    #[inline]
     fn try_int(&self, cx: &mut Cx<'_>) -> Option<i64> {
         match self {
-            CExpr::Const(Value::Integer(i)) => Some(*i),
-            CExpr::Param(i) => match cx.env.params.get(*i) {
-                Some(Value::Integer(v)) => Some(*v),
-                _ => None,
-            },
-            CExpr::Column { slot, col } => {
-                let s = cx.env.slots.get_mut(*slot)?;
-                if s.null_row {
-                    return None;
-                }
-                if *col == usize::MAX || Some(*col) == s.rowid_alias && !s.materialized {
-                    return Some(s.rowid);
-                }
-                s.prepare_col(*col).ok()?;
-                match s.column_ref(*col).ok()? {
-                    ValueRef::Integer(v) => Some(v),
-                    _ => None,
-                }
-            }
             CExpr::Arith(op, l, r)
                 if matches!(
                     op,
                     ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Rem
                 ) =>
             {
-                let a = l.try_int(cx)?;
-                let b = r.try_int(cx)?;
+                let a = l.int_operand(cx)?;
+                let b = r.int_operand(cx)?;
                 int_arith(*op, ValueRef::Integer(a), ValueRef::Integer(b))
             }
-            _ => None,
+            _ => match int_leaf(self, cx.env) {
+                IntLeaf::Int(v) => Some(v),
+                IntLeaf::No | IntLeaf::Other => None,
+            },
+        }
+    }
+
+    /// `try_int`, reading a leaf (column, constant, parameter) in line.
+    #[inline(always)]
+    fn int_operand(&self, cx: &mut Cx<'_>) -> Option<i64> {
+        match int_leaf(self, cx.env) {
+            IntLeaf::Int(v) => Some(v),
+            IntLeaf::No => None,
+            IntLeaf::Other => self.try_int(cx),
         }
     }
 
@@ -597,8 +632,8 @@ impl CExpr {
                 aff,
                 coll,
             } if !matches!((&**l, &**r), (CExpr::Vector(_), CExpr::Vector(_))) => {
-                if let Some(a) = l.try_int(cx) {
-                    if let Some(b) = r.try_int(cx) {
+                if let Some(a) = l.int_operand(cx) {
+                    if let Some(b) = r.int_operand(cx) {
                         // Two integers compare alike under every affinity.
                         return Ok(op_holds(*op, a.cmp(&b)));
                     }
