@@ -12,13 +12,14 @@
 //! cursor's position: re-seek before using it again.
 
 use super::overflow::read_overflow;
-use super::page::{cell_at, table_cell_key, CellInfo, Limits, PageHeader};
+use super::page::{cell_at, table_cell_key, CellInfo, Limits, PageHeader, PageKind};
 use super::{SeekOp, TreeKind, MAX_DEPTH};
 use crate::error::{Error, Result, ResultCode};
 use crate::pager::{PageRef, Pager};
 use crate::record::{compare_unpacked, KeyInfo};
 use crate::types::{PageNo, RowId};
 use crate::value::ValueRef;
+use crate::varint::get_varint;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -80,6 +81,49 @@ pub(super) fn cell_payload<'p>(
     v.extend_from_slice(local);
     read_overflow(pager, info, lim, &mut v, usize::MAX)?;
     Ok(Cow::Owned(v))
+}
+
+/// The entry of a leaf cell whose payload is all on the page, read with
+/// only its two varints (the common case of a scan step); `None` for every
+/// other cell (interior entry, overflow), which `cell_at` then parses.
+#[inline]
+fn leaf_entry_local(t: &Level) -> Result<Option<EntryInfo>> {
+    let table = match t.hdr.kind {
+        PageKind::TableLeaf => true,
+        PageKind::IndexLeaf => false,
+        _ => return Ok(None),
+    };
+    let off = t.hdr.cell_offset(&t.page, t.idx)?;
+    let cell = t
+        .page
+        .get(off..t.hdr.usable)
+        .ok_or_else(|| Error::corrupt("cell beyond page"))?;
+    let Some((len, n)) = get_varint(cell) else {
+        return Ok(None);
+    };
+    let (key, p) = if table {
+        let Some((k, m)) = cell.get(n..).and_then(get_varint) else {
+            return Ok(None);
+        };
+        (k as i64, n + m)
+    } else {
+        (0, n)
+    };
+    // The largest payload kept wholly on a leaf (fileformat2: X).
+    let max_local = if table {
+        t.hdr.usable - 35
+    } else {
+        (t.hdr.usable - 12) * 64 / 255 - 23
+    };
+    if len > max_local as u64 || p + len as usize > cell.len() {
+        return Ok(None);
+    }
+    Ok(Some(EntryInfo {
+        key,
+        start: off + p,
+        local: len as usize,
+        payload_len: len,
+    }))
 }
 
 impl BTreeCursor {
@@ -268,6 +312,23 @@ impl BTreeCursor {
                 }
                 return Ok(true);
             }
+        }
+    }
+
+    /// Advance to the next entry when it lies on the leaf the cursor rests
+    /// on (the common step of a scan), touching no pager. False, leaving the
+    /// cursor as it was, when `next` must do it (the cursor is at the leaf's
+    /// last cell, on an interior entry, invalid, or parked after a delete).
+    pub fn next_in_leaf(&mut self) -> bool {
+        if !self.valid || self.after_delete {
+            return false;
+        }
+        match self.stack.last_mut() {
+            Some(t) if t.hdr.kind.is_leaf() && t.idx + 1 < t.hdr.ncell => {
+                t.idx += 1;
+                true
+            }
+            _ => false,
         }
     }
 
@@ -610,6 +671,11 @@ impl BTreeCursor {
     /// read the key and payload of every entry of a scan.
     pub fn current_entry(&self) -> Result<EntryInfo> {
         let t = self.top()?;
+        if self.valid && !self.after_delete {
+            if let Some(e) = leaf_entry_local(t)? {
+                return Ok(e);
+            }
+        }
         let lim = Limits::new(t.hdr.usable);
         let (_, off, info) = self.current_cell(&lim)?;
         let start = off + info.payload_off;

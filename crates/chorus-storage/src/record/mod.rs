@@ -186,8 +186,13 @@ impl<'a> RecordReader<'a> {
         let mut pos = n;
         let mut off = hdr_size as u64;
         while pos < hdr_size {
-            let (t, m) = get_varint(&data[pos..hdr_size])
-                .ok_or_else(|| Error::corrupt("record serial type"))?;
+            // Serial types below 128 (every type but long text/blob) take
+            // one byte: read those without the general varint decoder.
+            let (t, m) = match data.get(pos) {
+                Some(&b) if b < 0x80 => (b as u64, 1),
+                _ => get_varint(&data[pos..hdr_size])
+                    .ok_or_else(|| Error::corrupt("record serial type"))?,
+            };
             pos += m;
             let len = serial_type_len(t).ok_or_else(|| Error::corrupt("reserved serial type"))?;
             if off > u32::MAX as u64 * 2 {

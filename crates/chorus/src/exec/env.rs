@@ -8,7 +8,7 @@
 //! A slot marked `null_row` reads as all NULLs (outer-join null extension).
 
 use chorus_storage::record::{serial_type_len, RecordReader};
-use chorus_storage::{Error, Result, Value, ValueRef};
+use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
@@ -49,19 +49,54 @@ impl Slot {
     /// `column`, written into `out`: a text or blob value reuses the buffer
     /// `out` already holds, so reading a text column per row need not allocate.
     pub fn column_into(&mut self, col: usize, out: &mut Value) -> Result<()> {
-        if self.null_row {
-            *out = Value::Null;
+        self.prepare_col(col)?;
+        match (self.column_ref(col)?, out) {
+            (ValueRef::Text(b), Value::Text(buf)) | (ValueRef::Blob(b), Value::Blob(buf)) => {
+                buf.clear();
+                buf.extend_from_slice(b);
+            }
+            (v, out) => *out = v.to_owned(),
+        }
+        Ok(())
+    }
+
+    /// Make column `col` of the current row readable by [`Slot::column_ref`]
+    /// (parses the record header once per row when the column is stored).
+    #[inline]
+    pub fn prepare_col(&mut self, col: usize) -> Result<()> {
+        if self.null_row
+            || self.materialized
+            || col == usize::MAX
+            || Some(col) == self.rowid_alias
+            || self.hdr_valid
+        {
             return Ok(());
+        }
+        self.parse_header()
+    }
+
+    /// Column `col` of the current row, borrowed from the record (no copy of
+    /// text or blobs). Call [`Slot::prepare_col`] for the column first.
+    pub fn column_ref(&self, col: usize) -> Result<ValueRef<'_>> {
+        if self.null_row {
+            return Ok(ValueRef::Null);
         }
         if col == usize::MAX || Some(col) == self.rowid_alias && !self.materialized {
-            *out = Value::Integer(self.rowid);
-            return Ok(());
+            return Ok(ValueRef::Integer(self.rowid));
         }
         if self.materialized {
-            *out = self.values.get(col).cloned().unwrap_or(Value::Null);
-            return Ok(());
+            return Ok(self
+                .values
+                .get(col)
+                .map(Value::as_ref)
+                .unwrap_or(ValueRef::Null));
         }
-        self.parse_header()?;
+        if !self.hdr_valid {
+            return Err(Error::new(
+                ResultCode::INTERNAL,
+                "column read before its record header was parsed",
+            ));
+        }
         let field = if self.colmap.is_empty() {
             col
         } else {
@@ -69,25 +104,23 @@ impl Slot {
         };
         let Some(&(t, off)) = self.hdr.get(field) else {
             // Past the end of the record: the column's default (ALTER TABLE ADD).
-            *out = self.defaults.get(col).cloned().unwrap_or(Value::Null);
-            return Ok(());
+            return Ok(self
+                .defaults
+                .get(col)
+                .map(Value::as_ref)
+                .unwrap_or(ValueRef::Null));
         };
         let len = serial_type_len(t).unwrap_or(0) as usize;
         let body = off
             .checked_add(len)
             .and_then(|end| self.payload.get(off..end))
             .ok_or_else(|| Error::corrupt("record body overflows payload"))?;
-        match (decode_column(t, body), out) {
-            (ValueRef::Text(b), Value::Text(buf)) | (ValueRef::Blob(b), Value::Blob(buf)) => {
-                buf.clear();
-                buf.extend_from_slice(b);
+        Ok(match decode_column(t, body) {
+            ValueRef::Integer(i) if self.real_cols.get(col) == Some(&true) => {
+                ValueRef::Real(i as f64)
             }
-            (ValueRef::Integer(i), out) if self.real_cols.get(col) == Some(&true) => {
-                *out = Value::Real(i as f64)
-            }
-            (v, out) => *out = v.to_owned(),
-        }
-        Ok(())
+            v => v,
+        })
     }
 
     /// Parse (and validate) the record header once per row, reusing the

@@ -2,7 +2,7 @@
 //! collations of comparisons fixed at prepare time. Evaluation returns owned
 //! `Value`s; integers and reals never allocate.
 
-use super::env::Env;
+use super::env::{Env, Slot};
 use super::select::SelectPlan;
 use crate::sqlvalue::compare::{compare_with_affinity, is_same, sort_compare};
 use crate::sqlvalue::numeric::is_true;
@@ -168,6 +168,170 @@ fn cmp_result(op: CmpOp, o: Option<Ordering>) -> Value {
     }
 }
 
+/// Whether `e` can be read borrowed (a column, constant or parameter):
+/// then its slot is made ready for [`operand_ref`].
+#[inline]
+fn prepare_operand(e: &CExpr, env: &mut Env) -> Result<bool> {
+    match e {
+        CExpr::Column { slot, col } => {
+            if let Some(s) = env.slots.get_mut(*slot) {
+                s.prepare_col(*col)?;
+            }
+            Ok(true)
+        }
+        CExpr::Const(_) | CExpr::Param(_) => Ok(true),
+        _ => Ok(false),
+    }
+}
+
+/// The value of an operand [`prepare_operand`] accepted, borrowed from the
+/// row, the constant or the parameter (no copy of text or blobs).
+#[inline]
+fn operand_ref<'a>(e: &'a CExpr, slots: &'a [Slot], params: &'a [Value]) -> Result<ValueRef<'a>> {
+    Ok(match e {
+        CExpr::Column { slot, col } => match slots.get(*slot) {
+            Some(s) => s.column_ref(*col)?,
+            None => ValueRef::Null,
+        },
+        CExpr::Const(v) => v.as_ref(),
+        CExpr::Param(i) => params.get(*i).map(Value::as_ref).unwrap_or(ValueRef::Null),
+        _ => {
+            return Err(Error::new(
+                ResultCode::INTERNAL,
+                "operand is not a column, constant or parameter",
+            ))
+        }
+    })
+}
+
+fn is_simple(e: &CExpr) -> bool {
+    matches!(e, CExpr::Column { .. } | CExpr::Const(_) | CExpr::Param(_))
+}
+
+/// Evaluate the operands of a binary operator and call `f` with both,
+/// borrowing columns, constants and parameters instead of copying them.
+#[inline]
+fn with_pair<R>(
+    l: &CExpr,
+    r: &CExpr,
+    cx: &mut Cx<'_>,
+    f: impl FnOnce(ValueRef<'_>, ValueRef<'_>) -> R,
+) -> Result<R> {
+    let lv = if is_simple(l) {
+        None
+    } else {
+        Some(l.eval(cx)?)
+    };
+    let rv = if is_simple(r) {
+        None
+    } else {
+        Some(r.eval(cx)?)
+    };
+    if lv.is_none() {
+        prepare_operand(l, cx.env)?;
+    }
+    if rv.is_none() {
+        prepare_operand(r, cx.env)?;
+    }
+    let env = &*cx.env;
+    let a = match &lv {
+        Some(v) => v.as_ref(),
+        None => operand_ref(l, &env.slots, &env.params)?,
+    };
+    let b = match &rv {
+        Some(v) => v.as_ref(),
+        None => operand_ref(r, &env.slots, &env.params)?,
+    };
+    Ok(f(a, b))
+}
+
+/// What [`int_leaf`] found.
+enum IntLeaf {
+    /// An integer.
+    Int(i64),
+    /// A leaf that is not an integer (or a record that cannot be read).
+    No,
+    /// Not a leaf.
+    Other,
+}
+
+/// The integer value of a column, constant or parameter.
+#[inline(always)]
+fn int_leaf(e: &CExpr, env: &mut Env) -> IntLeaf {
+    match e {
+        CExpr::Const(Value::Integer(i)) => IntLeaf::Int(*i),
+        CExpr::Const(_) => IntLeaf::No,
+        CExpr::Param(i) => match env.params.get(*i) {
+            Some(Value::Integer(v)) => IntLeaf::Int(*v),
+            _ => IntLeaf::No,
+        },
+        CExpr::Column { slot, col } => {
+            let Some(s) = env.slots.get_mut(*slot) else {
+                return IntLeaf::No;
+            };
+            if s.null_row {
+                return IntLeaf::No;
+            }
+            if *col == usize::MAX || Some(*col) == s.rowid_alias && !s.materialized {
+                return IntLeaf::Int(s.rowid);
+            }
+            if s.prepare_col(*col).is_err() {
+                return IntLeaf::No;
+            }
+            match s.column_ref(*col) {
+                Ok(ValueRef::Integer(v)) => IntLeaf::Int(v),
+                _ => IntLeaf::No,
+            }
+        }
+        _ => IntLeaf::Other,
+    }
+}
+
+fn op_holds(op: CmpOp, o: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => o == Ordering::Equal,
+        CmpOp::Ne => o != Ordering::Equal,
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::Le => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        CmpOp::Ge => o != Ordering::Less,
+    }
+}
+
+/// `a op b` for two integers without overflow; None otherwise (the general
+/// routine decides: overflow to REAL, division by zero to NULL, ...).
+#[inline]
+fn int_arith(op: ArithOp, a: ValueRef<'_>, b: ValueRef<'_>) -> Option<i64> {
+    let (ValueRef::Integer(x), ValueRef::Integer(y)) = (a, b) else {
+        return None;
+    };
+    match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+        ArithOp::Mul => x.checked_mul(y),
+        ArithOp::Rem => x.checked_rem(y),
+        _ => None,
+    }
+}
+
+fn arith_ref(op: ArithOp, a: ValueRef<'_>, b: ValueRef<'_>) -> Value {
+    if let Some(r) = int_arith(op, a, b) {
+        return Value::Integer(r);
+    }
+    match op {
+        ArithOp::Add => arith::add(a, b),
+        ArithOp::Sub => arith::sub(a, b),
+        ArithOp::Mul => arith::mul(a, b),
+        ArithOp::Div => arith::div(a, b),
+        ArithOp::Rem => arith::rem(a, b),
+        ArithOp::BitAnd => arith::bit_and(a, b),
+        ArithOp::BitOr => arith::bit_or(a, b),
+        ArithOp::Shl => arith::shl(a, b),
+        ArithOp::Shr => arith::shr(a, b),
+        ArithOp::Concat => arith::concat(a, b),
+    }
+}
+
 fn bool_val(b: bool) -> Value {
     Value::Integer(b as i64)
 }
@@ -199,12 +363,9 @@ impl CExpr {
                 if let (CExpr::Vector(a), CExpr::Vector(b)) = (&**l, &**r) {
                     return vector_cmp(*op, a, b, cx);
                 }
-                let a = l.eval(cx)?;
-                let b = r.eval(cx)?;
-                cmp_result(
-                    *op,
-                    compare_with_affinity(a.as_ref(), b.as_ref(), *aff, coll),
-                )
+                with_pair(l, r, cx, |a, b| {
+                    cmp_result(*op, compare_with_affinity(a, b, *aff, coll))
+                })?
             }
             CExpr::And(l, r) => {
                 let a = truth(&l.eval(cx)?);
@@ -241,21 +402,10 @@ impl CExpr {
         Ok(match self {
             CExpr::BitNot(x) => arith::bit_not(x.eval(cx)?.as_ref()),
             CExpr::Arith(op, l, r) => {
-                let a = l.eval(cx)?;
-                let b = r.eval(cx)?;
-                let (a, b) = (a.as_ref(), b.as_ref());
-                match op {
-                    ArithOp::Add => arith::add(a, b),
-                    ArithOp::Sub => arith::sub(a, b),
-                    ArithOp::Mul => arith::mul(a, b),
-                    ArithOp::Div => arith::div(a, b),
-                    ArithOp::Rem => arith::rem(a, b),
-                    ArithOp::BitAnd => arith::bit_and(a, b),
-                    ArithOp::BitOr => arith::bit_or(a, b),
-                    ArithOp::Shl => arith::shl(a, b),
-                    ArithOp::Shr => arith::shr(a, b),
-                    ArithOp::Concat => arith::concat(a, b),
+                if let Some(v) = self.try_int(cx) {
+                    return Ok(Value::Integer(v));
                 }
+                with_pair(l, r, cx, |a, b| arith_ref(*op, a, b))?
             }
             CExpr::Is {
                 not,
@@ -392,6 +542,26 @@ impl CExpr {
                 bool_val(m != *not)
             }
             CExpr::Func { f, args } => {
+                if args.len() <= 8 {
+                    // Columns, constants and parameters only: call the
+                    // function on borrowed values (no copy of text or blobs).
+                    let mut simple = true;
+                    for a in args {
+                        if !prepare_operand(a, cx.env)? {
+                            simple = false;
+                            break;
+                        }
+                    }
+                    if simple {
+                        let env = &mut *cx.env;
+                        let mut buf = [ValueRef::Null; 8];
+                        for (d, a) in buf.iter_mut().zip(args) {
+                            *d = operand_ref(a, &env.slots, &env.params)?;
+                        }
+                        let fc = crate::exec::func::prepare(f, &env.facts, &mut env.fctx);
+                        return (f.info.func_ref)(fc, &buf[..args.len()]);
+                    }
+                }
                 // Argument vectors come from a per-statement pool (nested
                 // calls each take their own), so calls don't allocate.
                 // Pooled vectors keep their last values, so text arguments
@@ -419,9 +589,67 @@ impl CExpr {
         })
     }
 
-    /// WHERE-style truth: NULL and false are both "no".
+    /// The value of a small integer expression (columns, constants,
+    /// parameters, and + - * % of them) when every piece is an integer and
+    /// nothing overflows; `None` otherwise (also when a record cannot be
+    /// read), and the caller evaluates in full, meeting any error there.
+    /// These pieces have no side effects, so trying first costs only time.
+    fn try_int(&self, cx: &mut Cx<'_>) -> Option<i64> {
+        match self {
+            CExpr::Arith(op, l, r)
+                if matches!(
+                    op,
+                    ArithOp::Add | ArithOp::Sub | ArithOp::Mul | ArithOp::Rem
+                ) =>
+            {
+                let a = l.int_operand(cx)?;
+                let b = r.int_operand(cx)?;
+                int_arith(*op, ValueRef::Integer(a), ValueRef::Integer(b))
+            }
+            _ => match int_leaf(self, cx.env) {
+                IntLeaf::Int(v) => Some(v),
+                IntLeaf::No | IntLeaf::Other => None,
+            },
+        }
+    }
+
+    /// `try_int`, reading a leaf (column, constant, parameter) in line.
+    #[inline(always)]
+    fn int_operand(&self, cx: &mut Cx<'_>) -> Option<i64> {
+        match int_leaf(self, cx.env) {
+            IntLeaf::Int(v) => Some(v),
+            IntLeaf::No => None,
+            IntLeaf::Other => self.try_int(cx),
+        }
+    }
+
+    /// WHERE-style truth: NULL and false are both "no". Comparisons, AND
+    /// and OR answer directly, without building a result value; like
+    /// SQLite's jumps for WHERE terms, AND stops at a left side that is not
+    /// true and OR at one that is.
     pub fn test(&self, cx: &mut Cx<'_>) -> Result<bool> {
-        Ok(truth(&self.eval(cx)?) == Some(true))
+        match self {
+            CExpr::Cmp {
+                op,
+                l,
+                r,
+                aff,
+                coll,
+            } if !matches!((&**l, &**r), (CExpr::Vector(_), CExpr::Vector(_))) => {
+                if let Some(a) = l.int_operand(cx) {
+                    if let Some(b) = r.int_operand(cx) {
+                        // Two integers compare alike under every affinity.
+                        return Ok(op_holds(*op, a.cmp(&b)));
+                    }
+                }
+                with_pair(l, r, cx, |a, b| {
+                    compare_with_affinity(a, b, *aff, coll).is_some_and(|o| op_holds(*op, o))
+                })
+            }
+            CExpr::And(l, r) => Ok(l.test(cx)? && r.test(cx)?),
+            CExpr::Or(l, r) => Ok(l.test(cx)? || r.test(cx)?),
+            _ => Ok(truth(&self.eval(cx)?) == Some(true)),
+        }
     }
 }
 
@@ -769,6 +997,66 @@ impl CExpr {
             }
         }
         false
+    }
+
+    /// Whether this expression reads nothing of `slot`'s row but its rowid
+    /// (column `usize::MAX` or the rowid alias `alias`); false when it holds
+    /// a subquery (whose references are not tracked here).
+    pub fn reads_only_rowid(&self, slot: usize, alias: Option<usize>) -> bool {
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                CExpr::Column { slot: s, col } => {
+                    if *s == slot && *col != usize::MAX && Some(*col) != alias {
+                        return false;
+                    }
+                }
+                CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return false,
+                CExpr::Const(_)
+                | CExpr::Param(_)
+                | CExpr::AggRef(_)
+                | CExpr::GroupKey(_)
+                | CExpr::Error(_)
+                | CExpr::Raise(..) => {}
+                CExpr::Neg(x)
+                | CExpr::Plus(x)
+                | CExpr::BitNot(x)
+                | CExpr::Not(x)
+                | CExpr::IsNull(x)
+                | CExpr::NotNull(x)
+                | CExpr::Cast(x, _)
+                | CExpr::Affinity(x, _) => stack.push(x),
+                CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                CExpr::Cmp { l, r, .. } | CExpr::Is { l, r, .. } => {
+                    stack.push(l);
+                    stack.push(r);
+                }
+                CExpr::InList { x, list, .. } => {
+                    stack.push(x);
+                    stack.extend(list.iter());
+                }
+                CExpr::Case {
+                    base, whens, els, ..
+                } => {
+                    stack.extend(base.as_deref());
+                    for (w, t) in whens {
+                        stack.push(w);
+                        stack.push(t);
+                    }
+                    stack.extend(els.as_deref());
+                }
+                CExpr::Like { x, pat, esc, .. } => {
+                    stack.push(x);
+                    stack.push(pat);
+                    stack.extend(esc.as_deref());
+                }
+                CExpr::Func { args, .. } | CExpr::Vector(args) => stack.extend(args.iter()),
+            }
+        }
+        true
     }
 
     /// Slots this expression reads; `None` when it holds a subquery (whose

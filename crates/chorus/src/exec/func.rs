@@ -1,6 +1,7 @@
 //! Scalar function calls: the bridge from compiled expressions to the
 //! built-in functions of `crate::sqlvalue::functions`.
 
+use super::env::ConnFacts;
 use super::expr::Cx;
 use crate::sqlvalue::functions::{FunctionContext, ScalarFnInfo};
 use crate::sqlvalue::Collation;
@@ -15,12 +16,32 @@ pub struct ScalarImpl {
 }
 
 pub fn call(f: &ScalarImpl, args: &[Value], cx: &mut Cx<'_>) -> Result<Value> {
-    let facts = &cx.env.facts;
-    let fc: &mut FunctionContext = &mut cx.env.fctx;
+    let env = &mut *cx.env;
+    let fc = prepare(f, &env.facts, &mut env.fctx);
+    (f.info.func)(fc, args)
+}
+
+/// The function context for a call of `f`, filled from the connection facts.
+pub fn prepare<'a>(
+    f: &ScalarImpl,
+    facts: &ConnFacts,
+    fc: &'a mut FunctionContext,
+) -> &'a mut FunctionContext {
     fc.last_insert_rowid = facts.last_insert_rowid;
     fc.changes = facts.changes;
     fc.total_changes = facts.total_changes;
     fc.case_sensitive_like = facts.case_sensitive_like;
-    fc.collation = f.collation.clone();
-    (f.info.func)(fc, args)
+    if !same_collation(&fc.collation, &f.collation) {
+        fc.collation = f.collation.clone();
+    }
+    fc
+}
+
+fn same_collation(a: &Collation, b: &Collation) -> bool {
+    matches!(
+        (a, b),
+        (Collation::Binary, Collation::Binary)
+            | (Collation::NoCase, Collation::NoCase)
+            | (Collation::RTrim, Collation::RTrim)
+    )
 }

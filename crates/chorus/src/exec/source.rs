@@ -57,6 +57,13 @@ pub struct TableScan {
     cache: Vec<(i64, Vec<u8>)>,
     cache_complete: bool,
     cache_pos: usize,
+    /// Passes opened since the last `reset_cache`: rows are cached from the
+    /// second pass on (a scan run once, like the outer side of a join, never
+    /// replays, so copying its rows would be wasted).
+    passes: u32,
+    /// Whether `local` reads only the rowid (computed on first use): the
+    /// row's record is then copied into the slot only for rows that pass.
+    local_rowid_only: Option<bool>,
     cur: Option<Box<dyn TableCursor>>,
     icur: Option<Box<dyn IndexCursor>>,
     started: bool,
@@ -83,6 +90,8 @@ impl TableScan {
             cache: Vec::new(),
             cache_complete: false,
             cache_pos: 0,
+            passes: 0,
+            local_rowid_only: None,
             cur: None,
             icur: None,
             started: false,
@@ -113,6 +122,31 @@ impl TableScan {
             s.colmap = self.colmap.clone();
         }
         Ok(())
+    }
+
+    /// Like `load` but only the rowid: the slot's record is left empty.
+    fn load_rowid(&mut self, cx: &mut Cx<'_>) {
+        let Some(c) = self.cur.as_ref() else {
+            return;
+        };
+        let s = &mut cx.env.slots[self.slot];
+        s.rowid = c.rowid();
+        s.set_payload(&[]);
+        s.materialized = false;
+        s.null_row = false;
+        s.rowid_alias = self.rowid_alias;
+    }
+
+    /// Whether the local filter reads nothing but the rowid of this table.
+    fn local_reads_only_rowid(&mut self) -> bool {
+        let (slot, alias) = (self.slot, self.rowid_alias);
+        let wr = self.wr.is_some();
+        match &self.local {
+            Some(f) => *self
+                .local_rowid_only
+                .get_or_insert_with(|| !wr && f.reads_only_rowid(slot, alias)),
+            None => false,
+        }
     }
 
     /// Integer value for a rowid comparison, or None when no row can match.
@@ -242,9 +276,11 @@ impl TableScan {
                         if v.is_null() {
                             return Ok(false);
                         }
-                        let mut k: Vec<ValueRef> = self.key.iter().map(|v| v.as_ref()).collect();
-                        k.push(v.as_ref());
-                        ic.seek(&k, if *incl { SeekOp::Ge } else { SeekOp::Gt })?
+                        self.key.push(v);
+                        let op = if *incl { SeekOp::Ge } else { SeekOp::Gt };
+                        let r = with_refs(&self.key, |k| ic.seek(k, op));
+                        self.key.pop();
+                        r?
                     }
                     None => {
                         if self.key.is_empty() {
@@ -255,8 +291,7 @@ impl TableScan {
                                 ic.first()?
                             }
                         } else {
-                            let k: Vec<ValueRef> = self.key.iter().map(|v| v.as_ref()).collect();
-                            ic.seek(&k, SeekOp::Ge)?
+                            with_refs(&self.key, |k| ic.seek(k, SeekOp::Ge))?
                         }
                     }
                 };
@@ -283,14 +318,17 @@ impl TableScan {
         }
         let entry = ic.key()?;
         if !self.key.is_empty() {
-            let k: Vec<ValueRef> = self.key.iter().map(|v| v.as_ref()).collect();
-            if compare_unpacked(&k, entry, &ia.key_info, Ordering::Equal)? != Ordering::Equal {
+            let o = with_refs(&self.key, |k| {
+                compare_unpacked(k, entry, &ia.key_info, Ordering::Equal)
+            })?;
+            if o != Ordering::Equal {
                 return Ok(false);
             }
         }
         if let Some((hk, incl)) = &self.hi_key {
-            let k: Vec<ValueRef> = hk.iter().map(|v| v.as_ref()).collect();
-            let o = compare_unpacked(&k, entry, &ia.key_info, Ordering::Equal)?;
+            let o = with_refs(hk, |k| {
+                compare_unpacked(k, entry, &ia.key_info, Ordering::Equal)
+            })?;
             if o == Ordering::Less || (!incl && o == Ordering::Equal) {
                 return Ok(false);
             }
@@ -362,6 +400,7 @@ impl TableScan {
         self.started = false;
         self.done = false;
         self.cache_pos = 0;
+        self.passes = self.passes.saturating_add(1);
         if !self.cache_complete {
             self.cache.clear();
         }
@@ -369,12 +408,14 @@ impl TableScan {
 
     /// Forget cached rows (the data may have changed since the last run).
     pub fn reset_cache(&mut self) {
+        self.local_rowid_only = None;
         self.cache.clear();
         self.cache_complete = false;
+        self.passes = 0;
     }
 
     fn cacheable(&self) -> bool {
-        matches!(self.access, Access::Full) && self.local.is_some()
+        matches!(self.access, Access::Full) && self.local.is_some() && self.passes >= 2
     }
 
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
@@ -434,10 +475,20 @@ impl TableScan {
                 }
                 return Ok(false);
             }
-            self.load(cx)?;
-            if let Some(f) = &self.local {
-                if !f.test(cx)? {
-                    continue;
+            let lazy = self.local_reads_only_rowid();
+            if lazy {
+                self.load_rowid(cx);
+            } else {
+                self.load(cx)?;
+            }
+            if self.local.is_some() {
+                if let Some(f) = &self.local {
+                    if !f.test(cx)? {
+                        continue;
+                    }
+                }
+                if lazy {
+                    self.load(cx)?;
                 }
                 if self.cacheable() && self.cache.len() <= CACHE_MAX {
                     let s = &cx.env.slots[self.slot];
@@ -451,6 +502,22 @@ impl TableScan {
             }
             return Ok(true);
         }
+    }
+}
+
+/// Call `f` with `vals` as borrowed values, on the stack for short keys
+/// (an index probe per row must not allocate).
+fn with_refs<R>(vals: &[Value], f: impl FnOnce(&[ValueRef<'_>]) -> R) -> R {
+    const N: usize = 8;
+    if vals.len() <= N {
+        let mut a = [ValueRef::Null; N];
+        for (d, v) in a.iter_mut().zip(vals) {
+            *d = v.as_ref();
+        }
+        f(&a[..vals.len()])
+    } else {
+        let v: Vec<ValueRef<'_>> = vals.iter().map(Value::as_ref).collect();
+        f(&v)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Binding and planning: AST → compiled expressions and executable plans.
 
+pub mod access_path;
 pub mod bind;
 pub mod names;
 pub mod recursive;

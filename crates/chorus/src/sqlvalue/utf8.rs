@@ -58,6 +58,9 @@ pub fn skip_char(z: &[u8], pos: &mut usize) {
 /// Number of characters (as `length()` counts them: every byte that is not a
 /// continuation byte 0x80..=0xBF starts a character).
 pub fn char_count(z: &[u8]) -> usize {
+    if z.is_ascii() {
+        return z.len();
+    }
     let mut n = 0;
     let mut i = 0;
     while i < z.len() {

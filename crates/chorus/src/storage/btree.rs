@@ -27,6 +27,7 @@ use chorus_storage::{
     PagerOptions, Result, ResultCode, RowId, Synchronous, Value, ValueRef,
 };
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -57,7 +58,7 @@ impl StoreFactory for PagerFactory {
         Ok(Box::new(PagerStore {
             inner: Arc::new(Mutex::new(Inner {
                 pager,
-                gen: 0,
+                gen: Arc::new(AtomicU64::new(0)),
                 epoch: 0,
             })),
             sync_level: 2,
@@ -71,13 +72,23 @@ impl StoreFactory for PagerFactory {
 
 struct Inner {
     pager: Pager,
-    /// Bumped by every write; cursors compare it with their own.
-    gen: u64,
+    /// Bumped (under the lock) by every write and transaction boundary;
+    /// cursors compare it with their own. Shared with the cursors so that
+    /// they can check it without taking the lock (see [`CursorState::fresh`]).
+    gen: Arc<AtomicU64>,
     /// The pager's content epoch when a read transaction last began.
     epoch: u64,
 }
 
 impl Inner {
+    fn gen(&self) -> u64 {
+        self.gen.load(AtomicOrdering::Acquire)
+    }
+
+    fn bump(&mut self) {
+        self.gen.fetch_add(1, AtomicOrdering::AcqRel);
+    }
+
     fn encoding(&self) -> TextEncoding {
         TextEncoding::from_header(self.pager.header().text_encoding).unwrap_or_default()
     }
@@ -153,7 +164,7 @@ impl Store for PagerStore {
         let e = g.pager.content_epoch();
         if e != g.epoch {
             g.epoch = e;
-            g.gen += 1;
+            g.bump();
         }
         Ok(())
     }
@@ -165,7 +176,7 @@ impl Store for PagerStore {
     fn begin_write(&mut self) -> Result<()> {
         let mut g = lock(&self.inner);
         if !g.pager.in_write_txn() {
-            g.gen += 1;
+            g.bump();
         }
         g.pager.begin_write()?;
         let h = g.pager.header();
@@ -192,13 +203,13 @@ impl Store for PagerStore {
         if g.pager.auto_vacuum() == AutoVacuum::Full && g.pager.in_write_txn() {
             btree::autovacuum_commit(&mut g.pager)?;
         }
-        g.gen += 1;
+        g.bump();
         g.pager.commit()
     }
 
     fn rollback(&mut self) -> Result<()> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         g.pager.rollback()
     }
 
@@ -212,13 +223,13 @@ impl Store for PagerStore {
 
     fn rollback_to(&mut self, level: usize) -> Result<()> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         g.pager.rollback_to(level)
     }
 
     fn create_tree(&mut self, kind: TreeKind) -> Result<PageNo> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         let ty = match kind {
             TreeKind::Table => TreeType::Table,
             TreeKind::Index => TreeType::Index,
@@ -228,7 +239,7 @@ impl Store for PagerStore {
 
     fn drop_tree(&mut self, root: PageNo) -> Result<()> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         if let Some((from, to)) = btree::drop_tree(&mut g.pager, root)? {
             move_root_in_schema(&mut g.pager, from, to)?;
         }
@@ -237,15 +248,22 @@ impl Store for PagerStore {
 
     fn clear_tree(&mut self, root: PageNo) -> Result<()> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         btree::clear_tree(&mut g.pager, root)
     }
 
     fn table_cursor(&mut self, root: PageNo) -> Result<Box<dyn TableCursor>> {
-        let enc = lock(&self.inner).encoding();
+        let (enc, gen) = {
+            let g = lock(&self.inner);
+            (g.encoding(), g.gen.clone())
+        };
         Ok(Box::new(PagerTableCursor {
             inner: self.inner.clone(),
-            st: CursorState::new(BTreeCursor::new(root, btree::TreeKind::Table), enc),
+            st: CursorState::new(
+                BTreeCursor::new(root, btree::TreeKind::Table),
+                enc,
+                gen.clone(),
+            ),
         }))
     }
 
@@ -254,13 +272,17 @@ impl Store for PagerStore {
         root: PageNo,
         mut key_info: KeyInfo,
     ) -> Result<Box<dyn IndexCursor>> {
-        let enc = lock(&self.inner).encoding();
+        let (enc, gen) = {
+            let g = lock(&self.inner);
+            (g.encoding(), g.gen.clone())
+        };
         key_info.encoding = enc;
         Ok(Box::new(PagerIndexCursor {
             inner: self.inner.clone(),
             st: CursorState::new(
                 BTreeCursor::new(root, btree::TreeKind::Index(key_info)),
                 enc,
+                gen.clone(),
             ),
         }))
     }
@@ -293,7 +315,7 @@ impl Store for PagerStore {
 
     fn set_header(&mut self, field: HeaderField, value: u32) -> Result<()> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         g.pager.update_header(|h| match field {
             HeaderField::SchemaCookie => h.schema_cookie = value,
             HeaderField::UserVersion => h.user_version = value,
@@ -354,7 +376,7 @@ impl Store for PagerStore {
 
     fn set_journal_mode(&mut self, mode: JournalMode) -> Result<JournalMode> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         g.pager.set_journal_mode(mode)
     }
 
@@ -375,7 +397,7 @@ impl Store for PagerStore {
 
     fn checkpoint(&mut self, mode: CheckpointMode) -> Result<CheckpointResult> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         match g.pager.checkpoint(mode) {
             Err(e) if e.code.primary() == ResultCode::BUSY => Ok(CheckpointResult {
                 busy: true,
@@ -412,7 +434,7 @@ impl Store for PagerStore {
 
     fn replace_content(&mut self, image: &[u8]) -> Result<bool> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         g.pager.replace_content(image)?;
         Ok(true)
     }
@@ -443,10 +465,12 @@ struct CursorState {
     /// cursor is not on an entry).
     entry: Option<EntryInfo>,
     enc: TextEncoding,
+    /// The store's generation counter (`Inner::gen`), readable unlocked.
+    shared_gen: Arc<AtomicU64>,
 }
 
 impl CursorState {
-    fn new(cur: BTreeCursor, enc: TextEncoding) -> CursorState {
+    fn new(cur: BTreeCursor, enc: TextEncoding, shared_gen: Arc<AtomicU64>) -> CursorState {
         CursorState {
             cur,
             gen: 0,
@@ -454,23 +478,52 @@ impl CursorState {
             owned: None,
             entry: None,
             enc,
+            shared_gen,
         }
     }
 
+    /// Whether nothing was written (and no transaction boundary passed)
+    /// since this cursor was positioned, and it is not parked after a
+    /// delete: its page snapshots are then current, and moves that stay on
+    /// the leaf it rests on need neither the pager nor the lock. (Writers
+    /// bump the counter while holding the lock, and a connection is used
+    /// by one thread at a time.)
+    fn fresh(&self) -> bool {
+        self.deleted.is_none() && self.gen == self.shared_gen.load(AtomicOrdering::Acquire)
+    }
+
     fn reset(&mut self, g: &Inner) {
-        self.gen = g.gen;
+        self.gen = g.gen();
         self.deleted = None;
     }
 
     /// Parse the entry under the cursor once and prepare its payload.
     fn load(&mut self, g: &Inner) -> Result<()> {
+        if self.load_local()? {
+            return Ok(());
+        }
+        self.load_owned(g)
+    }
+
+    /// The first half of `load`, which needs no pager: parse the entry.
+    /// True when that is all (the payload is wholly on the page, in UTF-8);
+    /// false when `load_owned` must assemble or transcode it.
+    fn load_local(&mut self) -> Result<bool> {
         self.owned = None;
         if !self.cur.is_valid() {
             self.entry = None;
-            return Ok(());
+            return Ok(true);
         }
         let e = self.cur.current_entry()?;
         self.entry = Some(e);
+        Ok(e.local as u64 == e.payload_len && self.enc.is_utf8())
+    }
+
+    /// The second half of `load`: an overflowing or UTF-16 payload.
+    fn load_owned(&mut self, g: &Inner) -> Result<()> {
+        let Some(e) = self.entry else {
+            return Ok(());
+        };
         if e.local as u64 != e.payload_len {
             self.owned = Some(self.cur.payload(&g.pager)?.into_owned());
         }
@@ -550,7 +603,7 @@ impl CursorState {
     /// Move to the next (`Gt`) or previous (`Lt`) entry, re-seeking from
     /// the saved or current key when the tree changed under the cursor.
     fn step(&mut self, g: &Inner, dir: BSeek) -> Result<bool> {
-        let stale = self.gen != g.gen;
+        let stale = self.gen != g.gen();
         let forward = dir == BSeek::Gt;
         let r = match self.deleted.take() {
             Some(k) if stale => self.seek_saved(g, &k, dir)?,
@@ -561,7 +614,7 @@ impl CursorState {
             _ if forward => self.cur.next(&g.pager)?,
             _ => self.cur.prev(&g.pager)?,
         };
-        self.gen = g.gen;
+        self.gen = g.gen();
         self.load(g)?;
         Ok(r)
     }
@@ -575,12 +628,12 @@ impl CursorState {
             return Err(Error::new(ResultCode::MISUSE, "cursor is not on an entry"));
         }
         let key = self.current_key(g)?;
-        if self.gen != g.gen && !self.seek_saved(g, &key, BSeek::Eq)? {
+        if self.gen != g.gen() && !self.seek_saved(g, &key, BSeek::Eq)? {
             return Err(Error::corrupt("entry under the cursor vanished"));
         }
-        g.gen += 1;
+        g.bump();
         self.cur.delete(&mut g.pager)?;
-        self.gen = g.gen;
+        self.gen = g.gen();
         self.deleted = Some(key);
         self.owned = None;
         self.entry = None;
@@ -588,7 +641,7 @@ impl CursorState {
     }
 
     fn insert(&mut self, g: &mut Inner, rowid: i64, record: &[u8]) -> Result<()> {
-        g.gen += 1;
+        g.bump();
         let rec = if self.enc.is_utf8() {
             Cow::Borrowed(record)
         } else {
@@ -614,6 +667,15 @@ macro_rules! cursor_moves {
         }
 
         fn next(&mut self) -> Result<bool> {
+            if self.st.fresh() && self.st.cur.next_in_leaf() {
+                // The common step of a scan: the next entry is on the same
+                // leaf snapshot, so the lock is needed only for overflow.
+                if !self.st.load_local()? {
+                    let g = lock(&self.inner);
+                    self.st.load_owned(&g)?;
+                }
+                return Ok(true);
+            }
             let g = lock(&self.inner);
             self.st.step(&g, BSeek::Gt)
         }
@@ -644,16 +706,19 @@ impl TableCursor for PagerTableCursor {
     cursor_moves!();
 
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
-        let g = lock(&self.inner);
-        if op == SeekOp::Eq && self.st.gen == g.gen && self.st.deleted.is_none() {
+        if op == SeekOp::Eq && self.st.fresh() {
             // Nothing was written since this cursor was positioned (the
             // generation also changes at transaction boundaries), so its page
             // snapshots are current: the leaf it is on may answer alone.
             if let Some(found) = self.st.cur.seek_rowid_in_leaf(rowid)? {
-                self.st.load(&g)?;
+                if !self.st.load_local()? {
+                    let g = lock(&self.inner);
+                    self.st.load_owned(&g)?;
+                }
                 return Ok(found);
             }
         }
+        let g = lock(&self.inner);
         self.st.position(&g, |cur, pager| {
             cur.seek_rowid(pager, RowId(rowid), bseek(op))
         })
