@@ -541,7 +541,11 @@ impl<'c> Statement<'c> {
             | Program::ViewWrite(_)) => {
                 let env = &mut self.env;
                 let deep = self.deep;
-                let r = with_write(&mut inner, true, |inner| {
+                let stmt_sp = match &*prog {
+                    Program::Insert(p) => !p.single_write || inner.fk.enabled,
+                    _ => true,
+                };
+                let r = with_write_sp(&mut inner, true, stmt_sp, |inner| {
                     let mut res = DmlResult::default();
                     crate::exec::foreign_key::begin(env, &inner.schema, &inner.fk);
                     let autocommit = !inner.explicit_txn;
@@ -746,6 +750,18 @@ fn with_write<T>(
     write: bool,
     f: impl FnOnce(&mut ConnInner) -> WriteResult<T>,
 ) -> Result<T> {
+    with_write_sp(inner, write, true, f)
+}
+
+/// `with_write`; `stmt_sp` false runs the statement without a statement
+/// savepoint: it must fail only before its first write, or set
+/// `rollback` in its result (stmt/dml.rs `single_write`).
+fn with_write_sp<T>(
+    inner: &mut ConnInner,
+    write: bool,
+    stmt_sp: bool,
+    f: impl FnOnce(&mut ConnInner) -> WriteResult<T>,
+) -> Result<T> {
     if !write {
         return f(inner).map(|(t, _)| t).map_err(|e| e.0);
     }
@@ -777,10 +793,16 @@ fn with_write<T>(
         return Err(e);
     }
     let autocommit = !inner.explicit_txn;
-    let sp = inner.store.savepoint()?;
+    let sp = if stmt_sp {
+        Some(inner.store.savepoint()?)
+    } else {
+        None
+    };
     match f(inner) {
         Ok((t, _)) => {
-            inner.store.release(sp)?;
+            if let Some(sp) = sp {
+                inner.store.release(sp)?;
+            }
             if autocommit {
                 inner.store.commit()?;
                 inner.end_read_if_idle();
@@ -794,15 +816,19 @@ fn with_write<T>(
                 inner.explicit_txn = false;
                 inner.savepoints.clear();
             } else if res.keep_partial {
-                inner.store.release(sp)?;
+                if let Some(sp) = sp {
+                    inner.store.release(sp)?;
+                }
                 inner.changes = res.changes;
                 inner.total_changes += res.changes + res.trigger_changes;
                 if autocommit {
                     inner.store.commit()?;
                 }
             } else {
-                inner.store.rollback_to(sp)?;
-                inner.store.release(sp)?;
+                if let Some(sp) = sp {
+                    inner.store.rollback_to(sp)?;
+                    inner.store.release(sp)?;
+                }
                 if autocommit {
                     inner.store.rollback()?;
                 }

@@ -41,6 +41,10 @@ pub struct TableWriter {
     pub autoinc: Option<chorus_storage::PageNo>,
     cursor: Option<Box<dyn TableCursor>>,
     buf: Vec<u8>,
+    /// The statement runs without a statement savepoint (stmt/dml.rs
+    /// `single_write`): a failed write cannot be undone alone, so it rolls
+    /// the transaction back (as SQLite does without a statement journal).
+    pub unjournaled: bool,
 }
 
 /// What to do with a row after constraint checks.
@@ -84,6 +88,7 @@ impl TableWriter {
             autoinc: None,
             cursor: None,
             buf: Vec::new(),
+            unjournaled: false,
         }
     }
 

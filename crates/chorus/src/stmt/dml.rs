@@ -26,6 +26,45 @@ pub struct InsertPlan {
     /// `ON CONFLICT [(target)] DO NOTHING`.
     pub upsert: Option<DoNothing>,
     pub triggers: Option<Box<TriggerSet>>,
+    /// The statement can fail only before its first write, or with a
+    /// storage error (which rolls the transaction back): it needs no
+    /// statement savepoint (SQLite's "no statement journal" case). See
+    /// [`single_write`].
+    pub single_write: bool,
+}
+
+/// Can an INSERT run without a statement savepoint? One row (VALUES with a
+/// single row, or DEFAULT VALUES) whose every possible failure other than a
+/// storage error comes before the first write: no triggers, no REPLACE
+/// conflict resolution (it deletes before it may fail), no DO UPDATE, no
+/// RETURNING (evaluated after the write), no AUTOINCREMENT, and no index
+/// whose key needs an expression or a partial-index condition evaluated
+/// (non-unique index keys are built after the row is written). Foreign keys
+/// are checked at run time (`PRAGMA foreign_keys`).
+fn single_write(p: &InsertPlan) -> bool {
+    let one_row = match &p.source {
+        InsertSource::DefaultValues => true,
+        InsertSource::Select(plan) => matches!(
+            &plan.body,
+            crate::exec::select::Body::Values(v) if v.rows.len() == 1
+        ),
+    };
+    let w = &p.writer;
+    let t = &w.table;
+    let replace = |r: Option<ResolveType>| r == Some(ResolveType::Replace);
+    one_row
+        && p.triggers.is_none()
+        && !replace(p.or)
+        && p.upsert.as_ref().is_none_or(|u| u.update.is_none())
+        && w.returning.is_empty()
+        && w.autoinc.is_none()
+        && t.without_rowid.is_none()
+        && !replace(t.pk_conflict)
+        && w.indexes.iter().all(|iw| {
+            iw.partial.is_none()
+                && iw.exprs.iter().all(|e| e.is_none())
+                && !replace(iw.index.on_conflict)
+        })
 }
 
 /// An `ON CONFLICT ... DO NOTHING` clause: the conflict target's columns
@@ -352,14 +391,17 @@ pub fn plan_insert(
             crate::stmt::trigger::plan_upsert_triggers(b, &t, &names, &mut triggers)?;
         }
     }
-    Ok(InsertPlan {
+    let mut p = InsertPlan {
         writer: w,
         source,
         map,
         or,
         upsert: upsert_plan,
         triggers,
-    })
+        single_write: false,
+    };
+    p.single_write = single_write(&p);
+    Ok(p)
 }
 
 fn integer_rowid(v: Value) -> Result<Option<i64>> {
@@ -444,7 +486,12 @@ fn write_row(
         let t = w.table.clone();
         fk::before_insert(cx, &t, &values)?;
     }
-    w.insert(cx, &values, rowid)?;
+    if let Err(e) = w.insert(cx, &values, rowid) {
+        // Without a statement savepoint a half-done write is undone with
+        // the whole transaction.
+        res.rollback |= w.unjournaled;
+        return Err(e);
+    }
     Ok(true)
 }
 
@@ -464,6 +511,9 @@ fn violation(v: Violation, res: &mut DmlResult) -> Error {
 
 pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     crate::exec::without_rowid::forget_handles(cx.env);
+    // Must agree with `Statement::start`, which opened no statement
+    // savepoint in this case.
+    p.writer.unjournaled = p.single_write && !fk::active(cx);
     if fk::active(cx) {
         let t = p.writer.table.clone();
         fk::prepare(cx, &t, None)?;
