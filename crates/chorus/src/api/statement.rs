@@ -141,6 +141,27 @@ impl<'c> Statement<'c> {
         Ok(())
     }
 
+    /// Bind text given as bytes (`sqlite3_bind_text` with a copy), reusing
+    /// the parameter's previous text buffer: binding row after row (the
+    /// shell's `.import`) allocates nothing per value.
+    pub fn bind_text_bytes(&mut self, i: usize, text: &[u8]) -> Result<()> {
+        if i == 0 || i > self.env.params.len() {
+            return Err(Error::new(ResultCode::RANGE, "column index out of range"));
+        }
+        if self.state != State::Idle {
+            self.reset();
+        }
+        let p = &mut self.env.params[i - 1];
+        match p {
+            Value::Text(b) => {
+                b.clear();
+                b.extend_from_slice(text);
+            }
+            _ => *p = Value::Text(text.to_vec()),
+        }
+        Ok(())
+    }
+
     /// Bind by name (`:a`, `@a`, `$a`).
     pub fn bind_name<T: ToSql + ?Sized>(&mut self, name: &str, v: &T) -> Result<()> {
         let i = self

@@ -41,6 +41,7 @@ pub struct TableWriter {
     pub autoinc: Option<chorus_storage::PageNo>,
     cursor: Option<Box<dyn TableCursor>>,
     buf: Vec<u8>,
+    key_buf: Vec<u8>,
     /// The statement runs without a statement savepoint (stmt/dml.rs
     /// `single_write`): a failed write cannot be undone alone, so it rolls
     /// the transaction back (as SQLite does without a statement journal).
@@ -88,6 +89,7 @@ impl TableWriter {
             autoinc: None,
             cursor: None,
             buf: Vec::new(),
+            key_buf: Vec::new(),
             unjournaled: false,
         }
     }
@@ -150,11 +152,16 @@ impl TableWriter {
         Ok(Some(v))
     }
 
-    /// Put a row in the row slot (for CHECK / index expressions).
+    /// Put a row in the row slot (for CHECK / index expressions). The
+    /// slot's text and blob buffers are reused (no allocation per row).
     pub fn set_slot(&self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) {
         let s = &mut cx.env.slots[self.row_slot];
-        s.values.clear();
-        s.values.extend_from_slice(values);
+        s.values.truncate(values.len());
+        for (d, v) in s.values.iter_mut().zip(values) {
+            assign_value(d, v);
+        }
+        let n = s.values.len();
+        s.values.extend_from_slice(&values[n..]);
         s.rowid = rowid;
         s.materialized = true;
         s.null_row = false;
@@ -325,7 +332,10 @@ impl TableWriter {
                 out.push((rowid, Error::new(code, msg), t.pk_conflict, None));
             }
         }
-        self.set_slot(cx, values, rowid);
+        if self.indexes.iter().any(|iw| iw.index.unique) {
+            // Index expressions and partial-index conditions read the slot.
+            self.set_slot(cx, values, rowid);
+        }
         for k in 0..self.indexes.len() {
             if !self.indexes[k].index.unique {
                 continue;
@@ -426,21 +436,19 @@ impl TableWriter {
     fn write_record(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.buf.clear();
         let alias = self.table.rowid_alias;
-        let refs: Vec<ValueRef> = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                if Some(i) == alias {
-                    ValueRef::Null
-                } else {
-                    v.as_ref()
-                }
-            })
-            .collect();
         let mut buf = std::mem::take(&mut self.buf);
-        encode_record(&refs, &mut buf);
-        self.cursor(cx)?.insert(rowid, &buf)?;
+        with_refs(
+            values.len(),
+            |i| match values.get(i) {
+                Some(_) if Some(i) == alias => ValueRef::Null,
+                Some(v) => v.as_ref(),
+                None => ValueRef::Null,
+            },
+            |refs| encode_record(refs, &mut buf),
+        );
+        let r = self.cursor(cx).and_then(|c| c.insert(rowid, &buf));
         self.buf = buf;
+        r?;
         self.set_slot(cx, values, rowid);
         Ok(())
     }
@@ -453,13 +461,36 @@ impl TableWriter {
         values: &[Value],
         rowid: i64,
     ) -> Result<()> {
-        let Some(key) = self.index_key(k, cx, values, rowid)? else {
-            return Ok(());
-        };
-        let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
-        let mut kb = Vec::new();
-        encode_record(&refs, &mut kb);
-        Self::icursor(&mut self.indexes[k], cx)?.insert(&kb)
+        let iw = &self.indexes[k];
+        let mut kb = std::mem::take(&mut self.key_buf);
+        kb.clear();
+        if iw.partial.is_none()
+            && iw.exprs.iter().all(|e| e.is_none())
+            && self.table.without_rowid.is_none()
+        {
+            // Plain columns and the rowid: the key borrows the row's values.
+            let (cols, alias) = (&iw.index.columns, self.table.rowid_alias);
+            with_refs(
+                cols.len() + 1,
+                |i| match cols.get(i).map(|c| c.col) {
+                    Some(Some(col)) if Some(col) == alias => ValueRef::Integer(rowid),
+                    Some(Some(col)) => values.get(col).map_or(ValueRef::Null, Value::as_ref),
+                    Some(None) => ValueRef::Null,
+                    None => ValueRef::Integer(rowid),
+                },
+                |refs| encode_record(refs, &mut kb),
+            );
+        } else {
+            let Some(key) = self.index_key(k, cx, values, rowid)? else {
+                self.key_buf = kb;
+                return Ok(());
+            };
+            let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
+            encode_record(&refs, &mut kb);
+        }
+        let r = Self::icursor(&mut self.indexes[k], cx).and_then(|c| c.insert(&kb));
+        self.key_buf = kb;
+        r
     }
 
     /// Delete the row and its index entries (values = the row's current values).
@@ -562,6 +593,43 @@ impl TableWriter {
                 Err(Error::new(ResultCode::FULL, "database or disk is full"))
             }
         }
+    }
+}
+
+/// `*dst = src.clone()`, reusing `dst`'s text or blob buffer.
+pub fn assign_value(dst: &mut Value, src: &Value) {
+    let bytes = match src {
+        Value::Text(s) | Value::Blob(s) => s,
+        other => {
+            *dst = other.clone();
+            return;
+        }
+    };
+    let mut buf = match std::mem::replace(dst, Value::Null) {
+        Value::Text(b) | Value::Blob(b) => b,
+        _ => Vec::new(),
+    };
+    buf.clear();
+    buf.extend_from_slice(bytes);
+    *dst = match src {
+        Value::Text(_) => Value::Text(buf),
+        _ => Value::Blob(buf),
+    };
+}
+
+/// Call `f` with the `n` values `get(0..n)`, gathered on the stack when
+/// they are few (no allocation per row for ordinary tables and indexes).
+fn with_refs<'v>(n: usize, get: impl Fn(usize) -> ValueRef<'v>, f: impl FnOnce(&[ValueRef<'v>])) {
+    const STACK: usize = 32;
+    if n <= STACK {
+        let mut arr = [ValueRef::Null; STACK];
+        for (i, r) in arr.iter_mut().enumerate().take(n) {
+            *r = get(i);
+        }
+        f(&arr[..n]);
+    } else {
+        let v: Vec<ValueRef<'v>> = (0..n).map(get).collect();
+        f(&v);
     }
 }
 
