@@ -461,25 +461,13 @@ impl TableWriter {
         values: &[Value],
         rowid: i64,
     ) -> Result<()> {
-        let iw = &self.indexes[k];
         let mut kb = std::mem::take(&mut self.key_buf);
         kb.clear();
-        if iw.partial.is_none()
-            && iw.exprs.iter().all(|e| e.is_none())
-            && self.table.without_rowid.is_none()
-        {
+        if self.plain(k) {
             // Plain columns and the rowid: the key borrows the row's values.
-            let (cols, alias) = (&iw.index.columns, self.table.rowid_alias);
-            with_refs(
-                cols.len() + 1,
-                |i| match cols.get(i).map(|c| c.col) {
-                    Some(Some(col)) if Some(col) == alias => ValueRef::Integer(rowid),
-                    Some(Some(col)) => values.get(col).map_or(ValueRef::Null, Value::as_ref),
-                    Some(None) => ValueRef::Null,
-                    None => ValueRef::Integer(rowid),
-                },
-                |refs| encode_record(refs, &mut kb),
-            );
+            plain_key(&self.indexes[k].index, &self.table, values, rowid, |refs| {
+                encode_record(refs, &mut kb)
+            });
         } else {
             let Some(key) = self.index_key(k, cx, values, rowid)? else {
                 self.key_buf = kb;
@@ -493,10 +481,42 @@ impl TableWriter {
         r
     }
 
+    /// Is index `k`'s key made of plain columns and the rowid only (no
+    /// expression, no partial-index condition, a rowid table)? Then it is
+    /// read straight from a row's values (`plain_key`).
+    fn plain(&self, k: usize) -> bool {
+        let iw = &self.indexes[k];
+        iw.partial.is_none()
+            && iw.exprs.iter().all(|e| e.is_none())
+            && self.table.without_rowid.is_none()
+    }
+
+    /// Delete the entry of plain index `k` for the row `values`.
+    fn delete_plain_entry(
+        &mut self,
+        k: usize,
+        cx: &mut Cx<'_>,
+        values: &[Value],
+        rowid: i64,
+    ) -> Result<()> {
+        let index = self.indexes[k].index.clone();
+        let c = Self::icursor(&mut self.indexes[k], cx)?;
+        plain_key(&index, &self.table, values, rowid, |refs| {
+            if c.seek(refs, SeekOp::Eq)? {
+                c.delete()?;
+            }
+            Ok(())
+        })
+    }
+
     /// Delete the row and its index entries (values = the row's current values).
     pub fn delete(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.set_slot(cx, values, rowid);
         for k in 0..self.indexes.len() {
+            if self.plain(k) {
+                self.delete_plain_entry(k, cx, values, rowid)?;
+                continue;
+            }
             let Some(key) = self.index_key(k, cx, values, rowid)? else {
                 continue;
             };
@@ -525,6 +545,19 @@ impl TableWriter {
     ) -> Result<()> {
         let mut changed = Vec::with_capacity(self.indexes.len());
         for k in 0..self.indexes.len() {
+            if self.plain(k) {
+                // Same key iff its columns hold the same values (the rowid
+                // stays): compared in place, no keys built.
+                let same = self.indexes[k].index.columns.iter().all(|c| match c.col {
+                    Some(col) => old.get(col) == new.get(col),
+                    None => true,
+                });
+                changed.push(!same);
+                if !same {
+                    self.delete_plain_entry(k, cx, old, rowid)?;
+                }
+                continue;
+            }
             self.set_slot(cx, old, rowid);
             let before = self.index_key(k, cx, old, rowid)?;
             self.set_slot(cx, new, rowid);
@@ -619,18 +652,44 @@ pub fn assign_value(dst: &mut Value, src: &Value) {
 
 /// Call `f` with the `n` values `get(0..n)`, gathered on the stack when
 /// they are few (no allocation per row for ordinary tables and indexes).
-fn with_refs<'v>(n: usize, get: impl Fn(usize) -> ValueRef<'v>, f: impl FnOnce(&[ValueRef<'v>])) {
+fn with_refs<'v, R>(
+    n: usize,
+    get: impl Fn(usize) -> ValueRef<'v>,
+    f: impl FnOnce(&[ValueRef<'v>]) -> R,
+) -> R {
     const STACK: usize = 32;
     if n <= STACK {
         let mut arr = [ValueRef::Null; STACK];
         for (i, r) in arr.iter_mut().enumerate().take(n) {
             *r = get(i);
         }
-        f(&arr[..n]);
+        f(&arr[..n])
     } else {
         let v: Vec<ValueRef<'v>> = (0..n).map(get).collect();
-        f(&v);
+        f(&v)
     }
+}
+
+/// Call `f` with the key of a plain index (`TableWriter::plain`) for a row
+/// of a rowid table: its columns' values, then the rowid.
+fn plain_key<'v, R>(
+    index: &Index,
+    table: &Table,
+    values: &'v [Value],
+    rowid: i64,
+    f: impl FnOnce(&[ValueRef<'v>]) -> R,
+) -> R {
+    let (cols, alias) = (&index.columns, table.rowid_alias);
+    with_refs(
+        cols.len() + 1,
+        |i| match cols.get(i).map(|c| c.col) {
+            Some(Some(col)) if Some(col) == alias => ValueRef::Integer(rowid),
+            Some(Some(col)) => values.get(col).map_or(ValueRef::Null, Value::as_ref),
+            Some(None) => ValueRef::Null,
+            None => ValueRef::Integer(rowid),
+        },
+        f,
+    )
 }
 
 fn notnull_err(t: &Table, i: usize) -> Error {
