@@ -99,3 +99,33 @@ INSERT INTO q VALUES(4, 'e');
 RELEASE s1;
 COMMIT;
 SELECT id, v FROM q ORDER BY id;
+
+-- Triggers (TEMP ones included) that fail after the row is written.
+CREATE TABLE tt(x INTEGER PRIMARY KEY, y);
+CREATE TEMP TRIGGER tt_after AFTER INSERT ON tt WHEN new.y = 'bad' BEGIN SELECT RAISE(ABORT, 'bad row'); END;
+CREATE TABLE tlog(v);
+CREATE TRIGGER tt_log AFTER INSERT ON tt BEGIN INSERT INTO tlog VALUES(new.y); END;
+BEGIN;
+INSERT INTO tt VALUES(1, 'good');
+-- error: bad row
+INSERT INTO tt VALUES(2, 'bad');
+INSERT INTO tt VALUES(3, 'fine');
+SELECT x, y FROM tt ORDER BY x;
+SELECT v FROM tlog ORDER BY v;
+COMMIT;
+SELECT x, y FROM tt ORDER BY x;
+SELECT v FROM tlog ORDER BY v;
+
+-- Foreign keys on: the insert keeps its statement savepoint.
+PRAGMA foreign_keys = ON;
+CREATE TABLE fp(id INTEGER PRIMARY KEY);
+CREATE TABLE fc(id INTEGER PRIMARY KEY, p REFERENCES fp(id));
+INSERT INTO fp VALUES(1);
+BEGIN;
+INSERT INTO fc VALUES(1, 1);
+-- error: FOREIGN KEY constraint failed
+INSERT INTO fc VALUES(2, 2);
+SELECT id, p FROM fc ORDER BY id;
+COMMIT;
+SELECT id, p FROM fc ORDER BY id;
+PRAGMA foreign_keys = OFF;

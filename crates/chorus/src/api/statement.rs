@@ -562,8 +562,17 @@ impl<'c> Statement<'c> {
             | Program::ViewWrite(_)) => {
                 let env = &mut self.env;
                 let deep = self.deep;
-                let stmt_sp = match &*prog {
-                    Program::Insert(p) => !p.single_write || inner.fk.enabled,
+                // A top-level one-row INSERT that can fail only before its
+                // first write runs without a statement savepoint; its writer
+                // then turns a failed write into a transaction rollback
+                // (INSERTs inside triggers always run under their
+                // statement's savepoint).
+                let stmt_sp = match &mut *prog {
+                    Program::Insert(p) => {
+                        let sp = !p.single_write || inner.fk.enabled;
+                        p.writer.unjournaled = !sp;
+                        sp
+                    }
                     _ => true,
                 };
                 let r = with_write_sp(&mut inner, true, stmt_sp, |inner| {

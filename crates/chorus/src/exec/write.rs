@@ -43,8 +43,9 @@ pub struct TableWriter {
     buf: Vec<u8>,
     key_buf: Vec<u8>,
     /// The statement runs without a statement savepoint (stmt/dml.rs
-    /// `single_write`): a failed write cannot be undone alone, so it rolls
-    /// the transaction back (as SQLite does without a statement journal).
+    /// `single_write`, set by `Statement::start`): a failed write cannot be
+    /// undone alone, so it rolls the transaction back (as SQLite does
+    /// without a statement journal).
     pub unjournaled: bool,
 }
 

@@ -525,9 +525,6 @@ fn violation(v: Violation, res: &mut DmlResult) -> Error {
 
 pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
     crate::exec::without_rowid::forget_handles(cx.env);
-    // Must agree with `Statement::start`, which opened no statement
-    // savepoint in this case.
-    p.writer.unjournaled = p.single_write && !fk::active(cx);
     if fk::active(cx) {
         let t = p.writer.table.clone();
         fk::prepare(cx, &t, None)?;

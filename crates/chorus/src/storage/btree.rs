@@ -253,8 +253,7 @@ impl Store for PagerStore {
     }
 
     fn header(&self, field: HeaderField) -> Result<u32> {
-        let inner = self.inner.clone();
-        let g = lock(&inner);
+        let g = lock(&self.inner);
         let h = g.pager.header();
         Ok(match field {
             HeaderField::SchemaCookie => h.schema_cookie,
