@@ -47,6 +47,11 @@ pub struct Statement<'c> {
     fixed_pos: usize,
     row: Vec<Value>,
     names: Vec<String>,
+    /// `names` shared with the `Row`s handed out; reset to `None` wherever
+    /// `names` is assigned, rebuilt on the next use.
+    names_arc: Option<Arc<Vec<String>>>,
+    /// The values buffer of the last `Rows`, reused by the next `query`.
+    spare_row: Vec<Value>,
     pub(crate) empty: bool,
     /// Deeply nested: compile and run on a large-stack thread.
     deep: bool,
@@ -91,6 +96,8 @@ impl<'c> Statement<'c> {
             fixed_pos: 0,
             row: Vec::new(),
             names,
+            names_arc: None,
+            spare_row: Vec::new(),
             empty: false,
             deep,
             returning: false,
@@ -370,6 +377,7 @@ impl<'c> Statement<'c> {
                         }
                     }
                     self.names = self.compiled.names.clone();
+                    self.names_arc = None;
                     self.cookie = schema.cookie;
                     self.temp_gen = schema.temp_gen;
                 }
@@ -409,6 +417,7 @@ impl<'c> Statement<'c> {
             }
             Program::Rows(names, rows) => {
                 self.names = names.clone();
+                self.names_arc = None;
                 self.fixed = rows.clone();
                 self.fixed_pos = 0;
                 inner.readers += 1;
@@ -418,6 +427,41 @@ impl<'c> Statement<'c> {
             Program::Noop => {
                 inner.end_read_if_idle();
                 Ok(false)
+            }
+            Program::Vacuum(db) => {
+                let db_name = db.clone();
+                if inner.explicit_txn {
+                    inner.end_read_if_idle();
+                    return Err(Error::new(
+                        ResultCode::ERROR,
+                        "cannot VACUUM from within a transaction",
+                    ));
+                }
+                if inner.readers > 0 {
+                    inner.end_read_if_idle();
+                    return Err(Error::new(
+                        ResultCode::ERROR,
+                        "cannot VACUUM - SQL statements in progress",
+                    ));
+                }
+                let r = with_write(&mut inner, true, |inner| {
+                    let schema = inner.schema.clone();
+                    crate::stmt::vacuum::run(&mut *inner.store, &schema, &db_name)
+                        .map(|()| ((), DmlResult::default()))
+                        .map_err(|e| (e, DmlResult::default()))
+                });
+                let cookie = inner
+                    .store
+                    .header(HeaderField::SchemaCookie)
+                    .unwrap_or(u32::MAX);
+                if cookie != inner.schema.cookie {
+                    let db = conn.db.clone();
+                    inner.store.begin_read()?;
+                    let _ = inner.reload_schema(&db, cookie);
+                    inner.end_read_if_idle();
+                }
+                inner.end_read_if_idle();
+                r.map(|_| false)
             }
             Program::VacuumInto(schema, file) => {
                 let r = super::backup::vacuum_into(&mut inner, schema, file);
@@ -468,6 +512,7 @@ impl<'c> Statement<'c> {
                     Ok(res) => {
                         if !res.names.is_empty() || !res.rows.is_empty() {
                             self.names = res.names;
+                            self.names_arc = None;
                         }
                         self.fixed = res.rows;
                         self.fixed_pos = 0;
@@ -652,13 +697,25 @@ impl<'c> Statement<'c> {
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_, 'c>> {
         self.reset();
         self.bind_all(params)?;
+        let values = std::mem::take(&mut self.spare_row);
+        let names = self.names_arc();
         Ok(Rows {
             stmt: self,
-            row: Row {
-                values: Vec::new(),
-                names: Arc::new(Vec::new()),
-            },
+            row: Row { values, names },
         })
+    }
+
+    /// The column names as shared by `Row`s: no allocation while they stay
+    /// the same from one query to the next.
+    fn names_arc(&mut self) -> Arc<Vec<String>> {
+        match &self.names_arc {
+            Some(a) => a.clone(),
+            None => {
+                let a = Arc::new(self.names.clone());
+                self.names_arc = Some(a.clone());
+                a
+            }
+        }
     }
 
     /// Run a query and map every row.
@@ -751,11 +808,11 @@ impl<'c> Statement<'c> {
                 Program::Pragma(..) | Program::Rows(..)
             )
         {
-            into.clone_from(&self.row);
+            copy_row(into, &self.row);
             return;
         }
         if let Program::Query(p) = &self.compiled.program {
-            into.clone_from(&p.row().to_vec());
+            copy_row(into, p.row());
         }
     }
 }
@@ -998,8 +1055,10 @@ impl Rows<'_, '_> {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<&Row>> {
         if self.stmt.step()? {
-            if self.row.names.len() != self.stmt.names.len() {
-                self.row.names = Arc::new(self.stmt.names.clone());
+            let current =
+                matches!(&self.stmt.names_arc, Some(a) if Arc::ptr_eq(a, &self.row.names));
+            if !current {
+                self.row.names = self.stmt.names_arc();
             }
             self.stmt.take_row(&mut self.row.values);
             Ok(Some(&self.row))
@@ -1007,6 +1066,31 @@ impl Rows<'_, '_> {
             Ok(None)
         }
     }
+}
+
+impl Drop for Rows<'_, '_> {
+    fn drop(&mut self) {
+        // Hand the values buffer back for the statement's next query.
+        self.stmt.spare_row = std::mem::take(&mut self.row.values);
+    }
+}
+
+/// Copy `src` into `dst`, reusing `dst`'s allocations (the vector's and
+/// those of text and blob values): a row per step costs no allocation once
+/// the buffers are large enough.
+fn copy_row(dst: &mut Vec<Value>, src: &[Value]) {
+    dst.truncate(src.len());
+    let kept = dst.len();
+    for (d, s) in dst.iter_mut().zip(src) {
+        match (d, s) {
+            (Value::Text(d), Value::Text(s)) | (Value::Blob(d), Value::Blob(s)) => {
+                d.clear();
+                d.extend_from_slice(s);
+            }
+            (d, s) => *d = s.clone(),
+        }
+    }
+    dst.extend(src.iter().skip(kept).cloned());
 }
 
 /// One result row.

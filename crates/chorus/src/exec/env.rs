@@ -33,6 +33,9 @@ pub struct Slot {
     /// Values of columns past the end of a short record (columns added by
     /// ALTER TABLE ADD COLUMN read their default); empty: all NULL.
     pub defaults: Arc<[Value]>,
+    /// Record field of each column when the table has VIRTUAL generated
+    /// columns (see `exec/generated.rs`); empty: column i is field i.
+    pub colmap: Arc<[usize]>,
 }
 
 impl Slot {
@@ -59,7 +62,12 @@ impl Slot {
             return Ok(());
         }
         self.parse_header()?;
-        let Some(&(t, off)) = self.hdr.get(col) else {
+        let field = if self.colmap.is_empty() {
+            col
+        } else {
+            self.colmap.get(col).copied().unwrap_or(col)
+        };
+        let Some(&(t, off)) = self.hdr.get(field) else {
             // Past the end of the record: the column's default (ALTER TABLE ADD).
             *out = self.defaults.get(col).cloned().unwrap_or(Value::Null);
             return Ok(());
@@ -118,6 +126,9 @@ impl Slot {
         }
         if !Arc::ptr_eq(&self.defaults, &o.defaults) {
             self.defaults = o.defaults.clone();
+        }
+        if !Arc::ptr_eq(&self.colmap, &o.colmap) {
+            self.colmap = o.colmap.clone();
         }
     }
 }

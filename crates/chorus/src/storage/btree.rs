@@ -4,7 +4,10 @@
 //! One [`PagerStore`] per connection owns one `Pager` behind a mutex that its
 //! cursors share. Cursors keep page snapshots, so a write through one cursor
 //! (or a tree function) leaves the others looking at old pages: every write
-//! bumps a generation counter, and a cursor whose generation is stale
+//! bumps a generation counter, and so does a read transaction that begins
+//! on a snapshot where some page changed (the pager's content epoch moved;
+//! an unchanged snapshot keeps cursors positioned from one statement to the
+//! next), and a cursor whose generation is stale
 //! re-seeks to the key under it (read from its own snapshot) before it moves
 //! or deletes. After `delete`, the cursor rests so that `next()` lands on the
 //! entry that followed the deleted one.
@@ -52,7 +55,11 @@ impl StoreFactory for PagerFactory {
         // SQLite's default safety level is FULL (`PRAGMA synchronous` = 2).
         pager.set_synchronous(Synchronous::Full);
         Ok(Box::new(PagerStore {
-            inner: Arc::new(Mutex::new(Inner { pager, gen: 0 })),
+            inner: Arc::new(Mutex::new(Inner {
+                pager,
+                gen: 0,
+                epoch: 0,
+            })),
             sync_level: 2,
         }))
     }
@@ -66,6 +73,8 @@ struct Inner {
     pager: Pager,
     /// Bumped by every write; cursors compare it with their own.
     gen: u64,
+    /// The pager's content epoch when a read transaction last began.
+    epoch: u64,
 }
 
 impl Inner {
@@ -136,17 +145,21 @@ fn move_root_in_schema(pager: &mut Pager, from: PageNo, to: PageNo) -> Result<()
 impl Store for PagerStore {
     fn begin_read(&mut self) -> Result<()> {
         let mut g = lock(&self.inner);
-        if !g.pager.in_read_txn() {
-            // A new snapshot: cursors' page snapshots may be out of date.
+        g.pager.begin_read()?;
+        // A new snapshot makes cursors' page snapshots stale only if some
+        // page changed since the last one (the pager's content epoch moved):
+        // otherwise a cursor keeps its position, and a rowid seek near it
+        // is answered by its leaf, from one statement to the next.
+        let e = g.pager.content_epoch();
+        if e != g.epoch {
+            g.epoch = e;
             g.gen += 1;
         }
-        g.pager.begin_read()
+        Ok(())
     }
 
     fn end_read(&mut self) -> Result<()> {
-        let mut g = lock(&self.inner);
-        g.gen += 1;
-        g.pager.end_read()
+        lock(&self.inner).pager.end_read()
     }
 
     fn begin_write(&mut self) -> Result<()> {
@@ -394,6 +407,17 @@ impl Store for PagerStore {
 
     fn set_busy_timeout(&mut self, timeout: Duration) {
         lock(&self.inner).pager.set_busy_timeout(timeout)
+    }
+
+    fn replace_content(&mut self, image: &[u8]) -> Result<bool> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.replace_content(image)?;
+        Ok(true)
+    }
+
+    fn set_cache_size(&mut self, cache_size: i64) {
+        lock(&self.inner).pager.set_cache_size(cache_size)
     }
 }
 
