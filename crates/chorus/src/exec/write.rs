@@ -165,10 +165,6 @@ impl TableWriter {
         Ok(Some(v))
     }
 
-<<<<<<< HEAD
-    /// Put a row in the row slot (for CHECK / index expressions). The
-    /// slot's text and blob buffers are reused (no allocation per row).
-=======
     /// Compute the generated columns of a full row in place (only the
     /// VIRTUAL ones with `only_virtual`, for a row read back), with their
     /// affinities; leaves the row in the row slot.
@@ -201,8 +197,8 @@ impl TableWriter {
         Ok(())
     }
 
-    /// Put a row in the row slot (for CHECK / index expressions).
->>>>>>> main
+    /// Put a row in the row slot (for CHECK / index expressions). The
+    /// slot's text and blob buffers are reused (no allocation per row).
     pub fn set_slot(&self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) {
         let s = &mut cx.env.slots[self.row_slot];
         s.values.truncate(values.len());
@@ -492,38 +488,40 @@ impl TableWriter {
     fn write_record(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.buf.clear();
         let alias = self.table.rowid_alias;
-<<<<<<< HEAD
-=======
-        let table = &self.table;
-        let refs: Vec<ValueRef> = values
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| {
-                table.gen.is_none()
-                    || !table
-                        .columns
-                        .get(*i)
-                        .is_some_and(super::generated::is_virtual)
-            })
-            .map(|(i, v)| {
-                if Some(i) == alias {
-                    ValueRef::Null
-                } else {
-                    v.as_ref()
-                }
-            })
-            .collect();
->>>>>>> main
         let mut buf = std::mem::take(&mut self.buf);
-        with_refs(
-            values.len(),
-            |i| match values.get(i) {
-                Some(_) if Some(i) == alias => ValueRef::Null,
-                Some(v) => v.as_ref(),
-                None => ValueRef::Null,
-            },
-            |refs| encode_record(refs, &mut buf),
-        );
+        if self.table.gen.is_some() {
+            // VIRTUAL generated columns are not stored.
+            let table = &self.table;
+            let refs: Vec<ValueRef> = values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    table.gen.is_none()
+                        || !table
+                            .columns
+                            .get(*i)
+                            .is_some_and(super::generated::is_virtual)
+                })
+                .map(|(i, v)| {
+                    if Some(i) == alias {
+                        ValueRef::Null
+                    } else {
+                        v.as_ref()
+                    }
+                })
+                .collect();
+            encode_record(&refs, &mut buf);
+        } else {
+            with_refs(
+                values.len(),
+                |i| match values.get(i) {
+                    Some(_) if Some(i) == alias => ValueRef::Null,
+                    Some(v) => v.as_ref(),
+                    None => ValueRef::Null,
+                },
+                |refs| encode_record(refs, &mut buf),
+            );
+        }
         let r = self.cursor(cx).and_then(|c| c.insert(rowid, &buf));
         self.buf = buf;
         r?;

@@ -43,7 +43,8 @@ pub struct InsertPlan {
 /// single row, or DEFAULT VALUES) whose every possible failure other than a
 /// storage error comes before the first write: no triggers, no REPLACE
 /// conflict resolution (it deletes before it may fail), no DO UPDATE, no
-/// RETURNING (evaluated after the write), no AUTOINCREMENT, and no index
+/// RETURNING (evaluated after the write), no AUTOINCREMENT, no generated
+/// columns, and no index
 /// whose key needs an expression or a partial-index condition evaluated
 /// (non-unique index keys are built after the row is written). Foreign keys
 /// are checked at run time (`PRAGMA foreign_keys`).
@@ -65,6 +66,7 @@ fn single_write(p: &InsertPlan) -> bool {
         && w.returning.is_empty()
         && w.autoinc.is_none()
         && t.without_rowid.is_none()
+        && t.gen.is_none()
         && !replace(t.pk_conflict)
         && w.indexes.iter().all(|iw| {
             iw.partial.is_none()
