@@ -148,6 +148,27 @@ impl<'c> Statement<'c> {
         Ok(())
     }
 
+    /// Bind text given as bytes (`sqlite3_bind_text` with a copy), reusing
+    /// the parameter's previous text buffer: binding row after row (the
+    /// shell's `.import`) allocates nothing per value.
+    pub fn bind_text_bytes(&mut self, i: usize, text: &[u8]) -> Result<()> {
+        if i == 0 || i > self.env.params.len() {
+            return Err(Error::new(ResultCode::RANGE, "column index out of range"));
+        }
+        if self.state != State::Idle {
+            self.reset();
+        }
+        let p = &mut self.env.params[i - 1];
+        match p {
+            Value::Text(b) => {
+                b.clear();
+                b.extend_from_slice(text);
+            }
+            _ => *p = Value::Text(text.to_vec()),
+        }
+        Ok(())
+    }
+
     /// Bind by name (`:a`, `@a`, `$a`).
     pub fn bind_name<T: ToSql + ?Sized>(&mut self, name: &str, v: &T) -> Result<()> {
         let i = self
@@ -586,7 +607,20 @@ impl<'c> Statement<'c> {
             | Program::ViewWrite(_)) => {
                 let env = &mut self.env;
                 let deep = self.deep;
-                let r = with_write(&mut inner, true, |inner| {
+                // A top-level one-row INSERT that can fail only before its
+                // first write runs without a statement savepoint; its writer
+                // then turns a failed write into a transaction rollback
+                // (INSERTs inside triggers always run under their
+                // statement's savepoint).
+                let stmt_sp = match &mut *prog {
+                    Program::Insert(p) => {
+                        let sp = !p.single_write || inner.fk.enabled;
+                        p.writer.unjournaled = !sp;
+                        sp
+                    }
+                    _ => true,
+                };
+                let r = with_write_sp(&mut inner, true, stmt_sp, |inner| {
                     let mut res = DmlResult::default();
                     crate::exec::foreign_key::begin(env, &inner.schema, &inner.fk);
                     let autocommit = !inner.explicit_txn;
@@ -803,6 +837,18 @@ fn with_write<T>(
     write: bool,
     f: impl FnOnce(&mut ConnInner) -> WriteResult<T>,
 ) -> Result<T> {
+    with_write_sp(inner, write, true, f)
+}
+
+/// `with_write`; `stmt_sp` false runs the statement without a statement
+/// savepoint: it must fail only before its first write, or set
+/// `rollback` in its result (stmt/dml.rs `single_write`).
+fn with_write_sp<T>(
+    inner: &mut ConnInner,
+    write: bool,
+    stmt_sp: bool,
+    f: impl FnOnce(&mut ConnInner) -> WriteResult<T>,
+) -> Result<T> {
     if !write {
         return f(inner).map(|(t, _)| t).map_err(|e| e.0);
     }
@@ -834,10 +880,16 @@ fn with_write<T>(
         return Err(e);
     }
     let autocommit = !inner.explicit_txn;
-    let sp = inner.store.savepoint()?;
+    let sp = if stmt_sp {
+        Some(inner.store.savepoint()?)
+    } else {
+        None
+    };
     match f(inner) {
         Ok((t, _)) => {
-            inner.store.release(sp)?;
+            if let Some(sp) = sp {
+                inner.store.release(sp)?;
+            }
             if autocommit {
                 inner.store.commit()?;
                 inner.end_read_if_idle();
@@ -851,15 +903,19 @@ fn with_write<T>(
                 inner.explicit_txn = false;
                 inner.savepoints.clear();
             } else if res.keep_partial {
-                inner.store.release(sp)?;
+                if let Some(sp) = sp {
+                    inner.store.release(sp)?;
+                }
                 inner.changes = res.changes;
                 inner.total_changes += res.changes + res.trigger_changes;
                 if autocommit {
                     inner.store.commit()?;
                 }
             } else {
-                inner.store.rollback_to(sp)?;
-                inner.store.release(sp)?;
+                if let Some(sp) = sp {
+                    inner.store.rollback_to(sp)?;
+                    inner.store.release(sp)?;
+                }
                 if autocommit {
                     inner.store.rollback()?;
                 }

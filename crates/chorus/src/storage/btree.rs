@@ -288,8 +288,7 @@ impl Store for PagerStore {
     }
 
     fn header(&self, field: HeaderField) -> Result<u32> {
-        let inner = self.inner.clone();
-        let g = lock(&inner);
+        let g = lock(&self.inner);
         let h = g.pager.header();
         Ok(match field {
             HeaderField::SchemaCookie => h.schema_cookie,
@@ -663,6 +662,12 @@ macro_rules! cursor_moves {
 
         fn last(&mut self) -> Result<bool> {
             let g = lock(&self.inner);
+            if self.st.gen == g.gen && self.st.deleted.is_none() && self.st.cur.at_last() {
+                // Nothing was written since the cursor was positioned and it
+                // is on the last entry (it just appended it): stay.
+                self.st.load(&g)?;
+                return Ok(true);
+            }
             self.st.position(&g, |cur, pager| cur.last(pager))
         }
 
