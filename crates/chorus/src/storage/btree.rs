@@ -662,7 +662,7 @@ macro_rules! cursor_moves {
 
         fn last(&mut self) -> Result<bool> {
             let g = lock(&self.inner);
-            if self.st.gen == g.gen && self.st.deleted.is_none() && self.st.cur.at_last() {
+            if self.st.gen == g.gen() && self.st.deleted.is_none() && self.st.cur.at_last() {
                 // Nothing was written since the cursor was positioned and it
                 // is on the last entry (it just appended it): stay.
                 self.st.load(&g)?;
