@@ -192,3 +192,34 @@ fn unknown_table_option_followed_by_more_text() {
         &[],
     );
 }
+
+#[test]
+fn errors_mid_script_in_every_mode_with_and_without_bail() {
+    // A runtime error after rows were produced, then a parse error, then
+    // more output: each mode, with and without -bail.
+    for mode in [
+        "list", "csv", "tabs", "column", "box", "table", "markdown", "json", "line", "insert",
+        "quote", "html", "ascii",
+    ] {
+        let script = format!(
+            ".mode {mode}\n.headers on\nselect 'ü' as a, x'00ff' as b, 0.5 as c, null as d \
+             union all select abs(-9223372036854775808), 1, 2, 3;\nselec 1;\nselect 'after' as z;\n"
+        );
+        same(&[], &script, &[]);
+        same(&["-bail"], &script, &[]);
+    }
+}
+
+#[test]
+fn errors_inside_read_files_with_and_without_bail() {
+    let files: &[(&str, &[u8])] = &[
+        ("inner.sql", b"select 'in 1';\nselect * from nosuch;\nselect 'in 2';\n"),
+        (
+            "outer.sql",
+            b"select 'out 1';\n.read inner.sql\nselect 'out 2';\n.read missing.sql\nselect 'out 3';\n",
+        ),
+    ];
+    same(&[], ".read outer.sql\nselect 'top';\n", files);
+    same(&["-bail"], ".read outer.sql\nselect 'top';\n", files);
+    same(&[], ".bail on\n.read outer.sql\nselect 'top';\n", files);
+}

@@ -147,3 +147,41 @@ fn import_ascii_reader_versus_ascii_mode() {
         &f,
     );
 }
+
+#[test]
+fn no_progress_bar_when_not_a_terminal() {
+    // Even with the bar's start delay at zero, a piped `.import` and
+    // `.dump` write nothing but their output (the bar is for terminals).
+    let d = tempfile::tempdir().expect("tempdir");
+    let mut big = String::from("a,b\n");
+    for i in 0..50_000 {
+        big.push_str(&format!("{i},row {i}\n"));
+    }
+    std::fs::write(d.path().join("big.csv"), big).expect("write csv");
+    let out = std::process::Command::new(common::CHORUS)
+        .current_dir(d.path())
+        .env("HOME", d.path())
+        .env("CHORUS_PROGRESS_DELAY_MS", "0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .expect("stdin")
+                .write_all(b".import --csv big.csv b\n.dump\n")?;
+            c.wait_with_output()
+        })
+        .expect("run chorus");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dump = String::from_utf8(out.stdout).expect("utf8");
+    assert!(dump.ends_with("COMMIT;\n"));
+    assert_eq!(dump.matches("INSERT INTO b VALUES").count(), 50_000);
+}

@@ -978,6 +978,47 @@ impl Pager {
         self.set_db_size(page_count)
     }
 
+    /// Replace the whole database with `image` (whole pages, page 1 first)
+    /// inside the open write transaction: what VACUUM does with the
+    /// compacted copy it built. Every page goes through `write`, so the
+    /// rollback journal (or the WAL) holds the originals and the change is
+    /// atomic and crash-safe like any other transaction; the database then
+    /// has the image's size (the file is truncated at commit). The change
+    /// counter continues from the current one. The lock-byte page of the
+    /// image is skipped (it never holds content).
+    pub fn replace_content(&mut self, image: &[u8]) -> Result<()> {
+        self.require_write()?;
+        let ps = self.page_size;
+        if image.len() < HEADER_SIZE.max(ps) || !image.len().is_multiple_of(ps) {
+            return Err(misuse("replace_content: not a whole number of pages"));
+        }
+        let mut h = DbHeader::parse(&image[..HEADER_SIZE])?;
+        if h.page_size as usize != ps {
+            return Err(misuse("replace_content: page size differs"));
+        }
+        let n = u32::try_from(image.len() / ps)
+            .map_err(|_| misuse("replace_content: image too large"))?;
+        while self.db_size < n {
+            self.grow_one()?;
+        }
+        let lock_page = lock_byte_page(ps).get();
+        for (i, chunk) in image.chunks(ps).enumerate() {
+            let pgno = i as u32 + 1;
+            if pgno == lock_page {
+                continue;
+            }
+            self.write(PageNo(pgno))?.copy_from_slice(chunk);
+        }
+        if self.db_size > n {
+            self.cache.get_mut().remove_beyond(n);
+        }
+        h.change_counter = self.header.change_counter;
+        h.version_valid_for = self.header.version_valid_for;
+        h.page_count = n;
+        self.header = h;
+        self.set_db_size(n)
+    }
+
     /// Write the in-memory header into page 1 (write transaction).
     pub(crate) fn flush_header(&mut self) -> Result<()> {
         let h = self.header.to_bytes();

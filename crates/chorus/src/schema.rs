@@ -30,6 +30,8 @@ pub struct Column {
     /// 1-based position in the PRIMARY KEY, 0 if not part of it.
     pub pk: usize,
     pub hidden: bool,
+    /// `AS (expr) [VIRTUAL|STORED]` (see `exec/generated.rs`).
+    pub generated: Option<Box<crate::exec::generated::Generated>>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,9 @@ pub struct Table {
     pub fks: Vec<crate::stmt::foreign_key::ForeignKey>,
     /// STRICT table (see `exec/strict.rs`).
     pub strict: bool,
+    /// Generated-column facts: where each column lives in the record and
+    /// the order writes compute them in (None: no generated columns).
+    pub gen: Option<Arc<crate::exec::generated::GenInfo>>,
 }
 
 impl Table {
@@ -188,6 +193,7 @@ pub fn sqlite_schema_table() -> Table {
         collation: None,
         pk: 0,
         hidden: false,
+        generated: None,
     };
     Table {
         name: "sqlite_schema".into(),
@@ -209,6 +215,7 @@ pub fn sqlite_schema_table() -> Table {
         without_rowid: None,
         fks: Vec::new(),
         strict: false,
+        gen: None,
     }
 }
 
@@ -435,6 +442,7 @@ pub fn table_from_ast(
         without_rowid: None,
         fks: Vec::new(),
         strict: false,
+        gen: None,
     };
     // (columns as (name, desc, collation), origin, conflict)
     #[allow(clippy::type_complexity)]
@@ -455,6 +463,7 @@ pub fn table_from_ast(
             collation: None,
             pk: 0,
             hidden: false,
+            generated: None,
         };
         let mut nn_conflict = None;
         for c in &def.constraints {
@@ -512,15 +521,15 @@ pub fn table_from_ast(
                     }
                     col.collation = Some(n)
                 }
-                ast::ColumnConstraint::Generated { .. } => {
-                    return Err(Error::new(
-                        ResultCode::ERROR,
-                        "generated columns are not supported",
-                    ));
+                ast::ColumnConstraint::Generated { expr, typ } => {
+                    col.generated = Some(Box::new(crate::exec::generated::Generated::from_ast(
+                        &col.name, expr, typ,
+                    )?));
                 }
                 _ => {}
             }
         }
+        crate::exec::generated::check_column(&col)?;
         t.notnull_conflict.push(nn_conflict);
         t.columns.push(col);
     }
@@ -636,6 +645,7 @@ pub fn table_from_ast(
     if wr {
         crate::exec::without_rowid::finish_table(&mut t, &mut autos)?;
     }
+    crate::exec::generated::finish_table(&mut t)?;
     Ok((t, autos))
 }
 

@@ -30,3 +30,75 @@ fn access_paths_match_sqlite() {
         assert_eq!(details_chorus(&c, q), details_sqlite(&s, q), "{q}");
     }
 }
+
+/// (depth, detail) rows: the tree's shape, whatever the ids.
+fn tree_of(rows: Vec<(i64, i64, String)>) -> Vec<(usize, String)> {
+    let mut depth: std::collections::HashMap<i64, usize> = Default::default();
+    let mut out = Vec::new();
+    for (id, parent, detail) in rows {
+        let d = depth.get(&parent).map_or(0, |d| d + 1);
+        depth.insert(id, d);
+        out.push((d, detail));
+    }
+    out
+}
+
+fn tree_chorus(c: &chorus::Connection, sql: &str) -> Vec<(usize, String)> {
+    let mut s = c.prepare(sql).unwrap();
+    let mut rows = Vec::new();
+    while s.step().unwrap() {
+        rows.push((
+            s.column_int64(0),
+            s.column_int64(1),
+            String::from_utf8(s.column_text(3).into_owned()).unwrap(),
+        ));
+    }
+    tree_of(rows)
+}
+
+fn tree_sqlite(c: &rusqlite::Connection, sql: &str) -> Vec<(usize, String)> {
+    let mut s = c.prepare(sql).unwrap();
+    let rows = s
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(3)?)))
+        .unwrap();
+    tree_of(rows.map(|r| r.unwrap()).collect())
+}
+
+/// Compounds, expression subqueries (numbered as SQLite numbers selects),
+/// FROM subqueries, LEFT JOIN and DML plans draw the same tree as SQLite
+/// where Chorus runs the same plan.
+#[test]
+fn plan_trees_match_sqlite() {
+    let setup = "CREATE TABLE t(a, b); CREATE TABLE u(x INTEGER PRIMARY KEY, y); \
+                 CREATE TABLE w(p, q);";
+    let c = chorus::Connection::open_in_memory().unwrap();
+    let s = rusqlite::Connection::open_in_memory().unwrap();
+    c.execute_batch(setup).unwrap();
+    s.execute_batch(setup).unwrap();
+    for q in [
+        "SELECT * FROM t UNION ALL SELECT * FROM w",
+        "SELECT * FROM t INTERSECT SELECT * FROM w EXCEPT SELECT 1, 2",
+        "SELECT 1 UNION SELECT 2 UNION SELECT 3",
+        "SELECT * FROM t WHERE b IN (SELECT q FROM w)",
+        "SELECT * FROM t WHERE b IN (SELECT q FROM w ORDER BY p LIMIT 2)",
+        "SELECT (SELECT y FROM u WHERE x = t.b), b FROM t \
+         WHERE EXISTS (SELECT 1 FROM w WHERE p = t.a) ORDER BY (SELECT q FROM w WHERE p = t.b)",
+        "SELECT b, count(*) FROM t WHERE b IN (SELECT q FROM w) GROUP BY b \
+         HAVING count(*) > (SELECT count(*) FROM w)",
+        "SELECT * FROM t WHERE NOT EXISTS (SELECT 1 FROM w)",
+        "SELECT * FROM (SELECT b FROM t GROUP BY b) s, w",
+        "SELECT * FROM t LEFT JOIN u ON u.x = t.a",
+        "SELECT b, count(*) FROM t GROUP BY b ORDER BY 2",
+        "SELECT * FROM t WHERE a IN (SELECT q FROM w) UNION SELECT 1, 2",
+        "UPDATE t SET a = (SELECT 1) WHERE b IN (SELECT q FROM w)",
+        "DELETE FROM t WHERE b IN (SELECT q FROM w)",
+        "INSERT INTO t VALUES (1, 2), (3, 4)",
+        "INSERT INTO t VALUES (1, 2)",
+        "VALUES (1), (2), (3)",
+        "SELECT * FROM w WHERE p IN (VALUES (1), (2))",
+        "INSERT INTO t SELECT p, q FROM w",
+    ] {
+        let q = format!("EXPLAIN QUERY PLAN {q}");
+        assert_eq!(tree_chorus(&c, &q), tree_sqlite(&s, &q), "{q}");
+    }
+}

@@ -218,9 +218,13 @@ fn pack(sizes: &[usize], cap: usize, pull: bool) -> Result<Vec<usize>> {
         }
     }
     // Even out right to left: move cells from the left neighbour while that
-    // leaves the right page no fuller than the left one.
+    // leaves the right page no fuller than the left one (SQLite's test in
+    // balance_nonroot, whose size of the left page's last cell leaves out
+    // its 2-byte pointer for the right-most pair).
     let p = pull as usize;
+    let last = ends.len().saturating_sub(1);
     for k in (1..ends.len()).rev() {
+        let slack = if k == last { 2 } else { 0 };
         loop {
             let lstart = if k >= 2 { ends[k - 2] + p } else { 0 };
             let lend = ends[k - 1];
@@ -235,7 +239,7 @@ fn pack(sizes: &[usize], cap: usize, pull: bool) -> Result<Vec<usize>> {
             // divider when pulling), the left loses its last cell.
             let gain = sizes[lend - 1 + p];
             let loss = sizes[lend - 1];
-            if rsize + gain > cap || rsize + gain > lsize - loss {
+            if rsize + gain > cap || rsize + gain > lsize - loss + slack {
                 break;
             }
             ends[k - 1] -= 1;

@@ -241,7 +241,23 @@ impl BTreeCursor {
             }
             return Ok(false);
         }
-        let level = path.len() - 1;
+        let mut level = path.len() - 1;
+        if kind == PageKind::TableLeaf && idx == h.ncell && h.ncell > 0 && level == 0 && pgno != 1 {
+            // An append that overflows a root leaf: SQLite's balance_deeper
+            // moves the content to a child, then balance_quick puts the new
+            // cell alone on a new right-most leaf.
+            let child = pager.allocate()?;
+            if pager.auto_vacuum() != AutoVacuum::None {
+                ptrmap::put(pager, child, PtrType::BTree, PageNo(pgno))?;
+            }
+            let content = Node::read(&pager.read(PageNo(pgno))?, pgno, lim)?;
+            super::balance::write_node(pager, child.get(), &content, lim)?;
+            let root = Node::with_cells(PageKind::TableInterior, child.get(), []);
+            super::balance::write_node(pager, pgno, &root, lim)?;
+            path[0].1 = 0;
+            path.push((child.get(), idx));
+            level = 1;
+        }
         if kind == PageKind::TableLeaf && idx == h.ncell && h.ncell > 0 && level > 0 {
             let (ppg, ci) = path[level - 1];
             if ppg != 1 {

@@ -130,8 +130,8 @@ impl Connection {
 }
 
 /// `VACUUM [schema] INTO 'file'` (the statement runs with its read
-/// transaction open): the page copy written to `file`, which must not
-/// exist or be empty. Unlike SQLite's, the copy keeps the freelist pages.
+/// transaction open): the compact copy VACUUM builds (stmt/vacuum.rs),
+/// written to `file`, which must not exist or be empty.
 pub(crate) fn vacuum_into(
     inner: &mut super::connection::ConnInner,
     schema: &str,
@@ -152,7 +152,18 @@ pub(crate) fn vacuum_into(
     if std::fs::metadata(file).is_ok_and(|m| m.len() > 0) {
         return Err(Error::new(ResultCode::ERROR, "output file already exists"));
     }
-    stream_to_file(inner, file)
+    if inner.store.header(HeaderField::PageCount)? == 0 {
+        return stream_to_file(inner, file);
+    }
+    let schema = inner.schema.clone();
+    let mut image = crate::stmt::vacuum::compact_image(&mut *inner.store, &schema)?;
+    if image.len() >= 20 && image[18] == 2 {
+        // The copy is a rollback-journal database, as SQLite's VACUUM INTO.
+        image[18] = 1;
+        image[19] = 1;
+    }
+    let _ = prepare_destination(file);
+    replace_file(file, |f| f.write_all(&image).map_err(io_err))
 }
 
 /// Hand every page of the database (read in the caller's transaction) to

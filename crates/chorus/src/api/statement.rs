@@ -398,6 +398,41 @@ impl<'c> Statement<'c> {
                 inner.end_read_if_idle();
                 Ok(false)
             }
+            Program::Vacuum(db) => {
+                let db_name = db.clone();
+                if inner.explicit_txn {
+                    inner.end_read_if_idle();
+                    return Err(Error::new(
+                        ResultCode::ERROR,
+                        "cannot VACUUM from within a transaction",
+                    ));
+                }
+                if inner.readers > 0 {
+                    inner.end_read_if_idle();
+                    return Err(Error::new(
+                        ResultCode::ERROR,
+                        "cannot VACUUM - SQL statements in progress",
+                    ));
+                }
+                let r = with_write(&mut inner, true, |inner| {
+                    let schema = inner.schema.clone();
+                    crate::stmt::vacuum::run(&mut *inner.store, &schema, &db_name)
+                        .map(|()| ((), DmlResult::default()))
+                        .map_err(|e| (e, DmlResult::default()))
+                });
+                let cookie = inner
+                    .store
+                    .header(HeaderField::SchemaCookie)
+                    .unwrap_or(u32::MAX);
+                if cookie != inner.schema.cookie {
+                    let db = conn.db.clone();
+                    inner.store.begin_read()?;
+                    let _ = inner.reload_schema(&db, cookie);
+                    inner.end_read_if_idle();
+                }
+                inner.end_read_if_idle();
+                r.map(|_| false)
+            }
             Program::VacuumInto(schema, file) => {
                 let r = super::backup::vacuum_into(&mut inner, schema, file);
                 inner.end_read_if_idle();

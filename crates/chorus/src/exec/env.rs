@@ -33,6 +33,9 @@ pub struct Slot {
     /// Values of columns past the end of a short record (columns added by
     /// ALTER TABLE ADD COLUMN read their default); empty: all NULL.
     pub defaults: Arc<[Value]>,
+    /// Record field of each column when the table has VIRTUAL generated
+    /// columns (see `exec/generated.rs`); empty: column i is field i.
+    pub colmap: Arc<[usize]>,
 }
 
 impl Slot {
@@ -94,7 +97,12 @@ impl Slot {
                 "column read before its record header was parsed",
             ));
         }
-        let Some(&(t, off)) = self.hdr.get(col) else {
+        let field = if self.colmap.is_empty() {
+            col
+        } else {
+            self.colmap.get(col).copied().unwrap_or(col)
+        };
+        let Some(&(t, off)) = self.hdr.get(field) else {
             // Past the end of the record: the column's default (ALTER TABLE ADD).
             return Ok(self
                 .defaults
@@ -151,6 +159,9 @@ impl Slot {
         }
         if !Arc::ptr_eq(&self.defaults, &o.defaults) {
             self.defaults = o.defaults.clone();
+        }
+        if !Arc::ptr_eq(&self.colmap, &o.colmap) {
+            self.colmap = o.colmap.clone();
         }
     }
 }

@@ -125,6 +125,9 @@ pub enum CExpr {
         coll: Collation,
     },
     Cast(Box<CExpr>, Affinity),
+    /// Column affinity applied to a value (a VIRTUAL generated column's
+    /// expression, see exec/generated.rs).
+    Affinity(Box<CExpr>, Affinity),
     Like {
         x: Box<CExpr>,
         pat: Box<CExpr>,
@@ -498,6 +501,7 @@ impl CExpr {
                 }
             }
             CExpr::Cast(x, aff) => cast::cast_to_affinity(x.eval(cx)?, *aff),
+            CExpr::Affinity(x, aff) => crate::sqlvalue::apply_affinity(x.eval(cx)?, *aff),
             CExpr::Like {
                 x,
                 pat,
@@ -902,6 +906,7 @@ impl CExpr {
                 coll: coll.clone(),
             },
             CExpr::Cast(x, a) => CExpr::Cast(b(x)?, *a),
+            CExpr::Affinity(x, a) => CExpr::Affinity(b(x)?, *a),
             CExpr::Like {
                 x,
                 pat,
@@ -959,7 +964,8 @@ impl CExpr {
                 | CExpr::Not(x)
                 | CExpr::IsNull(x)
                 | CExpr::NotNull(x)
-                | CExpr::Cast(x, _) => stack.push(x),
+                | CExpr::Cast(x, _)
+                | CExpr::Affinity(x, _) => stack.push(x),
                 CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
                     stack.push(l);
                     stack.push(r);
@@ -1066,7 +1072,8 @@ impl CExpr {
                 | CExpr::Not(x)
                 | CExpr::IsNull(x)
                 | CExpr::NotNull(x)
-                | CExpr::Cast(x, _) => stack.push(x),
+                | CExpr::Cast(x, _)
+                | CExpr::Affinity(x, _) => stack.push(x),
                 CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
                     stack.push(l);
                     stack.push(r);

@@ -3,9 +3,11 @@
 pub mod agg;
 pub mod autoincrement;
 pub mod env;
+pub mod eqp;
 pub mod expr;
 pub mod foreign_key;
 pub mod func;
+pub mod generated;
 pub mod select;
 pub mod source;
 pub mod strict;

@@ -826,37 +826,6 @@ impl SelectPlan {
 
     pub fn close(&mut self) {}
 
-    /// EXPLAIN QUERY PLAN lines.
-    pub fn describe(&self, out: &mut Vec<String>) {
-        match &self.body {
-            Body::Simple(s) => {
-                match &s.from {
-                    Some(f) => f.describe(out),
-                    None => out.push("SCAN CONSTANT ROW".into()),
-                }
-                if s.agg.as_ref().is_some_and(|a| !a.group_by.is_empty()) {
-                    out.push("USE TEMP B-TREE FOR GROUP BY".into());
-                }
-                if s.distinct {
-                    out.push("USE TEMP B-TREE FOR DISTINCT".into());
-                }
-                if !s.order.is_empty() {
-                    out.push("USE TEMP B-TREE FOR ORDER BY".into());
-                }
-            }
-            Body::Compound(c) => {
-                out.push("COMPOUND QUERY".into());
-                for a in &c.arms {
-                    a.describe(out);
-                }
-            }
-            Body::Values(_) => out.push("SCAN CONSTANT ROW".into()),
-            Body::Queue(_) => out.push("SCAN QUEUE".into()),
-            Body::Recursive(_) => out.push("RECURSIVE STEP".into()),
-            Body::Pragma(p) => out.push(p.describe()),
-        }
-    }
-
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         match &mut self.body {
             Body::Simple(s) => {

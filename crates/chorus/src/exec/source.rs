@@ -44,6 +44,8 @@ pub struct TableScan {
     pub real_cols: Arc<[bool]>,
     /// Defaults of columns a short record lacks (see `Slot::defaults`).
     pub defaults: Arc<[Value]>,
+    /// Record field per column (see `Slot::colmap`; exec/generated.rs).
+    pub colmap: Arc<[usize]>,
     pub access: Access,
     /// Conjuncts of WHERE/ON that read earlier tables too.
     pub filter: Option<CExpr>,
@@ -80,6 +82,7 @@ impl TableScan {
             rowid_alias,
             real_cols: Arc::from([]),
             defaults: Arc::from([]),
+            colmap: Arc::from([]),
             access,
             filter: None,
             local: None,
@@ -114,6 +117,9 @@ impl TableScan {
         }
         if !Arc::ptr_eq(&s.defaults, &self.defaults) {
             s.defaults = self.defaults.clone();
+        }
+        if !Arc::ptr_eq(&s.colmap, &self.colmap) {
+            s.colmap = self.colmap.clone();
         }
         Ok(())
     }
@@ -432,6 +438,9 @@ impl TableScan {
                 if !Arc::ptr_eq(&s.defaults, &self.defaults) {
                     s.defaults = self.defaults.clone();
                 }
+                if !Arc::ptr_eq(&s.colmap, &self.colmap) {
+                    s.colmap = self.colmap.clone();
+                }
                 if let Some(f) = &self.filter {
                     if !f.test(cx)? {
                         continue;
@@ -529,6 +538,10 @@ pub struct MatScan {
     pub plan: SelectPlan,
     pub correlated: bool,
     pub filter: Option<CExpr>,
+    /// EXPLAIN QUERY PLAN names (exec/eqp.rs): the alias the loop scans and
+    /// the CTE or view materialised (empty when none).
+    pub label: String,
+    pub object: String,
     rows: Vec<Vec<Value>>,
     started: bool,
     complete: bool,
@@ -542,12 +555,21 @@ impl MatScan {
             plan,
             correlated,
             filter: None,
+            label: String::new(),
+            object: String::new(),
             rows: Vec::new(),
             started: false,
             complete: false,
             pos: 0,
         }
     }
+    /// Set the EXPLAIN QUERY PLAN names (see `label` / `object`).
+    pub fn named(mut self, label: &str, object: &str) -> MatScan {
+        self.label = label.to_string();
+        self.object = object.to_string();
+        self
+    }
+
     pub fn open(&mut self) {
         self.pos = 0;
         if self.correlated {

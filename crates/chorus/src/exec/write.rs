@@ -35,6 +35,9 @@ pub struct TableWriter {
     pub indexes: Vec<IndexWriter>,
     pub checks: Vec<(String, CExpr)>,
     pub defaults: Vec<Option<CExpr>>,
+    /// Generated columns in computation order, compiled against the row
+    /// slot (exec/generated.rs).
+    pub gens: Vec<(usize, CExpr)>,
     /// RETURNING expressions, evaluated on the row slot after each write.
     pub returning: Vec<CExpr>,
     /// AUTOINCREMENT: the root of sqlite_sequence (exec/autoincrement.rs).
@@ -80,6 +83,7 @@ impl TableWriter {
             indexes: Vec::new(),
             checks: Vec::new(),
             defaults: Vec::new(),
+            gens: Vec::new(),
             returning: Vec::new(),
             autoinc: None,
             cursor: None,
@@ -127,13 +131,18 @@ impl TableWriter {
         let r = RecordReader::new(c.payload()?)?;
         let mut v = Vec::with_capacity(n);
         for i in 0..n {
+            let Some(f) = super::generated::record_field(&table, i) else {
+                // VIRTUAL: computed below.
+                v.push(Value::Null);
+                continue;
+            };
             if Some(i) == alias {
                 v.push(Value::Integer(rowid));
-            } else if i >= r.column_count() {
+            } else if f >= r.column_count() {
                 // A short record (ALTER TABLE ADD COLUMN): the default.
                 v.push(crate::stmt::alter::column_default(&table.columns[i]));
             } else {
-                v.push(match r.column(i)? {
+                v.push(match r.column(f)? {
                     // REAL columns may hold integral values stored as integers.
                     ValueRef::Integer(x) if table.columns[i].affinity == Affinity::Real => {
                         Value::Real(x as f64)
@@ -142,7 +151,42 @@ impl TableWriter {
                 });
             }
         }
+        if !self.gens.is_empty() {
+            self.compute_generated(cx, &mut v, rowid, true)?;
+        }
         Ok(Some(v))
+    }
+
+    /// Compute the generated columns of a full row in place (only the
+    /// VIRTUAL ones with `only_virtual`, for a row read back), with their
+    /// affinities; leaves the row in the row slot.
+    pub fn compute_generated(
+        &self,
+        cx: &mut Cx<'_>,
+        values: &mut [Value],
+        rowid: i64,
+        only_virtual: bool,
+    ) -> Result<()> {
+        self.set_slot(cx, values, rowid);
+        for (c, e) in &self.gens {
+            let Some(col) = self.table.columns.get(*c) else {
+                continue;
+            };
+            if only_virtual && !super::generated::is_virtual(col) {
+                continue;
+            }
+            let mut v = e.eval(cx)?;
+            if col.affinity != Affinity::Blob {
+                v = apply_affinity(v, col.affinity);
+            }
+            if let Some(s) = cx.env.slots[self.row_slot].values.get_mut(*c) {
+                *s = v.clone();
+            }
+            if let Some(x) = values.get_mut(*c) {
+                *x = v;
+            }
+        }
+        Ok(())
     }
 
     /// Put a row in the row slot (for CHECK / index expressions).
@@ -177,6 +221,13 @@ impl TableWriter {
         or: Option<ResolveType>,
     ) -> std::result::Result<Verdict, Violation> {
         let t = &self.table;
+        if !self.gens.is_empty() {
+            self.compute_generated(cx, values, rowid, false)
+                .map_err(|error| Violation {
+                    error,
+                    resolve: ResolveType::Abort,
+                })?;
+        }
         for (i, c) in t.columns.iter().enumerate() {
             if c.notnull && values[i].is_null() && Some(i) != t.rowid_alias {
                 let resolve = or.or(t.notnull_conflict[i]).unwrap_or(ResolveType::Abort);
@@ -421,9 +472,17 @@ impl TableWriter {
     fn write_record(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.buf.clear();
         let alias = self.table.rowid_alias;
+        let table = &self.table;
         let refs: Vec<ValueRef> = values
             .iter()
             .enumerate()
+            .filter(|(i, _)| {
+                table.gen.is_none()
+                    || !table
+                        .columns
+                        .get(*i)
+                        .is_some_and(super::generated::is_virtual)
+            })
             .map(|(i, v)| {
                 if Some(i) == alias {
                     ValueRef::Null

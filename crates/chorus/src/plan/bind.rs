@@ -107,6 +107,9 @@ pub struct Binder {
     /// Binding a trigger program: RAISE() is allowed and subqueries are
     /// re-evaluated on every use (the program runs once per row).
     pub in_trigger: bool,
+    /// VIRTUAL generated columns being expanded (slot, column), to report
+    /// SQLite's "generated column loop" (see `virtual_column`).
+    pub gen_busy: Vec<(usize, usize)>,
     /// Triggers whose programs are being compiled (outermost first).
     pub trigger_stack: Vec<String>,
 }
@@ -208,7 +211,7 @@ pub fn has_nondeterministic_call(e: &Expr) -> bool {
 }
 
 /// The direct operand expressions of `e` (not looking into subqueries).
-fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
+pub(crate) fn push_children<'a>(e: &'a Expr, stack: &mut Vec<&'a Expr>) {
     match e {
         Expr::FunctionCall {
             args, filter_over, ..
@@ -336,7 +339,49 @@ impl Binder {
             returning_pending: false,
             in_trigger: false,
             trigger_stack: Vec::new(),
+            gen_busy: Vec::new(),
         }
+    }
+
+    /// Column `col` of a scanned table's source `src`, as an expression: a
+    /// VIRTUAL generated column is its expression over the same row with
+    /// the column's affinity (exec/generated.rs); None for other columns.
+    pub fn virtual_column(&mut self, src: &SourceInfo, col: usize) -> Result<Option<CExpr>> {
+        let Some(t) = src.table.clone() else {
+            return Ok(None);
+        };
+        let Some(c) = t.columns.get(col) else {
+            return Ok(None);
+        };
+        let Some(g) = c.generated.as_ref().filter(|g| !g.stored) else {
+            return Ok(None);
+        };
+        if self.gen_busy.contains(&(src.slot, col)) {
+            return Err(err(format!("generated column loop on \"{}\"", c.name)));
+        }
+        let mut info = src.clone();
+        info.coalesced.clear();
+        info.name = t.name.clone();
+        // The expression names the table's columns unqualified (even where
+        // the row is only reachable qualified, as a trigger's NEW / OLD).
+        for c in &mut info.columns {
+            c.hidden = false;
+        }
+        self.gen_busy.push((src.slot, col));
+        self.scopes.push(Scope {
+            first_slot: src.slot,
+            sources: vec![info],
+            ..Default::default()
+        });
+        let r = self.expr(&g.expr);
+        self.scopes.pop();
+        self.gen_busy.pop();
+        let x = r?;
+        Ok(Some(if c.affinity == Affinity::Blob {
+            x
+        } else {
+            CExpr::Affinity(Box::new(x), c.affinity)
+        }))
     }
 
     pub fn alloc_slot(&mut self) -> usize {
@@ -499,6 +544,17 @@ impl Binder {
         allow_alias: bool,
     ) -> Result<(CExpr, Info)> {
         if let Some((lvl, slot, c, info)) = self.resolve(table, col)? {
+            let src = self
+                .scopes
+                .get(lvl)
+                .and_then(|s| s.sources.iter().find(|s| s.slot == slot))
+                .filter(|s| s.table.as_ref().is_some_and(|t| t.gen.is_some()))
+                .cloned();
+            if let Some(src) = src {
+                if let Some(x) = self.virtual_column(&src, c)? {
+                    return Ok((x, info));
+                }
+            }
             let left = CExpr::Column { slot, col: c };
             if table.is_none() {
                 // A RIGHT/FULL JOIN's USING column: coalesce(left, right).

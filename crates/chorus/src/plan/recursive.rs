@@ -222,9 +222,6 @@ pub fn plan_recursive_cte(
     let plan = SelectPlan::new(Body::Recursive(Box::new(rec)), names, infos, vec![None; n]);
     let slot = b.alloc_slot();
     let info = super::select::mat_info_pub(&plan, slot, alias);
-    Ok((
-        Source::Mat(Box::new(MatScan::new(slot, plan, false))),
-        slot,
-        info,
-    ))
+    let mat = MatScan::new(slot, plan, false).named(&info.name, &cte.name);
+    Ok((Source::Mat(Box::new(mat)), slot, info))
 }

@@ -614,9 +614,12 @@ fn plan_one_inner(
                             Some(t) if t.rowid_alias == Some(i) => usize::MAX,
                             _ => i,
                         };
-                        result.push(CExpr::Column {
-                            slot: s.slot,
-                            col: colno,
+                        result.push(match b.virtual_column(s, i)? {
+                            Some(x) => x,
+                            None => CExpr::Column {
+                                slot: s.slot,
+                                col: colno,
+                            },
                         });
                         names.push(col.name.clone());
                         infos.push(Info {
@@ -640,6 +643,7 @@ fn plan_one_inner(
                 };
                 decls.push(match (&cexpr, e) {
                     (CExpr::Column { slot, col }, _) => decl_of(b, *slot, *col),
+                    (CExpr::Affinity(..), _) => virtual_decl(b, e),
                     _ => None,
                 });
                 result.push(cexpr);
@@ -937,6 +941,31 @@ fn decl_of(b: &Binder, slot: usize, col: usize) -> Option<String> {
     None
 }
 
+/// The declared type of a VIRTUAL generated column named by `e` (its
+/// reference binds to the column's expression, exec/generated.rs).
+fn virtual_decl(b: &Binder, e: &Expr) -> Option<String> {
+    let (tbl, col) = match e {
+        Expr::Id(id) => (None, crate::schema::unquote(&id.0)),
+        Expr::Qualified(t, c) => (Some(name_of(t)), name_of(c)),
+        _ => return None,
+    };
+    for s in b.scopes.iter().rev() {
+        for src in &s.sources {
+            if tbl
+                .as_ref()
+                .is_some_and(|t| !src.name.eq_ignore_ascii_case(t))
+            {
+                continue;
+            }
+            let Some(t) = &src.table else { continue };
+            if let Some(i) = t.column_index(&col) {
+                return src.columns.get(i).and_then(|c| c.decltype.clone());
+            }
+        }
+    }
+    None
+}
+
 /// SQLite's name for a result column without AS.
 fn expr_name(b: &Binder, e: &Expr, span: Option<&str>) -> String {
     let mut e = e;
@@ -1056,11 +1085,8 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 }
                 let slot = b.alloc_slot();
                 let info = mat_info(&plan, slot, alias_name.unwrap_or(v.name.clone()));
-                return Ok((
-                    Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
-                    slot,
-                    info,
-                ));
+                let mat = MatScan::new(slot, plan, correlated).named(&info.name, &v.name);
+                return Ok((Source::Mat(Box::new(mat)), slot, info));
             }
             if qualified.is_none() && b.schema.table(&name).is_none() && qn.db_name.is_none() {
                 let alias = alias_name.clone();
@@ -1100,6 +1126,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             scan.wr = crate::exec::without_rowid::WrScan::of(&table, false);
             scan.real_cols = table.real_columns();
             scan.defaults = crate::stmt::alter::record_defaults(&table);
+            scan.colmap = crate::exec::generated::slot_colmap(&table);
             scan.label = info.name.clone();
             Ok((Source::Table(Box::new(scan)), slot, info))
         }
@@ -1113,11 +1140,8 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                 })
                 .unwrap_or_default();
             let info = mat_info(&plan, slot, name);
-            Ok((
-                Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
-                slot,
-                info,
-            ))
+            let mat = MatScan::new(slot, plan, correlated).named(&info.name, "");
+            Ok((Source::Mat(Box::new(mat)), slot, info))
         }
         SelectTable::Sub(_, _) => Err(err("parenthesized joins in FROM are not supported")),
         SelectTable::TableCall(qn, args, alias) => {
@@ -1194,11 +1218,8 @@ fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usiz
             q.infos.clone(),
             vec![None; q.names.len()],
         );
-        return Ok((
-            Source::Mat(Box::new(MatScan::new(slot, plan, true))),
-            slot,
-            info,
-        ));
+        let mat = MatScan::new(slot, plan, true).named(&info.name, "");
+        return Ok((Source::Mat(Box::new(mat)), slot, info));
     }
     if select_references(&cte.select, &cte.name) {
         return super::recursive::plan_recursive_cte(b, cte, alias);
@@ -1226,11 +1247,8 @@ fn plan_cte(b: &mut Binder, cte: &CteDef, alias: String) -> Result<(Source, usiz
     }
     let slot = b.alloc_slot();
     let info = mat_info(&plan, slot, alias);
-    Ok((
-        Source::Mat(Box::new(MatScan::new(slot, plan, correlated))),
-        slot,
-        info,
-    ))
+    let mat = MatScan::new(slot, plan, correlated).named(&info.name, &cte.name);
+    Ok((Source::Mat(Box::new(mat)), slot, info))
 }
 
 pub fn hide_cte(b: &mut Binder, name: &str) -> Vec<(usize, usize, CteDef)> {

@@ -526,7 +526,7 @@ pub fn run_alter(
             let quoted = new.0.starts_with(['"', '[', '`', '\'']);
             rename_column(store, schema, &t, &name_of(old), &name_of(new), quoted)?
         }
-        AlterTableBody::AddColumn(def) => add_column(store, &t, def, sql, env)?,
+        AlterTableBody::AddColumn(def) => add_column(store, schema, &t, def, sql, env)?,
         AlterTableBody::DropColumn(col) => drop_column(store, schema, &t, &name_of(col))?,
     }
     bump_cookie(store)?;
@@ -843,6 +843,7 @@ fn column_def_text(sql: &str) -> Option<String> {
 
 fn add_column(
     store: &mut dyn Store,
+    schema: &Arc<Schema>,
     t: &Table,
     def: &ast::ColumnDefinition,
     sql: &str,
@@ -856,6 +857,8 @@ fn add_column(
     let mut dflt: Option<&Expr> = None;
     let mut notnull = false;
     let mut has_fk = false;
+    let mut stored = false;
+    let mut generated = false;
     for c in &def.constraints {
         match &c.constraint {
             ast::ColumnConstraint::PrimaryKey { .. } => {
@@ -863,13 +866,10 @@ fn add_column(
             }
             ast::ColumnConstraint::Unique(_) => return Err(err("Cannot add a UNIQUE column")),
             ast::ColumnConstraint::Generated { typ, .. } => {
-                if typ
+                generated = true;
+                stored = typ
                     .as_ref()
-                    .is_some_and(|t| t.0.eq_ignore_ascii_case("STORED"))
-                {
-                    return Err(err("cannot add a STORED column"));
-                }
-                return Err(err("generated columns are not supported"));
+                    .is_some_and(|t| t.0.eq_ignore_ascii_case("STORED"));
             }
             ast::ColumnConstraint::NotNull { nullable, .. } if !nullable => notnull = true,
             ast::ColumnConstraint::Default(e) => dflt = Some(e),
@@ -892,7 +892,11 @@ fn add_column(
         )?;
         c.first()?
     };
-    if nonempty {
+    if nonempty && stored {
+        // Existing records would lack the stored value (exec/generated.rs).
+        return Err(err("cannot add a STORED column"));
+    }
+    if nonempty && !generated {
         if fk_on && has_fk && dflt.is_some() {
             return Err(err(
                 "Cannot add a REFERENCES column with non-NULL default value",
@@ -916,6 +920,17 @@ fn add_column(
             t.name, e.message
         ))
     })?;
+    if generated {
+        let (parsed, _) = crate::parse::parse_first(&new_sql)?;
+        if let Some(crate::parse::Parsed::Cmd(ast::Cmd::Stmt(ast::Stmt::CreateTable {
+            body,
+            ..
+        }))) = parsed
+        {
+            let (nt, _) = crate::schema::table_from_ast(&t.name, t.root, &body, new_sql.clone())?;
+            super::ddl::validate_table(schema, &nt)?;
+        }
+    }
     set_table_sql(store, &t.name, new_sql)
 }
 

@@ -181,6 +181,9 @@ pub fn combined_schema(m: &mut MultiStore, cookie: u32) -> Result<Schema> {
                 out.views.insert(k.clone(), v.clone());
             }
         }
+        for (k, tr) in &own.triggers {
+            out.triggers.entry(k.clone()).or_insert_with(|| tr.clone());
+        }
         for (k, ix) in &own.indexes {
             let key = if out.indexes.contains_key(k) {
                 shadow_key(i, k)

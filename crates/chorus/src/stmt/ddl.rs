@@ -261,6 +261,7 @@ pub fn run_ddl(
                     let (mut t, autos) = table_from_ast(&name, PageNo(0), body, text.clone())?;
                     // Validate CHECK / DEFAULT expressions by binding them.
                     validate_table(schema, &t)?;
+                    crate::exec::generated::check_loops(&t)?;
                     let wr = t.without_rowid.is_some();
                     let root =
                         store.create_tree(if wr { TreeKind::Index } else { TreeKind::Table })?;
@@ -612,8 +613,10 @@ pub fn populate_index(
         Some(p) => Some(b.expr(p)?),
         None => None,
     };
+    let gens = crate::exec::generated::compile(&mut b, table)?;
     env.ensure_slots(b.nslots);
     let mut w = TableWriter::new(table.clone(), slot);
+    w.gens = gens;
     let ki = idx.key_info(table);
     w.indexes
         .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
@@ -663,7 +666,7 @@ fn insert_index_only(
     w.insert(cx, vals, rowid)
 }
 
-fn validate_table(schema: &Arc<Schema>, t: &crate::schema::Table) -> Result<()> {
+pub(crate) fn validate_table(schema: &Arc<Schema>, t: &crate::schema::Table) -> Result<()> {
     let mut b = Binder::new(schema.clone());
     let slot = b.alloc_slot();
     b.scopes.push(Scope {
@@ -681,6 +684,12 @@ fn validate_table(schema: &Arc<Schema>, t: &crate::schema::Table) -> Result<()> 
     }
     for (_, e) in &t.checks {
         b.expr(e)?;
+    }
+    for c in &t.columns {
+        if let Some(g) = &c.generated {
+            crate::exec::generated::check_expr(&g.expr)?;
+            b.expr(&g.expr)?;
+        }
     }
     b.scopes.pop();
     b.scopes.push(Scope::default());

@@ -163,6 +163,7 @@ pub(crate) fn writer(b: &mut Binder, t: &Arc<Table>) -> Result<TableWriter> {
     }
     let r = (|| -> Result<TableWriter> {
         let mut w = TableWriter::new(t.clone(), slot);
+        w.gens = crate::exec::generated::compile(b, t)?;
         for (name, e) in &t.checks {
             let c = b.expr(e)?;
             let label = name.clone().unwrap_or_else(|| format!("{e}"));
@@ -301,6 +302,9 @@ pub fn plan_insert(
             for (i, c) in cols.iter().enumerate() {
                 let n = name_of(c);
                 match t.column_index(&n) {
+                    Some(ci) if t.columns[ci].generated.is_some() => {
+                        return Err(crate::exec::generated::insert_error(&t.columns[ci].name))
+                    }
                     Some(ci) => map[ci] = Some(i),
                     None if super::insert_columns::is_ignored(&n) => {}
                     None => {
@@ -318,15 +322,21 @@ pub fn plan_insert(
             }
         }
         None => {
-            if !matches!(source, InsertSource::DefaultValues) && n_src != ncols {
+            // Generated columns take no value (exec/generated.rs).
+            let writable: Vec<usize> = (0..ncols)
+                .filter(|&i| t.columns[i].generated.is_none())
+                .collect();
+            if !matches!(source, InsertSource::DefaultValues) && n_src != writable.len() {
                 return Err(err(format!(
                     "table {} has {} columns but {} values were supplied",
-                    t.name, ncols, n_src
+                    t.name,
+                    writable.len(),
+                    n_src
                 )));
             }
-            for (i, m) in map.iter_mut().enumerate() {
-                if !matches!(source, InsertSource::DefaultValues) {
-                    *m = Some(i);
+            if !matches!(source, InsertSource::DefaultValues) {
+                for (k, &i) in writable.iter().enumerate() {
+                    map[i] = Some(k);
                 }
             }
         }
@@ -608,6 +618,7 @@ fn plan_scan(
         crate::exec::without_rowid::set_index_pk_pos(&mut scan, &b.schema, t);
         scan.real_cols = t.real_columns();
         scan.defaults = crate::stmt::alter::record_defaults(t);
+        scan.colmap = crate::exec::generated::slot_colmap(t);
         scan.label = t.name.clone();
         scan.filter = and_all(terms);
         Ok(Source::Table(Box::new(scan)))
@@ -635,6 +646,9 @@ pub fn plan_update(
     let set_col = |n: &str| -> Result<usize> {
         Ok(match t.column_index(n) {
             Some(c) if Some(c) == t.rowid_alias => usize::MAX,
+            Some(c) if t.columns[c].generated.is_some() => {
+                return Err(crate::exec::generated::update_error(&t.columns[c].name))
+            }
             Some(c) => c,
             None if t.without_rowid.is_none()
                 && ["rowid", "oid", "_rowid_"]
@@ -1087,6 +1101,9 @@ fn bind_upsert_update(
             let col = t
                 .column_index(&n)
                 .ok_or_else(|| err(format!("no such column: {n}")))?;
+            if t.columns[col].generated.is_some() {
+                return Err(crate::exec::generated::update_error(&t.columns[col].name));
+            }
             out.push((col, b.expr(&s.expr)?));
         }
         let filter = match where_clause {

@@ -16,6 +16,7 @@
 //! would raise) but never run.
 
 use super::{Program, TxnOp};
+use crate::exec::eqp;
 use crate::schema::name_of;
 use chorus_storage::Value;
 use sqlite3_parser::ast::Stmt;
@@ -74,31 +75,25 @@ pub fn explain_rows(program: &Program, stmt: &Stmt, ncols: usize) -> Vec<Vec<Val
     let mut ops: Vec<Op> = Vec::new();
     match program {
         Program::Query(plan) => {
-            let mut lines = Vec::new();
-            plan.describe(&mut lines);
+            let lines = eqp::lines(eqp::select_rows(plan));
             lines_to_ops(lines, &mut ops);
             ops.push(op("ResultRow", 0, ncols as i64, None));
         }
         Program::Insert(p) => {
             if let super::dml::InsertSource::Select(s) = &p.source {
-                let mut lines = Vec::new();
-                s.describe(&mut lines);
-                lines_to_ops(lines, &mut ops);
+                lines_to_ops(eqp::lines(eqp::select_rows(s)), &mut ops);
             }
             ops.push(op("Insert", 0, 0, Some(p.writer.table.name.clone())));
         }
         Program::Update(p) => {
-            let mut lines = Vec::new();
-            p.scan.describe(&mut lines);
-            lines_to_ops(lines, &mut ops);
+            let values: Vec<_> = p.sets.iter().map(|(_, e)| e).collect();
+            lines_to_ops(eqp::lines(eqp::scan_rows(&p.scan, &values)), &mut ops);
             ops.push(op("Update", 0, 0, Some(p.writer.table.name.clone())));
         }
         Program::Delete(p) => {
-            let mut lines = Vec::new();
             if !p.truncate {
-                p.scan.describe(&mut lines);
+                lines_to_ops(eqp::lines(eqp::scan_rows(&p.scan, &[])), &mut ops);
             }
-            lines_to_ops(lines, &mut ops);
             let opcode = if p.truncate { "Clear" } else { "Delete" };
             ops.push(op(opcode, 0, 0, Some(p.writer.table.name.clone())));
         }
@@ -145,6 +140,7 @@ pub fn explain_rows(program: &Program, stmt: &Stmt, ncols: usize) -> Vec<Vec<Val
             ops.push(op("ViewWrite", 0, 0, Some(name)));
         }
         Program::VacuumInto(_, file) => ops.push(op("VacuumInto", 0, 0, Some(file.clone()))),
+        Program::Vacuum(db) => ops.push(op("Vacuum", 0, 0, Some(db.clone()))),
         Program::Noop => {
             let what = match stmt {
                 Stmt::Vacuum(..) => "Vacuum",

@@ -16,6 +16,7 @@ pub mod reindex;
 pub mod temp_trigger;
 pub mod trigger;
 pub mod update_from;
+pub mod vacuum;
 pub mod view_write;
 
 use crate::exec::select::SelectPlan;
@@ -54,6 +55,8 @@ pub enum Program {
     /// `VACUUM [schema] INTO 'file'`: a page copy of the database written
     /// to a new file (api/backup.rs); (schema, file name).
     VacuumInto(String, String),
+    /// `VACUUM [schema]`: rebuild the database compactly (stmt/vacuum.rs).
+    Vacuum(String),
 }
 
 pub struct Compiled {
@@ -95,32 +98,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             names = plan.names.clone();
             decltypes = plan.decltypes.clone();
             readonly = true;
-            if eqp {
-                let mut lines = Vec::new();
-                plan.describe(&mut lines);
-                let rows = lines
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        vec![
-                            Value::Integer(i as i64 + 2),
-                            Value::Integer(0),
-                            Value::Integer(0),
-                            Value::Text(l.into_bytes()),
-                        ]
-                    })
-                    .collect();
-                names = vec![
-                    "id".into(),
-                    "parent".into(),
-                    "notused".into(),
-                    "detail".into(),
-                ];
-                decltypes = vec![None; 4];
-                Program::Rows(names.clone(), rows)
-            } else {
-                Program::Query(plan)
-            }
+            Program::Query(plan)
         }
         Stmt::Insert {
             with,
@@ -290,12 +268,16 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             Program::VacuumInto(schema, file)
         }
-        Stmt::Vacuum(Some(db), None) => {
-            let d = name_of(db);
-            if !d.eq_ignore_ascii_case("temp") && attach::db_tag(schema, &d).is_none() {
+        Stmt::Vacuum(db, None) => {
+            let d = db.as_ref().map(name_of).unwrap_or_else(|| "main".into());
+            if d.eq_ignore_ascii_case("temp") {
+                // TEMP holds no b-trees of its own here (stmt/temp_trigger.rs).
+                Program::Noop
+            } else if attach::db_tag(schema, &d).is_none() {
                 return Err(err(format!("unknown database {d}")));
+            } else {
+                Program::Vacuum(d)
             }
-            Program::Noop
         }
         Stmt::Analyze(Some(qn)) if qn.db_name.is_none() => {
             // A database, table or index name; statistics are not kept.
@@ -310,7 +292,7 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             }
             Program::Noop
         }
-        Stmt::Analyze(_) | Stmt::Vacuum(..) => Program::Noop,
+        Stmt::Analyze(_) => Program::Noop,
         Stmt::CreateTrigger { .. } | Stmt::DropTrigger { .. } => {
             if matches!(stmt, Stmt::CreateTrigger { .. }) {
                 trigger::check_no_variables(sql)?;
@@ -336,15 +318,26 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
     } else {
         program
     };
-    // EXPLAIN QUERY PLAN of anything but a SELECT: an empty plan; the
-    // statement itself must not run.
-    let program = if eqp && !matches!(program, Program::Rows(..)) {
+    // EXPLAIN QUERY PLAN: the plan's rows (exec/eqp.rs); the statement
+    // itself must not run.
+    let program = if eqp {
         names = ["id", "parent", "notused", "detail"]
             .map(String::from)
             .to_vec();
         decltypes = vec![None; 4];
         readonly = true;
-        Program::Rows(names.clone(), Vec::new())
+        let rows = crate::exec::eqp::program_rows(&program)
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Value::Integer(r.id),
+                    Value::Integer(r.parent),
+                    Value::Integer(0),
+                    Value::Text(r.detail.into_bytes()),
+                ]
+            })
+            .collect();
+        Program::Rows(names.clone(), rows)
     } else {
         program
     };

@@ -227,6 +227,7 @@ pub fn run_pragma(
         "cache_size" => {
             if let Some(a) = arg {
                 *st.cache_size = value_to_i64(arg_value(a)?.as_ref());
+                store.set_cache_size(*st.cache_size);
                 return Ok(empty());
             }
             Ok(one("cache_size", Value::Integer(*st.cache_size)))
@@ -288,30 +289,7 @@ pub fn run_pragma(
             if xinfo {
                 names.push("hidden".into());
             }
-            let mut rows = Vec::new();
-            if let Some(tb) = schema.table(&t) {
-                let texts = super::default_texts::default_texts(&tb.sql);
-                for (i, c) in tb.columns.iter().enumerate() {
-                    let mut r = vec![
-                        Value::Integer(i as i64),
-                        Value::Text(c.name.clone().into_bytes()),
-                        Value::Text(c.decltype.clone().into_bytes()),
-                        Value::Integer(c.notnull as i64),
-                        match (&c.default, texts.get(i)) {
-                            (Some(_), Some(Some(text))) => Value::Text(text.clone().into_bytes()),
-                            (Some(d), _) => Value::Text(format!("{d}").into_bytes()),
-                            (None, _) => Value::Null,
-                        },
-                        Value::Integer(c.pk as i64),
-                    ];
-                    if xinfo {
-                        r.push(Value::Integer(0));
-                    }
-                    rows.push(r);
-                }
-            } else if let Some(v) = schema.views.get(&crate::schema::key(&t)) {
-                let _ = v;
-            }
+            let rows = super::pragma_table::table_info_rows(schema, &t, xinfo)?;
             Ok(PragmaResult {
                 names,
                 rows,

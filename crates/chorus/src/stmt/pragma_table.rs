@@ -312,3 +312,61 @@ pub fn plan_pragma_table(
         info,
     )))
 }
+
+/// The rows of `PRAGMA table_info(t)` / `table_xinfo(t)`: a table's columns
+/// (table_info leaves out generated columns; table_xinfo shows them with
+/// `hidden` 2 for VIRTUAL and 3 for STORED), or a view's result columns
+/// with the declared types of the columns they read.
+pub fn table_info_rows(schema: &Schema, t: &str, xinfo: bool) -> Result<Vec<Vec<Value>>> {
+    let mut rows = Vec::new();
+    if let Some(tb) = schema.table(t) {
+        let texts = super::default_texts::default_texts(&tb.sql);
+        for (i, c) in tb.columns.iter().enumerate() {
+            let hidden = match &c.generated {
+                None => 0,
+                Some(g) if g.stored => 3,
+                Some(_) => 2,
+            };
+            if hidden != 0 && !xinfo {
+                continue;
+            }
+            let mut r = vec![
+                Value::Integer(rows.len() as i64),
+                Value::Text(c.name.clone().into_bytes()),
+                Value::Text(c.decltype.clone().into_bytes()),
+                Value::Integer(c.notnull as i64),
+                match (&c.default, texts.get(i)) {
+                    (Some(_), Some(Some(text))) => Value::Text(text.clone().into_bytes()),
+                    (Some(d), _) => Value::Text(format!("{d}").into_bytes()),
+                    (None, _) => Value::Null,
+                },
+                Value::Integer(c.pk as i64),
+            ];
+            if xinfo {
+                r.push(Value::Integer(hidden));
+            }
+            rows.push(r);
+        }
+    } else if let Some(v) = schema.views.get(&crate::schema::key(t)) {
+        let arc = Arc::new(schema.clone());
+        let mut b = Binder::new(arc);
+        let (plan, _) = crate::plan::select::plan_select(&mut b, &v.select, Some(&v.sql))?;
+        let names = v.columns.clone().unwrap_or_else(|| plan.names.clone());
+        for (i, n) in names.iter().enumerate() {
+            let ty = plan.decltypes.get(i).cloned().flatten().unwrap_or_default();
+            let mut r = vec![
+                Value::Integer(i as i64),
+                Value::Text(n.clone().into_bytes()),
+                Value::Text(ty.into_bytes()),
+                Value::Integer(0),
+                Value::Null,
+                Value::Integer(0),
+            ];
+            if xinfo {
+                r.push(Value::Integer(0));
+            }
+            rows.push(r);
+        }
+    }
+    Ok(rows)
+}

@@ -421,6 +421,17 @@ impl Store for PagerStore {
     fn set_busy_timeout(&mut self, timeout: Duration) {
         lock(&self.inner).pager.set_busy_timeout(timeout)
     }
+
+    fn replace_content(&mut self, image: &[u8]) -> Result<bool> {
+        let mut g = lock(&self.inner);
+        g.gen += 1;
+        g.pager.replace_content(image)?;
+        Ok(true)
+    }
+
+    fn set_cache_size(&mut self, cache_size: i64) {
+        lock(&self.inner).pager.set_cache_size(cache_size)
+    }
 }
 
 /// The key of an entry, kept to find one's place again after the tree changed.

@@ -181,6 +181,18 @@ pub trait Store: Send {
     fn synchronous(&self) -> u8 {
         2
     }
+    /// Replace the database's content with a database image (VACUUM),
+    /// inside the open write transaction; Ok(false) when the store has no
+    /// pages to replace (nothing to compact).
+    fn replace_content(&mut self, image: &[u8]) -> Result<bool> {
+        let _ = image;
+        Ok(false)
+    }
+    /// `PRAGMA cache_size = N`: the pager's page-cache limit (N pages when
+    /// positive, N KiB when negative, as SQLite).
+    fn set_cache_size(&mut self, cache_size: i64) {
+        let _ = cache_size;
+    }
     fn set_synchronous(&mut self, level: u8) {
         let _ = level;
     }

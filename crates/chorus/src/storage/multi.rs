@@ -257,6 +257,11 @@ impl Store for MultiStore {
             s.set_synchronous(level)
         }
     }
+    fn set_cache_size(&mut self, cache_size: i64) {
+        if let Ok(s) = self.store(0) {
+            s.set_cache_size(cache_size)
+        }
+    }
     fn checkpoint(&mut self, mode: CheckpointMode) -> Result<CheckpointResult> {
         self.store(0)?.checkpoint(mode)
     }
