@@ -1024,7 +1024,8 @@ impl CExpr {
                 | CExpr::Not(x)
                 | CExpr::IsNull(x)
                 | CExpr::NotNull(x)
-                | CExpr::Cast(x, _) => stack.push(x),
+                | CExpr::Cast(x, _)
+                | CExpr::Affinity(x, _) => stack.push(x),
                 CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
                     stack.push(l);
                     stack.push(r);

@@ -424,7 +424,7 @@ impl Store for PagerStore {
 
     fn replace_content(&mut self, image: &[u8]) -> Result<bool> {
         let mut g = lock(&self.inner);
-        g.gen += 1;
+        g.bump();
         g.pager.replace_content(image)?;
         Ok(true)
     }
