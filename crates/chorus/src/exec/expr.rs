@@ -768,6 +768,34 @@ fn exists(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<bool> {
     Ok(b)
 }
 
+/// Run an IN subquery into its row set (once, unless correlated).
+fn fill_set(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<()> {
+    if s.correlated || !matches!(s.cache, Some(SubCache::Set { .. })) {
+        let mut rows = Vec::new();
+        run_rows(&mut s.plan, cx, None, &mut rows)?;
+        let has_null = rows.iter().any(|r| r.iter().any(|v| v.is_null()));
+        s.cache = Some(SubCache::Set { rows, has_null });
+    }
+    Ok(())
+}
+
+/// The first-column values of the subquery of an `x IN (SELECT ...)` term
+/// (an index seek's keys, exec/source.rs), appended to `out`.
+pub fn in_sub_keys(term: &CExpr, cx: &mut Cx<'_>, out: &mut Vec<Value>) -> Result<()> {
+    let CExpr::InSub { sub, .. } = term else {
+        return Ok(());
+    };
+    let mut s = sub.try_borrow_mut().map_err(|_| recursion_err())?;
+    fill_set(&mut s, cx)?;
+    if let Some(SubCache::Set { rows, .. }) = &s.cache {
+        out.extend(
+            rows.iter()
+                .map(|r| r.first().cloned().unwrap_or(Value::Null)),
+        );
+    }
+    Ok(())
+}
+
 fn in_subquery(
     s: &mut SubQuery,
     lhs: &[Value],
@@ -776,12 +804,7 @@ fn in_subquery(
     coll: &[Collation],
     cx: &mut Cx<'_>,
 ) -> Result<Value> {
-    if s.correlated || !matches!(s.cache, Some(SubCache::Set { .. })) {
-        let mut rows = Vec::new();
-        run_rows(&mut s.plan, cx, None, &mut rows)?;
-        let has_null = rows.iter().any(|r| r.iter().any(|v| v.is_null()));
-        s.cache = Some(SubCache::Set { rows, has_null });
-    }
+    fill_set(s, cx)?;
     let Some(SubCache::Set { rows, has_null }) = &s.cache else {
         return Ok(Value::Null);
     };

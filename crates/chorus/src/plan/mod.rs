@@ -2,6 +2,7 @@
 
 pub mod access_path;
 pub mod bind;
+pub mod covering;
 pub mod names;
 pub mod recursive;
 pub mod rowvalue;

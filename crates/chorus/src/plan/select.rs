@@ -442,6 +442,8 @@ fn plan_one_inner(
                     Some(t) if t.rowid_alias == Some(ci) => usize::MAX,
                     _ => ci,
                 };
+                b.used_cols.insert((lsrc.slot, lcol));
+                b.used_cols.insert((slot, rcol));
                 let li = &lsrc.columns[lci];
                 let ri = &info.columns[ci];
                 let aff = crate::sqlvalue::compare::comparison_affinity(li.aff, ri.aff);
@@ -614,6 +616,7 @@ fn plan_one_inner(
                             Some(t) if t.rowid_alias == Some(i) => usize::MAX,
                             _ => i,
                         };
+                        b.used_cols.insert((s.slot, colno));
                         result.push(match b.virtual_column(s, i)? {
                             Some(x) => x,
                             None => CExpr::Column {
@@ -783,6 +786,18 @@ fn plan_one_inner(
             .filter_map(|s| level_slots.iter().position(|x| x == s))
             .max();
         if !ok {
+            // `t.x IN (SELECT ...)` (uncorrelated) belongs to t's loop,
+            // where it may serve as t's seek key.
+            if right_idx.is_none() && full_idx.is_none() {
+                if let Some(p) =
+                    in_sub_slot(&c).and_then(|s| level_slots.iter().position(|x| *x == s))
+                {
+                    if !items[p].left_outer {
+                        per_item[p].push(c);
+                        continue;
+                    }
+                }
+            }
             top_filter.push(c);
             continue;
         }
@@ -793,6 +808,10 @@ fn plan_one_inner(
             per_item[target].push(c);
         }
     }
+    let tables: Vec<(usize, Arc<Table>)> = items
+        .iter()
+        .filter_map(|i| i.table.clone().map(|t| (i.slot, t)))
+        .collect();
     let mut source: Option<Source> = None;
     for (k, mut it) in items.into_iter().enumerate() {
         let mut local = std::mem::take(&mut per_item[k]);
@@ -803,7 +822,7 @@ fn plan_one_inner(
         };
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
-            ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
+            ts.access = choose_access(b, t, it.slot, &level_slots[..k], &mut local, true);
             crate::exec::without_rowid::set_index_pk_pos(ts, &b.schema, t);
         }
         let (own, local): (Vec<CExpr>, Vec<CExpr>) = local.into_iter().partition(|c| {
@@ -850,6 +869,9 @@ fn plan_one_inner(
                 Source::Join(Box::new(j))
             }
         });
+    }
+    if let Some(src) = source.as_mut() {
+        super::covering::apply(b, src, &tables);
     }
     let mut simple = Simple::new(source, result);
     simple.window = super::window::finish(b, level_slots.clone(), is_agg);
@@ -917,6 +939,21 @@ fn first_agg_name(e: &Expr) -> String {
         }
     }
     "count".into()
+}
+
+/// The slot of `x` in an uncorrelated `x IN (SELECT ...)` over one column.
+fn in_sub_slot(c: &CExpr) -> Option<usize> {
+    let CExpr::InSub {
+        x, sub, not: false, ..
+    } = c
+    else {
+        return None;
+    };
+    let [CExpr::Column { slot, .. }] = x.as_slice() else {
+        return None;
+    };
+    sub.try_borrow().ok().filter(|q| !q.correlated)?;
+    Some(*slot)
 }
 
 pub fn and_all(v: Vec<CExpr>) -> Option<CExpr> {
