@@ -184,3 +184,61 @@ fn plans_match_sqlite() {
         plan(&p, q);
     }
 }
+
+#[test]
+fn order_by_follows_an_index_or_the_rowid() {
+    let p = Pair::new();
+    load(&p);
+    p.all(&[
+        "SELECT * FROM t ORDER BY a",
+        "SELECT * FROM t ORDER BY a DESC",
+        "SELECT id, a FROM t ORDER BY a, id",
+        "SELECT id, a FROM t ORDER BY a DESC, id DESC",
+        "SELECT id, a FROM t ORDER BY a, id DESC",
+        "SELECT a FROM t ORDER BY a LIMIT 5",
+        "SELECT a FROM t ORDER BY a DESC LIMIT 5 OFFSET 3",
+        "SELECT id, a, b FROM t WHERE a = 4 ORDER BY b",
+        "SELECT id, a, b FROM t WHERE a = 4 ORDER BY a, b DESC",
+        "SELECT id, a FROM t WHERE a > 3 AND a <= 9 ORDER BY a DESC",
+        "SELECT id, a FROM t WHERE a >= 3 AND a < 9 ORDER BY a DESC",
+        "SELECT id, a FROM t WHERE a < 5 ORDER BY a DESC",
+        "SELECT id, a FROM t WHERE a > 5 ORDER BY a DESC",
+        "SELECT id, c FROM t ORDER BY c DESC",
+        "SELECT id, c FROM t ORDER BY c",
+        "SELECT id, c FROM t WHERE c > 2 ORDER BY c",
+        "SELECT id, b FROM t ORDER BY b COLLATE NOCASE, id",
+        "SELECT id, b FROM t ORDER BY b",
+        "SELECT id FROM t ORDER BY id DESC LIMIT 7",
+        "SELECT id FROM t WHERE id > 190 ORDER BY rowid",
+        "SELECT id FROM t WHERE id > 190 ORDER BY rowid DESC",
+        "SELECT * FROM t WHERE id = 7 ORDER BY b",
+        "SELECT id, a FROM t ORDER BY a NULLS LAST, id",
+        "SELECT id, a FROM t ORDER BY a DESC NULLS FIRST, id",
+        "SELECT id, d FROM t WHERE d IN (3, 4.25) ORDER BY d DESC",
+        "SELECT id, d FROM t WHERE d IN (3, 4.25) ORDER BY d",
+        "SELECT id, a, b FROM t WHERE a IN (4, 5) AND b IN ('x', 'y') ORDER BY a DESC, b DESC",
+        "SELECT id, a, b FROM t WHERE a IN (4, 5) ORDER BY b",
+        "SELECT id, a, b FROM t WHERE a = 4 AND b IN ('x', 'y') ORDER BY b",
+        "SELECT id, a FROM t NOT INDEXED ORDER BY a, id",
+    ]);
+}
+
+#[test]
+fn order_by_plans_match_sqlite() {
+    let p = Pair::new();
+    load(&p);
+    for q in [
+        "SELECT * FROM t ORDER BY a",
+        "SELECT a FROM t ORDER BY a DESC",
+        "SELECT * FROM t WHERE a = 4 ORDER BY b",
+        "SELECT * FROM t WHERE a > 4 ORDER BY a DESC",
+        "SELECT * FROM t ORDER BY id DESC",
+        "SELECT * FROM t WHERE id > 4 ORDER BY id",
+        "SELECT count(*) FROM t NOT INDEXED",
+        "SELECT * FROM t WHERE a IN (1, 2) ORDER BY a DESC",
+        "SELECT * FROM t WHERE a IN (1, 2) ORDER BY b",
+        "SELECT a FROM t NOT INDEXED WHERE a = 3",
+    ] {
+        plan(&p, q);
+    }
+}

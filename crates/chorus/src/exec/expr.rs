@@ -726,15 +726,38 @@ fn run_rows(
     limit: Option<usize>,
     out: &mut Vec<Vec<Value>>,
 ) -> Result<()> {
-    plan.open(cx)?;
-    while plan.next(cx)? {
-        out.push(plan.row().to_vec());
-        if limit.is_some_and(|l| out.len() >= l) {
-            break;
+    // An aggregate subquery writes the statement's aggregate and group
+    // values; the enclosing query's (read after it, as in
+    // `SELECT (SELECT count(*) FROM t), count(*) FROM u`) are put back.
+    let saved = writes_aggregates(plan).then(|| (cx.env.agg.clone(), cx.env.group.clone()));
+    let r = (|| {
+        plan.open(cx)?;
+        while plan.next(cx)? {
+            out.push(plan.row().to_vec());
+            if limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
         }
+        plan.close();
+        Ok(())
+    })();
+    if let Some((agg, group)) = saved {
+        cx.env.agg = agg;
+        cx.env.group = group;
     }
-    plan.close();
-    Ok(())
+    r
+}
+
+/// Whether running `plan` overwrites `Env::agg` / `Env::group` (its own
+/// aggregate or window step; nested subqueries restore theirs).
+fn writes_aggregates(plan: &SelectPlan) -> bool {
+    use super::select::Body;
+    match &plan.body {
+        Body::Simple(s) => s.agg.is_some() || s.window.is_some(),
+        Body::Compound(c) => c.arms.iter().any(writes_aggregates),
+        Body::Recursive(_) => true,
+        _ => false,
+    }
 }
 
 fn scalar(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<Value> {

@@ -120,6 +120,15 @@ pub struct TableScan {
     pub covering: Option<Arc<[usize]>>,
     /// The rowid of the current covering-index entry (its last field).
     cover_rowid: i64,
+    /// An ORDER BY relies on this scan's order (the access must stay).
+    pub ordered: bool,
+    /// `NOT INDEXED`: only rowid access paths.
+    pub not_indexed: bool,
+    /// Walk the table or index backwards (an ORDER BY the scan satisfies,
+    /// plan/order_index.rs). An index walk then starts at the end of the
+    /// key's (and range's) entries and stops below them.
+    pub reverse: bool,
+    lo_key: Option<(Vec<Value>, bool)>,
     /// `rowid IN`: the rowids to visit and the next one's position.
     rowid_in: Vec<i64>,
     rowid_in_pos: usize,
@@ -166,6 +175,10 @@ impl TableScan {
             wr: None,
             covering: None,
             cover_rowid: 0,
+            not_indexed: false,
+            ordered: false,
+            reverse: false,
+            lo_key: None,
             rowid_in: Vec::new(),
             rowid_in_pos: 0,
             in_vals: Vec::new(),
@@ -288,7 +301,12 @@ impl TableScan {
         self.rowid_hi = None;
         match &self.access {
             Access::Full => {
-                let c = self.cur.as_mut().map(|c| c.first()).transpose()?;
+                let rev = self.reverse;
+                let c = self
+                    .cur
+                    .as_mut()
+                    .map(|c| if rev { c.last() } else { c.first() })
+                    .transpose()?;
                 Ok(c.unwrap_or(false))
             }
             Access::RowidEq(e) => {
@@ -408,6 +426,9 @@ impl TableScan {
                             }
                         };
                         vals.sort_by(ord);
+                        if self.reverse {
+                            vals.reverse();
+                        }
                         vals.dedup_by(|a, b| ord(a, b) == Ordering::Equal);
                         let empty = vals.is_empty();
                         self.in_vals[i] = vals;
@@ -517,6 +538,33 @@ impl TableScan {
             None => None,
         };
         let has_hi = self.hi_val.is_some();
+        if self.reverse {
+            self.lo_key = match &self.lo_val {
+                Some((v, incl)) => {
+                    let mut k = self.key.clone();
+                    k.push(v.clone());
+                    Some((k, *incl))
+                }
+                None => None,
+            };
+            let ic = self
+                .icur
+                .as_mut()
+                .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+            // The last entry of the key's (and range's) entries.
+            let found = match &self.hi_key {
+                Some((k, incl)) => {
+                    let op = if *incl { SeekOp::Le } else { SeekOp::Lt };
+                    with_refs(k, |k| ic.seek(k, op))?
+                }
+                None if self.key.is_empty() => ic.last()?,
+                None => with_refs(&self.key, |k| ic.seek(k, SeekOp::Le))?,
+            };
+            if !found {
+                return Ok(false);
+            }
+            return self.index_row_checked();
+        }
         let ic = self
             .icur
             .as_mut()
@@ -570,7 +618,17 @@ impl TableScan {
                 return Ok(false);
             }
         }
-        if let Some((hk, incl)) = &self.hi_key {
+        if self.reverse {
+            // Walking down: stop below the range's lower bound.
+            if let Some((lk, incl)) = &self.lo_key {
+                let o = with_refs(lk, |k| {
+                    compare_unpacked(k, entry, &ia.key_info, Ordering::Equal)
+                })?;
+                if o == Ordering::Greater || (!incl && o == Ordering::Equal) {
+                    return Ok(false);
+                }
+            }
+        } else if let Some((hk, incl)) = &self.hi_key {
             let o = with_refs(hk, |k| {
                 compare_unpacked(k, entry, &ia.key_info, Ordering::Equal)
             })?;
@@ -617,12 +675,14 @@ impl TableScan {
 
     fn advance(&mut self) -> Result<bool> {
         match &self.access {
-            Access::Full => self
-                .cur
-                .as_mut()
-                .map(|c| c.next())
-                .transpose()
-                .map(|o| o.unwrap_or(false)),
+            Access::Full => {
+                let rev = self.reverse;
+                self.cur
+                    .as_mut()
+                    .map(|c| if rev { c.prev() } else { c.next() })
+                    .transpose()
+                    .map(|o| o.unwrap_or(false))
+            }
             Access::RowidEq(_) => Ok(false),
             Access::RowidRange { .. } => self
                 .cur
@@ -632,10 +692,11 @@ impl TableScan {
                 .map(|o| o.unwrap_or(false)),
             Access::RowidIn(_) => self.seek_rowid_in(),
             Access::Index(_) => {
+                let rev = self.reverse;
                 let ok = self
                     .icur
                     .as_mut()
-                    .map(|c| c.next())
+                    .map(|c| if rev { c.prev() } else { c.next() })
                     .transpose()?
                     .unwrap_or(false);
                 if ok && self.index_row_checked()? {

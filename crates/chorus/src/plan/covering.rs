@@ -59,7 +59,12 @@ pub(super) fn index_covers(b: &Binder, t: &Table, slot: usize, idx: &Index) -> b
 }
 
 fn apply_one(b: &Binder, ts: &mut TableScan, t: &Table) {
-    if ts.wr.is_some() || t.without_rowid.is_some() || t.gen.is_some() || ts.covering.is_some() {
+    if ts.wr.is_some()
+        || ts.not_indexed
+        || t.without_rowid.is_some()
+        || t.gen.is_some()
+        || ts.covering.is_some()
+    {
         return;
     }
     let used: Vec<usize> = b
@@ -89,7 +94,7 @@ fn apply_one(b: &Binder, ts: &mut TableScan, t: &Table) {
                 }
             }
         }
-        Access::Full => {
+        Access::Full if !ts.ordered => {
             let table_w = table_width(t);
             let mut best: Option<(i32, &Arc<Index>)> = None;
             // Newest first, as SQLite walks a table's indexes; a later one
@@ -125,7 +130,7 @@ fn apply_one(b: &Binder, ts: &mut TableScan, t: &Table) {
                 ts.covering = Some(entry_map(t, idx));
             }
         }
-        Access::RowidEq(_) | Access::RowidIn(_) | Access::RowidRange { .. } => {}
+        Access::Full | Access::RowidEq(_) | Access::RowidIn(_) | Access::RowidRange { .. } => {}
     }
 }
 

@@ -4,6 +4,7 @@ pub mod access_path;
 pub mod bind;
 pub mod covering;
 pub mod names;
+pub mod order_index;
 pub mod recursive;
 pub mod rowvalue;
 pub mod select;

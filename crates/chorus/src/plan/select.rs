@@ -822,7 +822,22 @@ fn plan_one_inner(
         };
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
-            ts.access = choose_access(b, t, it.slot, &level_slots[..k], &mut local, true);
+            if ts.not_indexed {
+                // Rowid paths only: the terms an index would use stay filters.
+                let mut rowid_terms: Vec<CExpr> = Vec::new();
+                for c in &local {
+                    if let Some(c) = c.try_clone() {
+                        rowid_terms.push(c);
+                    }
+                }
+                let acc = choose_access(b, t, it.slot, &level_slots[..k], &mut rowid_terms, true);
+                ts.access = match acc {
+                    Access::Index(_) => Access::Full,
+                    a => a,
+                };
+            } else {
+                ts.access = choose_access(b, t, it.slot, &level_slots[..k], &mut local, true);
+            }
             crate::exec::without_rowid::set_index_pk_pos(ts, &b.schema, t);
         }
         let (own, local): (Vec<CExpr>, Vec<CExpr>) = local.into_iter().partition(|c| {
@@ -870,13 +885,22 @@ fn plan_one_inner(
             }
         });
     }
+    let window = super::window::finish(b, level_slots.clone(), is_agg);
+    let distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
+    if !order.is_empty() && !is_agg && window.is_none() && !distinct && tables.len() == 1 {
+        if let Some(src) = source.as_mut() {
+            if super::order_index::satisfies(b, &order, &result, src, &tables[0].1) {
+                order.clear();
+            }
+        }
+    }
     if let Some(src) = source.as_mut() {
         super::covering::apply(b, src, &tables);
     }
     let mut simple = Simple::new(source, result);
-    simple.window = super::window::finish(b, level_slots.clone(), is_agg);
+    simple.window = window;
     simple.filter = and_all(top_filter);
-    simple.distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
+    simple.distinct = distinct;
     simple.order = order;
     simple.limit = lim;
     simple.offset = off;
@@ -1165,6 +1189,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             scan.defaults = crate::stmt::alter::record_defaults(&table);
             scan.colmap = crate::exec::generated::slot_colmap(&table);
             scan.label = info.name.clone();
+            scan.not_indexed = matches!(_indexed, Some(ast::Indexed::NotIndexed));
             Ok((Source::Table(Box::new(scan)), slot, info))
         }
         SelectTable::Select(sel, alias) => {
