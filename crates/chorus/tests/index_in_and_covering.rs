@@ -242,3 +242,29 @@ fn order_by_plans_match_sqlite() {
         plan(&p, q);
     }
 }
+
+/// Backwards walks across many pages (interior pages, leaf boundaries).
+#[test]
+fn backwards_walks_over_many_pages() {
+    let p = Pair::new();
+    p.all(&[
+        "CREATE TABLE big(id INTEGER PRIMARY KEY, k INT, s TEXT)",
+        "CREATE INDEX bigk ON big(k, s)",
+        "CREATE INDEX bigs ON big(s DESC)",
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000) \
+         INSERT INTO big SELECT i, (i * 37) % 101, printf('%08d-%d', (i * 7919) % 6007, i % 3) FROM n",
+        "SELECT count(*), sum(k) FROM big",
+    ]);
+    p.all(&[
+        "SELECT id FROM big ORDER BY id DESC LIMIT 20 OFFSET 2900",
+        "SELECT sum(id), count(*) FROM (SELECT id FROM big ORDER BY id DESC)",
+        "SELECT k, s FROM big ORDER BY k DESC, s DESC LIMIT 30 OFFSET 3000",
+        "SELECT id, k, s FROM big WHERE k = 50 ORDER BY s DESC",
+        "SELECT id, k FROM big WHERE k > 20 AND k < 30 ORDER BY k DESC, s DESC LIMIT 40 OFFSET 100",
+        "SELECT id, k FROM big WHERE k IN (3, 99, 50) ORDER BY k DESC, s DESC LIMIT 50 OFFSET 60",
+        "SELECT id, s FROM big ORDER BY s LIMIT 25 OFFSET 4000",
+        "SELECT id, s FROM big WHERE s < '00003000' ORDER BY s DESC LIMIT 10",
+        "SELECT k, count(*) FROM big WHERE k IN (SELECT k FROM big WHERE id < 50) GROUP BY k",
+        "SELECT count(*) FROM big WHERE id IN (SELECT id * 3 FROM big WHERE id < 3000)",
+    ]);
+}

@@ -186,7 +186,9 @@ fn col_names(table: &Table, idx: &Index) -> Vec<String> {
 
 /// Move a full scan onto an index giving `terms`' order.
 fn full_scan_by_index(b: &Binder, ts: &mut TableScan, table: &Table, terms: &[Term<'_>]) -> bool {
-    let mut best: Option<((bool, i32, usize), Arc<Index>, bool)> = None;
+    // ((reads it alone, -width, creation order), index, walk backwards)
+    type Pick = ((bool, i32, usize), Arc<Index>, bool);
+    let mut best: Option<Pick> = None;
     for (n, idx) in b.schema.indexes_for(table).into_iter().enumerate() {
         if idx.partial.is_some() || idx.columns.iter().any(|c| c.col.is_none()) {
             continue;
