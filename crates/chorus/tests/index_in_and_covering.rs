@@ -268,3 +268,54 @@ fn backwards_walks_over_many_pages() {
         "SELECT count(*) FROM big WHERE id IN (SELECT id * 3 FROM big WHERE id < 3000)",
     ]);
 }
+
+#[test]
+fn min_max_seek_and_or_between_lookups() {
+    let p = Pair::new();
+    load(&p);
+    p.all(&[
+        "SELECT min(a) FROM t",
+        "SELECT max(a) FROM t",
+        "SELECT min(a), id, b FROM t",
+        "SELECT max(a), id, b FROM t",
+        "SELECT min(b) FROM t",
+        "SELECT max(b COLLATE NOCASE) FROM t",
+        "SELECT min(c), max(c) FROM t",
+        "SELECT max(c) FROM t",
+        "SELECT min(d) FROM t WHERE d > 3",
+        "SELECT max(b) FROM t WHERE a = 4",
+        "SELECT min(b), id FROM t WHERE a = 4",
+        "SELECT min(a) FROM t WHERE b = 'x'",
+        "SELECT max(a) FROM t WHERE a < 0",
+        "SELECT min(a) FROM t WHERE a IS NULL",
+        "SELECT max(a) + 1, count(*) FROM t",
+        "SELECT min(a) FROM t NOT INDEXED",
+        "SELECT (SELECT max(a) FROM t t2 WHERE t2.a < t.a) FROM t WHERE id < 10",
+        "SELECT id, a FROM t WHERE a = 3 OR a = 5 OR a = 3",
+        "SELECT id FROM t WHERE id = 9 OR id = 2 OR id = 400",
+        "SELECT id, a FROM t WHERE a = 3 OR b = 'x'",
+        "SELECT id, a FROM t WHERE a BETWEEN 3 AND 5",
+        "SELECT id, a FROM t WHERE a NOT BETWEEN 3 AND 11",
+        "SELECT id FROM t WHERE id BETWEEN 10 AND 14",
+    ]);
+    p.all(&["CREATE TABLE e(x, y)", "CREATE INDEX ex ON e(x)"]);
+    p.all(&[
+        "SELECT min(x), max(x), count(*) FROM e",
+        "SELECT min(x) FROM e",
+        "SELECT max(x), y FROM e",
+        "INSERT INTO e VALUES (NULL, 1), (NULL, 2)",
+        "SELECT min(x), y FROM e",
+        "SELECT max(x), y FROM e",
+    ]);
+    for q in [
+        "SELECT min(a) FROM t",
+        "SELECT max(a), b FROM t",
+        "SELECT max(b) FROM t WHERE a = 4",
+        "SELECT min(x) FROM e",
+        "SELECT * FROM t WHERE a = 1 OR a = 2",
+        "SELECT * FROM t WHERE a BETWEEN 1 AND 5",
+        "SELECT * FROM t WHERE id = 1 OR id = 2",
+    ] {
+        plan(&p, q);
+    }
+}

@@ -122,6 +122,10 @@ pub struct TableScan {
     cover_rowid: i64,
     /// An ORDER BY relies on this scan's order (the access must stay).
     pub ordered: bool,
+    /// The min()/max() seek (plan/min_max.rs): the scan ends after the
+    /// first row that passes the filters and whose column `Some(col)` (if
+    /// any) is not NULL.
+    pub one_row: Option<Option<usize>>,
     /// `NOT INDEXED`: only rowid access paths.
     pub not_indexed: bool,
     /// Walk the table or index backwards (an ORDER BY the scan satisfies,
@@ -177,6 +181,7 @@ impl TableScan {
             cover_rowid: 0,
             not_indexed: false,
             ordered: false,
+            one_row: None,
             reverse: false,
             lo_key: None,
             rowid_in: Vec::new(),
@@ -820,6 +825,17 @@ impl TableScan {
                     continue;
                 }
             }
+            if let Some(null_col) = self.one_row {
+                // min(): rows whose column is NULL pass through (min()
+                // skips them; bare columns read the first when all are).
+                let null = match null_col {
+                    Some(col) => cx.env.slots[self.slot].column(col)?.is_null(),
+                    None => false,
+                };
+                if !null {
+                    self.done = true;
+                }
+            }
             return Ok(true);
         }
     }
@@ -1043,8 +1059,10 @@ impl Source {
                     } else {
                         "INDEX"
                     };
-                    if terms.is_empty() {
+                    if terms.is_empty() && t.one_row.is_none() {
                         format!("SCAN {} USING {how} {}", t.label, ia.name)
+                    } else if terms.is_empty() {
+                        format!("SEARCH {} USING {how} {}", t.label, ia.name)
                     } else if t.wr.is_some() && ia.root == t.root {
                         format!(
                             "SEARCH {} USING PRIMARY KEY ({})",

@@ -24,12 +24,13 @@ pub fn choose_access_pub(
 
 /// The value side of a usable term: `col = rhs`, `col IN (list)`, or
 /// `col IN (SELECT ...)` (the term's position in `terms`).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Rhs<'a> {
     Expr(&'a CExpr),
     /// `col IS rhs`: NULL finds the NULL entries.
     Is(&'a CExpr),
-    List(&'a [CExpr]),
+    /// `col IN (list)`, or `col = e1 OR col = e2 ...`.
+    List(Vec<&'a CExpr>),
     Sub(usize),
 }
 
@@ -94,7 +95,24 @@ fn choose_access_in(
         })
     };
     let mut cands: Vec<Cand<'_>> = Vec::new();
+    // Conjuncts, with the halves of an AND inside one (BETWEEN) as well.
+    let mut flat: Vec<(usize, &CExpr)> = Vec::new();
     for (k, term) in terms.iter().enumerate() {
+        let mut stack = vec![term];
+        while let Some(e) = stack.pop() {
+            match e {
+                CExpr::And(l, r) => {
+                    stack.push(r);
+                    stack.push(l);
+                }
+                e => flat.push((k, e)),
+            }
+        }
+    }
+    for (k, term) in flat {
+        // Whether the term is a whole conjunct (an IN subquery moves out of
+        // `terms` whole).
+        let whole = terms.get(k).is_some_and(|t| std::ptr::eq(t, term));
         match term {
             CExpr::Cmp {
                 op,
@@ -156,7 +174,17 @@ fn choose_access_in(
                         .iter()
                         .all(|e| usable_rhs(e) && e.try_clone().is_some())
                 {
-                    cands.push((*col, CmpOp::Eq, Rhs::List(list), a0, coll));
+                    cands.push((*col, CmpOp::Eq, Rhs::List(list.iter().collect()), a0, coll));
+                }
+            }
+            CExpr::Or(..) => {
+                if let Some((col, list, aff, coll)) = or_of_equalities(term, slot) {
+                    if list
+                        .iter()
+                        .all(|e| usable_rhs(e) && e.try_clone().is_some())
+                    {
+                        cands.push((col, CmpOp::Eq, Rhs::List(list), aff, coll));
+                    }
                 }
             }
             CExpr::InSub {
@@ -172,7 +200,7 @@ fn choose_access_in(
                     continue;
                 };
                 let uncorrelated = sub.try_borrow().is_ok_and(|q| !q.correlated);
-                if *s == slot && uncorrelated && i64::try_from(k).is_ok() {
+                if *s == slot && uncorrelated && whole && i64::try_from(k).is_ok() {
                     cands.push((*col, CmpOp::Eq, Rhs::Sub(k), *a, c));
                 }
             }
@@ -184,7 +212,7 @@ fn choose_access_in(
     }
     // Rowid equality / range.
     if let Some(c) = cands.iter().find(|c| c.0 == usize::MAX && c.1 == CmpOp::Eq) {
-        if let Rhs::Expr(e) = c.2 {
+        if let Rhs::Expr(e) = &c.2 {
             if let Some(e) = e.try_clone() {
                 return Access::RowidEq(e);
             }
@@ -213,7 +241,7 @@ fn choose_access_in(
     let best = best.map(|((score, _, _), a)| (score, a));
     if best.as_ref().is_none_or(|(s, _)| *s < 100) {
         if let Some(c) = cands.iter().find(|c| c.0 == usize::MAX && c.1 == CmpOp::Eq) {
-            if let Some(k) = eq_key(c.2) {
+            if let Some(k) = eq_key(&c.2) {
                 return Access::RowidIn(k);
             }
         }
@@ -227,8 +255,8 @@ fn choose_access_in(
     if lo.is_some() || hi.is_some() {
         let score = 2;
         if best.as_ref().is_none_or(|(s, _)| score >= *s) {
-            let lo = lo.and_then(|c| rhs_expr(c.2).map(|e| (e, c.1 == CmpOp::Ge)));
-            let hi = hi.and_then(|c| rhs_expr(c.2).map(|e| (e, c.1 == CmpOp::Le)));
+            let lo = lo.and_then(|c| rhs_expr(&c.2).map(|e| (e, c.1 == CmpOp::Ge)));
+            let hi = hi.and_then(|c| rhs_expr(&c.2).map(|e| (e, c.1 == CmpOp::Le)));
             return Access::RowidRange { lo, hi };
         }
     }
@@ -238,8 +266,52 @@ fn choose_access_in(
     }
 }
 
+/// `x = e1 OR x = e2 OR ...` on one column of `slot` (same affinity and
+/// collation throughout): (column, values, affinity, collation).
+fn or_of_equalities(
+    term: &CExpr,
+    slot: usize,
+) -> Option<(usize, Vec<&CExpr>, Option<Affinity>, &Collation)> {
+    let mut stack = vec![term];
+    let mut found: Option<(usize, Option<Affinity>, &Collation)> = None;
+    let mut list = Vec::new();
+    while let Some(e) = stack.pop() {
+        match e {
+            CExpr::Or(l, r) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            CExpr::Cmp {
+                op: CmpOp::Eq,
+                l,
+                r,
+                aff,
+                coll,
+            } => {
+                let (col, v) = match (&**l, &**r) {
+                    (CExpr::Column { slot: s, col }, v) if *s == slot => (*col, v),
+                    (v, CExpr::Column { slot: s, col }) if *s == slot => (*col, v),
+                    _ => return None,
+                };
+                match found {
+                    None => found = Some((col, *aff, coll)),
+                    Some((c, a, k)) => {
+                        if c != col || a != *aff || k.name() != coll.name() {
+                            return None;
+                        }
+                    }
+                }
+                list.push(v);
+            }
+            _ => return None,
+        }
+    }
+    let (col, aff, coll) = found?;
+    Some((col, list, aff, coll))
+}
+
 /// A copy of a plain comparison's value side.
-fn rhs_expr(r: Rhs<'_>) -> Option<CExpr> {
+fn rhs_expr(r: &Rhs<'_>) -> Option<CExpr> {
     match r {
         Rhs::Expr(e) => e.try_clone(),
         _ => None,
@@ -248,13 +320,13 @@ fn rhs_expr(r: Rhs<'_>) -> Option<CExpr> {
 
 /// The seek key of an equality or IN term (an IN subquery as a placeholder
 /// holding the term's position, swapped for the term by `choose_access`).
-fn eq_key(r: Rhs<'_>) -> Option<EqKey> {
+fn eq_key(r: &Rhs<'_>) -> Option<EqKey> {
     Some(match r {
         Rhs::Expr(e) => EqKey::Expr(e.try_clone()?),
         Rhs::Is(e) => EqKey::Is(e.try_clone()?),
         Rhs::List(l) => EqKey::List(l.iter().map(|e| e.try_clone()).collect::<Option<_>>()?),
         Rhs::Sub(k) => EqKey::Sub(Box::new(CExpr::Const(Value::Integer(
-            i64::try_from(k).ok()?,
+            i64::try_from(*k).ok()?,
         )))),
     })
 }
@@ -312,7 +384,7 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
                 if !matches!(c.2, Rhs::Expr(_) | Rhs::Is(_)) {
                     n_in += 1;
                 }
-                eq.push((eq_key(c.2)?, c.3.unwrap_or(Affinity::Blob)));
+                eq.push((eq_key(&c.2)?, c.3.unwrap_or(Affinity::Blob)));
             }
             None => break,
         }
@@ -326,7 +398,7 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
                 .find(|c| matches!(c.1, CmpOp::Gt | CmpOp::Ge) && usable(ic, c))
             {
                 lo = Some((
-                    rhs_expr(c.2)?,
+                    rhs_expr(&c.2)?,
                     c.1 == CmpOp::Ge,
                     c.3.unwrap_or(Affinity::Blob),
                 ));
@@ -336,7 +408,7 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
                 .find(|c| matches!(c.1, CmpOp::Lt | CmpOp::Le) && usable(ic, c))
             {
                 hi = Some((
-                    rhs_expr(c.2)?,
+                    rhs_expr(&c.2)?,
                     c.1 == CmpOp::Le,
                     c.3.unwrap_or(Affinity::Blob),
                 ));

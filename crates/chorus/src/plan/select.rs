@@ -936,6 +936,15 @@ fn plan_one_inner(
             slots: level_slots,
             minmax,
         });
+        if let (Some(ap), Some(src), [(_, t)], None) = (
+            &simple.agg,
+            &mut simple.from,
+            tables.as_slice(),
+            &simple.window,
+        ) {
+            super::min_max::apply(b, ap, src, t);
+            super::covering::apply(b, src, &tables);
+        }
     }
     Ok(SelectPlan::new(
         Body::Simple(Box::new(simple)),
