@@ -319,3 +319,38 @@ fn min_max_seek_and_or_between_lookups() {
         plan(&p, q);
     }
 }
+
+#[test]
+fn group_by_through_an_index() {
+    let p = Pair::new();
+    load(&p);
+    p.all(&[
+        "CREATE INDEX tba ON t(b, a)",
+        "SELECT a, count(*) FROM t GROUP BY a",
+        "SELECT a, count(*), sum(id) FROM t GROUP BY a ORDER BY a",
+        "SELECT a, count(*) FROM t GROUP BY a ORDER BY a DESC",
+        "SELECT b, a, count(*) FROM t GROUP BY b, a",
+        "SELECT b, a, count(*) FROM t GROUP BY a, b",
+        "SELECT b, a, count(*) FROM t GROUP BY a, b ORDER BY a, b",
+        "SELECT b, a, count(*) FROM t GROUP BY a, b ORDER BY b, a",
+        "SELECT b, count(*), min(id), max(id) FROM t WHERE a = 4 GROUP BY b",
+        "SELECT c, count(*) FROM t GROUP BY c",
+        "SELECT d, count(*) FROM t GROUP BY d",
+        "SELECT b COLLATE NOCASE, count(*) FROM t GROUP BY b COLLATE NOCASE",
+        "SELECT b, count(*) FROM t GROUP BY b",
+        "SELECT a, b, id FROM t GROUP BY a",
+        "SELECT a, max(id), b FROM t GROUP BY a",
+        "SELECT a, count(*) FROM t WHERE a > 3 GROUP BY a HAVING count(*) > 14",
+        "SELECT a, group_concat(id) FROM t GROUP BY a",
+        "SELECT a, count(*) FROM t NOT INDEXED GROUP BY a",
+    ]);
+    for q in [
+        "SELECT a, count(*) FROM t GROUP BY a",
+        "SELECT a, count(*) FROM t GROUP BY a ORDER BY a",
+        "SELECT b, a, count(*) FROM t GROUP BY a, b",
+        "SELECT b, count(*) FROM t WHERE a = 4 GROUP BY b",
+        "SELECT a, b, id FROM t GROUP BY a",
+    ] {
+        plan(&p, q);
+    }
+}

@@ -375,7 +375,7 @@ impl Walker {
             agg_arg_exprs(a, &mut args);
             args.extend(a.group_by.iter());
             self.subqueries(&args, parent);
-            if !a.group_by.is_empty() {
+            if !a.group_by.is_empty() && !a.sorted_input {
                 self.push(parent, "USE TEMP B-TREE FOR GROUP BY".into());
             }
             let having: Vec<&CExpr> = a.having.iter().collect();

@@ -3,6 +3,7 @@
 pub mod access_path;
 pub mod bind;
 pub mod covering;
+pub mod group_index;
 pub mod min_max;
 pub mod names;
 pub mod order_index;

@@ -935,6 +935,7 @@ fn plan_one_inner(
             having: having_c,
             slots: level_slots,
             minmax,
+            sorted_input: false,
         });
         if let (Some(ap), Some(src), [(_, t)], None) = (
             &simple.agg,
@@ -944,6 +945,17 @@ fn plan_one_inner(
         ) {
             super::min_max::apply(b, ap, src, t);
             super::covering::apply(b, src, &tables);
+        }
+        if let (Some(ap), Some(src), [(_, t)], None) = (
+            &mut simple.agg,
+            &mut simple.from,
+            tables.as_slice(),
+            &simple.window,
+        ) {
+            if !simple.distinct {
+                super::group_index::apply(b, ap, &mut simple.order, &simple.result, src, t);
+                super::covering::apply(b, src, &tables);
+            }
         }
     }
     Ok(SelectPlan::new(
