@@ -354,3 +354,26 @@ fn group_by_through_an_index() {
         plan(&p, q);
     }
 }
+
+#[test]
+fn join_order_follows_usable_indexes() {
+    let p = Pair::new();
+    load(&p);
+    p.all(&[
+        "CREATE TABLE v(x INTEGER PRIMARY KEY, y, z TEXT)",
+        "CREATE INDEX vy ON v(y)",
+        "CREATE INDEX vz ON v(z)",
+        "INSERT INTO v SELECT id, a, b FROM t WHERE id % 3 = 0",
+    ]);
+    let queries = [
+        "SELECT t.id, v.x FROM t JOIN v ON v.y = t.a WHERE t.id < 40",
+        "SELECT t.id, v.x FROM t JOIN v ON v.x = t.a",
+        "SELECT t.id, v.x FROM v JOIN t ON v.y = t.a WHERE v.x < 30",
+        "SELECT t.id, v.x FROM t, v WHERE v.z = t.b AND t.id < 12",
+        "SELECT t.id, v.x FROM t, v WHERE t.a = v.y AND v.x = 6",
+    ];
+    p.all(&queries);
+    for q in queries {
+        plan(&p, q);
+    }
+}

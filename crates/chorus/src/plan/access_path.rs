@@ -414,6 +414,16 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
                 ));
             }
         }
+    } else if t.without_rowid.is_none() && !eq.is_empty() && !(idx.unique && n_in == 0) {
+        // Every column pinned: a rowid range bounds the entries' rowids.
+        let rowid_bound = |ops: [CmpOp; 2], incl: CmpOp| -> Option<(CExpr, bool, Affinity)> {
+            let c = cands
+                .iter()
+                .find(|c| c.0 == usize::MAX && ops.contains(&c.1))?;
+            Some((rhs_expr(&c.2)?, c.1 == incl, Affinity::Numeric))
+        };
+        lo = rowid_bound([CmpOp::Gt, CmpOp::Ge], CmpOp::Ge);
+        hi = rowid_bound([CmpOp::Lt, CmpOp::Le], CmpOp::Le);
     }
     if eq.is_empty() && lo.is_none() && hi.is_none() {
         return None;
@@ -423,7 +433,7 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
     if idx.unique && eq.len() == idx.columns.len() {
         score += if n_in == 0 { 100 } else { 50 };
     }
-    let col_names: Vec<String> = idx
+    let mut col_names: Vec<String> = idx
         .columns
         .iter()
         .map(|c| {
@@ -433,6 +443,9 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
                 .unwrap_or_else(|| "<expr>".into())
         })
         .collect();
+    if t.without_rowid.is_none() {
+        col_names.push("rowid".into());
+    }
     let acc = Access::Index(Box::new(IndexAccess {
         root: idx.root,
         key_info: idx.key_info(t),
@@ -447,17 +460,22 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
 
 /// Greedy join ordering: repeatedly take the table best constrained by what
 /// is already placed — an equality on an indexed column (or rowid) against
-/// placed tables or constants first, then any equality, then FROM order.
+/// placed tables or constants first, then any equality, then FROM order;
+/// among equals, one whose placing lets a remaining table seek an index by
+/// an equality (SQLite's cost model puts such a table outside). An index
+/// counts only where the equality's affinity lets it seek that column.
 pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<FromItem> {
     let first_slot = b.scopes.last().map_or(0, |s| s.first_slot);
     let level: Vec<usize> = items.iter().map(|i| i.slot).collect();
-    // (slot, col, other side's level slots) for each usable equality.
-    let mut eqs: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    // (slot, col, comparison affinity, other side's level slots) for each
+    // usable equality.
+    let mut eqs: Vec<(usize, usize, Option<Affinity>, Vec<usize>)> = Vec::new();
     for c in conj {
         if let CExpr::Cmp {
             op: CmpOp::Eq,
             l,
             r,
+            aff,
             ..
         } = c
         {
@@ -477,34 +495,47 @@ pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<F
                     if others.contains(slot) {
                         continue;
                     }
-                    eqs.push((*slot, *col, others));
+                    eqs.push((*slot, *col, *aff, others));
                 }
             }
         }
     }
-    let indexed = |it: &FromItem, col: usize| -> bool {
+    let indexed = |it: &FromItem, col: usize, aff: Option<Affinity>| -> bool {
         let Some(t) = &it.table else { return false };
         if col == usize::MAX {
             return true;
         }
-        b.schema
-            .indexes_for(t)
-            .iter()
-            .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
+        let caff = t
+            .columns
+            .get(col)
+            .map(|c| c.affinity)
+            .unwrap_or(Affinity::Blob);
+        let aff_ok = match aff {
+            None => true,
+            Some(a) if a.is_numeric() => caff.is_numeric(),
+            Some(Affinity::Text) => caff == Affinity::Text,
+            Some(Affinity::Blob) => caff == Affinity::Blob,
+            Some(_) => false,
+        };
+        aff_ok
+            && b.schema
+                .indexes_for(t)
+                .iter()
+                .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
     };
     let mut remaining: Vec<Option<FromItem>> = items.into_iter().map(Some).collect();
     let mut placed: Vec<usize> = Vec::new();
     let mut out = Vec::new();
     while out.len() < remaining.len() {
-        let mut best: Option<(i32, usize)> = None;
+        let mut best: Option<((i32, bool), usize)> = None;
         for (k, it) in remaining.iter().enumerate() {
             let Some(it) = it else { continue };
             let mut score = 0;
-            for (slot, col, others) in &eqs {
+            for (slot, col, aff, others) in &eqs {
                 if *slot != it.slot || !others.iter().all(|o| placed.contains(o)) {
                     continue;
                 }
-                let s = if indexed(it, *col) {
+                let s = if indexed(it, *col, *aff) {
                     4
                 } else if others.is_empty() {
                     2
@@ -513,8 +544,19 @@ pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<F
                 };
                 score = score.max(s);
             }
-            if best.is_none_or(|(bs, _)| score > bs) {
-                best = Some((score, k));
+            // Whether placing it lets another remaining table seek an index.
+            let enables = eqs.iter().any(|(slot, col, aff, others)| {
+                *slot != it.slot
+                    && others.contains(&it.slot)
+                    && others.iter().all(|o| *o == it.slot || placed.contains(o))
+                    && remaining
+                        .iter()
+                        .flatten()
+                        .any(|o| o.slot == *slot && indexed(o, *col, *aff))
+            });
+            let key = (score, enables);
+            if best.is_none_or(|(bk, _)| key > bk) {
+                best = Some((key, k));
             }
         }
         let Some((_, k)) = best else { break };
