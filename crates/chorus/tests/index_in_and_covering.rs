@@ -377,3 +377,43 @@ fn join_order_follows_usable_indexes() {
         plan(&p, q);
     }
 }
+
+#[test]
+fn rowid_ranges_backwards_and_key_order() {
+    let p = Pair::new();
+    load(&p);
+    p.all(&[
+        "SELECT id FROM t WHERE id > 190 ORDER BY id DESC",
+        "SELECT id FROM t WHERE id >= 190 AND id < 195 ORDER BY rowid DESC",
+        "SELECT id FROM t WHERE id BETWEEN 10 AND 14 ORDER BY id DESC",
+        "SELECT id FROM t WHERE id > 10.5 AND id <= 14.0 ORDER BY id DESC",
+        "SELECT id FROM t WHERE id > 10 AND id < 14.5 ORDER BY id DESC",
+        "SELECT id FROM t WHERE id < 'x' AND id > 195 ORDER BY id DESC",
+        "SELECT id FROM t WHERE id > 'x' ORDER BY id DESC",
+        "SELECT id FROM t WHERE id < NULL ORDER BY id DESC",
+        "SELECT id FROM t WHERE id < -1e30 ORDER BY id DESC",
+        "SELECT count(*) FROM (SELECT id FROM t WHERE id < 1e30 ORDER BY id DESC)",
+        "SELECT max(id), min(id), count(*) FROM t",
+        "SELECT max(id) FROM t",
+        "SELECT min(rowid), b FROM t",
+        "SELECT max(id) FROM t WHERE b = 'x'",
+        "SELECT max(id) FROM t WHERE id < 50",
+        "SELECT min(id) FROM t WHERE id > 50.5",
+        "CREATE TABLE wk(k TEXT, n INT, v, PRIMARY KEY(k, n DESC)) WITHOUT ROWID",
+        "INSERT INTO wk VALUES ('b', 1, 1), ('a', 2, 2), ('b', 3, 3), ('a', 1, 4), ('c', 0, 5)",
+        "SELECT * FROM wk ORDER BY k, n DESC",
+        "SELECT * FROM wk ORDER BY k DESC, n",
+        "SELECT * FROM wk ORDER BY k",
+        "SELECT * FROM wk ORDER BY k DESC",
+        "SELECT * FROM wk ORDER BY k, n",
+    ]);
+    for q in [
+        "SELECT * FROM t WHERE id > 190 ORDER BY id DESC",
+        "SELECT max(id) FROM t",
+        "SELECT min(id) FROM t",
+        "SELECT * FROM wk ORDER BY k, n DESC",
+        "SELECT * FROM wk ORDER BY k DESC",
+    ] {
+        plan(&p, q);
+    }
+}

@@ -133,6 +133,8 @@ pub struct TableScan {
     /// key's (and range's) entries and stops below them.
     pub reverse: bool,
     lo_key: Option<(Vec<Value>, bool)>,
+    /// A backwards rowid range's lower bound.
+    rowid_lo: Option<(i64, bool)>,
     /// `rowid IN`: the rowids to visit and the next one's position.
     rowid_in: Vec<i64>,
     rowid_in_pos: usize,
@@ -184,6 +186,7 @@ impl TableScan {
             one_row: None,
             reverse: false,
             lo_key: None,
+            rowid_lo: None,
             rowid_in: Vec::new(),
             rowid_in_pos: 0,
             in_vals: Vec::new(),
@@ -326,6 +329,57 @@ impl TableScan {
                     .map(|c| c.seek_rowid(r, SeekOp::Eq))
                     .transpose()?
                     .unwrap_or(false))
+            }
+            Access::RowidRange { lo, hi } if self.reverse => {
+                // Walking down: start at the upper bound, stop below the lower.
+                self.rowid_lo = None;
+                if let Some((e, incl)) = lo {
+                    let v = e.eval(cx)?;
+                    match Self::rowid_of(v) {
+                        None | Some(RowidKey::Text) => return Ok(false),
+                        Some(RowidKey::Int(i)) => self.rowid_lo = Some((i, *incl)),
+                        Some(RowidKey::Real(r)) => {
+                            if r > 9.2e18 {
+                                return Ok(false);
+                            } else if r >= -9.2e18 {
+                                let c = r.ceil() as i64;
+                                self.rowid_lo = Some((c, *incl || (c as f64) != r));
+                            }
+                        }
+                    }
+                }
+                let c = self
+                    .cur
+                    .as_mut()
+                    .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+                match hi {
+                    None => c.last(),
+                    Some((e, incl)) => {
+                        let v = e.eval(cx)?;
+                        match Self::rowid_of(v) {
+                            None => Ok(false),
+                            Some(RowidKey::Int(i)) => {
+                                c.seek_rowid(i, if *incl { SeekOp::Le } else { SeekOp::Lt })
+                            }
+                            Some(RowidKey::Real(r)) => {
+                                if r >= 9.2e18 {
+                                    c.last()
+                                } else if r < -9.2e18 {
+                                    Ok(false)
+                                } else {
+                                    let f = r.floor() as i64;
+                                    let op = if (f as f64) == r && !*incl {
+                                        SeekOp::Lt
+                                    } else {
+                                        SeekOp::Le
+                                    };
+                                    c.seek_rowid(f, op)
+                                }
+                            }
+                            Some(RowidKey::Text) => c.last(),
+                        }
+                    }
+                }
             }
             Access::RowidRange { lo, hi } => {
                 if let Some((e, incl)) = hi {
@@ -689,12 +743,14 @@ impl TableScan {
                     .map(|o| o.unwrap_or(false))
             }
             Access::RowidEq(_) => Ok(false),
-            Access::RowidRange { .. } => self
-                .cur
-                .as_mut()
-                .map(|c| c.next())
-                .transpose()
-                .map(|o| o.unwrap_or(false)),
+            Access::RowidRange { .. } => {
+                let rev = self.reverse;
+                self.cur
+                    .as_mut()
+                    .map(|c| if rev { c.prev() } else { c.next() })
+                    .transpose()
+                    .map(|o| o.unwrap_or(false))
+            }
             Access::RowidIn(_) => self.seek_rowid_in(),
             Access::Index(_) => {
                 let rev = self.reverse;
@@ -785,6 +841,13 @@ impl TableScan {
                 if let Some((h, incl)) = self.rowid_hi {
                     let r = self.cur.as_ref().map(|c| c.rowid()).unwrap_or(0);
                     if r > h || (!incl && r == h) {
+                        self.done = true;
+                        return Ok(false);
+                    }
+                }
+                if let (true, Some((l, incl))) = (self.reverse, self.rowid_lo) {
+                    let r = self.cur.as_ref().map(|c| c.rowid()).unwrap_or(0);
+                    if r < l || (!incl && r == l) {
                         self.done = true;
                         return Ok(false);
                     }
@@ -1021,6 +1084,7 @@ impl Source {
     pub fn describe(&self, out: &mut Vec<String>) {
         match self {
             Source::Table(t) => out.push(match &t.access {
+                Access::Full if t.one_row.is_some() => format!("SEARCH {}", t.label),
                 Access::Full => format!("SCAN {}", t.label),
                 Access::RowidEq(_) | Access::RowidIn(_) => {
                     format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", t.label)

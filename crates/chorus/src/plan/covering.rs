@@ -134,6 +134,24 @@ fn apply_one(b: &Binder, ts: &mut TableScan, t: &Table) {
     }
 }
 
+/// Put back a full scan that `apply` moved onto a covering index (a later
+/// step may prefer another index or the table's own order; `apply` runs
+/// again after it).
+pub(super) fn undo_full_scan(ts: &mut TableScan) {
+    if let Access::Index(ia) = &ts.access {
+        if ts.covering.is_some()
+            && ia.eq.is_empty()
+            && ia.lo.is_none()
+            && ia.hi.is_none()
+            && !ts.ordered
+            && ts.one_row.is_none()
+        {
+            ts.access = Access::Full;
+            ts.covering = None;
+        }
+    }
+}
+
 /// Table column -> index entry field (`usize::MAX` where the index lacks it).
 fn entry_map(t: &Table, idx: &Index) -> Arc<[usize]> {
     let mut map = vec![usize::MAX; t.columns.len()];

@@ -42,12 +42,7 @@ pub(super) fn apply(
     }
     // A full scan that the covering step put on some index may move to the
     // index that gives the groups' order.
-    if let Access::Index(ia) = &ts.access {
-        if ia.eq.is_empty() && ia.lo.is_none() && ia.hi.is_none() && !ts.ordered {
-            ts.access = Access::Full;
-            ts.covering = None;
-        }
-    }
+    super::covering::undo_full_scan(ts);
     let matches_at = |idx: &Index, start: usize, pinned: &[usize]| -> Option<Vec<(usize, bool)>> {
         let want: Vec<&(usize, &str)> = keys.iter().filter(|(c, _)| !pinned.contains(c)).collect();
         let mut cols = Vec::new();

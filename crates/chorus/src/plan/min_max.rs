@@ -40,7 +40,17 @@ pub(super) fn apply(b: &Binder, agg: &AggPlan, source: &mut Source, table: &Tabl
     let [CExpr::Column { slot, col }] = args.as_slice() else {
         return;
     };
-    if *slot != ts.slot || *col == usize::MAX || Some(*col) == table.rowid_alias {
+    if *slot != ts.slot {
+        return;
+    }
+    super::covering::undo_full_scan(ts);
+    if *col == usize::MAX || Some(*col) == table.rowid_alias {
+        // The first or last rowid (never NULL).
+        if matches!(ts.access, Access::Full | Access::RowidRange { .. }) {
+            ts.reverse = max;
+            ts.one_row = Some(None);
+            ts.ordered = true;
+        }
         return;
     }
     let coll_ok = |idx: &crate::schema::Index, pos: usize| {
@@ -57,13 +67,22 @@ pub(super) fn apply(b: &Binder, agg: &AggPlan, source: &mut Source, table: &Tabl
     };
     match &ts.access {
         Access::Full => {
-            // The newest index led by the column (SQLite's first choice).
+            // Among the indexes led by the column: one the query can read
+            // alone, then the narrower, then the newer (SQLite's costs).
             let Some(idx) = b
                 .schema
                 .indexes_for(table)
                 .into_iter()
-                .rev()
-                .find(|i| i.partial.is_none() && coll_ok(i, 0))
+                .enumerate()
+                .filter(|(_, i)| i.partial.is_none() && coll_ok(i, 0))
+                .max_by_key(|(n, i)| {
+                    (
+                        super::covering::index_covers(b, table, ts.slot, i),
+                        -super::covering::index_width(table, i),
+                        *n,
+                    )
+                })
+                .map(|(_, i)| i)
             else {
                 return;
             };

@@ -40,8 +40,11 @@ pub(super) fn satisfies(
     let Source::Table(ts) = source else {
         return false;
     };
-    if ts.wr.is_some() || table.without_rowid.is_some() || order.is_empty() {
+    if order.is_empty() {
         return false;
+    }
+    if ts.wr.is_some() || table.without_rowid.is_some() {
+        return without_rowid_key_order(ts, table, order, result);
     }
     let mut terms: Vec<Term<'_>> = Vec::new();
     for k in order {
@@ -69,12 +72,9 @@ pub(super) fn satisfies(
                     ts.ordered = true;
                     return true;
                 }
-                if matches!(ts.access, Access::Full) {
-                    ts.reverse = true;
-                    ts.ordered = true;
-                    return true;
-                }
-                return false;
+                ts.reverse = true;
+                ts.ordered = true;
+                return true;
             }
             if !matches!(ts.access, Access::Full) || ts.not_indexed {
                 return false;
@@ -285,4 +285,45 @@ fn follows(t: &Table, idx: &Index, pinned: &[bool], terms: &[Term<'_>]) -> Optio
         pos += 1;
     }
     Some(reverse.unwrap_or(false))
+}
+
+/// A full scan of a WITHOUT ROWID table comes in PRIMARY KEY order (walked
+/// backwards for the opposite direction).
+fn without_rowid_key_order(
+    ts: &mut TableScan,
+    table: &Table,
+    order: &[SortKey],
+    result: &[CExpr],
+) -> bool {
+    if !matches!(ts.access, Access::Full) {
+        return false;
+    }
+    let Some(pk) = crate::exec::without_rowid::pk_index(table) else {
+        return false;
+    };
+    let mut terms: Vec<Term<'_>> = Vec::new();
+    for k in order {
+        let e = match &k.src {
+            SortSrc::Expr(e) => e,
+            SortSrc::Result(i) => match result.get(*i) {
+                Some(e) => e,
+                None => return false,
+            },
+        };
+        let CExpr::Column { slot, col } = e else {
+            return false;
+        };
+        if *slot != ts.slot || k.nulls_first == k.desc {
+            return false;
+        }
+        terms.push((*col, k.desc, &k.coll));
+    }
+    match follows(table, &pk, &[], &terms) {
+        Some(rev) => {
+            ts.reverse = rev;
+            ts.ordered = true;
+            true
+        }
+        None => false,
+    }
 }
