@@ -289,8 +289,9 @@ fn explain_query_plan_tree() {
 
 #[test]
 fn explain_query_plan_in_subquery_index() {
-    // Engine gap (planner): SQLite looks `a IN (SELECT ...)` up through the
-    // index on a (`SEARCH t1 USING INDEX ta (a=?)`); Chorus scans t1.
+    // `a IN (SELECT ...)` is looked up through the index on a, its LIST
+    // SUBQUERY under the loop that seeks by it (`SEARCH t1 USING INDEX ta
+    // (a=?)`), as in SQLite.
     same(
         &[],
         "create table t(a,b);\ncreate index ta on t(a);\n\
@@ -342,8 +343,8 @@ fn eqp_setting() {
 
 #[test]
 fn eqp_covering_index() {
-    // Engine gap (planner): SQLite counts rows through the smaller index
-    // (`SCAN t USING COVERING INDEX ta`); Chorus scans the table.
+    // Rows are counted through the index narrower than the table (`SCAN t
+    // USING COVERING INDEX ta`), as in SQLite.
     same(
         &[],
         "create table t(a,b);\ncreate index ta on t(a);\ninsert into t values(1,2);\n.eqp on\nselect count(*) from t;\n",

@@ -102,3 +102,47 @@ fn plan_trees_match_sqlite() {
         assert_eq!(tree_chorus(&c, &q), tree_sqlite(&s, &q), "{q}");
     }
 }
+
+/// Covering indexes: a search or full scan whose columns one index holds
+/// reads the index alone (`USING COVERING INDEX`), with SQLite's choice of
+/// the narrowest index for a full scan (and none when the index is no
+/// narrower than the table).
+#[test]
+fn covering_indexes_match_sqlite() {
+    let setup = "CREATE TABLE t(a, b, c); CREATE INDEX i1 ON t(b); CREATE INDEX i2 ON t(a);\
+                 CREATE TABLE u(a); CREATE INDEX ui ON u(a);\
+                 CREATE TABLE v(a INTEGER PRIMARY KEY, b TEXT, c); CREATE INDEX vb ON v(b); CREATE INDEX vc ON v(c);\
+                 CREATE TABLE w(a, b VARCHAR(100)); CREATE INDEX wb ON w(b); CREATE INDEX wa ON w(a);\
+                 CREATE TABLE x(p, q, r); CREATE INDEX xpq ON x(p, q); CREATE INDEX xe ON x(p + q);\
+                 CREATE INDEX xpart ON x(r) WHERE r > 0;";
+    let c = chorus::Connection::open_in_memory().unwrap();
+    let s = rusqlite::Connection::open_in_memory().unwrap();
+    c.execute_batch(setup).unwrap();
+    s.execute_batch(setup).unwrap();
+    for q in [
+        "SELECT count(*) FROM t",
+        "SELECT a FROM t",
+        "SELECT a, rowid FROM t WHERE a = 1",
+        "SELECT a FROM t WHERE a > 1",
+        "SELECT count(*) FROM t WHERE a > 1",
+        "SELECT a, b FROM t WHERE a = 1",
+        "SELECT * FROM t WHERE a = 1",
+        "SELECT a FROM u",
+        "SELECT count(*) FROM u",
+        "SELECT count(*) FROM v",
+        "SELECT b FROM v",
+        "SELECT a, b FROM v",
+        "SELECT c FROM v WHERE c > 5",
+        "SELECT count(*) FROM w",
+        "SELECT b FROM w",
+        "SELECT q FROM x WHERE p = 1",
+        "SELECT p, q FROM x",
+        "SELECT r FROM x",
+        "SELECT t1.a, t2.b FROM t t1, t t2 WHERE t2.b = t1.a",
+        "SELECT (SELECT count(*) FROM t WHERE a = v.c) FROM v",
+        "SELECT a FROM t WHERE b IS NULL",
+    ] {
+        let q = format!("EXPLAIN QUERY PLAN {q}");
+        assert_eq!(details_chorus(&c, &q), details_sqlite(&s, &q), "{q}");
+    }
+}

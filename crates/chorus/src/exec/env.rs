@@ -34,7 +34,8 @@ pub struct Slot {
     /// ALTER TABLE ADD COLUMN read their default); empty: all NULL.
     pub defaults: Arc<[Value]>,
     /// Record field of each column when the table has VIRTUAL generated
-    /// columns (see `exec/generated.rs`); empty: column i is field i.
+    /// columns (see `exec/generated.rs`) or the row is a covering index's
+    /// entry (`usize::MAX`: not held); empty: column i is field i.
     pub colmap: Arc<[usize]>,
 }
 
@@ -100,7 +101,15 @@ impl Slot {
         let field = if self.colmap.is_empty() {
             col
         } else {
-            self.colmap.get(col).copied().unwrap_or(col)
+            let f = self.colmap.get(col).copied().unwrap_or(col);
+            if f == usize::MAX {
+                // A covering index scan never reads a column the index lacks.
+                return Err(Error::new(
+                    ResultCode::INTERNAL,
+                    "column read from an index that does not hold it",
+                ));
+            }
+            f
         };
         let Some(&(t, off)) = self.hdr.get(field) else {
             // Past the end of the record: the column's default (ALTER TABLE ADD).

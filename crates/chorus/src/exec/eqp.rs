@@ -121,12 +121,15 @@ fn source_exprs<'a>(s: &'a Source, out: &mut Vec<&'a CExpr>) {
             match &t.access {
                 Access::Full => {}
                 Access::RowidEq(e) => out.push(e),
+                Access::RowidIn(k) => out.extend(k.exprs()),
                 Access::RowidRange { lo, hi } => {
                     out.extend(lo.iter().map(|(e, _)| e));
                     out.extend(hi.iter().map(|(e, _)| e));
                 }
                 Access::Index(ia) => {
-                    out.extend(ia.eq.iter().map(|(e, _)| e));
+                    for (k, _) in &ia.eq {
+                        out.extend(k.exprs());
+                    }
                     out.extend(ia.lo.iter().map(|(e, _, _)| e));
                     out.extend(ia.hi.iter().map(|(e, _, _)| e));
                 }
@@ -372,7 +375,7 @@ impl Walker {
             agg_arg_exprs(a, &mut args);
             args.extend(a.group_by.iter());
             self.subqueries(&args, parent);
-            if !a.group_by.is_empty() {
+            if !a.group_by.is_empty() && !a.sorted_input {
                 self.push(parent, "USE TEMP B-TREE FOR GROUP BY".into());
             }
             let having: Vec<&CExpr> = a.having.iter().collect();

@@ -726,15 +726,38 @@ fn run_rows(
     limit: Option<usize>,
     out: &mut Vec<Vec<Value>>,
 ) -> Result<()> {
-    plan.open(cx)?;
-    while plan.next(cx)? {
-        out.push(plan.row().to_vec());
-        if limit.is_some_and(|l| out.len() >= l) {
-            break;
+    // An aggregate subquery writes the statement's aggregate and group
+    // values; the enclosing query's (read after it, as in
+    // `SELECT (SELECT count(*) FROM t), count(*) FROM u`) are put back.
+    let saved = writes_aggregates(plan).then(|| (cx.env.agg.clone(), cx.env.group.clone()));
+    let r = (|| {
+        plan.open(cx)?;
+        while plan.next(cx)? {
+            out.push(plan.row().to_vec());
+            if limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
         }
+        plan.close();
+        Ok(())
+    })();
+    if let Some((agg, group)) = saved {
+        cx.env.agg = agg;
+        cx.env.group = group;
     }
-    plan.close();
-    Ok(())
+    r
+}
+
+/// Whether running `plan` overwrites `Env::agg` / `Env::group` (its own
+/// aggregate or window step; nested subqueries restore theirs).
+fn writes_aggregates(plan: &SelectPlan) -> bool {
+    use super::select::Body;
+    match &plan.body {
+        Body::Simple(s) => s.agg.is_some() || s.window.is_some(),
+        Body::Compound(c) => c.arms.iter().any(writes_aggregates),
+        Body::Recursive(_) => true,
+        _ => false,
+    }
 }
 
 fn scalar(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<Value> {
@@ -768,6 +791,34 @@ fn exists(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<bool> {
     Ok(b)
 }
 
+/// Run an IN subquery into its row set (once, unless correlated).
+fn fill_set(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<()> {
+    if s.correlated || !matches!(s.cache, Some(SubCache::Set { .. })) {
+        let mut rows = Vec::new();
+        run_rows(&mut s.plan, cx, None, &mut rows)?;
+        let has_null = rows.iter().any(|r| r.iter().any(|v| v.is_null()));
+        s.cache = Some(SubCache::Set { rows, has_null });
+    }
+    Ok(())
+}
+
+/// The first-column values of the subquery of an `x IN (SELECT ...)` term
+/// (an index seek's keys, exec/source.rs), appended to `out`.
+pub fn in_sub_keys(term: &CExpr, cx: &mut Cx<'_>, out: &mut Vec<Value>) -> Result<()> {
+    let CExpr::InSub { sub, .. } = term else {
+        return Ok(());
+    };
+    let mut s = sub.try_borrow_mut().map_err(|_| recursion_err())?;
+    fill_set(&mut s, cx)?;
+    if let Some(SubCache::Set { rows, .. }) = &s.cache {
+        out.extend(
+            rows.iter()
+                .map(|r| r.first().cloned().unwrap_or(Value::Null)),
+        );
+    }
+    Ok(())
+}
+
 fn in_subquery(
     s: &mut SubQuery,
     lhs: &[Value],
@@ -776,12 +827,7 @@ fn in_subquery(
     coll: &[Collation],
     cx: &mut Cx<'_>,
 ) -> Result<Value> {
-    if s.correlated || !matches!(s.cache, Some(SubCache::Set { .. })) {
-        let mut rows = Vec::new();
-        run_rows(&mut s.plan, cx, None, &mut rows)?;
-        let has_null = rows.iter().any(|r| r.iter().any(|v| v.is_null()));
-        s.cache = Some(SubCache::Set { rows, has_null });
-    }
+    fill_set(s, cx)?;
     let Some(SubCache::Set { rows, has_null }) = &s.cache else {
         return Ok(Value::Null);
     };

@@ -47,6 +47,9 @@ pub struct AggPlan {
     pub slots: Vec<usize>,
     /// Index of the single min()/max() aggregate whose row bare columns follow.
     pub minmax: Option<usize>,
+    /// The scan delivers rows grouped and in GROUP BY key order (through an
+    /// index, plan/group_index.rs): groups are emitted as they came.
+    pub sorted_input: bool,
 }
 
 pub struct Simple {
@@ -493,19 +496,23 @@ impl Simple {
             });
         }
         let gcolls = &ap.group_colls;
-        groups.sort_by(|a, b| {
-            for (i, (x, y)) in a.keyvals.iter().zip(&b.keyvals).enumerate() {
-                let o = sort_compare(
-                    x.as_ref(),
-                    y.as_ref(),
-                    gcolls.get(i).unwrap_or(&Collation::Binary),
-                );
-                if o != Ordering::Equal {
-                    return o;
+        if ap.sorted_input {
+            // Already in key order.
+        } else {
+            groups.sort_by(|a, b| {
+                for (i, (x, y)) in a.keyvals.iter().zip(&b.keyvals).enumerate() {
+                    let o = sort_compare(
+                        x.as_ref(),
+                        y.as_ref(),
+                        gcolls.get(i).unwrap_or(&Collation::Binary),
+                    );
+                    if o != Ordering::Equal {
+                        return o;
+                    }
                 }
-            }
-            Ordering::Equal
-        });
+                Ordering::Equal
+            });
+        }
         let slots = ap.slots.clone();
         let mut row = Vec::new();
         for g in groups {

@@ -7,15 +7,63 @@ use super::select::SelectPlan;
 use crate::sqlvalue::{apply_affinity, Affinity};
 use crate::storage::{IndexCursor, KeyInfo, SeekOp, TableCursor};
 use chorus_storage::record::{compare_unpacked, RecordReader};
+use chorus_storage::value::{binary_collation, compare_values};
 use chorus_storage::{PageNo, Result, Value, ValueRef};
 use std::cmp::Ordering;
 use std::sync::Arc;
+
+/// The value(s) an equality seek key takes.
+pub enum EqKey {
+    /// `col = expr`.
+    Expr(CExpr),
+    /// `col IS expr`: as `=`, but NULL seeks the NULL entries.
+    Is(CExpr),
+    /// `col IN (e1, e2, ...)`: each value, in index order, once.
+    List(Vec<CExpr>),
+    /// `col IN (SELECT ...)` (uncorrelated): the whole term, whose
+    /// subquery's rows are the values; it is tested again on each row
+    /// found (the WHERE clause no longer holds it).
+    Sub(Box<CExpr>),
+}
+
+impl EqKey {
+    /// The key's values (unconverted, NULLs included) appended to `out`.
+    pub fn values(&self, cx: &mut Cx<'_>, out: &mut Vec<Value>) -> Result<()> {
+        match self {
+            EqKey::Expr(e) | EqKey::Is(e) => out.push(e.eval(cx)?),
+            EqKey::List(list) => {
+                for e in list {
+                    out.push(e.eval(cx)?);
+                }
+            }
+            EqKey::Sub(term) => super::expr::in_sub_keys(term, cx, out)?,
+        }
+        Ok(())
+    }
+
+    /// The expressions the key evaluates (for EXPLAIN QUERY PLAN's walk).
+    pub fn exprs(&self) -> Vec<&CExpr> {
+        match self {
+            EqKey::Expr(e) | EqKey::Is(e) => vec![e],
+            EqKey::List(l) => l.iter().collect(),
+            EqKey::Sub(t) => vec![&**t],
+        }
+    }
+
+    /// The IN-subquery term to test on each row found.
+    fn recheck(&self) -> Option<&CExpr> {
+        match self {
+            EqKey::Sub(t) => Some(t),
+            _ => None,
+        }
+    }
+}
 
 pub struct IndexAccess {
     pub root: PageNo,
     pub key_info: KeyInfo,
     /// Equality terms on the leading index columns (value, column affinity).
-    pub eq: Vec<(CExpr, Affinity)>,
+    pub eq: Vec<(EqKey, Affinity)>,
     /// Range on the next column: (expr, inclusive, affinity).
     pub lo: Option<(CExpr, bool, Affinity)>,
     pub hi: Option<(CExpr, bool, Affinity)>,
@@ -24,9 +72,20 @@ pub struct IndexAccess {
     pub col_names: Vec<String>,
 }
 
+impl IndexAccess {
+    /// Whether a key column takes several values (an IN term).
+    pub fn has_in(&self) -> bool {
+        self.eq
+            .iter()
+            .any(|(k, _)| matches!(k, EqKey::List(_) | EqKey::Sub(_)))
+    }
+}
+
 pub enum Access {
     Full,
     RowidEq(CExpr),
+    /// `rowid IN (...)`: each listed rowid, ascending, once.
+    RowidIn(EqKey),
     RowidRange {
         lo: Option<(CExpr, bool)>,
         hi: Option<(CExpr, bool)>,
@@ -54,6 +113,39 @@ pub struct TableScan {
     pub local: Option<CExpr>,
     /// WITHOUT ROWID table (exec/without_rowid.rs).
     pub wr: Option<super::without_rowid::WrScan>,
+    /// Covering index scan (plan/covering.rs): the index entry is the row,
+    /// read through this map from table column to entry field
+    /// (`usize::MAX`: a column the index lacks, never read); the table
+    /// itself is not visited.
+    pub covering: Option<Arc<[usize]>>,
+    /// The rowid of the current covering-index entry (its last field).
+    cover_rowid: i64,
+    /// An ORDER BY relies on this scan's order (the access must stay).
+    pub ordered: bool,
+    /// The min()/max() seek (plan/min_max.rs): the scan ends after the
+    /// first row that passes the filters and whose column `Some(col)` (if
+    /// any) is not NULL.
+    pub one_row: Option<Option<usize>>,
+    /// `NOT INDEXED`: only rowid access paths.
+    pub not_indexed: bool,
+    /// Walk the table or index backwards (an ORDER BY the scan satisfies,
+    /// plan/order_index.rs). An index walk then starts at the end of the
+    /// key's (and range's) entries and stops below them.
+    pub reverse: bool,
+    lo_key: Option<(Vec<Value>, bool)>,
+    /// A backwards rowid range's lower bound.
+    rowid_lo: Option<(i64, bool)>,
+    /// `rowid IN`: the rowids to visit and the next one's position.
+    rowid_in: Vec<i64>,
+    rowid_in_pos: usize,
+    /// Index IN access: candidate values per key column (in index order)
+    /// and the current combination's positions.
+    in_vals: Vec<Vec<Value>>,
+    in_pos: Vec<usize>,
+    in_buf: Vec<Value>,
+    /// Range bounds of an index access, evaluated when the scan starts.
+    lo_val: Option<(Value, bool)>,
+    hi_val: Option<(Value, bool)>,
     cache: Vec<(i64, Vec<u8>)>,
     cache_complete: bool,
     cache_pos: usize,
@@ -87,6 +179,21 @@ impl TableScan {
             filter: None,
             local: None,
             wr: None,
+            covering: None,
+            cover_rowid: 0,
+            not_indexed: false,
+            ordered: false,
+            one_row: None,
+            reverse: false,
+            lo_key: None,
+            rowid_lo: None,
+            rowid_in: Vec::new(),
+            rowid_in_pos: 0,
+            in_vals: Vec::new(),
+            in_pos: Vec::new(),
+            in_buf: Vec::new(),
+            lo_val: None,
+            hi_val: None,
             cache: Vec::new(),
             cache_complete: false,
             cache_pos: 0,
@@ -103,6 +210,27 @@ impl TableScan {
     }
 
     fn load(&mut self, cx: &mut Cx<'_>) -> Result<()> {
+        if let Some(map) = &self.covering {
+            let Some(ic) = self.icur.as_ref() else {
+                return Ok(());
+            };
+            let s = &mut cx.env.slots[self.slot];
+            s.rowid = self.cover_rowid;
+            s.set_payload(ic.key()?);
+            s.materialized = false;
+            s.null_row = false;
+            s.rowid_alias = self.rowid_alias;
+            if !Arc::ptr_eq(&s.real_cols, &self.real_cols) {
+                s.real_cols = self.real_cols.clone();
+            }
+            if !s.defaults.is_empty() {
+                s.defaults = Arc::from([]);
+            }
+            if !Arc::ptr_eq(&s.colmap, map) {
+                s.colmap = map.clone();
+            }
+            return Ok(());
+        }
         let Some(c) = self.cur.as_ref() else {
             return Ok(());
         };
@@ -126,11 +254,16 @@ impl TableScan {
 
     /// Like `load` but only the rowid: the slot's record is left empty.
     fn load_rowid(&mut self, cx: &mut Cx<'_>) {
-        let Some(c) = self.cur.as_ref() else {
-            return;
+        let rowid = if self.covering.is_some() {
+            self.cover_rowid
+        } else {
+            let Some(c) = self.cur.as_ref() else {
+                return;
+            };
+            c.rowid()
         };
         let s = &mut cx.env.slots[self.slot];
-        s.rowid = c.rowid();
+        s.rowid = rowid;
         s.set_payload(&[]);
         s.materialized = false;
         s.null_row = false;
@@ -176,7 +309,12 @@ impl TableScan {
         self.rowid_hi = None;
         match &self.access {
             Access::Full => {
-                let c = self.cur.as_mut().map(|c| c.first()).transpose()?;
+                let rev = self.reverse;
+                let c = self
+                    .cur
+                    .as_mut()
+                    .map(|c| if rev { c.last() } else { c.first() })
+                    .transpose()?;
                 Ok(c.unwrap_or(false))
             }
             Access::RowidEq(e) => {
@@ -191,6 +329,57 @@ impl TableScan {
                     .map(|c| c.seek_rowid(r, SeekOp::Eq))
                     .transpose()?
                     .unwrap_or(false))
+            }
+            Access::RowidRange { lo, hi } if self.reverse => {
+                // Walking down: start at the upper bound, stop below the lower.
+                self.rowid_lo = None;
+                if let Some((e, incl)) = lo {
+                    let v = e.eval(cx)?;
+                    match Self::rowid_of(v) {
+                        None | Some(RowidKey::Text) => return Ok(false),
+                        Some(RowidKey::Int(i)) => self.rowid_lo = Some((i, *incl)),
+                        Some(RowidKey::Real(r)) => {
+                            if r > 9.2e18 {
+                                return Ok(false);
+                            } else if r >= -9.2e18 {
+                                let c = r.ceil() as i64;
+                                self.rowid_lo = Some((c, *incl || (c as f64) != r));
+                            }
+                        }
+                    }
+                }
+                let c = self
+                    .cur
+                    .as_mut()
+                    .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+                match hi {
+                    None => c.last(),
+                    Some((e, incl)) => {
+                        let v = e.eval(cx)?;
+                        match Self::rowid_of(v) {
+                            None => Ok(false),
+                            Some(RowidKey::Int(i)) => {
+                                c.seek_rowid(i, if *incl { SeekOp::Le } else { SeekOp::Lt })
+                            }
+                            Some(RowidKey::Real(r)) => {
+                                if r >= 9.2e18 {
+                                    c.last()
+                                } else if r < -9.2e18 {
+                                    Ok(false)
+                                } else {
+                                    let f = r.floor() as i64;
+                                    let op = if (f as f64) == r && !*incl {
+                                        SeekOp::Lt
+                                    } else {
+                                        SeekOp::Le
+                                    };
+                                    c.seek_rowid(f, op)
+                                }
+                            }
+                            Some(RowidKey::Text) => c.last(),
+                        }
+                    }
+                }
             }
             Access::RowidRange { lo, hi } => {
                 if let Some((e, incl)) = hi {
@@ -244,69 +433,232 @@ impl TableScan {
                     }
                 }
             }
+            Access::RowidIn(k) => {
+                let mut vals = std::mem::take(&mut self.rowid_in);
+                vals.clear();
+                let mut raw = std::mem::take(&mut self.in_buf);
+                raw.clear();
+                let r = k.values(cx, &mut raw);
+                for v in raw.drain(..) {
+                    if let Some(RowidKey::Int(i)) = Self::rowid_of(v) {
+                        vals.push(i);
+                    }
+                }
+                self.in_buf = raw;
+                r?;
+                vals.sort_unstable();
+                vals.dedup();
+                self.rowid_in = vals;
+                self.rowid_in_pos = 0;
+                self.seek_rowid_in()
+            }
             Access::Index(ia) => {
                 if self.icur.is_none() {
                     self.icur = Some(cx.store.index_cursor(ia.root, ia.key_info.clone())?);
                 }
                 self.key.clear();
-                for (e, aff) in &ia.eq {
-                    let v = apply_affinity(e.eval(cx)?, *aff);
-                    if v.is_null() {
-                        return Ok(false);
+                if ia.has_in() {
+                    // Candidate values per key column, in index order.
+                    self.in_vals.resize_with(ia.eq.len(), Vec::new);
+                    self.in_pos.clear();
+                    self.in_pos.resize(ia.eq.len(), 0);
+                    for (i, (k, aff)) in ia.eq.iter().enumerate() {
+                        let mut vals = std::mem::take(&mut self.in_vals[i]);
+                        vals.clear();
+                        let r = k.values(cx, &mut vals);
+                        for v in vals.iter_mut() {
+                            *v = apply_affinity(std::mem::replace(v, Value::Null), *aff);
+                        }
+                        if !matches!(k, EqKey::Is(_)) {
+                            vals.retain(|v| !v.is_null());
+                        }
+                        let col = ia.key_info.cols.get(i).cloned().unwrap_or_default();
+                        let ord = |a: &Value, b: &Value| {
+                            let o = match &col.collation {
+                                Some(f) => compare_values(a.as_ref(), b.as_ref(), &**f),
+                                None => compare_values(a.as_ref(), b.as_ref(), &binary_collation),
+                            };
+                            if col.desc {
+                                o.reverse()
+                            } else {
+                                o
+                            }
+                        };
+                        vals.sort_by(ord);
+                        if self.reverse {
+                            vals.reverse();
+                        }
+                        vals.dedup_by(|a, b| ord(a, b) == Ordering::Equal);
+                        let empty = vals.is_empty();
+                        self.in_vals[i] = vals;
+                        r?;
+                        if empty {
+                            return Ok(false);
+                        }
                     }
-                    self.key.push(v);
+                } else {
+                    for (k, aff) in &ia.eq {
+                        let (EqKey::Expr(e) | EqKey::Is(e)) = k else {
+                            return Ok(false);
+                        };
+                        let v = apply_affinity(e.eval(cx)?, *aff);
+                        if v.is_null() && matches!(k, EqKey::Expr(_)) {
+                            return Ok(false);
+                        }
+                        self.key.push(v);
+                    }
                 }
-                self.hi_key = None;
+                self.lo_val = None;
+                self.hi_val = None;
                 if let Some((e, incl, aff)) = &ia.hi {
                     let v = apply_affinity(e.eval(cx)?, *aff);
                     if v.is_null() {
                         return Ok(false);
                     }
-                    let mut k = self.key.clone();
-                    k.push(v);
-                    self.hi_key = Some((k, *incl));
+                    self.hi_val = Some((v, *incl));
                 }
-                let ic = self
-                    .icur
-                    .as_mut()
-                    .ok_or_else(|| crate::plan::bind::err("cursor"))?;
-                let found = match &ia.lo {
-                    Some((e, incl, aff)) => {
-                        let v = apply_affinity(e.eval(cx)?, *aff);
-                        if v.is_null() {
-                            return Ok(false);
-                        }
-                        self.key.push(v);
-                        let op = if *incl { SeekOp::Ge } else { SeekOp::Gt };
-                        let r = with_refs(&self.key, |k| ic.seek(k, op));
-                        self.key.pop();
-                        r?
+                if let Some((e, incl, aff)) = &ia.lo {
+                    let v = apply_affinity(e.eval(cx)?, *aff);
+                    if v.is_null() {
+                        return Ok(false);
                     }
-                    None => {
-                        if self.key.is_empty() {
-                            // Skip NULLs when a range bounds this column from above.
-                            if ia.hi.is_some() {
-                                ic.seek(&[ValueRef::Null], SeekOp::Gt)?
-                            } else {
-                                ic.first()?
-                            }
-                        } else {
-                            with_refs(&self.key, |k| ic.seek(k, SeekOp::Ge))?
-                        }
-                    }
-                };
-                if !found {
-                    return Ok(false);
+                    self.lo_val = Some((v, *incl));
                 }
-                self.index_row(cx)
+                loop {
+                    if self.seek_index_key()? {
+                        return Ok(true);
+                    }
+                    if !self.next_in_key() {
+                        return Ok(false);
+                    }
+                }
             }
         }
+    }
+
+    /// Seek the next rowid of a `rowid IN (...)` access that exists.
+    fn seek_rowid_in(&mut self) -> Result<bool> {
+        while let Some(&r) = self.rowid_in.get(self.rowid_in_pos) {
+            self.rowid_in_pos += 1;
+            let c = self
+                .cur
+                .as_mut()
+                .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+            if c.seek_rowid(r, SeekOp::Eq)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Step an IN access to its next combination of key values (the last
+    /// key column fastest); false when all were visited.
+    fn next_in_key(&mut self) -> bool {
+        let Access::Index(ia) = &self.access else {
+            return false;
+        };
+        if !ia.has_in() {
+            return false;
+        }
+        for i in (0..self.in_pos.len()).rev() {
+            let n = self.in_vals.get(i).map_or(0, |v| v.len());
+            if self.in_pos[i] + 1 < n {
+                self.in_pos[i] += 1;
+                for p in &mut self.in_pos[i + 1..] {
+                    *p = 0;
+                }
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Position the index cursor on the first entry of the current key
+    /// (and range) and load its row; false when no entry matches.
+    fn seek_index_key(&mut self) -> Result<bool> {
+        let Access::Index(ia) = &self.access else {
+            return Ok(false);
+        };
+        if ia.has_in() {
+            self.key.clear();
+            for (vals, &p) in self.in_vals.iter().zip(&self.in_pos) {
+                match vals.get(p) {
+                    Some(v) => self.key.push(v.clone()),
+                    None => return Ok(false),
+                }
+            }
+        }
+        self.hi_key = match &self.hi_val {
+            Some((v, incl)) => {
+                let mut k = self.key.clone();
+                k.push(v.clone());
+                Some((k, *incl))
+            }
+            None => None,
+        };
+        let has_hi = self.hi_val.is_some();
+        if self.reverse {
+            self.lo_key = match &self.lo_val {
+                Some((v, incl)) => {
+                    let mut k = self.key.clone();
+                    k.push(v.clone());
+                    Some((k, *incl))
+                }
+                None => None,
+            };
+            let ic = self
+                .icur
+                .as_mut()
+                .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+            // The last entry of the key's (and range's) entries.
+            let found = match &self.hi_key {
+                Some((k, incl)) => {
+                    let op = if *incl { SeekOp::Le } else { SeekOp::Lt };
+                    with_refs(k, |k| ic.seek(k, op))?
+                }
+                None if self.key.is_empty() => ic.last()?,
+                None => with_refs(&self.key, |k| ic.seek(k, SeekOp::Le))?,
+            };
+            if !found {
+                return Ok(false);
+            }
+            return self.index_row_checked();
+        }
+        let ic = self
+            .icur
+            .as_mut()
+            .ok_or_else(|| crate::plan::bind::err("cursor"))?;
+        let found = match &self.lo_val {
+            Some((v, incl)) => {
+                self.key.push(v.clone());
+                let op = if *incl { SeekOp::Ge } else { SeekOp::Gt };
+                let r = with_refs(&self.key, |k| ic.seek(k, op));
+                self.key.pop();
+                r?
+            }
+            None => {
+                if self.key.is_empty() {
+                    // Skip NULLs when a range bounds this column from above.
+                    if has_hi {
+                        ic.seek(&[ValueRef::Null], SeekOp::Gt)?
+                    } else {
+                        ic.first()?
+                    }
+                } else {
+                    with_refs(&self.key, |k| ic.seek(k, SeekOp::Ge))?
+                }
+            }
+        };
+        if !found {
+            return Ok(false);
+        }
+        self.index_row_checked()
     }
 
     fn done_after_first(&mut self) {}
 
     /// Check the index cursor's entry against the bounds and load its row.
-    fn index_row(&mut self, _cx: &mut Cx<'_>) -> Result<bool> {
+    fn index_row_checked(&mut self) -> Result<bool> {
         let Access::Index(ia) = &self.access else {
             return Ok(false);
         };
@@ -325,7 +677,17 @@ impl TableScan {
                 return Ok(false);
             }
         }
-        if let Some((hk, incl)) = &self.hi_key {
+        if self.reverse {
+            // Walking down: stop below the range's lower bound.
+            if let Some((lk, incl)) = &self.lo_key {
+                let o = with_refs(lk, |k| {
+                    compare_unpacked(k, entry, &ia.key_info, Ordering::Equal)
+                })?;
+                if o == Ordering::Greater || (!incl && o == Ordering::Equal) {
+                    return Ok(false);
+                }
+            }
+        } else if let Some((hk, incl)) = &self.hi_key {
             let o = with_refs(hk, |k| {
                 compare_unpacked(k, entry, &ia.key_info, Ordering::Equal)
             })?;
@@ -353,6 +715,10 @@ impl TableScan {
             ValueRef::Integer(i) => i,
             _ => return Err(chorus_storage::Error::corrupt("index entry without rowid")),
         };
+        if self.covering.is_some() {
+            self.cover_rowid = rowid;
+            return Ok(true);
+        }
         let c = self
             .cur
             .as_mut()
@@ -366,32 +732,44 @@ impl TableScan {
         Ok(true)
     }
 
-    fn advance(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+    fn advance(&mut self) -> Result<bool> {
         match &self.access {
-            Access::Full => self
-                .cur
-                .as_mut()
-                .map(|c| c.next())
-                .transpose()
-                .map(|o| o.unwrap_or(false)),
+            Access::Full => {
+                let rev = self.reverse;
+                self.cur
+                    .as_mut()
+                    .map(|c| if rev { c.prev() } else { c.next() })
+                    .transpose()
+                    .map(|o| o.unwrap_or(false))
+            }
             Access::RowidEq(_) => Ok(false),
-            Access::RowidRange { .. } => self
-                .cur
-                .as_mut()
-                .map(|c| c.next())
-                .transpose()
-                .map(|o| o.unwrap_or(false)),
+            Access::RowidRange { .. } => {
+                let rev = self.reverse;
+                self.cur
+                    .as_mut()
+                    .map(|c| if rev { c.prev() } else { c.next() })
+                    .transpose()
+                    .map(|o| o.unwrap_or(false))
+            }
+            Access::RowidIn(_) => self.seek_rowid_in(),
             Access::Index(_) => {
+                let rev = self.reverse;
                 let ok = self
                     .icur
                     .as_mut()
-                    .map(|c| c.next())
+                    .map(|c| if rev { c.prev() } else { c.next() })
                     .transpose()?
                     .unwrap_or(false);
-                if !ok {
-                    return Ok(false);
+                if ok && self.index_row_checked()? {
+                    return Ok(true);
                 }
-                self.index_row(cx)
+                // The current key is exhausted: an IN access seeks the next.
+                while self.next_in_key() {
+                    if self.seek_index_key()? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
             }
         }
     }
@@ -457,12 +835,19 @@ impl TableScan {
                 self.started = true;
                 self.start(cx)?
             } else {
-                self.advance(cx)?
+                self.advance()?
             };
             if ok {
                 if let Some((h, incl)) = self.rowid_hi {
                     let r = self.cur.as_ref().map(|c| c.rowid()).unwrap_or(0);
                     if r > h || (!incl && r == h) {
+                        self.done = true;
+                        return Ok(false);
+                    }
+                }
+                if let (true, Some((l, incl))) = (self.reverse, self.rowid_lo) {
+                    let r = self.cur.as_ref().map(|c| c.rowid()).unwrap_or(0);
+                    if r < l || (!incl && r == l) {
                         self.done = true;
                         return Ok(false);
                     }
@@ -495,12 +880,47 @@ impl TableScan {
                     self.cache.push((s.rowid, s.payload().to_vec()));
                 }
             }
+            if !self.recheck_in(cx)? {
+                continue;
+            }
             if let Some(f) = &self.filter {
                 if !f.test(cx)? {
                     continue;
                 }
             }
+            if let Some(null_col) = self.one_row {
+                // min(): rows whose column is NULL pass through (min()
+                // skips them; bare columns read the first when all are).
+                let null = match null_col {
+                    Some(col) => cx.env.slots[self.slot].column(col)?.is_null(),
+                    None => false,
+                };
+                if !null {
+                    self.done = true;
+                }
+            }
             return Ok(true);
+        }
+    }
+
+    /// Test the IN-subquery terms the access seeks by on the loaded row.
+    fn recheck_in(&self, cx: &mut Cx<'_>) -> Result<bool> {
+        match &self.access {
+            Access::RowidIn(k) => match k.recheck() {
+                Some(t) => t.test(cx),
+                None => Ok(true),
+            },
+            Access::Index(ia) => {
+                for (k, _) in &ia.eq {
+                    if let Some(t) = k.recheck() {
+                        if !t.test(cx)? {
+                            return Ok(false);
+                        }
+                    }
+                }
+                Ok(true)
+            }
+            _ => Ok(true),
         }
     }
 }
@@ -664,8 +1084,9 @@ impl Source {
     pub fn describe(&self, out: &mut Vec<String>) {
         match self {
             Source::Table(t) => out.push(match &t.access {
+                Access::Full if t.one_row.is_some() => format!("SEARCH {}", t.label),
                 Access::Full => format!("SCAN {}", t.label),
-                Access::RowidEq(_) => {
+                Access::RowidEq(_) | Access::RowidIn(_) => {
                     format!("SEARCH {} USING INTEGER PRIMARY KEY (rowid=?)", t.label)
                 }
                 Access::RowidRange { lo, hi } => {
@@ -697,7 +1118,16 @@ impl Source {
                             terms.push(format!("{c}<?"));
                         }
                     }
-                    if t.wr.is_some() && ia.root == t.root {
+                    let how = if t.covering.is_some() {
+                        "COVERING INDEX"
+                    } else {
+                        "INDEX"
+                    };
+                    if terms.is_empty() && t.one_row.is_none() {
+                        format!("SCAN {} USING {how} {}", t.label, ia.name)
+                    } else if terms.is_empty() {
+                        format!("SEARCH {} USING {how} {}", t.label, ia.name)
+                    } else if t.wr.is_some() && ia.root == t.root {
                         format!(
                             "SEARCH {} USING PRIMARY KEY ({})",
                             t.label,
@@ -705,7 +1135,7 @@ impl Source {
                         )
                     } else {
                         format!(
-                            "SEARCH {} USING INDEX {} ({})",
+                            "SEARCH {} USING {how} {} ({})",
                             t.label,
                             ia.name,
                             terms.join(" AND ")

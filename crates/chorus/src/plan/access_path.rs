@@ -1,14 +1,15 @@
 //! Access-path choice and join ordering for SELECT planning: which rowid
-//! equality/range or index (equality prefix plus one range) serves a table
+//! equality/IN/range or index (equality or IN prefix plus one range) serves a table
 //! from the conjuncts local to it, and the greedy order of the FROM items
 //! of an inner join.
 
 use super::bind::Binder;
 use super::select::FromItem;
 use crate::exec::expr::{CExpr, CmpOp};
-use crate::exec::source::{Access, IndexAccess};
+use crate::exec::source::{Access, EqKey, IndexAccess};
 use crate::schema::{Index, Table};
 use crate::sqlvalue::{Affinity, Collation};
+use chorus_storage::Value;
 use std::sync::Arc;
 
 pub fn choose_access_pub(
@@ -16,18 +17,73 @@ pub fn choose_access_pub(
     t: &Table,
     slot: usize,
     earlier: &[usize],
-    terms: &[CExpr],
+    terms: &mut Vec<CExpr>,
 ) -> Access {
-    choose_access(b, t, slot, earlier, terms)
+    choose_access(b, t, slot, earlier, terms, false)
 }
 
+/// The value side of a usable term: `col = rhs`, `col IN (list)`, or
+/// `col IN (SELECT ...)` (the term's position in `terms`).
+#[derive(Clone)]
+enum Rhs<'a> {
+    Expr(&'a CExpr),
+    /// `col IS rhs`: NULL finds the NULL entries.
+    Is(&'a CExpr),
+    /// `col IN (list)`, or `col = e1 OR col = e2 ...`.
+    List(Vec<&'a CExpr>),
+    Sub(usize),
+}
+
+/// (column, op, value side, comparison affinity, collation)
+type Cand<'a> = (usize, CmpOp, Rhs<'a>, Option<Affinity>, &'a Collation);
+
 /// Pick rowid / index access for a table from the conjuncts local to it.
+/// An `IN (SELECT ...)` term the access seeks by moves out of `terms` into
+/// the access (which tests it on each row). `select`: planning a SELECT,
+/// whose read columns (`Binder::used_cols`) are all bound.
 pub(super) fn choose_access(
     b: &Binder,
     t: &Table,
     slot: usize,
     earlier: &[usize],
+    terms: &mut Vec<CExpr>,
+    select: bool,
+) -> Access {
+    let mut acc = choose_access_in(b, t, slot, earlier, terms, select);
+    // Move the IN-subquery terms the access uses into it.
+    let mut moved = false;
+    let mut take = |k: &mut EqKey| {
+        if let EqKey::Sub(ph) = k {
+            if let CExpr::Const(Value::Integer(i)) = **ph {
+                if let Some(term) = usize::try_from(i).ok().and_then(|i| terms.get_mut(i)) {
+                    **ph = std::mem::replace(term, CExpr::Const(Value::Integer(1)));
+                    moved = true;
+                }
+            }
+        }
+    };
+    match &mut acc {
+        Access::RowidIn(k) => take(k),
+        Access::Index(ia) => {
+            for (k, _) in &mut ia.eq {
+                take(k);
+            }
+        }
+        _ => {}
+    }
+    if moved {
+        terms.retain(|t| !matches!(t, CExpr::Const(Value::Integer(1))));
+    }
+    acc
+}
+
+fn choose_access_in(
+    b: &Binder,
+    t: &Table,
+    slot: usize,
+    earlier: &[usize],
     terms: &[CExpr],
+    select: bool,
 ) -> Access {
     let usable_rhs = |e: &CExpr| -> bool {
         let mut used = Vec::new();
@@ -38,35 +94,117 @@ pub(super) fn choose_access(
             *s != slot && (earlier.contains(s) || *s < b.scopes.last().map_or(0, |x| x.first_slot))
         })
     };
-    // (column, op, rhs, comparison affinity, collation)
-    let mut cands: Vec<(usize, CmpOp, &CExpr, Option<Affinity>, &Collation)> = Vec::new();
-    for term in terms {
-        if let CExpr::Cmp {
-            op,
-            l,
-            r,
-            aff,
-            coll,
-        } = term
-        {
-            if let CExpr::Column { slot: s, col } = &**l {
-                if *s == slot && usable_rhs(r) {
-                    cands.push((*col, *op, r, *aff, coll));
+    let mut cands: Vec<Cand<'_>> = Vec::new();
+    // Conjuncts, with the halves of an AND inside one (BETWEEN) as well.
+    let mut flat: Vec<(usize, &CExpr)> = Vec::new();
+    for (k, term) in terms.iter().enumerate() {
+        let mut stack = vec![term];
+        while let Some(e) = stack.pop() {
+            match e {
+                CExpr::And(l, r) => {
+                    stack.push(r);
+                    stack.push(l);
+                }
+                e => flat.push((k, e)),
+            }
+        }
+    }
+    for (k, term) in flat {
+        // Whether the term is a whole conjunct (an IN subquery moves out of
+        // `terms` whole).
+        let whole = terms.get(k).is_some_and(|t| std::ptr::eq(t, term));
+        match term {
+            CExpr::Cmp {
+                op,
+                l,
+                r,
+                aff,
+                coll,
+            } => {
+                if let CExpr::Column { slot: s, col } = &**l {
+                    if *s == slot && usable_rhs(r) {
+                        cands.push((*col, *op, Rhs::Expr(r), *aff, coll));
+                        continue;
+                    }
+                }
+                if let CExpr::Column { slot: s, col } = &**r {
+                    if *s == slot && usable_rhs(l) {
+                        let flipped = match op {
+                            CmpOp::Lt => CmpOp::Gt,
+                            CmpOp::Le => CmpOp::Ge,
+                            CmpOp::Gt => CmpOp::Lt,
+                            CmpOp::Ge => CmpOp::Le,
+                            o => *o,
+                        };
+                        cands.push((*col, flipped, Rhs::Expr(l), *aff, coll));
+                    }
+                }
+            }
+            CExpr::Is {
+                not: false,
+                l,
+                r,
+                aff,
+                coll,
+            } => {
+                for (x, v) in [(l, r), (r, l)] {
+                    if let CExpr::Column { slot: s, col } = &**x {
+                        if *s == slot && *col != usize::MAX && usable_rhs(v) {
+                            cands.push((*col, CmpOp::Eq, Rhs::Is(v), *aff, coll));
+                            break;
+                        }
+                    }
+                }
+            }
+            CExpr::InList {
+                x,
+                list,
+                not: false,
+                aff,
+                coll,
+            } => {
+                let CExpr::Column { slot: s, col } = &**x else {
                     continue;
+                };
+                let a0 = aff.first().copied().flatten();
+                if *s == slot
+                    && !list.is_empty()
+                    && aff.iter().all(|a| *a == a0)
+                    && list
+                        .iter()
+                        .all(|e| usable_rhs(e) && e.try_clone().is_some())
+                {
+                    cands.push((*col, CmpOp::Eq, Rhs::List(list.iter().collect()), a0, coll));
                 }
             }
-            if let CExpr::Column { slot: s, col } = &**r {
-                if *s == slot && usable_rhs(l) {
-                    let flipped = match op {
-                        CmpOp::Lt => CmpOp::Gt,
-                        CmpOp::Le => CmpOp::Ge,
-                        CmpOp::Gt => CmpOp::Lt,
-                        CmpOp::Ge => CmpOp::Le,
-                        o => *o,
-                    };
-                    cands.push((*col, flipped, l, *aff, coll));
+            CExpr::Or(..) => {
+                if let Some((col, list, aff, coll)) = or_of_equalities(term, slot) {
+                    if list
+                        .iter()
+                        .all(|e| usable_rhs(e) && e.try_clone().is_some())
+                    {
+                        cands.push((col, CmpOp::Eq, Rhs::List(list), aff, coll));
+                    }
                 }
             }
+            CExpr::InSub {
+                x,
+                sub,
+                not: false,
+                aff,
+                coll,
+            } => {
+                let ([CExpr::Column { slot: s, col }], Some(a), Some(c)) =
+                    (x.as_slice(), aff.first(), coll.first())
+                else {
+                    continue;
+                };
+                let uncorrelated = sub.try_borrow().is_ok_and(|q| !q.correlated);
+                if *s == slot && uncorrelated && whole && i64::try_from(k).is_ok() {
+                    cands.push((*col, CmpOp::Eq, Rhs::Sub(k), *a, c));
+                }
+            }
+            _ => {}
         }
     }
     if cands.is_empty() {
@@ -74,11 +212,16 @@ pub(super) fn choose_access(
     }
     // Rowid equality / range.
     if let Some(c) = cands.iter().find(|c| c.0 == usize::MAX && c.1 == CmpOp::Eq) {
-        if let Some(e) = c.2.try_clone() {
-            return Access::RowidEq(e);
+        if let Rhs::Expr(e) = &c.2 {
+            if let Some(e) = e.try_clone() {
+                return Access::RowidEq(e);
+            }
         }
     }
-    let mut best: Option<(usize, Access)> = None;
+    // Ties go as in SQLite's cost model: an index the query can read alone
+    // (known for a SELECT, whose columns are bound by now), then the
+    // narrower index, then the newer one.
+    let mut best: Option<((usize, bool, i32), Access)> = None;
     let schema = &b.schema;
     let pk = crate::exec::without_rowid::pk_index(t).map(Arc::new);
     for idx in pk.into_iter().chain(schema.indexes_for(t)) {
@@ -86,8 +229,20 @@ pub(super) fn choose_access(
             continue;
         }
         if let Some((score, acc)) = index_access(t, &idx, &cands) {
-            if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                best = Some((score, acc));
+            // A WITHOUT ROWID table's key is the table itself.
+            let covers = (t.without_rowid.is_some() && idx.root == t.root)
+                || (select && super::covering::index_covers(b, t, slot, &idx));
+            let key = (score, covers, -super::covering::index_width(t, &idx));
+            if best.as_ref().is_none_or(|(k, _)| key >= *k) {
+                best = Some((key, acc));
+            }
+        }
+    }
+    let best = best.map(|((score, _, _), a)| (score, a));
+    if best.as_ref().is_none_or(|(s, _)| *s < 100) {
+        if let Some(c) = cands.iter().find(|c| c.0 == usize::MAX && c.1 == CmpOp::Eq) {
+            if let Some(k) = eq_key(&c.2) {
+                return Access::RowidIn(k);
             }
         }
     }
@@ -100,8 +255,8 @@ pub(super) fn choose_access(
     if lo.is_some() || hi.is_some() {
         let score = 2;
         if best.as_ref().is_none_or(|(s, _)| score >= *s) {
-            let lo = lo.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Ge)));
-            let hi = hi.and_then(|c| c.2.try_clone().map(|e| (e, c.1 == CmpOp::Le)));
+            let lo = lo.and_then(|c| rhs_expr(&c.2).map(|e| (e, c.1 == CmpOp::Ge)));
+            let hi = hi.and_then(|c| rhs_expr(&c.2).map(|e| (e, c.1 == CmpOp::Le)));
             return Access::RowidRange { lo, hi };
         }
     }
@@ -111,19 +266,78 @@ pub(super) fn choose_access(
     }
 }
 
+/// `x = e1 OR x = e2 OR ...` on one column of `slot` (same affinity and
+/// collation throughout): (column, values, affinity, collation).
+fn or_of_equalities(
+    term: &CExpr,
+    slot: usize,
+) -> Option<(usize, Vec<&CExpr>, Option<Affinity>, &Collation)> {
+    let mut stack = vec![term];
+    let mut found: Option<(usize, Option<Affinity>, &Collation)> = None;
+    let mut list = Vec::new();
+    while let Some(e) = stack.pop() {
+        match e {
+            CExpr::Or(l, r) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            CExpr::Cmp {
+                op: CmpOp::Eq,
+                l,
+                r,
+                aff,
+                coll,
+            } => {
+                let (col, v) = match (&**l, &**r) {
+                    (CExpr::Column { slot: s, col }, v) if *s == slot => (*col, v),
+                    (v, CExpr::Column { slot: s, col }) if *s == slot => (*col, v),
+                    _ => return None,
+                };
+                match found {
+                    None => found = Some((col, *aff, coll)),
+                    Some((c, a, k)) => {
+                        if c != col || a != *aff || k.name() != coll.name() {
+                            return None;
+                        }
+                    }
+                }
+                list.push(v);
+            }
+            _ => return None,
+        }
+    }
+    let (col, aff, coll) = found?;
+    Some((col, list, aff, coll))
+}
+
+/// A copy of a plain comparison's value side.
+fn rhs_expr(r: &Rhs<'_>) -> Option<CExpr> {
+    match r {
+        Rhs::Expr(e) => e.try_clone(),
+        _ => None,
+    }
+}
+
+/// The seek key of an equality or IN term (an IN subquery as a placeholder
+/// holding the term's position, swapped for the term by `choose_access`).
+fn eq_key(r: &Rhs<'_>) -> Option<EqKey> {
+    Some(match r {
+        Rhs::Expr(e) => EqKey::Expr(e.try_clone()?),
+        Rhs::Is(e) => EqKey::Is(e.try_clone()?),
+        Rhs::List(l) => EqKey::List(l.iter().map(|e| e.try_clone()).collect::<Option<_>>()?),
+        Rhs::Sub(k) => EqKey::Sub(Box::new(CExpr::Const(Value::Integer(
+            i64::try_from(*k).ok()?,
+        )))),
+    })
+}
+
 fn coll_name_eq(c: &Collation, name: &Option<String>) -> bool {
     let n = name.as_deref().unwrap_or("BINARY");
     c.name().eq_ignore_ascii_case(n)
 }
 
-fn index_access(
-    t: &Table,
-    idx: &Index,
-    cands: &[(usize, CmpOp, &CExpr, Option<Affinity>, &Collation)],
-) -> Option<(usize, Access)> {
-    let usable = |ic: &crate::schema::IndexColumn,
-                  c: &(usize, CmpOp, &CExpr, Option<Affinity>, &Collation)|
-     -> bool {
+fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Access)> {
+    let usable = |ic: &crate::schema::IndexColumn, c: &Cand<'_>| -> bool {
         let Some(col) = ic.col else { return false };
         let tc = if Some(col) == t.rowid_alias {
             usize::MAX
@@ -153,11 +367,24 @@ fn index_access(
         aff_ok && coll_name_eq(c.4, &coll)
     };
     let mut eq = Vec::new();
+    let mut n_in = 0;
     for ic in &idx.columns {
-        match cands.iter().find(|c| c.1 == CmpOp::Eq && usable(ic, c)) {
+        // A plain equality first, else an IN term.
+        let c = cands
+            .iter()
+            .find(|c| c.1 == CmpOp::Eq && matches!(c.2, Rhs::Expr(_)) && usable(ic, c))
+            .or_else(|| {
+                cands
+                    .iter()
+                    .find(|c| c.1 == CmpOp::Eq && matches!(c.2, Rhs::Is(_)) && usable(ic, c))
+            })
+            .or_else(|| cands.iter().find(|c| c.1 == CmpOp::Eq && usable(ic, c)));
+        match c {
             Some(c) => {
-                let e = c.2.try_clone()?;
-                eq.push((e, c.3.unwrap_or(Affinity::Blob)));
+                if !matches!(c.2, Rhs::Expr(_) | Rhs::Is(_)) {
+                    n_in += 1;
+                }
+                eq.push((eq_key(&c.2)?, c.3.unwrap_or(Affinity::Blob)));
             }
             None => break,
         }
@@ -171,7 +398,7 @@ fn index_access(
                 .find(|c| matches!(c.1, CmpOp::Gt | CmpOp::Ge) && usable(ic, c))
             {
                 lo = Some((
-                    c.2.try_clone()?,
+                    rhs_expr(&c.2)?,
                     c.1 == CmpOp::Ge,
                     c.3.unwrap_or(Affinity::Blob),
                 ));
@@ -181,21 +408,32 @@ fn index_access(
                 .find(|c| matches!(c.1, CmpOp::Lt | CmpOp::Le) && usable(ic, c))
             {
                 hi = Some((
-                    c.2.try_clone()?,
+                    rhs_expr(&c.2)?,
                     c.1 == CmpOp::Le,
                     c.3.unwrap_or(Affinity::Blob),
                 ));
             }
         }
+    } else if t.without_rowid.is_none() && !eq.is_empty() && !(idx.unique && n_in == 0) {
+        // Every column pinned: a rowid range bounds the entries' rowids.
+        let rowid_bound = |ops: [CmpOp; 2], incl: CmpOp| -> Option<(CExpr, bool, Affinity)> {
+            let c = cands
+                .iter()
+                .find(|c| c.0 == usize::MAX && ops.contains(&c.1))?;
+            Some((rhs_expr(&c.2)?, c.1 == incl, Affinity::Numeric))
+        };
+        lo = rowid_bound([CmpOp::Gt, CmpOp::Ge], CmpOp::Ge);
+        hi = rowid_bound([CmpOp::Lt, CmpOp::Le], CmpOp::Le);
     }
     if eq.is_empty() && lo.is_none() && hi.is_none() {
         return None;
     }
-    let mut score = eq.len() * 4 + lo.is_some() as usize + hi.is_some() as usize;
+    // An IN column costs a seek per value: a little below an equality.
+    let mut score = (eq.len() * 4 + lo.is_some() as usize + hi.is_some() as usize) - n_in;
     if idx.unique && eq.len() == idx.columns.len() {
-        score += 100;
+        score += if n_in == 0 { 100 } else { 50 };
     }
-    let col_names: Vec<String> = idx
+    let mut col_names: Vec<String> = idx
         .columns
         .iter()
         .map(|c| {
@@ -205,6 +443,9 @@ fn index_access(
                 .unwrap_or_else(|| "<expr>".into())
         })
         .collect();
+    if t.without_rowid.is_none() {
+        col_names.push("rowid".into());
+    }
     let acc = Access::Index(Box::new(IndexAccess {
         root: idx.root,
         key_info: idx.key_info(t),
@@ -219,17 +460,22 @@ fn index_access(
 
 /// Greedy join ordering: repeatedly take the table best constrained by what
 /// is already placed — an equality on an indexed column (or rowid) against
-/// placed tables or constants first, then any equality, then FROM order.
+/// placed tables or constants first, then any equality, then FROM order;
+/// among equals, one whose placing lets a remaining table seek an index by
+/// an equality (SQLite's cost model puts such a table outside). An index
+/// counts only where the equality's affinity lets it seek that column.
 pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<FromItem> {
     let first_slot = b.scopes.last().map_or(0, |s| s.first_slot);
     let level: Vec<usize> = items.iter().map(|i| i.slot).collect();
-    // (slot, col, other side's level slots) for each usable equality.
-    let mut eqs: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    // (slot, col, comparison affinity, other side's level slots) for each
+    // usable equality.
+    let mut eqs: Vec<(usize, usize, Option<Affinity>, Vec<usize>)> = Vec::new();
     for c in conj {
         if let CExpr::Cmp {
             op: CmpOp::Eq,
             l,
             r,
+            aff,
             ..
         } = c
         {
@@ -249,34 +495,47 @@ pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<F
                     if others.contains(slot) {
                         continue;
                     }
-                    eqs.push((*slot, *col, others));
+                    eqs.push((*slot, *col, *aff, others));
                 }
             }
         }
     }
-    let indexed = |it: &FromItem, col: usize| -> bool {
+    let indexed = |it: &FromItem, col: usize, aff: Option<Affinity>| -> bool {
         let Some(t) = &it.table else { return false };
         if col == usize::MAX {
             return true;
         }
-        b.schema
-            .indexes_for(t)
-            .iter()
-            .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
+        let caff = t
+            .columns
+            .get(col)
+            .map(|c| c.affinity)
+            .unwrap_or(Affinity::Blob);
+        let aff_ok = match aff {
+            None => true,
+            Some(a) if a.is_numeric() => caff.is_numeric(),
+            Some(Affinity::Text) => caff == Affinity::Text,
+            Some(Affinity::Blob) => caff == Affinity::Blob,
+            Some(_) => false,
+        };
+        aff_ok
+            && b.schema
+                .indexes_for(t)
+                .iter()
+                .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
     };
     let mut remaining: Vec<Option<FromItem>> = items.into_iter().map(Some).collect();
     let mut placed: Vec<usize> = Vec::new();
     let mut out = Vec::new();
     while out.len() < remaining.len() {
-        let mut best: Option<(i32, usize)> = None;
+        let mut best: Option<((i32, bool), usize)> = None;
         for (k, it) in remaining.iter().enumerate() {
             let Some(it) = it else { continue };
             let mut score = 0;
-            for (slot, col, others) in &eqs {
+            for (slot, col, aff, others) in &eqs {
                 if *slot != it.slot || !others.iter().all(|o| placed.contains(o)) {
                     continue;
                 }
-                let s = if indexed(it, *col) {
+                let s = if indexed(it, *col, *aff) {
                     4
                 } else if others.is_empty() {
                     2
@@ -285,8 +544,19 @@ pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<F
                 };
                 score = score.max(s);
             }
-            if best.is_none_or(|(bs, _)| score > bs) {
-                best = Some((score, k));
+            // Whether placing it lets another remaining table seek an index.
+            let enables = eqs.iter().any(|(slot, col, aff, others)| {
+                *slot != it.slot
+                    && others.contains(&it.slot)
+                    && others.iter().all(|o| *o == it.slot || placed.contains(o))
+                    && remaining
+                        .iter()
+                        .flatten()
+                        .any(|o| o.slot == *slot && indexed(o, *col, *aff))
+            });
+            let key = (score, enables);
+            if best.is_none_or(|(bk, _)| key > bk) {
+                best = Some((key, k));
             }
         }
         let Some((_, k)) = best else { break };

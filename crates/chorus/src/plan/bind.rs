@@ -112,6 +112,10 @@ pub struct Binder {
     pub gen_busy: Vec<(usize, usize)>,
     /// Triggers whose programs are being compiled (outermost first).
     pub trigger_stack: Vec<String>,
+    /// Every (slot, column) an expression of the statement reads
+    /// (`usize::MAX` = rowid): a table scan whose columns one index holds
+    /// reads the index alone (plan/covering.rs).
+    pub used_cols: std::collections::HashSet<(usize, usize)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -340,6 +344,7 @@ impl Binder {
             in_trigger: false,
             trigger_stack: Vec::new(),
             gen_busy: Vec::new(),
+            used_cols: Default::default(),
         }
     }
 
@@ -518,6 +523,7 @@ impl Binder {
                 });
             }
             if let Some((slot, c, info)) = found {
+                self.used_cols.insert((slot, c));
                 if lvl + 1 < self.scopes.len() {
                     for s in &mut self.scopes[lvl + 1..] {
                         s.correlated = true;
@@ -574,14 +580,13 @@ impl Binder {
                                     Some(t) if t.rowid_alias == Some(ci) => usize::MAX,
                                     _ => ci,
                                 };
-                                Some(CExpr::Column {
-                                    slot: src.slot,
-                                    col: rc,
-                                })
+                                Some((src.slot, rc))
                             })
                     })
                 });
-                if let Some(right) = right {
+                if let Some((rs, rc)) = right {
+                    self.used_cols.insert((rs, rc));
+                    let right = CExpr::Column { slot: rs, col: rc };
                     return Ok((
                         CExpr::Case {
                             base: None,

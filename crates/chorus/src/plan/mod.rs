@@ -2,7 +2,11 @@
 
 pub mod access_path;
 pub mod bind;
+pub mod covering;
+pub mod group_index;
+pub mod min_max;
 pub mod names;
+pub mod order_index;
 pub mod recursive;
 pub mod rowvalue;
 pub mod select;

@@ -442,6 +442,8 @@ fn plan_one_inner(
                     Some(t) if t.rowid_alias == Some(ci) => usize::MAX,
                     _ => ci,
                 };
+                b.used_cols.insert((lsrc.slot, lcol));
+                b.used_cols.insert((slot, rcol));
                 let li = &lsrc.columns[lci];
                 let ri = &info.columns[ci];
                 let aff = crate::sqlvalue::compare::comparison_affinity(li.aff, ri.aff);
@@ -614,6 +616,7 @@ fn plan_one_inner(
                             Some(t) if t.rowid_alias == Some(i) => usize::MAX,
                             _ => i,
                         };
+                        b.used_cols.insert((s.slot, colno));
                         result.push(match b.virtual_column(s, i)? {
                             Some(x) => x,
                             None => CExpr::Column {
@@ -783,6 +786,18 @@ fn plan_one_inner(
             .filter_map(|s| level_slots.iter().position(|x| x == s))
             .max();
         if !ok {
+            // `t.x IN (SELECT ...)` (uncorrelated) belongs to t's loop,
+            // where it may serve as t's seek key.
+            if right_idx.is_none() && full_idx.is_none() {
+                if let Some(p) =
+                    in_sub_slot(&c).and_then(|s| level_slots.iter().position(|x| *x == s))
+                {
+                    if !items[p].left_outer {
+                        per_item[p].push(c);
+                        continue;
+                    }
+                }
+            }
             top_filter.push(c);
             continue;
         }
@@ -793,6 +808,10 @@ fn plan_one_inner(
             per_item[target].push(c);
         }
     }
+    let tables: Vec<(usize, Arc<Table>)> = items
+        .iter()
+        .filter_map(|i| i.table.clone().map(|t| (i.slot, t)))
+        .collect();
     let mut source: Option<Source> = None;
     for (k, mut it) in items.into_iter().enumerate() {
         let mut local = std::mem::take(&mut per_item[k]);
@@ -803,7 +822,22 @@ fn plan_one_inner(
         };
         local.append(&mut it.on);
         if let (Source::Table(ts), Some(t)) = (&mut it.source, &it.table) {
-            ts.access = choose_access(b, t, it.slot, &level_slots[..k], &local);
+            if ts.not_indexed {
+                // Rowid paths only: the terms an index would use stay filters.
+                let mut rowid_terms: Vec<CExpr> = Vec::new();
+                for c in &local {
+                    if let Some(c) = c.try_clone() {
+                        rowid_terms.push(c);
+                    }
+                }
+                let acc = choose_access(b, t, it.slot, &level_slots[..k], &mut rowid_terms, true);
+                ts.access = match acc {
+                    Access::Index(_) => Access::Full,
+                    a => a,
+                };
+            } else {
+                ts.access = choose_access(b, t, it.slot, &level_slots[..k], &mut local, true);
+            }
             crate::exec::without_rowid::set_index_pk_pos(ts, &b.schema, t);
         }
         let (own, local): (Vec<CExpr>, Vec<CExpr>) = local.into_iter().partition(|c| {
@@ -851,10 +885,22 @@ fn plan_one_inner(
             }
         });
     }
+    let window = super::window::finish(b, level_slots.clone(), is_agg);
+    let distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
+    if !order.is_empty() && !is_agg && window.is_none() && !distinct && tables.len() == 1 {
+        if let Some(src) = source.as_mut() {
+            if super::order_index::satisfies(b, &order, &result, src, &tables[0].1) {
+                order.clear();
+            }
+        }
+    }
+    if let Some(src) = source.as_mut() {
+        super::covering::apply(b, src, &tables);
+    }
     let mut simple = Simple::new(source, result);
-    simple.window = super::window::finish(b, level_slots.clone(), is_agg);
+    simple.window = window;
     simple.filter = and_all(top_filter);
-    simple.distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
+    simple.distinct = distinct;
     simple.order = order;
     simple.limit = lim;
     simple.offset = off;
@@ -889,7 +935,28 @@ fn plan_one_inner(
             having: having_c,
             slots: level_slots,
             minmax,
+            sorted_input: false,
         });
+        if let (Some(ap), Some(src), [(_, t)], None) = (
+            &simple.agg,
+            &mut simple.from,
+            tables.as_slice(),
+            &simple.window,
+        ) {
+            super::min_max::apply(b, ap, src, t);
+            super::covering::apply(b, src, &tables);
+        }
+        if let (Some(ap), Some(src), [(_, t)], None) = (
+            &mut simple.agg,
+            &mut simple.from,
+            tables.as_slice(),
+            &simple.window,
+        ) {
+            if !simple.distinct {
+                super::group_index::apply(b, ap, &mut simple.order, &simple.result, src, t);
+                super::covering::apply(b, src, &tables);
+            }
+        }
     }
     Ok(SelectPlan::new(
         Body::Simple(Box::new(simple)),
@@ -917,6 +984,21 @@ fn first_agg_name(e: &Expr) -> String {
         }
     }
     "count".into()
+}
+
+/// The slot of `x` in an uncorrelated `x IN (SELECT ...)` over one column.
+fn in_sub_slot(c: &CExpr) -> Option<usize> {
+    let CExpr::InSub {
+        x, sub, not: false, ..
+    } = c
+    else {
+        return None;
+    };
+    let [CExpr::Column { slot, .. }] = x.as_slice() else {
+        return None;
+    };
+    sub.try_borrow().ok().filter(|q| !q.correlated)?;
+    Some(*slot)
 }
 
 pub fn and_all(v: Vec<CExpr>) -> Option<CExpr> {
@@ -1128,6 +1210,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
             scan.defaults = crate::stmt::alter::record_defaults(&table);
             scan.colmap = crate::exec::generated::slot_colmap(&table);
             scan.label = info.name.clone();
+            scan.not_indexed = matches!(_indexed, Some(ast::Indexed::NotIndexed));
             Ok((Source::Table(Box::new(scan)), slot, info))
         }
         SelectTable::Select(sel, alias) => {

@@ -724,7 +724,7 @@ fn plan_scan(
                 terms.push(b.expr(c)?);
             }
         }
-        let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &terms);
+        let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &mut terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
         scan.wr = crate::exec::without_rowid::WrScan::of(t, true);
         crate::exec::without_rowid::set_index_pk_pos(&mut scan, &b.schema, t);
