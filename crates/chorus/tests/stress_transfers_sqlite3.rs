@@ -224,7 +224,7 @@ fn chorus_and_sqlite3_processes_transfer_on_one_file() {
         .map(|i| {
             spawn_sqlite3(
                 &path,
-                writer_script(0xDEAD_BEEF ^ (i as u64 + 1) * 0x9E37, sqlite_per_writer),
+                writer_script(0xDEAD_BEEF ^ ((i as u64 + 1) * 0x9E37), sqlite_per_writer),
             )
         })
         .collect();

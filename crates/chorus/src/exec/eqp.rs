@@ -65,49 +65,7 @@ fn expr_subqueries<'a>(e: &'a CExpr, out: &mut Vec<SubRef<'a>>) {
             }
             CExpr::Exists { sub, .. } => out.push((sub, SubKind::Scalar)),
             CExpr::Scalar(sub) => out.push((sub, SubKind::Scalar)),
-            CExpr::Const(_)
-            | CExpr::Param(_)
-            | CExpr::Column { .. }
-            | CExpr::AggRef(_)
-            | CExpr::GroupKey(_)
-            | CExpr::Error(_)
-            | CExpr::Raise(..) => {}
-            CExpr::Neg(x)
-            | CExpr::Plus(x)
-            | CExpr::BitNot(x)
-            | CExpr::Not(x)
-            | CExpr::IsNull(x)
-            | CExpr::NotNull(x)
-            | CExpr::Cast(x, _)
-            | CExpr::Affinity(x, _) => kids.push(x),
-            CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
-                kids.push(l);
-                kids.push(r);
-            }
-            CExpr::Cmp { l, r, .. } | CExpr::Is { l, r, .. } => {
-                kids.push(l);
-                kids.push(r);
-            }
-            CExpr::InList { x, list, .. } => {
-                kids.push(x);
-                kids.extend(list.iter());
-            }
-            CExpr::Case {
-                base, whens, els, ..
-            } => {
-                kids.extend(base.as_deref());
-                for (w, t) in whens {
-                    kids.push(w);
-                    kids.push(t);
-                }
-                kids.extend(els.as_deref());
-            }
-            CExpr::Like { x, pat, esc, .. } => {
-                kids.push(x);
-                kids.push(pat);
-                kids.extend(esc.as_deref());
-            }
-            CExpr::Func { args, .. } | CExpr::Vector(args) => kids.extend(args.iter()),
+            _ => e.push_operands(&mut kids),
         }
         stack.extend(kids.into_iter().rev());
     }

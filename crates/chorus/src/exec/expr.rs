@@ -987,6 +987,60 @@ impl CExpr {
         })
     }
 
+    /// Push this expression's operands onto `out`, in the order they appear
+    /// in the SQL text. Leaves and subqueries (`InSub`, `Exists`, `Scalar`)
+    /// push nothing: each walker decides what a subquery means to it.
+    pub fn push_operands<'a>(&'a self, out: &mut Vec<&'a CExpr>) {
+        match self {
+            CExpr::Neg(x)
+            | CExpr::Plus(x)
+            | CExpr::BitNot(x)
+            | CExpr::Not(x)
+            | CExpr::IsNull(x)
+            | CExpr::NotNull(x)
+            | CExpr::Cast(x, _)
+            | CExpr::Affinity(x, _) => out.push(x),
+            CExpr::Arith(_, l, r)
+            | CExpr::And(l, r)
+            | CExpr::Or(l, r)
+            | CExpr::Cmp { l, r, .. }
+            | CExpr::Is { l, r, .. } => {
+                out.push(l);
+                out.push(r);
+            }
+            CExpr::InList { x, list, .. } => {
+                out.push(x);
+                out.extend(list.iter());
+            }
+            CExpr::Case {
+                base, whens, els, ..
+            } => {
+                out.extend(base.as_deref());
+                for (w, t) in whens {
+                    out.push(w);
+                    out.push(t);
+                }
+                out.extend(els.as_deref());
+            }
+            CExpr::Like { x, pat, esc, .. } => {
+                out.push(x);
+                out.push(pat);
+                out.extend(esc.as_deref());
+            }
+            CExpr::Func { args, .. } | CExpr::Vector(args) => out.extend(args.iter()),
+            CExpr::Const(_)
+            | CExpr::Param(_)
+            | CExpr::Column { .. }
+            | CExpr::AggRef(_)
+            | CExpr::GroupKey(_)
+            | CExpr::Error(_)
+            | CExpr::Raise(..)
+            | CExpr::InSub { .. }
+            | CExpr::Exists { .. }
+            | CExpr::Scalar(_) => {}
+        }
+    }
+
     /// Whether evaluating this expression may read a slot's current row: it
     /// names a column, or holds a subquery (which may be correlated). Used
     /// to skip keeping per-group row snapshots nobody reads.
@@ -998,48 +1052,7 @@ impl CExpr {
                 | CExpr::InSub { .. }
                 | CExpr::Exists { .. }
                 | CExpr::Scalar(_) => return true,
-                CExpr::Const(_)
-                | CExpr::Param(_)
-                | CExpr::AggRef(_)
-                | CExpr::GroupKey(_)
-                | CExpr::Error(_)
-                | CExpr::Raise(..) => {}
-                CExpr::Neg(x)
-                | CExpr::Plus(x)
-                | CExpr::BitNot(x)
-                | CExpr::Not(x)
-                | CExpr::IsNull(x)
-                | CExpr::NotNull(x)
-                | CExpr::Cast(x, _)
-                | CExpr::Affinity(x, _) => stack.push(x),
-                CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
-                    stack.push(l);
-                    stack.push(r);
-                }
-                CExpr::Cmp { l, r, .. } | CExpr::Is { l, r, .. } => {
-                    stack.push(l);
-                    stack.push(r);
-                }
-                CExpr::InList { x, list, .. } => {
-                    stack.push(x);
-                    stack.extend(list.iter());
-                }
-                CExpr::Case {
-                    base, whens, els, ..
-                } => {
-                    stack.extend(base.as_deref());
-                    for (w, t) in whens {
-                        stack.push(w);
-                        stack.push(t);
-                    }
-                    stack.extend(els.as_deref());
-                }
-                CExpr::Like { x, pat, esc, .. } => {
-                    stack.push(x);
-                    stack.push(pat);
-                    stack.extend(esc.as_deref());
-                }
-                CExpr::Func { args, .. } | CExpr::Vector(args) => stack.extend(args.iter()),
+                _ => e.push_operands(&mut stack),
             }
         }
         false
@@ -1058,48 +1071,7 @@ impl CExpr {
                     }
                 }
                 CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return false,
-                CExpr::Const(_)
-                | CExpr::Param(_)
-                | CExpr::AggRef(_)
-                | CExpr::GroupKey(_)
-                | CExpr::Error(_)
-                | CExpr::Raise(..) => {}
-                CExpr::Neg(x)
-                | CExpr::Plus(x)
-                | CExpr::BitNot(x)
-                | CExpr::Not(x)
-                | CExpr::IsNull(x)
-                | CExpr::NotNull(x)
-                | CExpr::Cast(x, _)
-                | CExpr::Affinity(x, _) => stack.push(x),
-                CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
-                    stack.push(l);
-                    stack.push(r);
-                }
-                CExpr::Cmp { l, r, .. } | CExpr::Is { l, r, .. } => {
-                    stack.push(l);
-                    stack.push(r);
-                }
-                CExpr::InList { x, list, .. } => {
-                    stack.push(x);
-                    stack.extend(list.iter());
-                }
-                CExpr::Case {
-                    base, whens, els, ..
-                } => {
-                    stack.extend(base.as_deref());
-                    for (w, t) in whens {
-                        stack.push(w);
-                        stack.push(t);
-                    }
-                    stack.extend(els.as_deref());
-                }
-                CExpr::Like { x, pat, esc, .. } => {
-                    stack.push(x);
-                    stack.push(pat);
-                    stack.extend(esc.as_deref());
-                }
-                CExpr::Func { args, .. } | CExpr::Vector(args) => stack.extend(args.iter()),
+                _ => e.push_operands(&mut stack),
             }
         }
         true
@@ -1113,44 +1085,8 @@ impl CExpr {
             match e {
                 CExpr::Column { slot, .. } => out.push(*slot),
                 CExpr::InSub { .. } | CExpr::Exists { .. } | CExpr::Scalar(_) => return false,
-                CExpr::Neg(x)
-                | CExpr::Plus(x)
-                | CExpr::BitNot(x)
-                | CExpr::Not(x)
-                | CExpr::IsNull(x)
-                | CExpr::NotNull(x)
-                | CExpr::Cast(x, _)
-                | CExpr::Affinity(x, _) => stack.push(x),
-                CExpr::Arith(_, l, r) | CExpr::And(l, r) | CExpr::Or(l, r) => {
-                    stack.push(l);
-                    stack.push(r);
-                }
-                CExpr::Cmp { l, r, .. } | CExpr::Is { l, r, .. } => {
-                    stack.push(l);
-                    stack.push(r);
-                }
-                CExpr::InList { x, list, .. } => {
-                    stack.push(x);
-                    stack.extend(list.iter());
-                }
-                CExpr::Case {
-                    base, whens, els, ..
-                } => {
-                    stack.extend(base.as_deref());
-                    for (w, t) in whens {
-                        stack.push(w);
-                        stack.push(t);
-                    }
-                    stack.extend(els.as_deref());
-                }
-                CExpr::Like { x, pat, esc, .. } => {
-                    stack.push(x);
-                    stack.push(pat);
-                    stack.extend(esc.as_deref());
-                }
-                CExpr::Func { args, .. } | CExpr::Vector(args) => stack.extend(args.iter()),
                 CExpr::AggRef(_) | CExpr::GroupKey(_) => return false,
-                _ => {}
+                _ => e.push_operands(&mut stack),
             }
         }
         true

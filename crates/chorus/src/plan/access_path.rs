@@ -433,7 +433,22 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
     if idx.unique && eq.len() == idx.columns.len() {
         score += if n_in == 0 { 100 } else { 50 };
     }
-    let mut col_names: Vec<String> = idx
+    let acc = Access::Index(Box::new(IndexAccess {
+        root: idx.root,
+        key_info: idx.key_info(t),
+        eq,
+        lo,
+        hi,
+        name: idx.name.clone(),
+        col_names: index_col_names(t, idx),
+    }));
+    Some((score, acc))
+}
+
+/// The names of `idx`'s key columns as EXPLAIN QUERY PLAN prints them
+/// (`<expr>` for an expression column, then `rowid` for a rowid table).
+pub(super) fn index_col_names(t: &Table, idx: &Index) -> Vec<String> {
+    let mut names: Vec<String> = idx
         .columns
         .iter()
         .map(|c| {
@@ -444,18 +459,22 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
         })
         .collect();
     if t.without_rowid.is_none() {
-        col_names.push("rowid".into());
+        names.push("rowid".into());
     }
-    let acc = Access::Index(Box::new(IndexAccess {
+    names
+}
+
+/// A walk over every entry of `idx`, in key order (no seek bounds).
+pub(super) fn index_walk(t: &Table, idx: &Index) -> Access {
+    Access::Index(Box::new(IndexAccess {
         root: idx.root,
         key_info: idx.key_info(t),
-        eq,
-        lo,
-        hi,
+        eq: Vec::new(),
+        lo: None,
+        hi: None,
         name: idx.name.clone(),
-        col_names,
-    }));
-    Some((score, acc))
+        col_names: index_col_names(t, idx),
+    }))
 }
 
 /// Greedy join ordering: repeatedly take the table best constrained by what

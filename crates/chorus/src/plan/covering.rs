@@ -20,7 +20,7 @@
 //! expressions are left alone.
 
 use super::bind::Binder;
-use crate::exec::source::{Access, IndexAccess, Source, TableScan};
+use crate::exec::source::{Access, Source, TableScan};
 use crate::schema::{Index, Table};
 use std::sync::Arc;
 
@@ -109,24 +109,7 @@ fn apply_one(b: &Binder, ts: &mut TableScan, t: &Table) {
                 }
             }
             if let Some((_, idx)) = best {
-                ts.access = Access::Index(Box::new(IndexAccess {
-                    root: idx.root,
-                    key_info: idx.key_info(t),
-                    eq: Vec::new(),
-                    lo: None,
-                    hi: None,
-                    name: idx.name.clone(),
-                    col_names: idx
-                        .columns
-                        .iter()
-                        .map(|c| {
-                            c.col
-                                .and_then(|i| t.columns.get(i))
-                                .map(|c| c.name.clone())
-                                .unwrap_or_default()
-                        })
-                        .collect(),
-                }));
+                ts.access = super::access_path::index_walk(t, idx);
                 ts.covering = Some(entry_map(t, idx));
             }
         }

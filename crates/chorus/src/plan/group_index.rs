@@ -10,7 +10,7 @@
 use super::bind::Binder;
 use crate::exec::expr::CExpr;
 use crate::exec::select::{AggPlan, SortKey, SortSrc};
-use crate::exec::source::{Access, EqKey, IndexAccess, Source};
+use crate::exec::source::{Access, EqKey, Source};
 use crate::schema::{Index, Table};
 use std::sync::Arc;
 
@@ -114,24 +114,7 @@ pub(super) fn apply(
             let Some((_, idx, c)) = best else {
                 return;
             };
-            ts.access = Access::Index(Box::new(IndexAccess {
-                root: idx.root,
-                key_info: idx.key_info(table),
-                eq: Vec::new(),
-                lo: None,
-                hi: None,
-                name: idx.name.clone(),
-                col_names: idx
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        c.col
-                            .and_then(|i| table.columns.get(i))
-                            .map(|c| c.name.clone())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-            }));
+            ts.access = super::access_path::index_walk(table, &idx);
             c
         }
         _ => return,

@@ -11,7 +11,7 @@
 use super::bind::Binder;
 use crate::exec::expr::CExpr;
 use crate::exec::select::AggPlan;
-use crate::exec::source::{Access, EqKey, IndexAccess, Source};
+use crate::exec::source::{Access, EqKey, Source};
 use crate::schema::Table;
 
 /// Turn `source` into a one-row seek when `agg` qualifies.
@@ -86,24 +86,7 @@ pub(super) fn apply(b: &Binder, agg: &AggPlan, source: &mut Source, table: &Tabl
             else {
                 return;
             };
-            ts.access = Access::Index(Box::new(IndexAccess {
-                root: idx.root,
-                key_info: idx.key_info(table),
-                eq: Vec::new(),
-                lo: None,
-                hi: None,
-                name: idx.name.clone(),
-                col_names: idx
-                    .columns
-                    .iter()
-                    .map(|c| {
-                        c.col
-                            .and_then(|i| table.columns.get(i))
-                            .map(|c| c.name.clone())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-            }));
+            ts.access = super::access_path::index_walk(table, &idx);
         }
         Access::Index(ia) => {
             let Some(idx) = b

@@ -168,20 +168,8 @@ fn same_keys(ia: &IndexAccess, table: &Table, other: &Index) -> Option<Access> {
         lo: bound(&ia.lo)?,
         hi: bound(&ia.hi)?,
         name: other.name.clone(),
-        col_names: col_names(table, other),
+        col_names: super::access_path::index_col_names(table, other),
     })))
-}
-
-fn col_names(table: &Table, idx: &Index) -> Vec<String> {
-    idx.columns
-        .iter()
-        .map(|c| {
-            c.col
-                .and_then(|i| table.columns.get(i))
-                .map(|c| c.name.clone())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 /// Move a full scan onto an index giving `terms`' order.
@@ -208,15 +196,7 @@ fn full_scan_by_index(b: &Binder, ts: &mut TableScan, table: &Table, terms: &[Te
     let Some((_, idx, rev)) = best else {
         return false;
     };
-    ts.access = Access::Index(Box::new(IndexAccess {
-        root: idx.root,
-        key_info: idx.key_info(table),
-        eq: Vec::new(),
-        lo: None,
-        hi: None,
-        name: idx.name.clone(),
-        col_names: col_names(table, &idx),
-    }));
+    ts.access = super::access_path::index_walk(table, &idx);
     ts.reverse = rev;
     ts.ordered = true;
     true
