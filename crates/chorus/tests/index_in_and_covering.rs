@@ -417,3 +417,25 @@ fn rowid_ranges_backwards_and_key_order() {
         plan(&p, q);
     }
 }
+
+#[test]
+fn distinct_over_an_index_walk() {
+    let p = Pair::new();
+    load(&p);
+    let queries = [
+        "SELECT DISTINCT a FROM t",
+        "SELECT DISTINCT a, a FROM t",
+        "SELECT DISTINCT b FROM t",
+        "SELECT DISTINCT b COLLATE NOCASE FROM t",
+        "SELECT DISTINCT c FROM t",
+        "SELECT DISTINCT a, b FROM t",
+        "SELECT DISTINCT b, a FROM t WHERE a = 4",
+        "SELECT DISTINCT d FROM t WHERE d > 5",
+        "SELECT DISTINCT a FROM t LIMIT 3 OFFSET 2",
+        "SELECT DISTINCT a FROM t NOT INDEXED",
+    ];
+    p.all(&queries);
+    for q in queries {
+        plan(&p, q);
+    }
+}

@@ -894,10 +894,19 @@ fn plan_one_inner(
             }
         }
     }
+    let mut distinct_ordered = false;
+    if distinct && order.is_empty() && !is_agg && window.is_none() && tables.len() == 1 {
+        if let Some(src) = source.as_mut() {
+            let colls: Vec<Option<String>> = infos.iter().map(|i| i.coll.clone()).collect();
+            distinct_ordered =
+                super::group_index::distinct_in_order(b, &result, &colls, src, &tables[0].1);
+        }
+    }
     if let Some(src) = source.as_mut() {
         super::covering::apply(b, src, &tables);
     }
     let mut simple = Simple::new(source, result);
+    simple.distinct_ordered = distinct_ordered;
     simple.window = window;
     simple.filter = and_all(top_filter);
     simple.distinct = distinct;
