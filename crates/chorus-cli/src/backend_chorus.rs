@@ -126,11 +126,10 @@ impl Statement for ChorusStatement<'_> {
     }
 
     fn bind_text(&mut self, i: usize, v: Option<&[u8]>) -> Result<()> {
-        let v = match v {
-            Some(t) => chorus::Value::Text(t.to_vec()),
-            None => chorus::Value::Null,
-        };
-        self.stmt.bind_value(i, v).map_err(err)
+        match v {
+            Some(t) => self.stmt.bind_text_bytes(i, t).map_err(err),
+            None => self.stmt.bind_value(i, chorus::Value::Null).map_err(err),
+        }
     }
 
     fn reset(&mut self) {

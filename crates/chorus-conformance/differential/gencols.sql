@@ -162,3 +162,31 @@ CREATE TABLE lp(a, b AS (c + 1), c AS (a * 2));
 INSERT INTO lp VALUES(3);
 SELECT * FROM lp;
 SELECT type, name, sql FROM sqlite_schema WHERE name IN ('g', 'lp') ORDER BY name;
+
+-- ALTER TABLE DROP / RENAME COLUMN around generated columns.
+CREATE TABLE dc(a, b AS (a * 2), c, d AS (c || '!') STORED, e);
+INSERT INTO dc(a, c, e) VALUES(1, 'x', 'E1'), (2, 'y', 'E2');
+ALTER TABLE dc DROP COLUMN e;
+SELECT * FROM dc ORDER BY a;
+ALTER TABLE dc DROP COLUMN b;
+SELECT * FROM dc ORDER BY a;
+ALTER TABLE dc RENAME COLUMN c TO cc;
+INSERT INTO dc(a, cc) VALUES(3, 'z');
+SELECT * FROM dc ORDER BY a;
+SELECT sql FROM sqlite_schema WHERE name = 'dc';
+PRAGMA integrity_check;
+-- error: error in table dc after drop column: no such column: cc
+ALTER TABLE dc DROP COLUMN cc;
+
+-- REAL generated values are stored like other REAL values.
+CREATE TABLE rv(a INTEGER, r REAL AS (a / 2.0) STORED, v REAL AS (a * 1.0));
+INSERT INTO rv(a) VALUES(4), (5);
+SELECT a, r, typeof(r), typeof(v), v + 0.5 FROM rv ORDER BY a;
+SELECT a FROM rv WHERE r = 2;
+-- error: generated column loop on "t"
+VACUUM;
+DROP TABLE al2;
+VACUUM;
+SELECT a, r, v + 0.5 FROM rv ORDER BY a;
+SELECT * FROM g ORDER BY rowid;
+PRAGMA integrity_check;

@@ -428,6 +428,17 @@ impl Pager {
         self.spilled
     }
 
+    /// A number that changes whenever a page image this pager handed out may
+    /// no longer be that page's content: another connection's commit seen by
+    /// `begin_read` (only the pages it changed are dropped, and the number
+    /// moves), the cache dropped, a page written or a write rolled back.
+    /// While it stays the same, page images taken earlier, even in an earlier
+    /// read transaction, are still current, so a B-tree cursor may keep its
+    /// position from one statement to the next.
+    pub fn content_epoch(&self) -> u64 {
+        self.cache.borrow().epoch()
+    }
+
     /// The cache capacity in pages.
     pub fn cache_capacity(&self) -> usize {
         self.cache.borrow().capacity()

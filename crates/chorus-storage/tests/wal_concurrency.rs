@@ -404,3 +404,39 @@ fn full_checkpoint_waits_for_a_reader_then_completes() {
     assert!(start.elapsed() >= Duration::from_millis(100));
     t.join().unwrap();
 }
+
+/// `content_epoch` stays put across read transactions on an unchanged
+/// database (page images taken earlier are still current) and moves when
+/// another connection's commit is seen, in both journal modes; an own write
+/// moves it too.
+#[test]
+fn content_epoch_moves_only_when_pages_changed() {
+    for wal in [false, true] {
+        let (vfs, _keep) = setup(wal, 3);
+        let mut r = open(&vfs);
+        let mut w = open(&vfs);
+        r.begin_read().unwrap();
+        let img = r.read(PageNo(3)).unwrap();
+        r.end_read().unwrap();
+        let e0 = r.content_epoch();
+        for _ in 0..3 {
+            r.begin_read().unwrap();
+            assert_eq!(byte(&r, 2), 1);
+            r.end_read().unwrap();
+        }
+        assert_eq!(r.content_epoch(), e0, "wal={wal}: nothing changed");
+        w.begin_write().unwrap();
+        w.write(PageNo(3)).unwrap().fill(8);
+        w.commit().unwrap();
+        assert_eq!(r.content_epoch(), e0, "wal={wal}: not seen yet");
+        r.begin_read().unwrap();
+        assert_ne!(r.content_epoch(), e0, "wal={wal}: a commit was seen");
+        assert_eq!((img[0], byte(&r, 3)), (1, 8));
+        r.end_read().unwrap();
+        let e1 = r.content_epoch();
+        r.begin_write().unwrap();
+        r.write(PageNo(2)).unwrap().fill(5);
+        r.rollback().unwrap();
+        assert_ne!(r.content_epoch(), e1, "wal={wal}: own write");
+    }
+}

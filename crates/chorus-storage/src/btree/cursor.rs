@@ -260,6 +260,21 @@ impl BTreeCursor {
         Ok(self.valid)
     }
 
+    /// Is the cursor on the last entry of the tree (its snapshot says so)?
+    /// Lets `last` skip the descent when the caller knows the snapshot is
+    /// current (appends: the cursor stays on the entry it inserted).
+    pub fn at_last(&self) -> bool {
+        if !self.valid || self.after_delete {
+            return false;
+        }
+        let Some((t, upper)) = self.stack.split_last() else {
+            return false;
+        };
+        t.hdr.kind.is_leaf()
+            && t.idx + 1 == t.hdr.ncell
+            && upper.iter().all(|l| l.idx == l.hdr.ncell)
+    }
+
     /// Move to the last entry; false when the tree is empty.
     pub fn last(&mut self, pager: &Pager) -> Result<bool> {
         self.move_to_root(pager)?;

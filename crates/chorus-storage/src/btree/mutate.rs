@@ -160,6 +160,10 @@ impl BTreeCursor {
         let path = self.path();
         let mut stack = std::mem::take(&mut self.stack);
         self.invalidate();
+        // Let go of the leaf's snapshot before writing it: a page image held
+        // only by the cache is modified in place, one still shared would be
+        // copied first (a page copy per insert).
+        stack.pop();
         if let Some(old) = old {
             free_chain(pager, &old, &lim)?;
             drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
@@ -168,7 +172,6 @@ impl BTreeCursor {
         if !balanced {
             // Same pages, same indexes: the cursor is on the new entry. Only
             // the page written changed; the levels above keep their snapshots.
-            stack.pop();
             self.stack = stack;
             self.push(pager, pgno)?;
             if let Some(t) = self.stack.last_mut() {

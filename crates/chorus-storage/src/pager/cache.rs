@@ -57,6 +57,11 @@ pub(crate) struct PageCache {
     hand: usize,
     dirty: PgnoMap<PageRef>,
     capacity: usize,
+    /// Bumped whenever a page image may change (a page is forgotten, the
+    /// cache dropped, a page dirtied or replaced): page images handed out at
+    /// one epoch are still the pages' content while the epoch stays the same.
+    /// Loading, evicting and committing (dirty becomes clean) keep it.
+    epoch: u64,
 }
 
 impl PageCache {
@@ -67,6 +72,7 @@ impl PageCache {
             hand: 0,
             dirty: PgnoMap::default(),
             capacity: capacity.max(1),
+            epoch: 0,
         }
     }
 
@@ -86,6 +92,10 @@ impl PageCache {
             .saturating_sub(self.dirty.len())
             .max(self.capacity / 4)
             .max(1)
+    }
+
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch
     }
 
     pub(crate) fn capacity(&self) -> usize {
@@ -127,6 +137,9 @@ impl PageCache {
 
     /// Insert a page (replacing any cached image of it).
     pub(crate) fn insert(&mut self, pgno: u32, page: PageRef, dirty: bool) {
+        if dirty || self.contains(pgno) {
+            self.epoch += 1;
+        }
         if dirty {
             self.remove_clean(pgno);
             self.dirty.insert(pgno, page);
@@ -160,6 +173,7 @@ impl PageCache {
     /// Mutable access to a cached page's bytes, marking it dirty. The page is
     /// copied first if a reader still holds a `PageRef` to it (copy-on-write).
     pub(crate) fn make_dirty(&mut self, pgno: u32) -> Option<&mut [u8]> {
+        self.epoch += 1;
         if !self.dirty.contains_key(&pgno) {
             let page = self.remove_clean(pgno)?;
             self.dirty.insert(pgno, page);
@@ -194,16 +208,19 @@ impl PageCache {
 
     /// Forget one clean page (another connection changed it).
     pub(crate) fn forget(&mut self, pgno: u32) {
+        self.epoch += 1;
         self.remove_clean(pgno);
     }
 
     /// After a rollback: forget every dirty page.
     pub(crate) fn discard_dirty(&mut self) {
+        self.epoch += 1;
         self.dirty.clear();
     }
 
     /// Forget pages numbered above `n` (after truncation).
     pub(crate) fn remove_beyond(&mut self, n: u32) {
+        self.epoch += 1;
         self.dirty.retain(|&p, _| p <= n);
         let doomed: Vec<u32> = self.clean_map.keys().copied().filter(|&p| p > n).collect();
         for p in doomed {
@@ -231,6 +248,7 @@ impl PageCache {
 
     /// Forget everything (another connection changed the file).
     pub(crate) fn clear(&mut self) {
+        self.epoch += 1;
         self.clean_map.clear();
         self.slots.clear();
         self.dirty.clear();
@@ -319,6 +337,38 @@ mod tests {
         c.discard_dirty();
         assert!(!c.contains(1));
         assert!(c.make_dirty(1).is_none());
+    }
+
+    #[test]
+    fn epoch_moves_exactly_when_a_page_image_may_change() {
+        let mut c = PageCache::new(2);
+        let e = c.epoch();
+        c.insert(1, page(1), false);
+        c.insert(2, page(2), false);
+        c.insert(3, page(3), false); // evicts: content unchanged
+        assert!(c.get(3).is_some());
+        assert_eq!(c.epoch(), e);
+        type Step = (&'static str, fn(&mut PageCache));
+        let steps: [Step; 7] = [
+            ("forget", |c| c.forget(9)),
+            ("replace", |c| c.insert(3, page(7), false)),
+            ("dirty insert", |c| c.insert(4, page(4), true)),
+            ("make_dirty", |c| {
+                c.make_dirty(3);
+            }),
+            ("discard_dirty", |c| c.discard_dirty()),
+            ("remove_beyond", |c| c.remove_beyond(1)),
+            ("clear", |c| c.clear()),
+        ];
+        for (name, f) in steps {
+            let before = c.epoch();
+            f(&mut c);
+            assert!(c.epoch() > before, "{name} must move the epoch");
+        }
+        c.insert(5, page(5), true);
+        let before = c.epoch();
+        c.mark_all_clean();
+        assert_eq!(c.epoch(), before, "commit keeps the images");
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::error::Result;
 use crate::pager::Synchronous;
 use crate::vfs::{OpenFlags, SyncKind, Vfs, VfsFile};
 use format::{encode_frame, scan, WalHeader, FRAME_HEADER_SIZE};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Checkpoint modes of `PRAGMA wal_checkpoint`.
@@ -65,6 +65,52 @@ pub struct ReadMark {
     /// Transactions appended before this reader started (a writer may start
     /// from this snapshot only if none was appended since).
     pub commit_count: u64,
+}
+
+/// Live readers per mark, in ascending mark order. A handful of distinct
+/// marks are live at a time (readers start at the end of the log), so a
+/// small vector beats a map: registering and leaving are a short scan and
+/// never allocate once the vector has grown.
+#[derive(Default)]
+struct ReaderMarks {
+    /// (mark, readers with it), ascending by mark, counts > 0.
+    marks: Vec<(u32, u32)>,
+}
+
+impl ReaderMarks {
+    fn add(&mut self, mark: u32) {
+        // The newest mark is the usual one: search from the end.
+        match self.marks.iter().rposition(|&(m, _)| m <= mark) {
+            Some(i) if self.marks[i].0 == mark => self.marks[i].1 += 1,
+            Some(i) => self.marks.insert(i + 1, (mark, 1)),
+            None => self.marks.insert(0, (mark, 1)),
+        }
+    }
+
+    fn remove(&mut self, mark: u32) {
+        if let Some(i) = self.marks.iter().rposition(|&(m, _)| m == mark) {
+            self.marks[i].1 -= 1;
+            if self.marks[i].1 == 0 {
+                self.marks.remove(i);
+            }
+        }
+    }
+
+    fn count(&self, mark: u32) -> u32 {
+        self.marks
+            .iter()
+            .find(|&&(m, _)| m == mark)
+            .map_or(0, |&(_, c)| c)
+    }
+
+    fn total(&self) -> u32 {
+        self.marks.iter().map(|&(_, c)| c).sum()
+    }
+
+    /// The live marks, ascending.
+    fn marks(&self) -> impl Iterator<Item = u32> + '_ {
+        self.marks.iter().map(|&(m, _)| m)
+    }
 }
 
 /// Where a transaction's frames go (see [`Wal::prepare_append`]).
@@ -156,7 +202,7 @@ pub struct Wal {
     /// Page number of each frame (`frame_pages[n - 1]` for frame n).
     frame_pages: Vec<u32>,
     commits: Vec<(u32, u32)>,
-    readers: BTreeMap<u32, u32>,
+    readers: ReaderMarks,
     generation: u64,
     /// The next append starts a new log (after RESTART).
     restart_pending: bool,
@@ -205,7 +251,7 @@ impl Wal {
             index: HashMap::new(),
             frame_pages: Vec::new(),
             commits: Vec::new(),
-            readers: BTreeMap::new(),
+            readers: ReaderMarks::default(),
             generation: 1,
             restart_pending: false,
             next_seq: 0,
@@ -280,7 +326,7 @@ impl Wal {
         } else {
             self.mx_frame
         };
-        *self.readers.entry(mark).or_insert(0) += 1;
+        self.readers.add(mark);
         ReadMark {
             snapshot: self.snapshot(),
             mark,
@@ -289,23 +335,24 @@ impl Wal {
     }
 
     pub fn end_read(&mut self, m: ReadMark) {
-        if let Some(c) = self.readers.get_mut(&m.mark) {
-            *c -= 1;
-            if *c == 0 {
-                self.readers.remove(&m.mark);
-            }
-        }
+        self.readers.remove(m.mark);
     }
 
     /// Readers registered (for tests).
     pub fn reader_count(&self) -> u32 {
-        self.readers.values().sum()
+        self.readers.total()
     }
 
     /// Database size (pages) as of `mark`, if the log decides it.
     pub fn db_size_at(&self, mark: u32) -> Option<u32> {
         if mark == 0 {
             return None;
+        }
+        // Readers usually start at the newest commit.
+        if let Some(&(f, size)) = self.commits.last() {
+            if f == mark {
+                return Some(size);
+            }
         }
         let i = self.commits.partition_point(|&(f, _)| f <= mark);
         i.checked_sub(1)
@@ -357,7 +404,7 @@ impl Wal {
     }
 
     fn can_restart(&self) -> bool {
-        self.n_backfill == self.mx_frame && self.readers.keys().all(|&m| m == 0)
+        self.n_backfill == self.mx_frame && self.readers.marks().all(|m| m == 0)
     }
 
     fn start_new_log(&mut self, sync: Synchronous) -> Result<()> {
@@ -461,11 +508,11 @@ impl Wal {
 
     /// The last frame a checkpoint may copy now (see module comment).
     fn mx_safe(&self) -> u32 {
-        let mark0_readers = self.readers.get(&0).copied().unwrap_or(0) > 0;
+        let mark0_readers = self.readers.count(0) > 0;
         if mark0_readers && self.n_backfill < self.mx_frame {
             self.n_backfill
         } else {
-            let min_mark = self.readers.keys().copied().find(|&m| m > 0);
+            let min_mark = self.readers.marks().find(|&m| m > 0);
             min_mark.map_or(self.mx_frame, |m| m.min(self.mx_frame))
         }
     }
@@ -602,5 +649,41 @@ impl Wal {
             vfs.delete(&path, false)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReaderMarks;
+
+    #[test]
+    fn reader_marks_count_per_mark_in_ascending_order() {
+        let mut r = ReaderMarks::default();
+        for m in [7, 3, 7, 0, 9, 3, 7] {
+            r.add(m);
+        }
+        assert_eq!(r.marks().collect::<Vec<_>>(), vec![0, 3, 7, 9]);
+        assert_eq!(
+            (r.count(7), r.count(3), r.count(0), r.count(5)),
+            (3, 2, 1, 0)
+        );
+        assert_eq!(r.total(), 7);
+        r.remove(7);
+        r.remove(9);
+        r.remove(5); // not registered: no effect
+        assert_eq!(r.marks().collect::<Vec<_>>(), vec![0, 3, 7]);
+        r.remove(0);
+        r.remove(3);
+        r.remove(3);
+        r.remove(7);
+        r.remove(7);
+        assert_eq!(r.total(), 0);
+        assert_eq!(r.marks().next(), None);
+        // The vector keeps its room: re-registering does not allocate.
+        let cap = r.marks.capacity();
+        r.add(11);
+        r.add(4);
+        assert_eq!(r.marks.capacity(), cap);
+        assert_eq!(r.marks().collect::<Vec<_>>(), vec![4, 11]);
     }
 }

@@ -47,6 +47,11 @@ pub struct Statement<'c> {
     fixed_pos: usize,
     row: Vec<Value>,
     names: Vec<String>,
+    /// `names` shared with the `Row`s handed out; reset to `None` wherever
+    /// `names` is assigned, rebuilt on the next use.
+    names_arc: Option<Arc<Vec<String>>>,
+    /// The values buffer of the last `Rows`, reused by the next `query`.
+    spare_row: Vec<Value>,
     pub(crate) empty: bool,
     /// Deeply nested: compile and run on a large-stack thread.
     deep: bool,
@@ -91,6 +96,8 @@ impl<'c> Statement<'c> {
             fixed_pos: 0,
             row: Vec::new(),
             names,
+            names_arc: None,
+            spare_row: Vec::new(),
             empty: false,
             deep,
             returning: false,
@@ -138,6 +145,27 @@ impl<'c> Statement<'c> {
             self.reset();
         }
         self.env.params[i - 1] = v;
+        Ok(())
+    }
+
+    /// Bind text given as bytes (`sqlite3_bind_text` with a copy), reusing
+    /// the parameter's previous text buffer: binding row after row (the
+    /// shell's `.import`) allocates nothing per value.
+    pub fn bind_text_bytes(&mut self, i: usize, text: &[u8]) -> Result<()> {
+        if i == 0 || i > self.env.params.len() {
+            return Err(Error::new(ResultCode::RANGE, "column index out of range"));
+        }
+        if self.state != State::Idle {
+            self.reset();
+        }
+        let p = &mut self.env.params[i - 1];
+        match p {
+            Value::Text(b) => {
+                b.clear();
+                b.extend_from_slice(text);
+            }
+            _ => *p = Value::Text(text.to_vec()),
+        }
         Ok(())
     }
 
@@ -349,6 +377,7 @@ impl<'c> Statement<'c> {
                         }
                     }
                     self.names = self.compiled.names.clone();
+                    self.names_arc = None;
                     self.cookie = schema.cookie;
                     self.temp_gen = schema.temp_gen;
                 }
@@ -388,6 +417,7 @@ impl<'c> Statement<'c> {
             }
             Program::Rows(names, rows) => {
                 self.names = names.clone();
+                self.names_arc = None;
                 self.fixed = rows.clone();
                 self.fixed_pos = 0;
                 inner.readers += 1;
@@ -482,6 +512,7 @@ impl<'c> Statement<'c> {
                     Ok(res) => {
                         if !res.names.is_empty() || !res.rows.is_empty() {
                             self.names = res.names;
+                            self.names_arc = None;
                         }
                         self.fixed = res.rows;
                         self.fixed_pos = 0;
@@ -576,7 +607,20 @@ impl<'c> Statement<'c> {
             | Program::ViewWrite(_)) => {
                 let env = &mut self.env;
                 let deep = self.deep;
-                let r = with_write(&mut inner, true, |inner| {
+                // A top-level one-row INSERT that can fail only before its
+                // first write runs without a statement savepoint; its writer
+                // then turns a failed write into a transaction rollback
+                // (INSERTs inside triggers always run under their
+                // statement's savepoint).
+                let stmt_sp = match &mut *prog {
+                    Program::Insert(p) => {
+                        let sp = !p.single_write || inner.fk.enabled;
+                        p.writer.unjournaled = !sp;
+                        sp
+                    }
+                    _ => true,
+                };
+                let r = with_write_sp(&mut inner, true, stmt_sp, |inner| {
                     let mut res = DmlResult::default();
                     crate::exec::foreign_key::begin(env, &inner.schema, &inner.fk);
                     let autocommit = !inner.explicit_txn;
@@ -653,13 +697,25 @@ impl<'c> Statement<'c> {
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_, 'c>> {
         self.reset();
         self.bind_all(params)?;
+        let values = std::mem::take(&mut self.spare_row);
+        let names = self.names_arc();
         Ok(Rows {
             stmt: self,
-            row: Row {
-                values: Vec::new(),
-                names: Arc::new(Vec::new()),
-            },
+            row: Row { values, names },
         })
+    }
+
+    /// The column names as shared by `Row`s: no allocation while they stay
+    /// the same from one query to the next.
+    fn names_arc(&mut self) -> Arc<Vec<String>> {
+        match &self.names_arc {
+            Some(a) => a.clone(),
+            None => {
+                let a = Arc::new(self.names.clone());
+                self.names_arc = Some(a.clone());
+                a
+            }
+        }
     }
 
     /// Run a query and map every row.
@@ -752,11 +808,11 @@ impl<'c> Statement<'c> {
                 Program::Pragma(..) | Program::Rows(..)
             )
         {
-            into.clone_from(&self.row);
+            copy_row(into, &self.row);
             return;
         }
         if let Program::Query(p) = &self.compiled.program {
-            into.clone_from(&p.row().to_vec());
+            copy_row(into, p.row());
         }
     }
 }
@@ -779,6 +835,18 @@ type WriteResult<T> = std::result::Result<(T, DmlResult), (Error, DmlResult)>;
 fn with_write<T>(
     inner: &mut ConnInner,
     write: bool,
+    f: impl FnOnce(&mut ConnInner) -> WriteResult<T>,
+) -> Result<T> {
+    with_write_sp(inner, write, true, f)
+}
+
+/// `with_write`; `stmt_sp` false runs the statement without a statement
+/// savepoint: it must fail only before its first write, or set
+/// `rollback` in its result (stmt/dml.rs `single_write`).
+fn with_write_sp<T>(
+    inner: &mut ConnInner,
+    write: bool,
+    stmt_sp: bool,
     f: impl FnOnce(&mut ConnInner) -> WriteResult<T>,
 ) -> Result<T> {
     if !write {
@@ -812,10 +880,16 @@ fn with_write<T>(
         return Err(e);
     }
     let autocommit = !inner.explicit_txn;
-    let sp = inner.store.savepoint()?;
+    let sp = if stmt_sp {
+        Some(inner.store.savepoint()?)
+    } else {
+        None
+    };
     match f(inner) {
         Ok((t, _)) => {
-            inner.store.release(sp)?;
+            if let Some(sp) = sp {
+                inner.store.release(sp)?;
+            }
             if autocommit {
                 inner.store.commit()?;
                 inner.end_read_if_idle();
@@ -829,15 +903,19 @@ fn with_write<T>(
                 inner.explicit_txn = false;
                 inner.savepoints.clear();
             } else if res.keep_partial {
-                inner.store.release(sp)?;
+                if let Some(sp) = sp {
+                    inner.store.release(sp)?;
+                }
                 inner.changes = res.changes;
                 inner.total_changes += res.changes + res.trigger_changes;
                 if autocommit {
                     inner.store.commit()?;
                 }
             } else {
-                inner.store.rollback_to(sp)?;
-                inner.store.release(sp)?;
+                if let Some(sp) = sp {
+                    inner.store.rollback_to(sp)?;
+                    inner.store.release(sp)?;
+                }
                 if autocommit {
                     inner.store.rollback()?;
                 }
@@ -977,8 +1055,10 @@ impl Rows<'_, '_> {
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Option<&Row>> {
         if self.stmt.step()? {
-            if self.row.names.len() != self.stmt.names.len() {
-                self.row.names = Arc::new(self.stmt.names.clone());
+            let current =
+                matches!(&self.stmt.names_arc, Some(a) if Arc::ptr_eq(a, &self.row.names));
+            if !current {
+                self.row.names = self.stmt.names_arc();
             }
             self.stmt.take_row(&mut self.row.values);
             Ok(Some(&self.row))
@@ -986,6 +1066,31 @@ impl Rows<'_, '_> {
             Ok(None)
         }
     }
+}
+
+impl Drop for Rows<'_, '_> {
+    fn drop(&mut self) {
+        // Hand the values buffer back for the statement's next query.
+        self.stmt.spare_row = std::mem::take(&mut self.row.values);
+    }
+}
+
+/// Copy `src` into `dst`, reusing `dst`'s allocations (the vector's and
+/// those of text and blob values): a row per step costs no allocation once
+/// the buffers are large enough.
+fn copy_row(dst: &mut Vec<Value>, src: &[Value]) {
+    dst.truncate(src.len());
+    let kept = dst.len();
+    for (d, s) in dst.iter_mut().zip(src) {
+        match (d, s) {
+            (Value::Text(d), Value::Text(s)) | (Value::Blob(d), Value::Blob(s)) => {
+                d.clear();
+                d.extend_from_slice(s);
+            }
+            (d, s) => *d = s.clone(),
+        }
+    }
+    dst.extend(src.iter().skip(kept).cloned());
 }
 
 /// One result row.

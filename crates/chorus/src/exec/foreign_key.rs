@@ -381,10 +381,13 @@ fn child_rows(
             let r = RecordReader::new(c.payload()?)?;
             let mut all = true;
             for (p, &cc) in fk.child_cols.iter().enumerate() {
+                // (A VIRTUAL generated child column has no stored field:
+                // it reads as NULL here.)
+                let field = super::generated::record_field(child, cc);
                 let v = if Some(cc) == child.rowid_alias {
                     ValueRef::Integer(rowid)
-                } else if cc < r.column_count() {
-                    r.column(cc)?
+                } else if let Some(f) = field.filter(|&f| f < r.column_count()) {
+                    r.column(f)?
                 } else {
                     ValueRef::Null
                 };

@@ -3,7 +3,9 @@
 //! values (the INTEGER PRIMARY KEY column holds the rowid) placed in the
 //! writer's row slot, so CHECK constraints, partial-index conditions and
 //! expression-index terms (compiled against that slot) can be evaluated.
-//! Records store NULL in place of the rowid alias column, as SQLite does.
+//! Records store NULL in place of the rowid alias column, and an integral
+//! value of a REAL column (within 6 bytes) as an integer, as SQLite does;
+//! VIRTUAL generated columns are left out (exec/generated.rs).
 
 use super::expr::{CExpr, Cx};
 use crate::schema::{Index, Table};
@@ -44,6 +46,12 @@ pub struct TableWriter {
     pub autoinc: Option<chorus_storage::PageNo>,
     cursor: Option<Box<dyn TableCursor>>,
     buf: Vec<u8>,
+    key_buf: Vec<u8>,
+    /// The statement runs without a statement savepoint (stmt/dml.rs
+    /// `single_write`, set by `Statement::start`): a failed write cannot be
+    /// undone alone, so it rolls the transaction back (as SQLite does
+    /// without a statement journal).
+    pub unjournaled: bool,
 }
 
 /// What to do with a row after constraint checks.
@@ -88,6 +96,8 @@ impl TableWriter {
             autoinc: None,
             cursor: None,
             buf: Vec::new(),
+            key_buf: Vec::new(),
+            unjournaled: false,
         }
     }
 
@@ -189,11 +199,16 @@ impl TableWriter {
         Ok(())
     }
 
-    /// Put a row in the row slot (for CHECK / index expressions).
+    /// Put a row in the row slot (for CHECK / index expressions). The
+    /// slot's text and blob buffers are reused (no allocation per row).
     pub fn set_slot(&self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) {
         let s = &mut cx.env.slots[self.row_slot];
-        s.values.clear();
-        s.values.extend_from_slice(values);
+        s.values.truncate(values.len());
+        for (d, v) in s.values.iter_mut().zip(values) {
+            assign_value(d, v);
+        }
+        let n = s.values.len();
+        s.values.extend_from_slice(&values[n..]);
         s.rowid = rowid;
         s.materialized = true;
         s.null_row = false;
@@ -318,7 +333,14 @@ impl TableWriter {
                     if Some(col) == self.table.rowid_alias {
                         key.push(Value::Integer(rowid));
                     } else {
-                        key.push(values.get(col).cloned().unwrap_or(Value::Null));
+                        let v = values.get(col).cloned().unwrap_or(Value::Null);
+                        let real = self.table.without_rowid.is_none()
+                            && self.table.columns.get(col).map(|c| c.affinity)
+                                == Some(Affinity::Real);
+                        key.push(match real.then(|| stored_real(&v)).flatten() {
+                            Some(i) => Value::Integer(i),
+                            None => v,
+                        });
                     }
                 }
                 (None, None) => key.push(Value::Null),
@@ -371,7 +393,10 @@ impl TableWriter {
                 out.push((rowid, Error::new(code, msg), t.pk_conflict, None));
             }
         }
-        self.set_slot(cx, values, rowid);
+        if self.indexes.iter().any(|iw| iw.index.unique) {
+            // Index expressions and partial-index conditions read the slot.
+            self.set_slot(cx, values, rowid);
+        }
         for k in 0..self.indexes.len() {
             if !self.indexes[k].index.unique {
                 continue;
@@ -472,29 +497,44 @@ impl TableWriter {
     fn write_record(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.buf.clear();
         let alias = self.table.rowid_alias;
-        let table = &self.table;
-        let refs: Vec<ValueRef> = values
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| {
-                table.gen.is_none()
-                    || !table
-                        .columns
-                        .get(*i)
-                        .is_some_and(super::generated::is_virtual)
-            })
-            .map(|(i, v)| {
-                if Some(i) == alias {
-                    ValueRef::Null
-                } else {
-                    v.as_ref()
-                }
-            })
-            .collect();
         let mut buf = std::mem::take(&mut self.buf);
-        encode_record(&refs, &mut buf);
-        self.cursor(cx)?.insert(rowid, &buf)?;
+        if self.table.gen.is_some() {
+            // VIRTUAL generated columns are not stored.
+            let table = &self.table;
+            let refs: Vec<ValueRef> = values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    table.gen.is_none()
+                        || !table
+                            .columns
+                            .get(*i)
+                            .is_some_and(super::generated::is_virtual)
+                })
+                .map(|(i, v)| {
+                    if Some(i) == alias {
+                        ValueRef::Null
+                    } else {
+                        stored_ref(table, i, v)
+                    }
+                })
+                .collect();
+            encode_record(&refs, &mut buf);
+        } else {
+            let table = &self.table;
+            with_refs(
+                values.len(),
+                |i| match values.get(i) {
+                    Some(_) if Some(i) == alias => ValueRef::Null,
+                    Some(v) => stored_ref(table, i, v),
+                    None => ValueRef::Null,
+                },
+                |refs| encode_record(refs, &mut buf),
+            );
+        }
+        let r = self.cursor(cx).and_then(|c| c.insert(rowid, &buf));
         self.buf = buf;
+        r?;
         self.set_slot(cx, values, rowid);
         Ok(())
     }
@@ -507,19 +547,62 @@ impl TableWriter {
         values: &[Value],
         rowid: i64,
     ) -> Result<()> {
-        let Some(key) = self.index_key(k, cx, values, rowid)? else {
-            return Ok(());
-        };
-        let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
-        let mut kb = Vec::new();
-        encode_record(&refs, &mut kb);
-        Self::icursor(&mut self.indexes[k], cx)?.insert(&kb)
+        let mut kb = std::mem::take(&mut self.key_buf);
+        kb.clear();
+        if self.plain(k) {
+            // Plain columns and the rowid: the key borrows the row's values.
+            plain_key(&self.indexes[k].index, &self.table, values, rowid, |refs| {
+                encode_record(refs, &mut kb)
+            });
+        } else {
+            let Some(key) = self.index_key(k, cx, values, rowid)? else {
+                self.key_buf = kb;
+                return Ok(());
+            };
+            let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
+            encode_record(&refs, &mut kb);
+        }
+        let r = Self::icursor(&mut self.indexes[k], cx).and_then(|c| c.insert(&kb));
+        self.key_buf = kb;
+        r
+    }
+
+    /// Is index `k`'s key made of plain columns and the rowid only (no
+    /// expression, no partial-index condition, a rowid table)? Then it is
+    /// read straight from a row's values (`plain_key`).
+    fn plain(&self, k: usize) -> bool {
+        let iw = &self.indexes[k];
+        iw.partial.is_none()
+            && iw.exprs.iter().all(|e| e.is_none())
+            && self.table.without_rowid.is_none()
+    }
+
+    /// Delete the entry of plain index `k` for the row `values`.
+    fn delete_plain_entry(
+        &mut self,
+        k: usize,
+        cx: &mut Cx<'_>,
+        values: &[Value],
+        rowid: i64,
+    ) -> Result<()> {
+        let index = self.indexes[k].index.clone();
+        let c = Self::icursor(&mut self.indexes[k], cx)?;
+        plain_key(&index, &self.table, values, rowid, |refs| {
+            if c.seek(refs, SeekOp::Eq)? {
+                c.delete()?;
+            }
+            Ok(())
+        })
     }
 
     /// Delete the row and its index entries (values = the row's current values).
     pub fn delete(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.set_slot(cx, values, rowid);
         for k in 0..self.indexes.len() {
+            if self.plain(k) {
+                self.delete_plain_entry(k, cx, values, rowid)?;
+                continue;
+            }
             let Some(key) = self.index_key(k, cx, values, rowid)? else {
                 continue;
             };
@@ -548,6 +631,19 @@ impl TableWriter {
     ) -> Result<()> {
         let mut changed = Vec::with_capacity(self.indexes.len());
         for k in 0..self.indexes.len() {
+            if self.plain(k) {
+                // Same key iff its columns hold the same values (the rowid
+                // stays): compared in place, no keys built.
+                let same = self.indexes[k].index.columns.iter().all(|c| match c.col {
+                    Some(col) => old.get(col) == new.get(col),
+                    None => true,
+                });
+                changed.push(!same);
+                if !same {
+                    self.delete_plain_entry(k, cx, old, rowid)?;
+                }
+                continue;
+            }
             self.set_slot(cx, old, rowid);
             let before = self.index_key(k, cx, old, rowid)?;
             self.set_slot(cx, new, rowid);
@@ -617,6 +713,97 @@ impl TableWriter {
             }
         }
     }
+}
+
+/// SQLite stores an integral value of a REAL column that fits in 6 bytes as
+/// an integer (OP_MakeRecord's MEM_IntReal), in the table record and in
+/// index keys; it reads back as REAL (`Slot::real_cols`).
+fn stored_real(v: &Value) -> Option<i64> {
+    const MAX_6BYTE: i64 = (1 << 47) - 1;
+    let Value::Real(f) = v else { return None };
+    let i = *f as i64;
+    (i as f64 == *f && (-MAX_6BYTE..=MAX_6BYTE).contains(&i)).then_some(i)
+}
+
+/// Column `i` of a rowid table's row as stored in its record or an index
+/// key: an integral REAL value as an integer ([`stored_real`]).
+#[inline]
+fn stored_ref<'v>(table: &Table, i: usize, v: &'v Value) -> ValueRef<'v> {
+    if let Value::Real(_) = v {
+        if table.without_rowid.is_none()
+            && table.columns.get(i).map(|c| c.affinity) == Some(Affinity::Real)
+        {
+            if let Some(x) = stored_real(v) {
+                return ValueRef::Integer(x);
+            }
+        }
+    }
+    v.as_ref()
+}
+
+/// `*dst = src.clone()`, reusing `dst`'s text or blob buffer.
+pub fn assign_value(dst: &mut Value, src: &Value) {
+    let bytes = match src {
+        Value::Text(s) | Value::Blob(s) => s,
+        other => {
+            *dst = other.clone();
+            return;
+        }
+    };
+    let mut buf = match std::mem::replace(dst, Value::Null) {
+        Value::Text(b) | Value::Blob(b) => b,
+        _ => Vec::new(),
+    };
+    buf.clear();
+    buf.extend_from_slice(bytes);
+    *dst = match src {
+        Value::Text(_) => Value::Text(buf),
+        _ => Value::Blob(buf),
+    };
+}
+
+/// Call `f` with the `n` values `get(0..n)`, gathered on the stack when
+/// they are few (no allocation per row for ordinary tables and indexes).
+fn with_refs<'v, R>(
+    n: usize,
+    get: impl Fn(usize) -> ValueRef<'v>,
+    f: impl FnOnce(&[ValueRef<'v>]) -> R,
+) -> R {
+    const STACK: usize = 32;
+    if n <= STACK {
+        let mut arr = [ValueRef::Null; STACK];
+        for (i, r) in arr.iter_mut().enumerate().take(n) {
+            *r = get(i);
+        }
+        f(&arr[..n])
+    } else {
+        let v: Vec<ValueRef<'v>> = (0..n).map(get).collect();
+        f(&v)
+    }
+}
+
+/// Call `f` with the key of a plain index (`TableWriter::plain`) for a row
+/// of a rowid table: its columns' values, then the rowid.
+fn plain_key<'v, R>(
+    index: &Index,
+    table: &Table,
+    values: &'v [Value],
+    rowid: i64,
+    f: impl FnOnce(&[ValueRef<'v>]) -> R,
+) -> R {
+    let (cols, alias) = (&index.columns, table.rowid_alias);
+    with_refs(
+        cols.len() + 1,
+        |i| match cols.get(i).map(|c| c.col) {
+            Some(Some(col)) if Some(col) == alias => ValueRef::Integer(rowid),
+            Some(Some(col)) => values
+                .get(col)
+                .map_or(ValueRef::Null, |v| stored_ref(table, col, v)),
+            Some(None) => ValueRef::Null,
+            None => ValueRef::Integer(rowid),
+        },
+        f,
+    )
 }
 
 fn notnull_err(t: &Table, i: usize) -> Error {

@@ -1082,7 +1082,14 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
         crate::exec::without_rowid::drop_stored_column(store, t, ci)?;
         return set_table_sql(store, &t.name, new_sql);
     }
-    // Rewrite the rows without the column.
+    if t.columns
+        .get(ci)
+        .is_some_and(crate::exec::generated::is_virtual)
+    {
+        // A VIRTUAL column has no field in the records.
+        return set_table_sql(store, &t.name, new_sql);
+    }
+    // Rewrite the rows without the column (VIRTUAL ones are not stored).
     let alias = t.rowid_alias;
     let mut rows: Vec<(i64, Vec<u8>)> = Vec::new();
     {
@@ -1092,13 +1099,16 @@ fn drop_column(store: &mut dyn Store, schema: &Schema, t: &Table, col: &str) -> 
             let r = RecordReader::new(c.payload()?)?;
             let mut vals: Vec<Value> = Vec::with_capacity(t.columns.len());
             for (j, colj) in t.columns.iter().enumerate() {
+                let Some(f) = crate::exec::generated::record_field(t, j) else {
+                    continue;
+                };
                 if j == ci {
                     continue;
                 }
                 vals.push(if Some(j) == alias {
                     Value::Null
-                } else if j < r.column_count() {
-                    r.column(j)?.to_owned()
+                } else if f < r.column_count() {
+                    r.column(f)?.to_owned()
                 } else {
                     column_default(colj)
                 });

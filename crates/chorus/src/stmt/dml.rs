@@ -4,7 +4,7 @@
 
 use crate::exec::expr::{CExpr, Cx};
 use crate::exec::foreign_key as fk;
-use crate::exec::select::SelectPlan;
+use crate::exec::select::{Body, SelectPlan};
 use crate::exec::source::{Access, Source, TableScan};
 use crate::exec::trigger::{RowImage, TriggerSet};
 use crate::exec::write::{IndexWriter, TableWriter, Verdict, Violation};
@@ -26,6 +26,53 @@ pub struct InsertPlan {
     /// `ON CONFLICT [(target)] DO NOTHING`.
     pub upsert: Option<DoNothing>,
     pub triggers: Option<Box<TriggerSet>>,
+    /// The statement can fail only before its first write, or with a
+    /// storage error (which rolls the transaction back): it needs no
+    /// statement savepoint (SQLite's "no statement journal" case). See
+    /// [`single_write`].
+    pub single_write: bool,
+    /// No source column feeds two table columns: source values can be
+    /// moved into the row instead of copied.
+    pub movable: bool,
+    /// Reused buffers: the source row and the table row.
+    pub src_buf: Vec<Value>,
+    pub row_buf: Vec<Value>,
+}
+
+/// Can an INSERT run without a statement savepoint? One row (VALUES with a
+/// single row, or DEFAULT VALUES) whose every possible failure other than a
+/// storage error comes before the first write: no triggers, no REPLACE
+/// conflict resolution (it deletes before it may fail), no DO UPDATE, no
+/// RETURNING (evaluated after the write), no AUTOINCREMENT, no generated
+/// columns, and no index
+/// whose key needs an expression or a partial-index condition evaluated
+/// (non-unique index keys are built after the row is written). Foreign keys
+/// are checked at run time (`PRAGMA foreign_keys`).
+fn single_write(p: &InsertPlan) -> bool {
+    let one_row = match &p.source {
+        InsertSource::DefaultValues => true,
+        InsertSource::Select(plan) => matches!(
+            &plan.body,
+            crate::exec::select::Body::Values(v) if v.rows.len() == 1
+        ),
+    };
+    let w = &p.writer;
+    let t = &w.table;
+    let replace = |r: Option<ResolveType>| r == Some(ResolveType::Replace);
+    one_row
+        && p.triggers.is_none()
+        && !replace(p.or)
+        && p.upsert.as_ref().is_none_or(|u| u.update.is_none())
+        && w.returning.is_empty()
+        && w.autoinc.is_none()
+        && t.without_rowid.is_none()
+        && t.gen.is_none()
+        && !replace(t.pk_conflict)
+        && w.indexes.iter().all(|iw| {
+            iw.partial.is_none()
+                && iw.exprs.iter().all(|e| e.is_none())
+                && !replace(iw.index.on_conflict)
+        })
 }
 
 /// An `ON CONFLICT ... DO NOTHING` clause: the conflict target's columns
@@ -362,14 +409,25 @@ pub fn plan_insert(
             crate::stmt::trigger::plan_upsert_triggers(b, &t, &names, &mut triggers)?;
         }
     }
-    Ok(InsertPlan {
+    let mut p = InsertPlan {
         writer: w,
         source,
         map,
         or,
         upsert: upsert_plan,
         triggers,
-    })
+        single_write: false,
+        movable: false,
+        src_buf: Vec::new(),
+        row_buf: Vec::new(),
+    };
+    let used: Vec<usize> = p.map.iter().filter_map(|m| *m).collect();
+    p.movable = used
+        .iter()
+        .enumerate()
+        .all(|(k, i)| !used[k + 1..].contains(i));
+    p.single_write = single_write(&p);
+    Ok(p)
 }
 
 fn integer_rowid(v: Value) -> Result<Option<i64>> {
@@ -388,7 +446,7 @@ fn integer_rowid(v: Value) -> Result<Option<i64>> {
 fn write_row(
     w: &mut TableWriter,
     cx: &mut Cx<'_>,
-    mut values: Vec<Value>,
+    values: &mut [Value],
     rowid: Option<i64>,
     fresh_rowid: bool,
     self_rowid: Option<i64>,
@@ -397,7 +455,7 @@ fn write_row(
     res: &mut DmlResult,
     mut triggers: Option<&mut TriggerSet>,
 ) -> Result<bool> {
-    w.apply_affinities(&mut values);
+    w.apply_affinities(values);
     // A rowid new_rowid just chose names no row: no rowid conflict check.
     let (rowid, fresh) = match rowid {
         Some(r) => (r, fresh_rowid),
@@ -406,12 +464,12 @@ fn write_row(
     if let Some(a) = w.table.rowid_alias {
         values[a] = Value::Integer(rowid);
     }
-    match w.check(cx, &mut values, rowid, or) {
+    match w.check(cx, values, rowid, or) {
         Ok(Verdict::Skip) => return Ok(false),
         Ok(Verdict::Write) => {}
         Err(v) => return Err(violation(v, res)),
     }
-    let conflicts = w.conflicts(cx, &values, rowid, self_rowid, !fresh)?;
+    let conflicts = w.conflicts(cx, values, rowid, self_rowid, !fresh)?;
     for (other, e, cc, idx) in conflicts {
         if let Some(target) = upsert {
             if target.matches(&w.table, idx.as_deref()) {
@@ -452,9 +510,14 @@ fn write_row(
     }
     if fk::active(cx) {
         let t = w.table.clone();
-        fk::before_insert(cx, &t, &values)?;
+        fk::before_insert(cx, &t, values)?;
     }
-    w.insert(cx, &values, rowid)?;
+    if let Err(e) = w.insert(cx, values, rowid) {
+        // Without a statement savepoint a half-done write is undone with
+        // the whole transaction.
+        res.rollback |= w.unjournaled;
+        return Err(e);
+    }
     Ok(true)
 }
 
@@ -478,103 +541,152 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         let t = p.writer.table.clone();
         fk::prepare(cx, &t, None)?;
     }
+    let mut src = std::mem::take(&mut p.src_buf);
+    let mut values = std::mem::take(&mut p.row_buf);
+    let r = (|| -> Result<()> {
+        if let InsertSource::Select(plan) = &p.source {
+            if let Body::Values(v) = &plan.body {
+                if let [exprs] = v.rows.as_slice() {
+                    // One VALUES row: evaluated straight into a reused
+                    // buffer (nothing is written before it is complete, so
+                    // it needs no materialising).
+                    src.truncate(exprs.len());
+                    src.resize(exprs.len(), Value::Null);
+                    for (d, e) in src.iter_mut().zip(exprs) {
+                        eval_into(e, cx, d)?;
+                    }
+                    return insert_row(p, cx, res, &mut src, &mut values);
+                }
+            }
+        }
+        let mut rows: Vec<Vec<Value>> = Vec::new();
+        match &mut p.source {
+            InsertSource::DefaultValues => rows.push(Vec::new()),
+            InsertSource::Select(plan) => {
+                // Materialise first: the source may read the target table.
+                plan.open(cx)?;
+                while plan.next(cx)? {
+                    rows.push(plan.row().to_vec());
+                }
+                plan.close();
+            }
+        }
+        for mut row in rows {
+            insert_row(p, cx, res, &mut row, &mut values)?;
+        }
+        Ok(())
+    })();
+    p.src_buf = src;
+    p.row_buf = values;
+    r
+}
+
+/// Evaluate `e` into `dst`; a bound parameter is copied into `dst`'s
+/// buffer (no allocation per row for text and blob parameters).
+fn eval_into(e: &CExpr, cx: &mut Cx<'_>, dst: &mut Value) -> Result<()> {
+    match e {
+        CExpr::Param(i) => match cx.env.params.get(*i) {
+            Some(v) => crate::exec::write::assign_value(dst, v),
+            None => *dst = Value::Null,
+        },
+        _ => *dst = e.eval(cx)?,
+    }
+    Ok(())
+}
+
+/// Insert one source row: spread it over the table's columns (in `values`,
+/// a buffer reused across rows) and write it.
+fn insert_row(
+    p: &mut InsertPlan,
+    cx: &mut Cx<'_>,
+    res: &mut DmlResult,
+    src: &mut [Value],
+    values: &mut Vec<Value>,
+) -> Result<()> {
     let ncols = p.writer.table.columns.len();
     let alias = p.writer.table.rowid_alias;
-    let mut rows: Vec<Vec<Value>> = Vec::new();
-    match &mut p.source {
-        InsertSource::DefaultValues => rows.push(Vec::new()),
-        InsertSource::Select(plan) => {
-            // Materialise first: the source may read the target table.
-            plan.open(cx)?;
-            while plan.next(cx)? {
-                rows.push(plan.row().to_vec());
-            }
-            plan.close();
-        }
-    }
-    // Source values can be moved into the row when no source column feeds
-    // two places (the usual case); otherwise they are copied.
-    let used: Vec<usize> = p.map.iter().filter_map(|m| *m).collect();
-    let movable = used
-        .iter()
-        .enumerate()
-        .all(|(k, i)| !used[k + 1..].contains(i));
-    for mut src in rows {
-        let mut values = Vec::with_capacity(ncols);
-        for c in 0..ncols {
-            let v = match p.map.get(c).copied().flatten() {
-                Some(i) if movable => src
-                    .get_mut(i)
-                    .map(|v| std::mem::replace(v, Value::Null))
-                    .unwrap_or(Value::Null),
-                Some(i) => src.get(i).cloned().unwrap_or(Value::Null),
-                None => match p.writer.defaults.get(c).and_then(|d| d.as_ref()) {
+    values.truncate(ncols);
+    values.resize(ncols, Value::Null);
+    for (c, slot) in values.iter_mut().enumerate() {
+        match p.map.get(c).copied().flatten() {
+            // Source values move into the row when no source column feeds
+            // two places (the usual case; the row's old buffers go back to
+            // the source for reuse); otherwise they are copied.
+            Some(i) if p.movable => match src.get_mut(i) {
+                Some(v) => std::mem::swap(slot, v),
+                None => *slot = Value::Null,
+            },
+            Some(i) => match src.get(i) {
+                Some(v) => crate::exec::write::assign_value(slot, v),
+                None => *slot = Value::Null,
+            },
+            None => {
+                *slot = match p.writer.defaults.get(c).and_then(|d| d.as_ref()) {
                     Some(d) => d.eval(cx)?,
                     None => Value::Null,
-                },
-            };
-            values.push(v);
-        }
-        let explicit_rowid = if let Some(a) = alias {
-            integer_rowid(std::mem::replace(&mut values[a], Value::Null))?
-        } else if let Some(Some(i)) = p.map.get(ncols) {
-            integer_rowid(src.get(*i).cloned().unwrap_or(Value::Null))?
-        } else {
-            None
-        };
-        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
-            // BEFORE INSERT sees defaults and affinities; an unset rowid is -1.
-            let mut nv = values.clone();
-            p.writer.apply_affinities(&mut nv);
-            let r = explicit_rowid.unwrap_or(-1);
-            if let Some(a) = alias {
-                nv[a] = Value::Integer(r);
-            }
-            let img = RowImage {
-                values: &nv,
-                rowid: r,
-            };
-            if !ts.fire_before(cx, None, Some(img), res)? {
-                continue;
+                }
             }
         }
-        let fresh = explicit_rowid.is_none();
-        let rowid = match explicit_rowid {
-            Some(r) => r,
-            None => p.writer.new_rowid(cx)?,
+    }
+    let explicit_rowid = if let Some(a) = alias {
+        integer_rowid(std::mem::replace(&mut values[a], Value::Null))?
+    } else if let Some(Some(i)) = p.map.get(ncols) {
+        integer_rowid(src.get(*i).cloned().unwrap_or(Value::Null))?
+    } else {
+        None
+    };
+    if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_before()) {
+        // BEFORE INSERT sees defaults and affinities; an unset rowid is -1.
+        let mut nv = values.clone();
+        p.writer.apply_affinities(&mut nv);
+        let r = explicit_rowid.unwrap_or(-1);
+        if let Some(a) = alias {
+            nv[a] = Value::Integer(r);
+        }
+        let img = RowImage {
+            values: &nv,
+            rowid: r,
         };
-        if write_row(
-            &mut p.writer,
-            cx,
-            values,
-            Some(rowid),
-            fresh,
-            None,
-            p.or,
-            p.upsert.as_ref(),
-            res,
-            p.triggers.as_deref_mut(),
-        )? {
-            res.changes += 1;
-            if let Some(r) = p.writer.returning_row(cx)? {
-                res.rows.push(r);
-            }
-            if p.writer.table.without_rowid.is_none() {
-                res.last_rowid = Some(rowid);
-            }
-            if let Some(seq) = p.writer.autoinc {
-                let name = p.writer.table.name.clone();
-                crate::exec::autoincrement::note_rowid(&mut *cx.store, seq, &name, rowid)?;
-            }
-            if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
-                // The row slot keeps the written row; lend its values.
-                let slot = p.writer.row_slot;
-                let nv = std::mem::take(&mut cx.env.slots[slot].values);
-                let img = RowImage { values: &nv, rowid };
-                let r = ts.fire_after(cx, None, Some(img), res);
-                cx.env.slots[slot].values = nv;
-                r?;
-            }
+        if !ts.fire_before(cx, None, Some(img), res)? {
+            return Ok(());
+        }
+    }
+    let fresh = explicit_rowid.is_none();
+    let rowid = match explicit_rowid {
+        Some(r) => r,
+        None => p.writer.new_rowid(cx)?,
+    };
+    if write_row(
+        &mut p.writer,
+        cx,
+        values,
+        Some(rowid),
+        fresh,
+        None,
+        p.or,
+        p.upsert.as_ref(),
+        res,
+        p.triggers.as_deref_mut(),
+    )? {
+        res.changes += 1;
+        if let Some(r) = p.writer.returning_row(cx)? {
+            res.rows.push(r);
+        }
+        if p.writer.table.without_rowid.is_none() {
+            res.last_rowid = Some(rowid);
+        }
+        if let Some(seq) = p.writer.autoinc {
+            let name = p.writer.table.name.clone();
+            crate::exec::autoincrement::note_rowid(&mut *cx.store, seq, &name, rowid)?;
+        }
+        if let Some(ts) = p.triggers.as_mut().filter(|t| t.has_after()) {
+            // The row slot keeps the written row; lend its values.
+            let slot = p.writer.row_slot;
+            let nv = std::mem::take(&mut cx.env.slots[slot].values);
+            let img = RowImage { values: &nv, rowid };
+            let r = ts.fire_after(cx, None, Some(img), res);
+            cx.env.slots[slot].values = nv;
+            r?;
         }
     }
     Ok(())

@@ -138,6 +138,8 @@ pub fn compile(schema: &Arc<Schema>, parsed: &Parsed, sql: &str) -> Result<Compi
             if let Some(cols) = returning {
                 names = dml::bind_returning(&mut b, &mut p.writer, cols, sql)?;
                 decltypes = vec![None; names.len()];
+                // RETURNING is evaluated after the write: it may fail then.
+                p.single_write = false;
             }
             Program::Insert(Box::new(p))
         }

@@ -149,6 +149,9 @@ fn build(src: &mut dyn Store, tmp: &mut dyn Store, schema: &Schema) -> Result<()
             .tables
             .get(&key(&e.name))
             .ok_or_else(|| corrupt(&e.name))?;
+        // SQLite's VACUUM runs each CREATE TABLE again, which refuses a
+        // generated-column loop that ADD COLUMN let in.
+        crate::exec::generated::check_loops(t)?;
         match crate::exec::without_rowid::schema_pk_index(schema, &t.name) {
             Some(pk) if t.without_rowid.is_some() => {
                 let ki = pk.key_info(t);

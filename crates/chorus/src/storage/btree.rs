@@ -4,7 +4,10 @@
 //! One [`PagerStore`] per connection owns one `Pager` behind a mutex that its
 //! cursors share. Cursors keep page snapshots, so a write through one cursor
 //! (or a tree function) leaves the others looking at old pages: every write
-//! bumps a generation counter, and a cursor whose generation is stale
+//! bumps a generation counter, and so does a read transaction that begins
+//! on a snapshot where some page changed (the pager's content epoch moved;
+//! an unchanged snapshot keeps cursors positioned from one statement to the
+//! next), and a cursor whose generation is stale
 //! re-seeks to the key under it (read from its own snapshot) before it moves
 //! or deletes. After `delete`, the cursor rests so that `next()` lands on the
 //! entry that followed the deleted one.
@@ -56,6 +59,7 @@ impl StoreFactory for PagerFactory {
             inner: Arc::new(Mutex::new(Inner {
                 pager,
                 gen: Arc::new(AtomicU64::new(0)),
+                epoch: 0,
             })),
             sync_level: 2,
         }))
@@ -72,6 +76,8 @@ struct Inner {
     /// cursors compare it with their own. Shared with the cursors so that
     /// they can check it without taking the lock (see [`CursorState::fresh`]).
     gen: Arc<AtomicU64>,
+    /// The pager's content epoch when a read transaction last began.
+    epoch: u64,
 }
 
 impl Inner {
@@ -150,17 +156,21 @@ fn move_root_in_schema(pager: &mut Pager, from: PageNo, to: PageNo) -> Result<()
 impl Store for PagerStore {
     fn begin_read(&mut self) -> Result<()> {
         let mut g = lock(&self.inner);
-        if !g.pager.in_read_txn() {
-            // A new snapshot: cursors' page snapshots may be out of date.
+        g.pager.begin_read()?;
+        // A new snapshot makes cursors' page snapshots stale only if some
+        // page changed since the last one (the pager's content epoch moved):
+        // otherwise a cursor keeps its position, and a rowid seek near it
+        // is answered by its leaf, from one statement to the next.
+        let e = g.pager.content_epoch();
+        if e != g.epoch {
+            g.epoch = e;
             g.bump();
         }
-        g.pager.begin_read()
+        Ok(())
     }
 
     fn end_read(&mut self) -> Result<()> {
-        let mut g = lock(&self.inner);
-        g.bump();
-        g.pager.end_read()
+        lock(&self.inner).pager.end_read()
     }
 
     fn begin_write(&mut self) -> Result<()> {
@@ -278,8 +288,7 @@ impl Store for PagerStore {
     }
 
     fn header(&self, field: HeaderField) -> Result<u32> {
-        let inner = self.inner.clone();
-        let g = lock(&inner);
+        let g = lock(&self.inner);
         let h = g.pager.header();
         Ok(match field {
             HeaderField::SchemaCookie => h.schema_cookie,
@@ -653,6 +662,12 @@ macro_rules! cursor_moves {
 
         fn last(&mut self) -> Result<bool> {
             let g = lock(&self.inner);
+            if self.st.gen == g.gen() && self.st.deleted.is_none() && self.st.cur.at_last() {
+                // Nothing was written since the cursor was positioned and it
+                // is on the last entry (it just appended it): stay.
+                self.st.load(&g)?;
+                return Ok(true);
+            }
             self.st.position(&g, |cur, pager| cur.last(pager))
         }
 
