@@ -114,14 +114,11 @@ pub(super) fn walk_in_key_order(
             if ia.has_in() {
                 return None;
             }
-            let Some(idx) = b
+            let idx = b
                 .schema
                 .indexes_for(table)
                 .into_iter()
-                .find(|i| i.root == ia.root && i.name == ia.name)
-            else {
-                return None;
-            };
+                .find(|i| i.root == ia.root && i.name == ia.name)?;
             let pinned: Vec<usize> = idx
                 .columns
                 .iter()
@@ -132,10 +129,7 @@ pub(super) fn walk_in_key_order(
             if ia.eq.iter().any(|(k, _)| !matches!(k, EqKey::Expr(_))) {
                 return None;
             }
-            match matches_at(&idx, ia.eq.len(), &pinned) {
-                Some(c) => c,
-                None => return None,
-            }
+            matches_at(&idx, ia.eq.len(), &pinned)?
         }
         Access::Full if !ts.not_indexed => {
             type Pick = ((bool, i32, usize), Arc<Index>, Vec<(usize, bool)>);
@@ -156,9 +150,7 @@ pub(super) fn walk_in_key_order(
                     best = Some((key, idx, c));
                 }
             }
-            let Some((_, idx, c)) = best else {
-                return None;
-            };
+            let (_, idx, c) = best?;
             ts.access = Access::Index(Box::new(IndexAccess {
                 root: idx.root,
                 key_info: idx.key_info(table),
