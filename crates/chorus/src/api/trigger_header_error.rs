@@ -4,7 +4,7 @@
 //! EACH ROW] [WHEN expr]`) as soon as its parser reaches the `BEGIN` that
 //! ends it, before it reads the body: a missing table, an INSTEAD OF
 //! trigger on a table, a trigger that already exists are reported even
-//! when the body holds a syntax error. Chorus parses a statement whole, so
+//! when the body holds a syntax error or a bad token. Chorus parses a statement whole, so
 //! a syntax error after that `BEGIN` is first turned into the header's own
 //! error, when it has one, by compiling the header with a trivial body.
 
@@ -22,7 +22,10 @@ pub(super) fn header_error(
     err: &Error,
     err_off: Option<usize>,
 ) -> Option<Error> {
-    if !(err.message.ends_with("syntax error") || err.message == "incomplete input") {
+    let parse_error = err.message.ends_with("syntax error")
+        || err.message == "incomplete input"
+        || err.message.starts_with("unrecognized token:");
+    if !parse_error {
         return None;
     }
     let b = sql.as_bytes();
