@@ -13,8 +13,8 @@
 //! cost an engine controls; the fsync wait is not CPU time).
 //!
 //! `cargo run --release -p chorus-bench --bin commit_bench [-- OPTIONS]`
-//!   --rounds R        rounds (default 5)
-//!   --secs S          seconds per commit run and per readers window (default 0.8)
+//!   --rounds R        rounds (default 7)
+//!   --secs S          seconds per commit run and per readers window (default 0.6)
 //!   --commits N       instead of a time slice, exactly N commits per run
 //!                     (deterministic work for `strace -c` / `perf record`)
 //!   --engine E        chorus | sqlite | both (default both)
@@ -106,9 +106,9 @@ fn parse_options() -> Options {
     Options {
         rounds: value("--rounds")
             .and_then(|v| v.parse().ok())
-            .unwrap_or(5)
+            .unwrap_or(7)
             .max(1),
-        secs: value("--secs").and_then(|v| v.parse().ok()).unwrap_or(0.8),
+        secs: value("--secs").and_then(|v| v.parse().ok()).unwrap_or(0.6),
         commits: value("--commits").and_then(|v| v.parse().ok()),
         engines,
         configs,
