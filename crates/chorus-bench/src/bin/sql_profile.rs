@@ -1,7 +1,11 @@
 //! Profiling helper: loads the `sql_bench` table into Chorus only, then runs
 //! one workload repeatedly so `perf record` sees just that workload.
 //!
-//! `sql_profile <scan|join|point|index|insert|update> [--rows N] [--reps K]`
+//! `sql_profile <scan|join|point|index|insert|update> [--rows N] [--reps K] [--db PATH]`
+//!
+//! `sql --sql "SELECT ..."` times one query (its first column as f64).
+//! With `--db PATH` the database is kept at PATH: built there on the first run
+//! and reused (no load) by later runs, so a profile shows the workload alone.
 
 use chorus_bench::{arg_rows, cpu_ns, time, Rng};
 
@@ -14,14 +18,26 @@ fn main() {
         .find(|w| w[0] == "--reps")
         .and_then(|w| w[1].parse().ok())
         .unwrap_or(5);
+    let args: Vec<String> = std::env::args().collect();
+    let keep = args
+        .windows(2)
+        .find(|w| w[0] == "--db")
+        .map(|w| std::path::PathBuf::from(&w[1]));
+    let sql_arg = args
+        .windows(2)
+        .find(|w| w[0] == "--sql")
+        .map(|w| w[1].clone());
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.db");
+    let path = keep.clone().unwrap_or_else(|| dir.path().join("p.db"));
+    let reuse = keep.is_some() && path.exists() && what != "insert";
     let c = chorus::Connection::open(path.to_str().unwrap()).unwrap();
-    c.execute_batch(
-        "CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT);
+    if !reuse {
+        c.execute_batch(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT);
          CREATE TABLE g(id INTEGER PRIMARY KEY, label TEXT);",
-    )
-    .unwrap();
+        )
+        .unwrap();
+    }
     let load = |c: &chorus::Connection| {
         c.execute_batch("BEGIN").unwrap();
         let mut st = c
@@ -43,17 +59,19 @@ fn main() {
         }
         return;
     }
-    load(&c);
-    c.execute_batch("BEGIN").unwrap();
-    let mut st = c
-        .prepare("INSERT INTO g(id, label) VALUES (?1, ?2)")
-        .unwrap();
-    for i in 0..1000i64 {
-        st.execute((i, format!("group {i}").as_str())).unwrap();
+    if !reuse {
+        load(&c);
+        c.execute_batch("BEGIN").unwrap();
+        let mut st = c
+            .prepare("INSERT INTO g(id, label) VALUES (?1, ?2)")
+            .unwrap();
+        for i in 0..1000i64 {
+            st.execute((i, format!("group {i}").as_str())).unwrap();
+        }
+        drop(st);
+        c.execute_batch("COMMIT; CREATE INDEX t_name ON t(name);")
+            .unwrap();
     }
-    drop(st);
-    c.execute_batch("COMMIT; CREATE INDEX t_name ON t(name);")
-        .unwrap();
     let mut rng = Rng::new(7);
     let keys: Vec<i64> = (0..n / 10)
         .map(|_| (rng.next_u64() % n) as i64 + 1)
@@ -62,6 +80,11 @@ fn main() {
         let c0 = cpu_ns();
         let (d, s) = time(|| {
             match what.as_str() {
+            "sql" => c
+                .query_row(sql_arg.as_deref().unwrap_or("SELECT 1"), (), |r| {
+                    r.get::<f64>(0)
+                })
+                .unwrap(),
             "scan" => c
                 .query_row(
                     "SELECT sum(grp) + count(*) + avg(length(name)) FROM t",

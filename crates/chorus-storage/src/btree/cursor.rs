@@ -126,6 +126,22 @@ fn leaf_entry_local(t: &Level) -> Result<Option<EntryInfo>> {
     }))
 }
 
+/// A varint decoded in line (the scan fast path; [`get_varint`] is the
+/// general decoder): None when `buf` ends first.
+#[inline(always)]
+fn varint_inline(buf: &[u8]) -> Option<(u64, usize)> {
+    let mut v: u64 = 0;
+    for i in 0..8 {
+        let b = *buf.get(i)?;
+        v = (v << 7) | (b & 0x7f) as u64;
+        if b < 0x80 {
+            return Some((v, i + 1));
+        }
+    }
+    let b = *buf.get(8)?;
+    Some(((v << 8) | b as u64, 9))
+}
+
 impl BTreeCursor {
     /// A cursor over the tree rooted at `root`; not positioned.
     pub fn new(root: PageNo, kind: TreeKind) -> BTreeCursor {
@@ -702,6 +718,58 @@ impl BTreeCursor {
             start,
             local: info.local,
             payload_len: info.payload_len,
+        })
+    }
+
+    /// [`BTreeCursor::current_entry`] for the common case, parsed in line:
+    /// the cursor rests on a leaf cell whose payload is wholly on the page.
+    /// None for anything else (interior page, overflow, unpositioned, or bytes
+    /// that do not parse), where the caller takes `current_entry`, which
+    /// reports the error if there is one. Every offset is checked.
+    #[inline]
+    pub fn current_local_entry(&self) -> Option<EntryInfo> {
+        if !self.valid || self.after_delete {
+            return None;
+        }
+        let t = self.stack.last()?;
+        let table = match t.hdr.kind {
+            PageKind::TableLeaf => true,
+            PageKind::IndexLeaf => false,
+            _ => return None,
+        };
+        if t.idx >= t.hdr.ncell {
+            return None;
+        }
+        let page: &[u8] = &t.page;
+        // A leaf's header is 8 bytes; its cell pointers follow.
+        let ptr_start = t.hdr.hdr + 8;
+        let pp = ptr_start + 2 * t.idx;
+        let off = u16::from_be_bytes([*page.get(pp)?, *page.get(pp + 1)?]) as usize;
+        if off < ptr_start + 2 * t.hdr.ncell || off + 4 > t.hdr.usable {
+            return None;
+        }
+        let cell = page.get(off..t.hdr.usable)?;
+        let (len, n) = varint_inline(cell)?;
+        let (key, p) = if table {
+            let (k, m) = varint_inline(cell.get(n..)?)?;
+            (k as i64, n + m)
+        } else {
+            (0, n)
+        };
+        // The largest payload kept wholly on a leaf (fileformat2: X).
+        let max_local = if table {
+            t.hdr.usable.checked_sub(35)?
+        } else {
+            (t.hdr.usable.checked_sub(12)? * 64 / 255).checked_sub(23)?
+        };
+        if len > max_local as u64 || p + len as usize > cell.len() {
+            return None;
+        }
+        Some(EntryInfo {
+            key,
+            start: off + p,
+            local: len as usize,
+            payload_len: len,
         })
     }
 

@@ -513,7 +513,10 @@ impl CursorState {
             self.entry = None;
             return Ok(true);
         }
-        let e = self.cur.current_entry()?;
+        let e = match self.cur.current_local_entry() {
+            Some(e) => e,
+            None => self.cur.current_entry()?,
+        };
         self.entry = Some(e);
         Ok(e.local as u64 == e.payload_len && self.enc.is_utf8())
     }
