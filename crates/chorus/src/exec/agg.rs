@@ -192,6 +192,13 @@ impl AggState {
     /// Feed one row; returns true when a min/max value was replaced.
     pub fn step(&mut self, args: &[Value]) -> Result<bool> {
         let a0 = args.first().map(|v| v.as_ref()).unwrap_or(ValueRef::Null);
+        self.step_ref(a0, args.get(1).map(Value::as_ref))
+    }
+
+    /// `step` on borrowed arguments: the first (NULL when there is none)
+    /// and group_concat's separator (`sep`, None: the default comma).
+    #[inline]
+    pub fn step_ref(&mut self, a0: ValueRef<'_>, sep: Option<ValueRef<'_>>) -> Result<bool> {
         match self {
             AggState::CountStar(n) => *n += 1,
             AggState::Count(n) => {
@@ -225,8 +232,8 @@ impl AggState {
                     return Ok(false);
                 }
                 if *any {
-                    match args.get(1) {
-                        Some(sep) => append_text(sep.as_ref(), buf),
+                    match sep {
+                        Some(sep) => append_text(sep, buf),
                         None => buf.push(b','),
                     }
                 }
@@ -266,6 +273,11 @@ impl Agg {
     }
     pub fn step(&mut self, args: &[Value]) -> Result<bool> {
         self.state.step(args)
+    }
+    /// `step` with at most one argument, borrowed (see [`AggState::step_ref`]).
+    #[inline]
+    pub fn step_ref(&mut self, a0: ValueRef<'_>) -> Result<bool> {
+        self.state.step_ref(a0, None)
     }
     pub fn finalize(&self) -> Result<Value> {
         self.state.finalize()

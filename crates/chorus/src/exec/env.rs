@@ -83,7 +83,7 @@ impl Slot {
 
     /// Column `col` of the current row, borrowed from the record (no copy of
     /// text or blobs). Call [`Slot::prepare_col`] for the column first.
-    #[inline]
+    #[inline(always)]
     pub fn column_ref(&self, col: usize) -> Result<ValueRef<'_>> {
         if self.null_row {
             return Ok(ValueRef::Null);
@@ -287,7 +287,7 @@ impl Env {
 
 /// Decode one column from its serial type and its body bytes (exactly
 /// `serial_type_len(t)` long, checked by the caller).
-#[inline]
+#[inline(always)]
 fn decode_column(t: u64, body: &[u8]) -> ValueRef<'_> {
     match t {
         0 => ValueRef::Null,

@@ -186,7 +186,7 @@ fn prepare_operand(e: &CExpr, env: &mut Env) -> Result<bool> {
 
 /// The value of an operand [`prepare_operand`] accepted, borrowed from the
 /// row, the constant or the parameter (no copy of text or blobs).
-#[inline]
+#[inline(always)]
 fn operand_ref<'a>(e: &'a CExpr, slots: &'a [Slot], params: &'a [Value]) -> Result<ValueRef<'a>> {
     Ok(match e {
         CExpr::Column { slot, col } => match slots.get(*slot) {
@@ -206,6 +206,19 @@ fn operand_ref<'a>(e: &'a CExpr, slots: &'a [Slot], params: &'a [Value]) -> Resu
 
 fn is_simple(e: &CExpr) -> bool {
     matches!(e, CExpr::Column { .. } | CExpr::Const(_) | CExpr::Param(_))
+}
+
+/// Evaluate one operand and call `f` with it, borrowing a column, constant
+/// or parameter instead of copying it.
+#[inline]
+pub fn with_operand<R>(e: &CExpr, cx: &mut Cx<'_>, f: impl FnOnce(ValueRef<'_>) -> R) -> Result<R> {
+    if is_simple(e) {
+        prepare_operand(e, cx.env)?;
+        let env = &*cx.env;
+        return Ok(f(operand_ref(e, &env.slots, &env.params)?));
+    }
+    let v = e.eval(cx)?;
+    Ok(f(v.as_ref()))
 }
 
 /// Evaluate the operands of a binary operator and call `f` with both,
