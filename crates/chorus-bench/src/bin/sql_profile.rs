@@ -3,6 +3,7 @@
 //!
 //! `sql_profile <scan|join|point|index|insert|update> [--rows N] [--reps K] [--db PATH]`
 //!
+//! `vs` compares the scan and join queries with SQLite on the same file.
 //! `sql --sql "SELECT ..."` times one query (its first column as f64).
 //! With `--db PATH` the database is kept at PATH: built there on the first run
 //! and reused (no load) by later runs, so a profile shows the workload alone.
@@ -72,6 +73,10 @@ fn main() {
         c.execute_batch("COMMIT; CREATE INDEX t_name ON t(name);")
             .unwrap();
     }
+    if what == "vs" {
+        vs_sqlite(&c, &path, reps);
+        return;
+    }
     let mut rng = Rng::new(7);
     let keys: Vec<i64> = (0..n / 10)
         .map(|_| (rng.next_u64() % n) as i64 + 1)
@@ -132,5 +137,41 @@ fn main() {
         });
         let cpu = cpu_ns() - c0;
         eprintln!("{what} wall {d:?} cpu {:.1}ms ({s})", cpu as f64 / 1e6);
+    }
+}
+
+/// `vs`: the scan and join queries on this database through Chorus and
+/// through SQLite (rusqlite, the same file), interleaved rep by rep; prints
+/// each engine's best CPU time and their ratio (steadier than one run on a
+/// busy machine).
+fn vs_sqlite(c: &chorus::Connection, path: &std::path::Path, reps: usize) {
+    let s = rusqlite::Connection::open(path).unwrap();
+    let queries = [
+        ("scan", "SELECT sum(grp) + count(*) + avg(length(name)) FROM t"),
+        (
+            "join",
+            "SELECT count(*) + sum(length(g.label)) FROM t JOIN g ON g.id = t.grp WHERE t.id % 10 = 0",
+        ),
+    ];
+    for (name, sql) in queries {
+        let (mut bc, mut bs) = (u64::MAX, u64::MAX);
+        for _ in 0..reps {
+            let c0 = cpu_ns();
+            let a = c.query_row(sql, (), |r| r.get::<f64>(0)).unwrap();
+            bc = bc.min(cpu_ns() - c0);
+            let c0 = cpu_ns();
+            let b = s.query_row(sql, [], |r| r.get::<_, f64>(0)).unwrap();
+            bs = bs.min(cpu_ns() - c0);
+            assert!(
+                (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+                "{name}: {a} != {b}"
+            );
+        }
+        println!(
+            "{name}: chorus {:.1}ms sqlite {:.1}ms ratio {:.2}x (best CPU of {reps})",
+            bc as f64 / 1e6,
+            bs as f64 / 1e6,
+            bc as f64 / bs.max(1) as f64
+        );
     }
 }

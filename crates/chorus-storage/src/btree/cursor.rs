@@ -346,6 +346,29 @@ impl BTreeCursor {
         }
     }
 
+    /// [`BTreeCursor::next_in_leaf`] and [`BTreeCursor::current_local_entry`]
+    /// together: step to the next cell of this leaf and parse it, only when
+    /// that cell's payload is wholly on the page. None leaves the cursor
+    /// where it was (the caller takes the general `next`).
+    #[inline]
+    pub fn next_local_in_leaf(&mut self) -> Option<EntryInfo> {
+        if !self.valid || self.after_delete {
+            return None;
+        }
+        let t = self.stack.last_mut()?;
+        if !t.hdr.kind.is_leaf() || t.idx + 1 >= t.hdr.ncell {
+            return None;
+        }
+        t.idx += 1;
+        let e = self.current_local_entry();
+        if e.is_none() {
+            if let Some(t) = self.stack.last_mut() {
+                t.idx -= 1;
+            }
+        }
+        e
+    }
+
     /// Advance to the next entry when it lies on the leaf the cursor rests
     /// on (the common step of a scan), touching no pager. False, leaving the
     /// cursor as it was, when `next` must do it (the cursor is at the leaf's

@@ -640,7 +640,23 @@ impl CExpr {
     /// and OR answer directly, without building a result value; like
     /// SQLite's jumps for WHERE terms, AND stops at a left side that is not
     /// true and OR at one that is.
+    #[inline]
     pub fn test(&self, cx: &mut Cx<'_>) -> Result<bool> {
+        // A comparison of two integers answers in line (its result comes
+        // back in a register, not through memory as a `Result`).
+        if let CExpr::Cmp { op, l, r, .. } = self {
+            if let Some(a) = l.int_operand(cx) {
+                if let Some(b) = r.int_operand(cx) {
+                    // Two integers compare alike under every affinity.
+                    return Ok(op_holds(*op, a.cmp(&b)));
+                }
+            }
+        }
+        self.test_general(cx)
+    }
+
+    /// `test` past the integer comparison.
+    fn test_general(&self, cx: &mut Cx<'_>) -> Result<bool> {
         match self {
             CExpr::Cmp {
                 op,
@@ -649,12 +665,6 @@ impl CExpr {
                 aff,
                 coll,
             } if !matches!((&**l, &**r), (CExpr::Vector(_), CExpr::Vector(_))) => {
-                if let Some(a) = l.int_operand(cx) {
-                    if let Some(b) = r.int_operand(cx) {
-                        // Two integers compare alike under every affinity.
-                        return Ok(op_holds(*op, a.cmp(&b)));
-                    }
-                }
                 with_pair(l, r, cx, |a, b| {
                     compare_with_affinity(a, b, *aff, coll).is_some_and(|o| op_holds(*op, o))
                 })

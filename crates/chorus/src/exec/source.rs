@@ -738,7 +738,15 @@ impl TableScan {
                 let rev = self.reverse;
                 self.cur
                     .as_mut()
-                    .map(|c| if rev { c.prev() } else { c.next() })
+                    .map(|c| {
+                        if rev {
+                            c.prev()
+                        } else if c.next_local() {
+                            Ok(true)
+                        } else {
+                            c.next()
+                        }
+                    })
                     .transpose()
                     .map(|o| o.unwrap_or(false))
             }

@@ -713,6 +713,21 @@ struct PagerTableCursor {
 impl TableCursor for PagerTableCursor {
     cursor_moves!();
 
+    #[inline]
+    fn next_local(&mut self) -> bool {
+        if !self.st.fresh() || !self.st.enc.is_utf8() {
+            return false;
+        }
+        match self.st.cur.next_local_in_leaf() {
+            Some(e) => {
+                self.st.owned = None;
+                self.st.entry = Some(e);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
         if op == SeekOp::Eq && self.st.fresh() {
             // Nothing was written since this cursor was positioned (the
