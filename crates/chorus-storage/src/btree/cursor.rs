@@ -142,6 +142,36 @@ fn varint_inline(buf: &[u8]) -> Option<(u64, usize)> {
     Some(((v << 8) | b as u64, 9))
 }
 
+/// The rowid of cell `i` of the table leaf `t`, parsed in line; None when
+/// the bytes do not parse (the caller takes `table_cell_key`, which reports
+/// the error). Every offset is checked.
+#[inline(always)]
+fn leaf_rowid_fast(t: &Level, i: usize) -> Option<i64> {
+    if i >= t.hdr.ncell {
+        return None;
+    }
+    let page: &[u8] = &t.page;
+    let ptr_start = t.hdr.hdr + 8;
+    let pp = ptr_start + 2 * i;
+    let off = u16::from_be_bytes([*page.get(pp)?, *page.get(pp + 1)?]) as usize;
+    if off < ptr_start + 2 * t.hdr.ncell || off + 4 > t.hdr.usable {
+        return None;
+    }
+    let cell = page.get(off..t.hdr.usable)?;
+    let (_, n) = varint_inline(cell)?;
+    let (k, _) = varint_inline(cell.get(n..)?)?;
+    Some(k as i64)
+}
+
+/// The rowid of cell `i` of the table leaf `t`.
+#[inline(always)]
+fn leaf_rowid(t: &Level, i: usize) -> Result<i64> {
+    match leaf_rowid_fast(t, i) {
+        Some(k) => Ok(k),
+        None => table_cell_key(&t.page, &t.hdr, i),
+    }
+}
+
 impl BTreeCursor {
     /// A cursor over the tree rooted at `root`; not positioned.
     pub fn new(root: PageNo, kind: TreeKind) -> BTreeCursor {
@@ -350,7 +380,7 @@ impl BTreeCursor {
     /// together: step to the next cell of this leaf and parse it, only when
     /// that cell's payload is wholly on the page. None leaves the cursor
     /// where it was (the caller takes the general `next`).
-    #[inline]
+    #[inline(always)]
     pub fn next_local_in_leaf(&mut self) -> Option<EntryInfo> {
         if !self.valid || self.after_delete {
             return None;
@@ -530,7 +560,7 @@ impl BTreeCursor {
         if !t.hdr.kind.is_leaf() || n == 0 {
             return Ok(None);
         }
-        let last = table_cell_key(&t.page, &t.hdr, n - 1)?;
+        let last = leaf_rowid(t, n - 1)?;
         if rowid > last {
             if upper.iter().all(|l| l.idx == l.hdr.ncell) {
                 t.idx = n;
@@ -539,13 +569,13 @@ impl BTreeCursor {
             }
             return Ok(None);
         }
-        if rowid < table_cell_key(&t.page, &t.hdr, 0)? {
+        if rowid < leaf_rowid(t, 0)? {
             return Ok(None);
         }
         let (mut lo, mut hi) = (0usize, n);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match rowid.cmp(&table_cell_key(&t.page, &t.hdr, mid)?) {
+            match rowid.cmp(&leaf_rowid(t, mid)?) {
                 Ordering::Less => hi = mid,
                 Ordering::Greater => lo = mid + 1,
                 Ordering::Equal => {
@@ -749,7 +779,7 @@ impl BTreeCursor {
     /// None for anything else (interior page, overflow, unpositioned, or bytes
     /// that do not parse), where the caller takes `current_entry`, which
     /// reports the error if there is one. Every offset is checked.
-    #[inline]
+    #[inline(always)]
     pub fn current_local_entry(&self) -> Option<EntryInfo> {
         if !self.valid || self.after_delete {
             return None;
