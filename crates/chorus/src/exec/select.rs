@@ -272,6 +272,7 @@ impl Simple {
     }
 
     /// Next row of the sources that passes WHERE.
+    #[inline]
     fn source_next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         loop {
             cx.env.check_interrupt()?;
@@ -438,8 +439,8 @@ impl Simple {
                     // row, with no argument vector or copy of text.
                     let agg = &mut g.aggs[ai];
                     let replaced = match a.first() {
-                        None => agg.step_ref(ValueRef::Null)?,
-                        Some(e) => super::expr::with_operand(e, cx, |v| agg.step_ref(v))??,
+                        None => agg.step_ref(ValueRef::Null),
+                        Some(e) => super::expr::with_operand(e, cx, |v| agg.step_ref(v))?,
                     };
                     if Some(ai) == ap.minmax && replaced {
                         minmax_hit = true;

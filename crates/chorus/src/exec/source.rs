@@ -1230,7 +1230,17 @@ impl Source {
         }
     }
 
+    /// The next row (a table's in line; joins and materialised rows in
+    /// `next_other`).
+    #[inline]
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        match self {
+            Source::Table(t) => t.next(cx),
+            _ => self.next_other(cx),
+        }
+    }
+
+    fn next_other(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         match self {
             Source::Table(t) => t.next(cx),
             Source::Mat(m) => m.next(cx),
