@@ -3,7 +3,8 @@
 //!
 //! `sql_profile <scan|join|point|index|insert|update> [--rows N] [--reps K] [--db PATH]`
 //!
-//! `vs` compares the scan and join queries with SQLite on the same file.
+//! `vs` compares the scan and join queries (or the `--sql` one) with SQLite
+//! on the same file.
 //! `sql --sql "SELECT ..."` times one query (its first column as f64).
 //! With `--db PATH` the database is kept at PATH: built there on the first run
 //! and reused (no load) by later runs, so a profile shows the workload alone.
@@ -74,7 +75,7 @@ fn main() {
             .unwrap();
     }
     if what == "vs" {
-        vs_sqlite(&c, &path, reps);
+        vs_sqlite(&c, &path, reps, sql_arg.as_deref());
         return;
     }
     let mut rng = Rng::new(7);
@@ -144,15 +145,18 @@ fn main() {
 /// through SQLite (rusqlite, the same file), interleaved rep by rep; prints
 /// each engine's best CPU time and their ratio (steadier than one run on a
 /// busy machine).
-fn vs_sqlite(c: &chorus::Connection, path: &std::path::Path, reps: usize) {
+fn vs_sqlite(c: &chorus::Connection, path: &std::path::Path, reps: usize, extra: Option<&str>) {
     let s = rusqlite::Connection::open(path).unwrap();
-    let queries = [
+    let mut queries = vec![
         ("scan", "SELECT sum(grp) + count(*) + avg(length(name)) FROM t"),
         (
             "join",
             "SELECT count(*) + sum(length(g.label)) FROM t JOIN g ON g.id = t.grp WHERE t.id % 10 = 0",
         ),
     ];
+    if let Some(sql) = extra {
+        queries = vec![("sql", sql)];
+    }
     for (name, sql) in queries {
         let (mut bc, mut bs) = (u64::MAX, u64::MAX);
         for _ in 0..reps {

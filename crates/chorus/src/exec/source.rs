@@ -163,6 +163,8 @@ pub struct TableScan {
     key: Vec<Value>,
     hi_key: Option<(Vec<Value>, bool)>,
     rowid_hi: Option<(i64, bool)>,
+    /// Header table of the index entry being read (allocation reused per row).
+    rec_hdr: Vec<(u64, usize)>,
 }
 
 impl TableScan {
@@ -206,6 +208,7 @@ impl TableScan {
             key: Vec::new(),
             hi_key: None,
             rowid_hi: None,
+            rec_hdr: Vec::new(),
         }
     }
 
@@ -709,11 +712,17 @@ impl TableScan {
             }
             return Ok(true);
         }
-        let r = RecordReader::new(entry)?;
-        let n = r.column_count();
-        let rowid = match r.column(n.saturating_sub(1))? {
-            ValueRef::Integer(i) => i,
-            _ => return Err(chorus_storage::Error::corrupt("index entry without rowid")),
+        // The entry's header table reuses one allocation across rows.
+        let r = RecordReader::with_buffer(entry, std::mem::take(&mut self.rec_hdr))?;
+        let last = r.column(r.column_count().saturating_sub(1));
+        let rowid = match last {
+            Ok(ValueRef::Integer(i)) => Some(i),
+            _ => None,
+        };
+        self.rec_hdr = r.into_buffer();
+        let Some(rowid) = rowid else {
+            last?;
+            return Err(chorus_storage::Error::corrupt("index entry without rowid"));
         };
         if self.covering.is_some() {
             self.cover_rowid = rowid;
