@@ -625,6 +625,24 @@ impl CursorState {
         self.cur.is_valid() && self.deleted.is_none()
     }
 
+    /// The in-line step of a forward scan (see `TableCursor::next_local`):
+    /// nothing written since the cursor was positioned, the next entry on
+    /// the same leaf, wholly local, in UTF-8.
+    #[inline]
+    fn next_local(&mut self) -> bool {
+        if !self.fresh() || !self.enc.is_utf8() {
+            return false;
+        }
+        match self.cur.next_local_in_leaf() {
+            Some(e) => {
+                self.owned = None;
+                self.entry = Some(e);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn delete(&mut self, g: &mut Inner) -> Result<()> {
         if self.deleted.is_some() || !self.cur.is_valid() {
             return Err(Error::new(ResultCode::MISUSE, "cursor is not on an entry"));
@@ -715,17 +733,7 @@ impl TableCursor for PagerTableCursor {
 
     #[inline]
     fn next_local(&mut self) -> bool {
-        if !self.st.fresh() || !self.st.enc.is_utf8() {
-            return false;
-        }
-        match self.st.cur.next_local_in_leaf() {
-            Some(e) => {
-                self.st.owned = None;
-                self.st.entry = Some(e);
-                true
-            }
-            None => false,
-        }
+        self.st.next_local()
     }
 
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
@@ -769,6 +777,11 @@ struct PagerIndexCursor {
 
 impl IndexCursor for PagerIndexCursor {
     cursor_moves!();
+
+    #[inline]
+    fn next_local(&mut self) -> bool {
+        self.st.next_local()
+    }
 
     fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool> {
         let g = lock(&self.inner);

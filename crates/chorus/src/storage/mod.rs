@@ -122,6 +122,12 @@ pub trait IndexCursor: Send {
     fn first(&mut self) -> Result<bool>;
     fn last(&mut self) -> Result<bool>;
     fn next(&mut self) -> Result<bool>;
+    /// As [`TableCursor::next_local`]: true when it moved to the next entry
+    /// with no I/O and no error possible; false, having done nothing, when
+    /// the caller must call `next`.
+    fn next_local(&mut self) -> bool {
+        false
+    }
     fn prev(&mut self) -> Result<bool>;
     /// Position relative to an unpacked (possibly partial) key.
     fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool>;
