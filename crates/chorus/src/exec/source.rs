@@ -971,7 +971,7 @@ impl TableScan {
 #[inline]
 fn entry_rowid_fast(entry: &[u8]) -> Option<i64> {
     let hsz = *entry.first()? as usize;
-    if hsz >= 0x80 || hsz < 2 || hsz > entry.len() {
+    if !(2..0x80).contains(&hsz) || hsz > entry.len() {
         return None;
     }
     let mut off = hsz;
