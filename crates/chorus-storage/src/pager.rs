@@ -877,7 +877,10 @@ impl Pager {
     }
 
     fn load(&self, n: u32) -> Result<PageBuf> {
-        let mut page = PageBuf::zeroed(self.page_size);
+        // A recycled buffer needs no zeroing: `read_at` fills all of it
+        // (zero-filling past the end of the file).
+        let spare = self.cache.borrow_mut().take_spare(self.page_size);
+        let mut page = spare.unwrap_or_else(|| PageBuf::zeroed(self.page_size));
         self.read_page_into(n, &mut page.data)?;
         Ok(page)
     }

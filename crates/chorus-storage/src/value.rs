@@ -27,6 +27,7 @@ pub enum ValueRef<'a> {
 }
 
 impl Value {
+    #[inline]
     pub fn as_ref(&self) -> ValueRef<'_> {
         match self {
             Value::Null => ValueRef::Null,
@@ -37,12 +38,14 @@ impl Value {
         }
     }
 
+    #[inline]
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 }
 
 impl<'a> ValueRef<'a> {
+    #[inline]
     pub fn to_owned(self) -> Value {
         match self {
             ValueRef::Null => Value::Null,
@@ -53,6 +56,7 @@ impl<'a> ValueRef<'a> {
         }
     }
 
+    #[inline]
     pub fn is_null(self) -> bool {
         matches!(self, ValueRef::Null)
     }

@@ -556,3 +556,77 @@ fn stale_cursor_writes_are_safe() {
     drop(db.pager);
     assert_eq!(integrity_check(&db.path), "ok");
 }
+
+/// The in-line scan and seek paths (`next_local_in_leaf`,
+/// `current_local_entry`, `seek_rowid_in_leaf`) agree with the general
+/// ones on every row, overflowing rows included (which they decline).
+#[test]
+fn inline_scan_paths_match_the_general_ones() {
+    let mut db = open_db(1024, AutoVacuum::None);
+    let p = &mut db.pager;
+    p.begin_write().unwrap();
+    let root = create_tree(p, TreeType::Table).unwrap();
+    let mut c = BTreeCursor::new(root, TreeKind::Table);
+    let n = 3000i64;
+    for i in 0..n {
+        let len = if i % 53 == 0 {
+            2000
+        } else {
+            (i as usize * 7) % 150
+        };
+        let blob = vec![(i % 251) as u8; len];
+        let mut rec = Vec::new();
+        encode_record(&[ValueRef::Blob(&blob)], &mut rec);
+        // Large gaps between rowids make multi-byte rowid varints.
+        c.insert(p, RowId(i * 1_000_003), &rec).unwrap();
+    }
+    commit(p);
+    // Walk with the fast step where it applies, the general one otherwise.
+    let mut a = BTreeCursor::new(root, TreeKind::Table);
+    let mut b = BTreeCursor::new(root, TreeKind::Table);
+    assert!(a.first(p).unwrap() && b.first(p).unwrap());
+    let (mut seen, mut fast, mut declined) = (0, 0, 0);
+    loop {
+        let ea = a.current_entry().unwrap();
+        assert_eq!(ea, b.current_entry().unwrap());
+        match a.current_local_entry() {
+            Some(e) => assert_eq!(e, ea),
+            None => {
+                declined += 1;
+                assert!(ea.payload_len > ea.local as u64, "only overflow declines");
+            }
+        }
+        seen += 1;
+        let moved = match a.next_local_in_leaf() {
+            Some(e) => {
+                fast += 1;
+                assert_eq!(e, a.current_entry().unwrap());
+                true
+            }
+            None => a.next(p).unwrap(),
+        };
+        assert_eq!(moved, b.next(p).unwrap());
+        if !moved {
+            break;
+        }
+    }
+    assert_eq!(seen, n);
+    assert!(
+        fast > n / 2 && declined >= n / 53,
+        "{fast} fast, {declined} declined"
+    );
+    // Seeks within the leaf the cursor rests on find exactly what a full seek finds.
+    let mut s = BTreeCursor::new(root, TreeKind::Table);
+    for i in (0..n).step_by(7) {
+        for key in [i * 1_000_003, i * 1_000_003 + 1] {
+            let full = b.seek_rowid(p, RowId(key), SeekOp::Eq).unwrap();
+            assert!(s.seek_rowid(p, RowId(i * 1_000_003), SeekOp::Eq).unwrap());
+            if let Some(found) = s.seek_rowid_in_leaf(key).unwrap() {
+                assert_eq!(found, full, "key {key}");
+                if found {
+                    assert_eq!(s.rowid().unwrap(), RowId(key));
+                }
+            }
+        }
+    }
+}

@@ -1,7 +1,13 @@
 //! Profiling helper: loads the `sql_bench` table into Chorus only, then runs
 //! one workload repeatedly so `perf record` sees just that workload.
 //!
-//! `sql_profile <scan|join|point|index|insert|update> [--rows N] [--reps K]`
+//! `sql_profile <scan|join|point|index|insert|update> [--rows N] [--reps K] [--db PATH]`
+//!
+//! `vs` compares the scan and join queries (or the `--sql` one) with SQLite
+//! on the same file.
+//! `sql --sql "SELECT ..."` times one query (its first column as f64).
+//! With `--db PATH` the database is kept at PATH: built there on the first run
+//! and reused (no load) by later runs, so a profile shows the workload alone.
 
 use chorus_bench::{arg_rows, cpu_ns, time, Rng};
 
@@ -14,14 +20,26 @@ fn main() {
         .find(|w| w[0] == "--reps")
         .and_then(|w| w[1].parse().ok())
         .unwrap_or(5);
+    let args: Vec<String> = std::env::args().collect();
+    let keep = args
+        .windows(2)
+        .find(|w| w[0] == "--db")
+        .map(|w| std::path::PathBuf::from(&w[1]));
+    let sql_arg = args
+        .windows(2)
+        .find(|w| w[0] == "--sql")
+        .map(|w| w[1].clone());
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("p.db");
+    let path = keep.clone().unwrap_or_else(|| dir.path().join("p.db"));
+    let reuse = keep.is_some() && path.exists() && what != "insert";
     let c = chorus::Connection::open(path.to_str().unwrap()).unwrap();
-    c.execute_batch(
-        "CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT);
+    if !reuse {
+        c.execute_batch(
+            "CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT);
          CREATE TABLE g(id INTEGER PRIMARY KEY, label TEXT);",
-    )
-    .unwrap();
+        )
+        .unwrap();
+    }
     let load = |c: &chorus::Connection| {
         c.execute_batch("BEGIN").unwrap();
         let mut st = c
@@ -43,17 +61,23 @@ fn main() {
         }
         return;
     }
-    load(&c);
-    c.execute_batch("BEGIN").unwrap();
-    let mut st = c
-        .prepare("INSERT INTO g(id, label) VALUES (?1, ?2)")
-        .unwrap();
-    for i in 0..1000i64 {
-        st.execute((i, format!("group {i}").as_str())).unwrap();
+    if !reuse {
+        load(&c);
+        c.execute_batch("BEGIN").unwrap();
+        let mut st = c
+            .prepare("INSERT INTO g(id, label) VALUES (?1, ?2)")
+            .unwrap();
+        for i in 0..1000i64 {
+            st.execute((i, format!("group {i}").as_str())).unwrap();
+        }
+        drop(st);
+        c.execute_batch("COMMIT; CREATE INDEX t_name ON t(name);")
+            .unwrap();
     }
-    drop(st);
-    c.execute_batch("COMMIT; CREATE INDEX t_name ON t(name);")
-        .unwrap();
+    if what == "vs" {
+        vs_sqlite(&c, &path, reps, sql_arg.as_deref());
+        return;
+    }
     let mut rng = Rng::new(7);
     let keys: Vec<i64> = (0..n / 10)
         .map(|_| (rng.next_u64() % n) as i64 + 1)
@@ -62,6 +86,11 @@ fn main() {
         let c0 = cpu_ns();
         let (d, s) = time(|| {
             match what.as_str() {
+            "sql" => c
+                .query_row(sql_arg.as_deref().unwrap_or("SELECT 1"), (), |r| {
+                    r.get::<f64>(0)
+                })
+                .unwrap(),
             "scan" => c
                 .query_row(
                     "SELECT sum(grp) + count(*) + avg(length(name)) FROM t",
@@ -109,5 +138,44 @@ fn main() {
         });
         let cpu = cpu_ns() - c0;
         eprintln!("{what} wall {d:?} cpu {:.1}ms ({s})", cpu as f64 / 1e6);
+    }
+}
+
+/// `vs`: the scan and join queries on this database through Chorus and
+/// through SQLite (rusqlite, the same file), interleaved rep by rep; prints
+/// each engine's best CPU time and their ratio (steadier than one run on a
+/// busy machine).
+fn vs_sqlite(c: &chorus::Connection, path: &std::path::Path, reps: usize, extra: Option<&str>) {
+    let s = rusqlite::Connection::open(path).unwrap();
+    let mut queries = vec![
+        ("scan", "SELECT sum(grp) + count(*) + avg(length(name)) FROM t"),
+        (
+            "join",
+            "SELECT count(*) + sum(length(g.label)) FROM t JOIN g ON g.id = t.grp WHERE t.id % 10 = 0",
+        ),
+    ];
+    if let Some(sql) = extra {
+        queries = vec![("sql", sql)];
+    }
+    for (name, sql) in queries {
+        let (mut bc, mut bs) = (u64::MAX, u64::MAX);
+        for _ in 0..reps {
+            let c0 = cpu_ns();
+            let a = c.query_row(sql, (), |r| r.get::<f64>(0)).unwrap();
+            bc = bc.min(cpu_ns() - c0);
+            let c0 = cpu_ns();
+            let b = s.query_row(sql, [], |r| r.get::<_, f64>(0)).unwrap();
+            bs = bs.min(cpu_ns() - c0);
+            assert!(
+                (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+                "{name}: {a} != {b}"
+            );
+        }
+        println!(
+            "{name}: chorus {:.1}ms sqlite {:.1}ms ratio {:.2}x (best CPU of {reps})",
+            bc as f64 / 1e6,
+            bs as f64 / 1e6,
+            bc as f64 / bs.max(1) as f64
+        );
     }
 }

@@ -126,6 +126,52 @@ fn leaf_entry_local(t: &Level) -> Result<Option<EntryInfo>> {
     }))
 }
 
+/// A varint decoded in line (the scan fast path; [`get_varint`] is the
+/// general decoder): None when `buf` ends first.
+#[inline(always)]
+fn varint_inline(buf: &[u8]) -> Option<(u64, usize)> {
+    let mut v: u64 = 0;
+    for i in 0..8 {
+        let b = *buf.get(i)?;
+        v = (v << 7) | (b & 0x7f) as u64;
+        if b < 0x80 {
+            return Some((v, i + 1));
+        }
+    }
+    let b = *buf.get(8)?;
+    Some(((v << 8) | b as u64, 9))
+}
+
+/// The rowid of cell `i` of the table leaf `t`, parsed in line; None when
+/// the bytes do not parse (the caller takes `table_cell_key`, which reports
+/// the error). Every offset is checked.
+#[inline(always)]
+fn leaf_rowid_fast(t: &Level, i: usize) -> Option<i64> {
+    if i >= t.hdr.ncell {
+        return None;
+    }
+    let page: &[u8] = &t.page;
+    let ptr_start = t.hdr.hdr + 8;
+    let pp = ptr_start + 2 * i;
+    let off = u16::from_be_bytes([*page.get(pp)?, *page.get(pp + 1)?]) as usize;
+    if off < ptr_start + 2 * t.hdr.ncell || off + 4 > t.hdr.usable {
+        return None;
+    }
+    let cell = page.get(off..t.hdr.usable)?;
+    let (_, n) = varint_inline(cell)?;
+    let (k, _) = varint_inline(cell.get(n..)?)?;
+    Some(k as i64)
+}
+
+/// The rowid of cell `i` of the table leaf `t`.
+#[inline(always)]
+fn leaf_rowid(t: &Level, i: usize) -> Result<i64> {
+    match leaf_rowid_fast(t, i) {
+        Some(k) => Ok(k),
+        None => table_cell_key(&t.page, &t.hdr, i),
+    }
+}
+
 impl BTreeCursor {
     /// A cursor over the tree rooted at `root`; not positioned.
     pub fn new(root: PageNo, kind: TreeKind) -> BTreeCursor {
@@ -330,6 +376,29 @@ impl BTreeCursor {
         }
     }
 
+    /// [`BTreeCursor::next_in_leaf`] and [`BTreeCursor::current_local_entry`]
+    /// together: step to the next cell of this leaf and parse it, only when
+    /// that cell's payload is wholly on the page. None leaves the cursor
+    /// where it was (the caller takes the general `next`).
+    #[inline(always)]
+    pub fn next_local_in_leaf(&mut self) -> Option<EntryInfo> {
+        if !self.valid || self.after_delete {
+            return None;
+        }
+        let t = self.stack.last_mut()?;
+        if !t.hdr.kind.is_leaf() || t.idx + 1 >= t.hdr.ncell {
+            return None;
+        }
+        t.idx += 1;
+        let e = self.current_local_entry();
+        if e.is_none() {
+            if let Some(t) = self.stack.last_mut() {
+                t.idx -= 1;
+            }
+        }
+        e
+    }
+
     /// Advance to the next entry when it lies on the leaf the cursor rests
     /// on (the common step of a scan), touching no pager. False, leaving the
     /// cursor as it was, when `next` must do it (the cursor is at the leaf's
@@ -491,7 +560,7 @@ impl BTreeCursor {
         if !t.hdr.kind.is_leaf() || n == 0 {
             return Ok(None);
         }
-        let last = table_cell_key(&t.page, &t.hdr, n - 1)?;
+        let last = leaf_rowid(t, n - 1)?;
         if rowid > last {
             if upper.iter().all(|l| l.idx == l.hdr.ncell) {
                 t.idx = n;
@@ -500,13 +569,13 @@ impl BTreeCursor {
             }
             return Ok(None);
         }
-        if rowid < table_cell_key(&t.page, &t.hdr, 0)? {
+        if rowid < leaf_rowid(t, 0)? {
             return Ok(None);
         }
         let (mut lo, mut hi) = (0usize, n);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match rowid.cmp(&table_cell_key(&t.page, &t.hdr, mid)?) {
+            match rowid.cmp(&leaf_rowid(t, mid)?) {
                 Ordering::Less => hi = mid,
                 Ordering::Greater => lo = mid + 1,
                 Ordering::Equal => {
@@ -702,6 +771,58 @@ impl BTreeCursor {
             start,
             local: info.local,
             payload_len: info.payload_len,
+        })
+    }
+
+    /// [`BTreeCursor::current_entry`] for the common case, parsed in line:
+    /// the cursor rests on a leaf cell whose payload is wholly on the page.
+    /// None for anything else (interior page, overflow, unpositioned, or bytes
+    /// that do not parse), where the caller takes `current_entry`, which
+    /// reports the error if there is one. Every offset is checked.
+    #[inline(always)]
+    pub fn current_local_entry(&self) -> Option<EntryInfo> {
+        if !self.valid || self.after_delete {
+            return None;
+        }
+        let t = self.stack.last()?;
+        let table = match t.hdr.kind {
+            PageKind::TableLeaf => true,
+            PageKind::IndexLeaf => false,
+            _ => return None,
+        };
+        if t.idx >= t.hdr.ncell {
+            return None;
+        }
+        let page: &[u8] = &t.page;
+        // A leaf's header is 8 bytes; its cell pointers follow.
+        let ptr_start = t.hdr.hdr + 8;
+        let pp = ptr_start + 2 * t.idx;
+        let off = u16::from_be_bytes([*page.get(pp)?, *page.get(pp + 1)?]) as usize;
+        if off < ptr_start + 2 * t.hdr.ncell || off + 4 > t.hdr.usable {
+            return None;
+        }
+        let cell = page.get(off..t.hdr.usable)?;
+        let (len, n) = varint_inline(cell)?;
+        let (key, p) = if table {
+            let (k, m) = varint_inline(cell.get(n..)?)?;
+            (k as i64, n + m)
+        } else {
+            (0, n)
+        };
+        // The largest payload kept wholly on a leaf (fileformat2: X).
+        let max_local = if table {
+            t.hdr.usable.checked_sub(35)?
+        } else {
+            (t.hdr.usable.checked_sub(12)? * 64 / 255).checked_sub(23)?
+        };
+        if len > max_local as u64 || p + len as usize > cell.len() {
+            return None;
+        }
+        Some(EntryInfo {
+            key,
+            start: off + p,
+            local: len as usize,
+            payload_len: len,
         })
     }
 

@@ -62,7 +62,14 @@ pub(crate) struct PageCache {
     /// one epoch are still the pages' content while the epoch stays the same.
     /// Loading, evicting and committing (dirty becomes clean) keep it.
     epoch: u64,
+    /// Buffers of evicted pages nobody else held, kept for the next page
+    /// read (a scan larger than the cache then reads into recycled buffers
+    /// instead of allocating and zeroing one per page).
+    spare: Vec<PageRef>,
 }
+
+/// How many evicted buffers the cache keeps for reuse.
+const SPARE_MAX: usize = 8;
 
 impl PageCache {
     pub(crate) fn new(capacity: usize) -> PageCache {
@@ -73,7 +80,21 @@ impl PageCache {
             dirty: PgnoMap::default(),
             capacity: capacity.max(1),
             epoch: 0,
+            spare: Vec::new(),
         }
+    }
+
+    /// A recycled page buffer of `size` bytes (its old content is garbage
+    /// to be overwritten), if an evicted one is free.
+    pub(crate) fn take_spare(&mut self, size: usize) -> Option<PageBuf> {
+        while let Some(p) = self.spare.pop() {
+            if let Ok(buf) = Arc::try_unwrap(p) {
+                if buf.data.len() == size {
+                    return Some(buf);
+                }
+            }
+        }
+        None
     }
 
     /// Number of pages held (clean and dirty).
@@ -277,7 +298,11 @@ impl PageCache {
 
     fn evict_slot(&mut self, i: usize) {
         if i < self.slots.len() {
-            self.remove_slot(i);
+            let slot = self.remove_slot(i);
+            // Only a buffer no reader holds can be reused.
+            if self.spare.len() < SPARE_MAX && Arc::strong_count(&slot.page) == 1 {
+                self.spare.push(slot.page);
+            }
         }
     }
 }
@@ -369,6 +394,22 @@ mod tests {
         let before = c.epoch();
         c.mark_all_clean();
         assert_eq!(c.epoch(), before, "commit keeps the images");
+    }
+
+    #[test]
+    fn evicted_buffers_are_reused_only_when_unshared() {
+        let mut c = PageCache::new(1);
+        c.insert(1, page(1), false);
+        c.insert(2, page(2), false); // evicts 1, nobody holds it
+        let b = c.take_spare(16).expect("the evicted buffer comes back");
+        assert_eq!(b.data[0], 1);
+        assert!(c.take_spare(16).is_none());
+        let held = c.get(2).unwrap();
+        c.insert(3, page(3), false); // evicts 2, still held by a reader
+        assert!(c.take_spare(16).is_none());
+        assert_eq!(held[0], 2);
+        c.insert(4, page(4), false); // evicts 3
+        assert!(c.take_spare(32).is_none(), "wrong size is not handed out");
     }
 
     #[test]

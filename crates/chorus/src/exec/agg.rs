@@ -192,6 +192,14 @@ impl AggState {
     /// Feed one row; returns true when a min/max value was replaced.
     pub fn step(&mut self, args: &[Value]) -> Result<bool> {
         let a0 = args.first().map(|v| v.as_ref()).unwrap_or(ValueRef::Null);
+        Ok(self.step_ref(a0, args.get(1).map(Value::as_ref)))
+    }
+
+    /// `step` on borrowed arguments: the first (NULL when there is none)
+    /// and group_concat's separator (`sep`, None: the default comma).
+    /// Stepping cannot fail (sum()'s overflow is reported by `finalize`).
+    #[inline]
+    pub fn step_ref(&mut self, a0: ValueRef<'_>, sep: Option<ValueRef<'_>>) -> bool {
         match self {
             AggState::CountStar(n) => *n += 1,
             AggState::Count(n) => {
@@ -202,7 +210,7 @@ impl AggState {
             AggState::Sum(c) => c.step(a0),
             AggState::MinMax { max, cur, coll } => {
                 if a0.is_null() {
-                    return Ok(false);
+                    return false;
                 }
                 let replace = match cur {
                     None => true,
@@ -218,15 +226,15 @@ impl AggState {
                 if replace {
                     *cur = Some(a0.to_owned());
                 }
-                return Ok(replace);
+                return replace;
             }
             AggState::GroupConcat { buf, any } => {
                 if a0.is_null() {
-                    return Ok(false);
+                    return false;
                 }
                 if *any {
-                    match args.get(1) {
-                        Some(sep) => append_text(sep.as_ref(), buf),
+                    match sep {
+                        Some(sep) => append_text(sep, buf),
                         None => buf.push(b','),
                     }
                 }
@@ -234,7 +242,7 @@ impl AggState {
                 append_text(a0, buf);
             }
         }
-        Ok(false)
+        false
     }
 
     pub fn finalize(&self) -> Result<Value> {
@@ -266,6 +274,11 @@ impl Agg {
     }
     pub fn step(&mut self, args: &[Value]) -> Result<bool> {
         self.state.step(args)
+    }
+    /// `step` with at most one argument, borrowed (see [`AggState::step_ref`]).
+    #[inline]
+    pub fn step_ref(&mut self, a0: ValueRef<'_>) -> bool {
+        self.state.step_ref(a0, None)
     }
     pub fn finalize(&self) -> Result<Value> {
         self.state.finalize()

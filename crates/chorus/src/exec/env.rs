@@ -7,7 +7,8 @@
 //! them); for a materialised source (subquery, VALUES, CTE), a row of values.
 //! A slot marked `null_row` reads as all NULLs (outer-join null extension).
 
-use chorus_storage::record::{serial_type_len, RecordReader};
+use chorus_storage::record::serial_type_len;
+use chorus_storage::varint::get_varint;
 use chorus_storage::{Error, Result, ResultCode, Value, ValueRef};
 use std::sync::Arc;
 
@@ -51,7 +52,11 @@ impl Slot {
     /// `out` already holds, so reading a text column per row need not allocate.
     pub fn column_into(&mut self, col: usize, out: &mut Value) -> Result<()> {
         self.prepare_col(col)?;
+        // Numbers are written in place (no owned temporary to copy).
         match (self.column_ref(col)?, out) {
+            (ValueRef::Null, out) => *out = Value::Null,
+            (ValueRef::Integer(i), out) => *out = Value::Integer(i),
+            (ValueRef::Real(r), out) => *out = Value::Real(r),
             (ValueRef::Text(b), Value::Text(buf)) | (ValueRef::Blob(b), Value::Blob(buf)) => {
                 buf.clear();
                 buf.extend_from_slice(b);
@@ -78,6 +83,7 @@ impl Slot {
 
     /// Column `col` of the current row, borrowed from the record (no copy of
     /// text or blobs). Call [`Slot::prepare_col`] for the column first.
+    #[inline(always)]
     pub fn column_ref(&self, col: usize) -> Result<ValueRef<'_>> {
         if self.null_row {
             return Ok(ValueRef::Null);
@@ -134,12 +140,45 @@ impl Slot {
 
     /// Parse (and validate) the record header once per row, reusing the
     /// slot's allocation across rows.
+    ///
+    /// The same parse and checks as `RecordReader::with_buffer`, written
+    /// here so the per-row step stays in line (no record reader built and
+    /// moved back per row).
     fn parse_header(&mut self) -> Result<()> {
-        if !self.hdr_valid {
-            let r = RecordReader::with_buffer(&self.payload, std::mem::take(&mut self.hdr))?;
-            self.hdr = r.into_buffer();
-            self.hdr_valid = true;
+        if self.hdr_valid {
+            return Ok(());
         }
+        self.hdr.clear();
+        let data = &self.payload[..];
+        let (hdr_size, n) = get_varint(data).ok_or_else(|| Error::corrupt("record header"))?;
+        if hdr_size < n as u64 || hdr_size > data.len() as u64 {
+            return Err(Error::corrupt("record header size"));
+        }
+        let hdr_size = hdr_size as usize;
+        let mut pos = n;
+        let mut off = hdr_size as u64;
+        while pos < hdr_size {
+            // Serial types below 128 (every type but long text/blob) take
+            // one byte: read those without the general varint decoder.
+            let (t, m) = match data.get(pos) {
+                Some(&b) if b < 0x80 => (b as u64, 1),
+                _ => data
+                    .get(pos..hdr_size)
+                    .and_then(get_varint)
+                    .ok_or_else(|| Error::corrupt("record serial type"))?,
+            };
+            pos += m;
+            let len = serial_type_len(t).ok_or_else(|| Error::corrupt("reserved serial type"))?;
+            if off > u32::MAX as u64 * 2 {
+                return Err(Error::corrupt("record too large"));
+            }
+            self.hdr.push((t, off as usize));
+            off += len;
+        }
+        if off > u32::MAX as u64 * 2 {
+            return Err(Error::corrupt("record too large"));
+        }
+        self.hdr_valid = true;
         Ok(())
     }
 
@@ -248,6 +287,7 @@ impl Env {
 
 /// Decode one column from its serial type and its body bytes (exactly
 /// `serial_type_len(t)` long, checked by the caller).
+#[inline(always)]
 fn decode_column(t: u64, body: &[u8]) -> ValueRef<'_> {
     match t {
         0 => ValueRef::Null,

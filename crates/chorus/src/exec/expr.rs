@@ -186,7 +186,7 @@ fn prepare_operand(e: &CExpr, env: &mut Env) -> Result<bool> {
 
 /// The value of an operand [`prepare_operand`] accepted, borrowed from the
 /// row, the constant or the parameter (no copy of text or blobs).
-#[inline]
+#[inline(always)]
 fn operand_ref<'a>(e: &'a CExpr, slots: &'a [Slot], params: &'a [Value]) -> Result<ValueRef<'a>> {
     Ok(match e {
         CExpr::Column { slot, col } => match slots.get(*slot) {
@@ -206,6 +206,19 @@ fn operand_ref<'a>(e: &'a CExpr, slots: &'a [Slot], params: &'a [Value]) -> Resu
 
 fn is_simple(e: &CExpr) -> bool {
     matches!(e, CExpr::Column { .. } | CExpr::Const(_) | CExpr::Param(_))
+}
+
+/// Evaluate one operand and call `f` with it, borrowing a column, constant
+/// or parameter instead of copying it.
+#[inline]
+pub fn with_operand<R>(e: &CExpr, cx: &mut Cx<'_>, f: impl FnOnce(ValueRef<'_>) -> R) -> Result<R> {
+    if is_simple(e) {
+        prepare_operand(e, cx.env)?;
+        let env = &*cx.env;
+        return Ok(f(operand_ref(e, &env.slots, &env.params)?));
+    }
+    let v = e.eval(cx)?;
+    Ok(f(v.as_ref()))
 }
 
 /// Evaluate the operands of a binary operator and call `f` with both,
@@ -627,7 +640,23 @@ impl CExpr {
     /// and OR answer directly, without building a result value; like
     /// SQLite's jumps for WHERE terms, AND stops at a left side that is not
     /// true and OR at one that is.
+    #[inline]
     pub fn test(&self, cx: &mut Cx<'_>) -> Result<bool> {
+        // A comparison of two integers answers in line (its result comes
+        // back in a register, not through memory as a `Result`).
+        if let CExpr::Cmp { op, l, r, .. } = self {
+            if let Some(a) = l.int_operand(cx) {
+                if let Some(b) = r.int_operand(cx) {
+                    // Two integers compare alike under every affinity.
+                    return Ok(op_holds(*op, a.cmp(&b)));
+                }
+            }
+        }
+        self.test_general(cx)
+    }
+
+    /// `test` past the integer comparison.
+    fn test_general(&self, cx: &mut Cx<'_>) -> Result<bool> {
         match self {
             CExpr::Cmp {
                 op,
@@ -636,12 +665,6 @@ impl CExpr {
                 aff,
                 coll,
             } if !matches!((&**l, &**r), (CExpr::Vector(_), CExpr::Vector(_))) => {
-                if let Some(a) = l.int_operand(cx) {
-                    if let Some(b) = r.int_operand(cx) {
-                        // Two integers compare alike under every affinity.
-                        return Ok(op_holds(*op, a.cmp(&b)));
-                    }
-                }
                 with_pair(l, r, cx, |a, b| {
                     compare_with_affinity(a, b, *aff, coll).is_some_and(|o| op_holds(*op, o))
                 })

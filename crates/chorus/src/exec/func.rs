@@ -22,6 +22,7 @@ pub fn call(f: &ScalarImpl, args: &[Value], cx: &mut Cx<'_>) -> Result<Value> {
 }
 
 /// The function context for a call of `f`, filled from the connection facts.
+#[inline]
 pub fn prepare<'a>(
     f: &ScalarImpl,
     facts: &ConnFacts,

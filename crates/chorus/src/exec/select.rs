@@ -11,7 +11,7 @@ use crate::plan::bind::Info;
 use crate::sqlvalue::compare::sort_compare;
 use crate::sqlvalue::numeric::value_to_i64;
 use crate::sqlvalue::Collation;
-use chorus_storage::{Result, Value};
+use chorus_storage::{Result, Value, ValueRef};
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
@@ -279,6 +279,7 @@ impl Simple {
     }
 
     /// Next row of the sources that passes WHERE.
+    #[inline]
     fn source_next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         loop {
             cx.env.check_interrupt()?;
@@ -446,6 +447,19 @@ impl Simple {
                     if !f.test(cx)? {
                         continue;
                     }
+                }
+                if a.len() <= 1 && !*distinct && order.is_empty() {
+                    // One argument (or none): step on it borrowed from the
+                    // row, with no argument vector or copy of text.
+                    let agg = &mut g.aggs[ai];
+                    let replaced = match a.first() {
+                        None => agg.step_ref(ValueRef::Null),
+                        Some(e) => super::expr::with_operand(e, cx, |v| agg.step_ref(v))?,
+                    };
+                    if Some(ai) == ap.minmax && replaced {
+                        minmax_hit = true;
+                    }
+                    continue;
                 }
                 super::expr::eval_args(a, cx, &mut args)?;
                 if *distinct {

@@ -163,6 +163,8 @@ pub struct TableScan {
     key: Vec<Value>,
     hi_key: Option<(Vec<Value>, bool)>,
     rowid_hi: Option<(i64, bool)>,
+    /// Header table of the index entry being read (allocation reused per row).
+    rec_hdr: Vec<(u64, usize)>,
 }
 
 impl TableScan {
@@ -206,6 +208,7 @@ impl TableScan {
             key: Vec::new(),
             hi_key: None,
             rowid_hi: None,
+            rec_hdr: Vec::new(),
         }
     }
 
@@ -709,11 +712,9 @@ impl TableScan {
             }
             return Ok(true);
         }
-        let r = RecordReader::new(entry)?;
-        let n = r.column_count();
-        let rowid = match r.column(n.saturating_sub(1))? {
-            ValueRef::Integer(i) => i,
-            _ => return Err(chorus_storage::Error::corrupt("index entry without rowid")),
+        let rowid = match entry_rowid_fast(entry) {
+            Some(rowid) => rowid,
+            None => self.entry_rowid_checked()?,
         };
         if self.covering.is_some() {
             self.cover_rowid = rowid;
@@ -732,13 +733,43 @@ impl TableScan {
         Ok(true)
     }
 
+    /// The rowid at the end of the current index entry, through the full
+    /// record reader (which reports a malformed entry).
+    fn entry_rowid_checked(&mut self) -> Result<i64> {
+        let Some(ic) = self.icur.as_ref() else {
+            return Err(crate::plan::bind::err("cursor"));
+        };
+        let entry = ic.key()?;
+        // The entry's header table reuses one allocation across rows.
+        let r = RecordReader::with_buffer(entry, std::mem::take(&mut self.rec_hdr))?;
+        let last = r.column(r.column_count().saturating_sub(1));
+        let rowid = match last {
+            Ok(ValueRef::Integer(i)) => Some(i),
+            _ => None,
+        };
+        self.rec_hdr = r.into_buffer();
+        let Some(rowid) = rowid else {
+            last?;
+            return Err(chorus_storage::Error::corrupt("index entry without rowid"));
+        };
+        Ok(rowid)
+    }
+
     fn advance(&mut self) -> Result<bool> {
         match &self.access {
             Access::Full => {
                 let rev = self.reverse;
                 self.cur
                     .as_mut()
-                    .map(|c| if rev { c.prev() } else { c.next() })
+                    .map(|c| {
+                        if rev {
+                            c.prev()
+                        } else if c.next_local() {
+                            Ok(true)
+                        } else {
+                            c.next()
+                        }
+                    })
                     .transpose()
                     .map(|o| o.unwrap_or(false))
             }
@@ -757,7 +788,15 @@ impl TableScan {
                 let ok = self
                     .icur
                     .as_mut()
-                    .map(|c| if rev { c.prev() } else { c.next() })
+                    .map(|c| {
+                        if rev {
+                            c.prev()
+                        } else if c.next_local() {
+                            Ok(true)
+                        } else {
+                            c.next()
+                        }
+                    })
                     .transpose()?
                     .unwrap_or(false);
                 if ok && self.index_row_checked()? {
@@ -923,6 +962,42 @@ impl TableScan {
             _ => Ok(true),
         }
     }
+}
+
+/// The integer rowid that ends an index entry, read in line when the
+/// entry's header is all one-byte serial types and the last one is an
+/// integer (the usual case); None otherwise, and the caller takes the
+/// checked record reader. Every offset is checked.
+#[inline]
+fn entry_rowid_fast(entry: &[u8]) -> Option<i64> {
+    let hsz = *entry.first()? as usize;
+    if !(2..0x80).contains(&hsz) || hsz > entry.len() {
+        return None;
+    }
+    let mut off = hsz;
+    let mut last = (0u64, 0usize);
+    for &b in entry.get(1..hsz)? {
+        if b >= 0x80 {
+            return None;
+        }
+        last = (b as u64, off);
+        off += chorus_storage::record::serial_type_len(b as u64)? as usize;
+    }
+    let (t, at) = last;
+    let n = match t {
+        8 => return Some(0),
+        9 => return Some(1),
+        1..=4 => t as usize,
+        5 => 6,
+        6 => 8,
+        _ => return None,
+    };
+    let body = entry.get(at..at.checked_add(n)?)?;
+    let mut v: i64 = if body.first()? & 0x80 != 0 { -1 } else { 0 };
+    for &x in body {
+        v = (v << 8) | x as i64;
+    }
+    Some(v)
 }
 
 /// Call `f` with `vals` as borrowed values, on the stack for short keys
@@ -1222,7 +1297,17 @@ impl Source {
         }
     }
 
+    /// The next row (a table's in line; joins and materialised rows in
+    /// `next_other`).
+    #[inline]
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        match self {
+            Source::Table(t) => t.next(cx),
+            _ => self.next_other(cx),
+        }
+    }
+
+    fn next_other(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         match self {
             Source::Table(t) => t.next(cx),
             Source::Mat(m) => m.next(cx),
@@ -1271,6 +1356,58 @@ impl Source {
                     return Ok(true);
                 }
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entry_rowid_fast;
+    use chorus_storage::record::{encode_record, RecordReader};
+    use chorus_storage::ValueRef;
+
+    /// The in-line rowid read agrees with the record reader wherever it
+    /// answers, and declines what it does not handle.
+    #[test]
+    fn entry_rowid_fast_matches_the_record_reader() {
+        let long = vec![b'x'; 300];
+        let keys: [&[ValueRef]; 4] = [
+            &[ValueRef::Text(b"abc")],
+            &[ValueRef::Integer(7), ValueRef::Null],
+            &[ValueRef::Text(&long)],
+            &[],
+        ];
+        let rowids = [0, 1, -1, 127, -129, 40_000, 1 << 40, i64::MIN, i64::MAX];
+        let (mut answered, mut declined) = (0, 0);
+        for key in keys {
+            for rowid in rowids {
+                let mut vals = key.to_vec();
+                vals.push(ValueRef::Integer(rowid));
+                let mut rec = Vec::new();
+                encode_record(&vals, &mut rec);
+                let r = RecordReader::new(&rec).unwrap();
+                let want = r.column(r.column_count() - 1).unwrap();
+                match entry_rowid_fast(&rec) {
+                    Some(got) => {
+                        answered += 1;
+                        assert_eq!(ValueRef::Integer(got), want);
+                    }
+                    None => declined += 1,
+                }
+            }
+        }
+        // The 300-byte text has a two-byte serial type: declined.
+        assert_eq!(declined, rowids.len());
+        assert_eq!(answered, 3 * rowids.len());
+        // Non-integer last column, truncated body, empty or bad header: declined.
+        let mut rec = Vec::new();
+        encode_record(&[ValueRef::Text(b"a"), ValueRef::Real(1.5)], &mut rec);
+        assert_eq!(entry_rowid_fast(&rec), None);
+        let mut rec = Vec::new();
+        encode_record(&[ValueRef::Integer(1 << 40)], &mut rec);
+        assert_eq!(entry_rowid_fast(&rec[..rec.len() - 1]), None);
+        for bad in [&[][..], &[1][..], &[9, 1][..], &[3, 10, 1, 0][..]] {
+            assert_eq!(entry_rowid_fast(bad), None);
         }
     }
 }

@@ -513,7 +513,10 @@ impl CursorState {
             self.entry = None;
             return Ok(true);
         }
-        let e = self.cur.current_entry()?;
+        let e = match self.cur.current_local_entry() {
+            Some(e) => e,
+            None => self.cur.current_entry()?,
+        };
         self.entry = Some(e);
         Ok(e.local as u64 == e.payload_len && self.enc.is_utf8())
     }
@@ -622,6 +625,24 @@ impl CursorState {
         self.cur.is_valid() && self.deleted.is_none()
     }
 
+    /// The in-line step of a forward scan (see `TableCursor::next_local`):
+    /// nothing written since the cursor was positioned, the next entry on
+    /// the same leaf, wholly local, in UTF-8.
+    #[inline]
+    fn next_local(&mut self) -> bool {
+        if !self.fresh() || !self.enc.is_utf8() {
+            return false;
+        }
+        match self.cur.next_local_in_leaf() {
+            Some(e) => {
+                self.owned = None;
+                self.entry = Some(e);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn delete(&mut self, g: &mut Inner) -> Result<()> {
         if self.deleted.is_some() || !self.cur.is_valid() {
             return Err(Error::new(ResultCode::MISUSE, "cursor is not on an entry"));
@@ -710,6 +731,11 @@ struct PagerTableCursor {
 impl TableCursor for PagerTableCursor {
     cursor_moves!();
 
+    #[inline]
+    fn next_local(&mut self) -> bool {
+        self.st.next_local()
+    }
+
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool> {
         if op == SeekOp::Eq && self.st.fresh() {
             // Nothing was written since this cursor was positioned (the
@@ -751,6 +777,11 @@ struct PagerIndexCursor {
 
 impl IndexCursor for PagerIndexCursor {
     cursor_moves!();
+
+    #[inline]
+    fn next_local(&mut self) -> bool {
+        self.st.next_local()
+    }
 
     fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool> {
         let g = lock(&self.inner);

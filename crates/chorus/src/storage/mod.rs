@@ -76,6 +76,13 @@ pub trait TableCursor: Send {
     fn first(&mut self) -> Result<bool>;
     fn last(&mut self) -> Result<bool>;
     fn next(&mut self) -> Result<bool>;
+    /// The common step of a forward scan, when the cursor can take it
+    /// without I/O and without an error being possible: true when it moved
+    /// to the next row (exactly as `next` would have); false, having done
+    /// nothing, when the caller must call `next`.
+    fn next_local(&mut self) -> bool {
+        false
+    }
     fn prev(&mut self) -> Result<bool>;
     /// Position by rowid; returns whether the cursor is on an entry.
     fn seek_rowid(&mut self, rowid: i64, op: SeekOp) -> Result<bool>;
@@ -115,6 +122,12 @@ pub trait IndexCursor: Send {
     fn first(&mut self) -> Result<bool>;
     fn last(&mut self) -> Result<bool>;
     fn next(&mut self) -> Result<bool>;
+    /// As [`TableCursor::next_local`]: true when it moved to the next entry
+    /// with no I/O and no error possible; false, having done nothing, when
+    /// the caller must call `next`.
+    fn next_local(&mut self) -> bool {
+        false
+    }
     fn prev(&mut self) -> Result<bool>;
     /// Position relative to an unpacked (possibly partial) key.
     fn seek(&mut self, key: &[ValueRef<'_>], op: SeekOp) -> Result<bool>;
