@@ -201,7 +201,7 @@ impl BTreeCursor {
             .ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))
     }
 
-    fn top_mut(&mut self) -> Result<&mut Level> {
+    pub(super) fn top_mut(&mut self) -> Result<&mut Level> {
         self.stack
             .last_mut()
             .ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))

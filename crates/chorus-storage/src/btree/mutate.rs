@@ -309,16 +309,31 @@ impl BTreeCursor {
         } else {
             SavedKey::Rec(cell_payload(pager, &t.page, off, &info, &lim)?.into_owned())
         };
-        if kind.is_leaf() {
+        let repositioned = if kind.is_leaf() {
             let path = self.path();
             self.invalidate();
             free_chain(pager, &info, &lim)?;
             drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
-            fix_underflow(pager, path, &lim)?;
+            if fix_underflow(pager, &path, &lim)? {
+                false
+            } else {
+                // No page but the leaf changed, and on it the entries after
+                // the deleted one moved down by one: the path down to it
+                // still holds, and the seek below would land on it (the first
+                // entry above the deleted key) without a descent.
+                for &(p, i) in &path {
+                    self.push(pager, p)?;
+                    self.top_mut()?.idx = i;
+                }
+                true
+            }
         } else {
             self.delete_interior(pager, &info, &lim)?;
+            false
+        };
+        if !repositioned {
+            self.seek_saved(pager, &key, Ordering::Less)?;
         }
-        self.seek_saved(pager, &key, Ordering::Less)?;
         self.settle_forward(pager)?;
         self.after_delete = true;
         Ok(())
@@ -379,7 +394,7 @@ impl BTreeCursor {
         self.seek_saved(pager, &SavedKey::Rec(pred_payload), Ordering::Less)?;
         let path = self.path();
         self.invalidate();
-        fix_underflow(pager, path, lim)
+        fix_underflow(pager, &path, lim).map(|_| ())
     }
 }
 
@@ -424,7 +439,9 @@ fn quick_balance(
 
 /// Rebalance the page at the end of `path` if it is underfull (or an empty
 /// interior root).
-pub(super) fn fix_underflow(pager: &mut Pager, mut path: Path, lim: &Limits) -> Result<()> {
+/// Rebalance the last page of `path` if a delete left it underfull (or an
+/// interior root empty). Returns whether anything was rebalanced.
+pub(super) fn fix_underflow(pager: &mut Pager, path: &Path, lim: &Limits) -> Result<bool> {
     let level = path.len() - 1;
     let pgno = path[level].0;
     let page = pager.read(PageNo(pgno))?;
@@ -436,11 +453,11 @@ pub(super) fn fix_underflow(pager: &mut Pager, mut path: Path, lim: &Limits) -> 
         h.ncell == 0 || free * 3 > lim.usable * 2
     };
     if !need {
-        return Ok(());
+        return Ok(false);
     }
     let node = Node::read(&page, pgno, lim)?;
     drop(page);
-    balance(pager, &mut path, level, node)
+    balance(pager, &mut path.clone(), level, node).map(|()| true)
 }
 
 /// Set pointer-map entries after placing one cell in place.
