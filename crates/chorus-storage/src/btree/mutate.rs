@@ -14,7 +14,7 @@
 
 use super::balance::{balance, leaf_to_interior, Path};
 use super::cursor::{cell_payload, BTreeCursor};
-use super::overflow::{build_cell, free_chain};
+use super::overflow::{build_cell_into, free_chain};
 use super::page::{parse_cell, put_u32, CellInfo, Limits, PageHeader, PageKind};
 use super::space::{drop_cell, free_bytes, insert_cell, Node};
 use super::TreeKind;
@@ -147,7 +147,15 @@ impl BTreeCursor {
             .last()
             .ok_or_else(|| Error::corrupt("empty cursor stack"))?;
         let (pgno, idx, kind) = (top.pgno, top.idx, top.hdr.kind);
-        let mut cell = build_cell(pager, kind, rowid.0, payload, &lim)?;
+        let mut cell = std::mem::take(&mut self.cell_buf);
+        if let Err(e) = build_cell_into(pager, kind, rowid.0, payload, &lim, &mut cell) {
+            self.cell_buf = cell;
+            return Err(e);
+        }
+        let top = self
+            .stack
+            .last()
+            .ok_or_else(|| Error::corrupt("empty cursor stack"))?;
         let old = if found {
             let (_, old) = super::page::cell_at(&top.page, &top.hdr, idx, &lim)?;
             if kind == PageKind::IndexInterior {
@@ -157,7 +165,9 @@ impl BTreeCursor {
         } else {
             None
         };
-        let path = self.path();
+        let mut path = std::mem::take(&mut self.path_buf);
+        path.clear();
+        path.extend(self.stack.iter().map(|l| (l.pgno, l.idx)));
         let mut stack = std::mem::take(&mut self.stack);
         self.invalidate();
         // Let go of the leaf's snapshot before writing it: a page image held
@@ -168,8 +178,10 @@ impl BTreeCursor {
             free_chain(pager, &old, &lim)?;
             drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
         }
-        let balanced = self.place(pager, path.clone(), pgno, idx, cell, &lim)?;
-        if !balanced {
+        let placed = self.place(pager, &path, pgno, idx, &cell, &lim);
+        self.cell_buf = cell;
+        self.path_buf = path;
+        if !placed? {
             // Same pages, same indexes: the cursor is on the new entry. Only
             // the page written changed; the levels above keep their snapshots.
             self.stack = stack;
@@ -229,21 +241,24 @@ impl BTreeCursor {
     fn place(
         &mut self,
         pager: &mut Pager,
-        mut path: Path,
+        path: &Path,
         pgno: u32,
         idx: usize,
-        cell: Vec<u8>,
+        cell: &[u8],
         lim: &Limits,
     ) -> Result<bool> {
         let h = PageHeader::parse(&pager.read(PageNo(pgno))?, pgno, lim.usable)?;
         let kind = h.kind;
-        if insert_cell(pager.write(PageNo(pgno))?, pgno, idx, &cell, lim)? {
+        if insert_cell(pager.write(PageNo(pgno))?, pgno, idx, cell, lim)? {
             if pager.auto_vacuum() != AutoVacuum::None {
-                let info = parse_cell(&cell, kind, lim)?;
+                let info = parse_cell(cell, kind, lim)?;
                 ptrmap_cell(pager, pgno, &info)?;
             }
             return Ok(false);
         }
+        // The page is full: balancing takes owned copies.
+        let mut path = path.clone();
+        let cell = cell.to_vec();
         let mut level = path.len() - 1;
         if kind == PageKind::TableLeaf && idx == h.ncell && h.ncell > 0 && level == 0 && pgno != 1 {
             // An append that overflows a root leaf: SQLite's balance_deeper
@@ -388,7 +403,7 @@ impl BTreeCursor {
         let new_cell = leaf_to_interior(&pred_cell, info.left, lim)?;
         drop_cell(pager.write(PageNo(pgno))?, pgno, idx, lim)?;
         let upper: Path = path[..=level].to_vec();
-        self.place(pager, upper, pgno, idx, new_cell, lim)?;
+        self.place(pager, &upper, pgno, idx, &new_cell, lim)?;
         // Find the predecessor's old leaf again (left of the moved entry) and
         // rebalance it if needed.
         self.seek_saved(pager, &SavedKey::Rec(pred_payload), Ordering::Less)?;
