@@ -55,6 +55,15 @@ pub fn parse_first_with_offset(
             check_depth(cmd, tail).map_err(|e| (e, None))
         }
         Ok(None) => Ok((None, bytes.len())),
+        Err(LexError::UnterminatedBlockComment(_)) if opener_at_end(bytes) => {
+            // SQLite's tokenizer reads a `/*` that ends the text as `/`
+            // and `*`: parse it so, pointing into the original text.
+            let split = format!("{}/ *", &sql[..sql.len() - 2]);
+            match parse_first_with_offset(&split) {
+                Err((e, off)) => Err((e, off.map(|o| if o >= sql.len() { o - 1 } else { o }))),
+                Ok((p, tail)) => Ok((p, tail.min(sql.len()))),
+            }
+        }
         Err(LexError::UnterminatedBlockComment(_)) if !sql.ends_with("*/") => {
             // SQLite's tokenizer ends a block comment at the end of input.
             let closed = format!("{sql}*/");
@@ -64,8 +73,12 @@ pub fn parse_first_with_offset(
             if let Some(r) = token_after_table_option(bytes, &e) {
                 return Err(r);
             }
-            let off = error_offset(bytes, &e);
-            let err = map_error(bytes, e);
+            let mut off = error_offset(bytes, &e);
+            let mut err = map_error(bytes, e);
+            if let Some((start, raw)) = off.and_then(|o| widen_token(bytes, o, &err.message)) {
+                err.message = format!("near \"{raw}\": syntax error");
+                off = Some(start);
+            }
             if err.message.ends_with("specified more than once") {
                 // Repeated INSERT columns (stmt/insert_columns.rs).
                 if let Some(fixed) = crate::stmt::insert_columns::dedupe(sql) {
@@ -78,6 +91,49 @@ pub fn parse_first_with_offset(
             Err((err, off))
         }
     }
+}
+
+/// True when the text's last two bytes are a `/*` in plain SQL (not inside
+/// a literal, a quoted name or another comment).
+fn opener_at_end(b: &[u8]) -> bool {
+    if !b.ends_with(b"/*") {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' => {
+                while i < b.len() && b[i] != b']' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                if i + 2 == b.len() {
+                    return true;
+                }
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// SQLite reports an unknown table option (`CREATE TABLE t(x) go`) only when
@@ -104,9 +160,30 @@ fn token_after_table_option(input: &[u8], e: &LexError) -> Option<(Error, Option
     let next = skip_space(input, start + opt.len());
     match input.get(next) {
         None | Some(b';') | Some(b',') => None,
-        Some(_) => {
+        Some(&c) => {
             let (w, _) = word_at(input, next);
-            let tok = if w.is_empty() {
+            let close = match c {
+                b'[' => Some(b']'),
+                b'\'' | b'"' | b'`' => Some(c),
+                _ => None,
+            };
+            let tok = if let Some(close) = close {
+                // A quoted token runs to its closing quote.
+                let end = input[next + 1..]
+                    .iter()
+                    .position(|&b| b == close)
+                    .map_or(input.len(), |p| next + 2 + p);
+                String::from_utf8_lossy(&input[next..end]).into_owned()
+            } else if w.is_empty() && matches!(c, b'#' | b':' | b'@' | b'$' | b'?') {
+                // A parameter token: its sigil and the name or number after.
+                let (w, _) = word_at(input, next + 1);
+                let end = if input.get(next + 1).is_some_and(|b| b.is_ascii_whitespace()) {
+                    next + 1
+                } else {
+                    next + 1 + w.len()
+                };
+                String::from_utf8_lossy(&input[next..end]).into_owned()
+            } else if w.is_empty() {
                 String::from_utf8_lossy(&input[next..next + 1]).into_owned()
             } else {
                 String::from_utf8_lossy(w).into_owned()
@@ -117,6 +194,42 @@ fn token_after_table_option(input: &[u8], e: &LexError) -> Option<(Error, Option
             ))
         }
     }
+}
+
+/// The parser names a blob literal's token by its hex digits and a `?NNN`
+/// parameter's by its number; SQLite's message quotes the token as written
+/// (`near "x'00'"`, `near "?5"`) and points at its first byte. Given the
+/// error's offset and message: the token's real start and text.
+fn widen_token(input: &[u8], off: usize, message: &str) -> Option<(usize, String)> {
+    let tok = message
+        .strip_prefix("near \"")?
+        .strip_suffix("\": syntax error")?
+        .as_bytes();
+    let text = |a: usize, b: usize| -> Option<String> {
+        Some(String::from_utf8_lossy(input.get(a..b)?).into_owned())
+    };
+    // x'..' with the offset on the digits, or (empty digits) on the x.
+    let blob_at = |x: usize| {
+        input
+            .get(x..x + 2)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"x'"))
+            && input.get(x + 2..x + 2 + tok.len()) == Some(tok)
+            && input.get(x + 2 + tok.len()) == Some(&b'\'')
+    };
+    for x in [off.checked_sub(2), Some(off)].into_iter().flatten() {
+        if blob_at(x) {
+            return Some((x, text(x, x + 3 + tok.len())?));
+        }
+    }
+    if !tok.is_empty() && tok.iter().all(u8::is_ascii_digit) {
+        // The offset may be on the `?` or on the digits.
+        for q in [Some(off), off.checked_sub(1)].into_iter().flatten() {
+            if input.get(q) == Some(&b'?') && input.get(q + 1..q + 1 + tok.len()) == Some(tok) {
+                return Some((q, text(q, q + 1 + tok.len())?));
+            }
+        }
+    }
+    None
 }
 
 /// Where a parse error points: the start of the offending token.
@@ -257,6 +370,42 @@ fn token_at(input: &[u8], off: usize) -> String {
     String::from_utf8_lossy(&input[s..e]).into_owned()
 }
 
+/// A number run into identifier characters (`1from`, `1e5x`): SQLite's
+/// tokenizer takes the number (digits, fraction, exponent) and then every
+/// identifier character after it as one bad token.
+fn number_token(input: &[u8], off: usize) -> String {
+    let s = skip_space(input, off);
+    let digits = |mut i: usize| {
+        while input.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    let mut e = digits(s);
+    if input.get(e) == Some(&b'.') {
+        e = digits(e + 1);
+    }
+    if matches!(input.get(e), Some(b'e' | b'E')) {
+        let mut x = e + 1;
+        if matches!(input.get(x), Some(b'+' | b'-')) {
+            x += 1;
+        }
+        if input.get(x).is_some_and(u8::is_ascii_digit) {
+            e = digits(x);
+        }
+    }
+    while input
+        .get(e)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80)
+    {
+        e += 1;
+    }
+    if e == s {
+        return token_at(input, off);
+    }
+    String::from_utf8_lossy(&input[s..e]).into_owned()
+}
+
 fn map_error(input: &[u8], e: LexError) -> Error {
     let msg = match e {
         LexError::ParserError(ParserError::SyntaxError(tok), _) => {
@@ -264,9 +413,14 @@ fn map_error(input: &[u8], e: LexError) -> Error {
         }
         LexError::ParserError(ParserError::UnexpectedEof, _) => "incomplete input".to_string(),
         LexError::ParserError(ParserError::Custom(m), _) => m,
+        LexError::BadNumber(p) => {
+            format!(
+                "unrecognized token: \"{}\"",
+                number_token(input, offset_of!(input, p))
+            )
+        }
         LexError::UnrecognizedToken(p)
         | LexError::BadVariableName(p)
-        | LexError::BadNumber(p)
         | LexError::ExpectedEqualsSign(p)
         | LexError::MalformedBlobLiteral(p)
         | LexError::MalformedHexInteger(p) => {
@@ -759,6 +913,55 @@ mod tests {
         assert_eq!(off("SELEC 1"), Some(0));
         assert_eq!(off("SELECT 1 FROM t WHERE x = = 2"), Some(26));
         assert_eq!(off("select 1 from"), None);
+    }
+
+    /// Blob literals and `?NNN` are quoted as written, as SQLite does
+    /// (`select 1 x'00'` → near "x'00'" at offset 9).
+    #[test]
+    fn literal_tokens_quoted_as_written() {
+        let both = |sql: &str| {
+            let (e, o) = parse_first_with_offset(sql).unwrap_err();
+            (e.message, o)
+        };
+        assert_eq!(
+            both("select 1 x'00';"),
+            ("near \"x'00'\": syntax error".into(), Some(9))
+        );
+        assert_eq!(
+            both("select 1 X'';"),
+            ("near \"X''\": syntax error".into(), Some(9))
+        );
+        assert_eq!(
+            both("select 1 ?5;"),
+            ("near \"?5\": syntax error".into(), Some(9))
+        );
+        assert_eq!(
+            both("select 1 :nm;"),
+            ("near \":nm\": syntax error".into(), Some(9))
+        );
+        // After an unknown table option, the next token quoted as written.
+        assert_eq!(
+            err("create table t(x) selecgo \"q;\"insert"),
+            "near \"\"q;\"\": syntax error"
+        );
+        assert_eq!(
+            err("create table t(x)'x''y'\t\n#c\n'a;b'"),
+            "near \"#c\": syntax error"
+        );
+        // A number run into a word is one bad token.
+        assert_eq!(
+            err("select 1from(select 3 as x);"),
+            "unrecognized token: \"1from\""
+        );
+        assert_eq!(err("select 1.5e+3x, 2"), "unrecognized token: \"1.5e+3x\"");
+        // A `/*` ending the text is `/` then `*` to SQLite's tokenizer.
+        assert_eq!(both("/*"), ("near \"/\": syntax error".into(), Some(0)));
+        assert_eq!(
+            both("select 1 /*"),
+            ("near \"*\": syntax error".into(), Some(10))
+        );
+        assert!(parse_first("select 1 /* x /*").is_ok());
+        assert!(parse_first("select '/*' /* c").is_ok());
     }
 
     #[test]

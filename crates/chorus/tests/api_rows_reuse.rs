@@ -76,3 +76,33 @@ fn rows_and_names_follow_schema_and_data_changes() {
         }
     }
 }
+
+/// Dropping `Rows` before the last row resets the statement as rusqlite's
+/// does: its read transaction ends, so a writer on another connection of a
+/// rollback-journal database is not blocked, and the next query starts over.
+#[test]
+fn dropped_rows_end_the_read_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let path = path.to_str().unwrap();
+    let a = Connection::open(path).unwrap();
+    a.execute_batch(
+        "PRAGMA journal_mode=DELETE; CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3);",
+    )
+    .unwrap();
+    let b = Connection::open(path).unwrap();
+    let mut st = a.prepare("SELECT x FROM t ORDER BY x").unwrap();
+    {
+        let mut rows = st.query(()).unwrap();
+        let first: i64 = rows.next().unwrap().unwrap().get(0).unwrap();
+        assert_eq!(first, 1);
+    }
+    // The same on SQLite: after the drop, the writer gets in at once.
+    b.execute("INSERT INTO t VALUES (4)", ()).unwrap();
+    let mut rows = st.query(()).unwrap();
+    let mut seen = Vec::new();
+    while let Some(r) = rows.next().unwrap() {
+        seen.push(r.get::<i64>(0).unwrap());
+    }
+    assert_eq!(seen, vec![1, 2, 3, 4]);
+}

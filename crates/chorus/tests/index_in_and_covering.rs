@@ -417,3 +417,47 @@ fn rowid_ranges_backwards_and_key_order() {
         plan(&p, q);
     }
 }
+
+#[test]
+fn distinct_over_an_index_walk() {
+    let p = Pair::new();
+    load(&p);
+    let queries = [
+        "SELECT DISTINCT a FROM t",
+        "SELECT DISTINCT a, a FROM t",
+        "SELECT DISTINCT b FROM t",
+        "SELECT DISTINCT b COLLATE NOCASE FROM t",
+        "SELECT DISTINCT c FROM t",
+        "SELECT DISTINCT a, b FROM t",
+        "SELECT DISTINCT b, a FROM t WHERE a = 4",
+        "SELECT DISTINCT d FROM t WHERE d > 5",
+        "SELECT DISTINCT a FROM t LIMIT 3 OFFSET 2",
+        "SELECT DISTINCT a FROM t NOT INDEXED",
+    ];
+    p.all(&queries);
+    for q in queries {
+        plan(&p, q);
+    }
+}
+
+#[test]
+fn order_by_the_outer_loop_of_a_join() {
+    let p = Pair::new();
+    load(&p);
+    p.all(&[
+        "CREATE TABLE v(x INTEGER PRIMARY KEY, y, z TEXT)",
+        "INSERT INTO v SELECT id, a, b FROM t WHERE id % 3 = 0",
+    ]);
+    let queries = [
+        "SELECT t.a, v.z FROM t JOIN v ON v.x = t.id ORDER BY t.a",
+        "SELECT t.a, v.z FROM t JOIN v ON v.x = t.id ORDER BY t.a DESC LIMIT 10",
+        "SELECT t.id, v.z FROM t JOIN v ON v.x = t.id ORDER BY t.id DESC",
+        "SELECT t.id, v.x FROM t LEFT JOIN v ON v.x = t.id + 1 ORDER BY t.id LIMIT 12",
+        "SELECT t.a, v.x FROM t JOIN v ON v.x = t.id ORDER BY v.z",
+        "SELECT t.a, v.x FROM t, v WHERE v.x = t.a ORDER BY t.a, t.id",
+    ];
+    p.all(&queries);
+    for q in queries {
+        plan(&p, q);
+    }
+}

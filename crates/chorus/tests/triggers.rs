@@ -711,3 +711,43 @@ fn alter_table_and_triggers() {
         "SELECT count(*) FROM t2",
     ]);
 }
+
+/// SQLite checks a trigger's header when its parser reaches BEGIN, before
+/// the body: a header error wins over a syntax error in the body, while a
+/// syntax error before BEGIN (in WHEN, in UPDATE OF) is reported as such.
+#[test]
+fn header_errors_come_before_body_syntax_errors() {
+    let p = log_pair();
+    p.all(&[
+        "CREATE TRIGGER tr AFTER INSERT ON missing BEGIN SELECT 1; xyz; END",
+        "CREATE TRIGGER tr AFTER INSERT ON missing BEGIN SELECT 1 FROM; END",
+        "CREATE TRIGGER tr AFTER INSERT ON missing BEGIN SELECT 1;",
+        "CREATE TRIGGER tr AFTER INSERT ON missing BEGIN SELECT 1; END ',x",
+        "CREATE TRIGGER tr AFTER INSERT ON missing WHEN 'a BEGIN SELECT 1; END",
+        ";  ;CREATE TRIGGER tr AFTER INSERT ON missing BEGIN SELECT 1; END (SELECT 3)",
+        "CREATE TRIGGER tr INSTEAD OF INSERT ON t BEGIN SELECT 1 FROM; END",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END",
+        "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1 FROM; END",
+        "CREATE TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN SELECT 1 FROM; END",
+        "CREATE TRIGGER tr2 AFTER INSERT ON t BEGIN SELECT 1 FROM; END",
+        "CREATE TRIGGER tr2 AFTER INSERT ON missing WHEN 1+ BEGIN SELECT 1; END",
+        "CREATE TRIGGER tr2 AFTER UPDATE OF a b ON missing BEGIN SELECT 1; END",
+        "CREATE TEMP TRIGGER tr3 AFTER DELETE ON \"missing begin\" FOR EACH ROW BEGIN DELETE FROM; END",
+        "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name",
+    ]);
+}
+
+/// The table a missing-table error names: qualified by its database as
+/// written, `main.` for an unqualified one, bare for a TEMP trigger's.
+#[test]
+fn missing_table_names_in_trigger_errors() {
+    let p = log_pair();
+    p.all(&[
+        "CREATE TEMP TRIGGER tr AFTER DELETE ON missing BEGIN SELECT 1; END",
+        "CREATE TRIGGER temp.tr AFTER DELETE ON missing BEGIN SELECT 1; END",
+        "CREATE TRIGGER main.tr AFTER DELETE ON missing BEGIN SELECT 1; END",
+        "CREATE TRIGGER tr AFTER DELETE ON MAIN.missing BEGIN SELECT 1; END",
+        "CREATE TEMP TRIGGER tr AFTER DELETE ON main.missing BEGIN SELECT 1; END",
+        "CREATE TEMP TRIGGER tr AFTER DELETE ON temp.missing BEGIN SELECT 1; END",
+    ]);
+}

@@ -398,6 +398,11 @@ impl Connection {
         let (parsed, tail) = match parse_first_with_offset(sql) {
             Ok(r) => r,
             Err((e, off)) => {
+                if let Some(h) = super::trigger_header_error::header_error(self, sql, &e, off) {
+                    let off = super::error_offset::name_error_offset(sql, &h.message);
+                    self.error_offset.set(off);
+                    return Err(h);
+                }
                 self.error_offset.set(off);
                 return Err(e);
             }

@@ -68,7 +68,9 @@ fn find_word(sql: &[u8], word: &[u8]) -> Option<usize> {
             if let Some(cand) = sql.get(i..i + word.len()) {
                 let after_ok = sql.get(i + word.len()).is_none_or(|&a| !is_ident(a));
                 if after_ok && cand.eq_ignore_ascii_case(word) {
-                    return Some(i);
+                    // A quoted name's token starts at its opening quote.
+                    let quoted = i > 0 && matches!(sql[i - 1], b'"' | b'`' | b'[');
+                    return Some(if quoted { i - 1 } else { i });
                 }
             }
         }
@@ -102,6 +104,15 @@ mod tests {
         assert_eq!(
             name_error_offset("SELECT t.q FROM t", "no such column: t.q"),
             Some(7)
+        );
+        // Quoted names: the offset is the opening quote's, as in SQLite.
+        assert_eq!(
+            name_error_offset("select [zz];", "no such column: zz"),
+            Some(7)
+        );
+        assert_eq!(
+            name_error_offset("select`b;`;", "no such column: b;"),
+            Some(6)
         );
     }
 }

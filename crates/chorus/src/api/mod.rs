@@ -5,5 +5,6 @@ pub mod connection;
 mod error_offset;
 pub mod interrupt;
 pub mod statement;
+mod trigger_header_error;
 pub mod types;
 pub(crate) mod unreadable_store;

@@ -1072,6 +1072,10 @@ impl Drop for Rows<'_, '_> {
     fn drop(&mut self) {
         // Hand the values buffer back for the statement's next query.
         self.stmt.spare_row = std::mem::take(&mut self.row.values);
+        // As rusqlite's `Rows`: dropping the rows resets the statement, so
+        // a query abandoned before its last row ends its read transaction
+        // (in rollback-journal mode it would otherwise block writers).
+        self.stmt.reset();
     }
 }
 

@@ -341,7 +341,7 @@ impl Walker {
         }
         let result: Vec<&CExpr> = s.result.iter().collect();
         self.subqueries(&result, parent);
-        if s.distinct {
+        if s.distinct && !s.distinct_ordered {
             self.push(parent, "USE TEMP B-TREE FOR DISTINCT".into());
         }
         let mut order = Vec::new();

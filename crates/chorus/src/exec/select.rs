@@ -68,6 +68,10 @@ pub struct Simple {
     buffered: Option<Vec<Vec<Value>>>,
     pos: usize,
     seen: HashSet<Vec<u8>>,
+    /// DISTINCT over rows that arrive grouped (plan/group_index.rs): the
+    /// previous row's key, compared instead of `seen`.
+    pub distinct_ordered: bool,
+    last_key: Option<Vec<u8>>,
     left: i64,
     skip: i64,
 }
@@ -249,6 +253,8 @@ impl Simple {
             buffered: None,
             pos: 0,
             seen: HashSet::new(),
+            distinct_ordered: false,
+            last_key: None,
             left: -1,
             skip: 0,
         }
@@ -259,6 +265,7 @@ impl Simple {
         self.buffered = None;
         self.pos = 0;
         self.seen.clear();
+        self.last_key = None;
         self.left = eval_limit(&self.limit, cx, -1)?;
         self.skip = eval_limit(&self.offset, cx, 0)?.max(0);
         if let Some(f) = &mut self.from {
@@ -309,6 +316,13 @@ impl Simple {
     fn is_new(&mut self, row: &[Value], colls: &[Collation]) -> bool {
         let mut k = Vec::new();
         row_key(row, colls, &mut k);
+        if self.distinct_ordered {
+            if self.last_key.as_ref() == Some(&k) {
+                return false;
+            }
+            self.last_key = Some(k);
+            return true;
+        }
         self.seen.insert(k)
     }
 

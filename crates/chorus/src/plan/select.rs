@@ -887,17 +887,39 @@ fn plan_one_inner(
     }
     let window = super::window::finish(b, level_slots.clone(), is_agg);
     let distinct = matches!(distinctness, Some(ast::Distinctness::Distinct));
-    if !order.is_empty() && !is_agg && window.is_none() && !distinct && tables.len() == 1 {
-        if let Some(src) = source.as_mut() {
-            if super::order_index::satisfies(b, &order, &result, src, &tables[0].1) {
-                order.clear();
+    if !order.is_empty() && !is_agg && window.is_none() && !distinct {
+        // The outer-most loop's order holds through nested loops (inner
+        // and LEFT joins keep each outer row's matches together).
+        let joined = right_idx.is_some() || full_idx.is_some();
+        let mut outer = source.as_mut();
+        while let Some(Source::Join(j)) = outer {
+            outer = if joined { None } else { Some(&mut j.left) };
+        }
+        if let Some(src @ Source::Table(_)) = outer {
+            let slot = match &*src {
+                Source::Table(ts) => ts.slot,
+                _ => usize::MAX,
+            };
+            if let Some((_, t)) = tables.iter().find(|(s, _)| *s == slot) {
+                if super::order_index::satisfies(b, &order, &result, src, t) {
+                    order.clear();
+                }
             }
+        }
+    }
+    let mut distinct_ordered = false;
+    if distinct && order.is_empty() && !is_agg && window.is_none() && tables.len() == 1 {
+        if let Some(src) = source.as_mut() {
+            let colls: Vec<Option<String>> = infos.iter().map(|i| i.coll.clone()).collect();
+            distinct_ordered =
+                super::group_index::distinct_in_order(b, &result, &colls, src, &tables[0].1);
         }
     }
     if let Some(src) = source.as_mut() {
         super::covering::apply(b, src, &tables);
     }
     let mut simple = Simple::new(source, result);
+    simple.distinct_ordered = distinct_ordered;
     simple.window = window;
     simple.filter = and_all(top_filter);
     simple.distinct = distinct;

@@ -126,6 +126,7 @@ pub fn triggers_on(schema: &Schema, table: &str) -> Vec<Arc<Trigger>> {
 pub fn check_trigger_ddl(schema: &Schema, stmt: &Stmt) -> Result<Option<String>> {
     match stmt {
         Stmt::CreateTrigger {
+            temporary,
             if_not_exists,
             trigger_name,
             tbl_name,
@@ -176,7 +177,19 @@ pub fn check_trigger_ddl(schema: &Schema, stmt: &Stmt) -> Result<Option<String>>
                 }
                 v.name.clone()
             } else {
-                return Err(err(format!("no such table: main.{tname}")));
+                // SQLite names the table as written, qualified by its
+                // database; a TEMP trigger's unqualified table unqualified.
+                let temp_trigger = *temporary
+                    || trigger_name
+                        .db_name
+                        .as_ref()
+                        .is_some_and(|d| name_of(d).eq_ignore_ascii_case("temp"));
+                let shown = match &tbl_name.db_name {
+                    Some(d) => format!("{}.{tname}", name_of(d).to_ascii_lowercase()),
+                    None if temp_trigger => tname,
+                    None => format!("main.{tname}"),
+                };
+                return Err(err(format!("no such table: {shown}")));
             };
             Ok(Some(stored_tbl))
         }
