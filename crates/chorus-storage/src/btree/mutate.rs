@@ -130,14 +130,31 @@ impl BTreeCursor {
     /// whole record under the tree's `KeyInfo` for indexes) is overwritten.
     /// `rowid` is ignored for index trees. Needs a write transaction.
     pub fn insert(&mut self, pager: &mut Pager, rowid: RowId, payload: &[u8]) -> Result<()> {
+        self.insert_at(pager, rowid, payload, false)
+    }
+
+    /// `insert` for a caller that knows nothing was written since the cursor
+    /// was positioned (its own write generation says so), so the cursor's
+    /// page snapshots are current without comparing them with the pager's.
+    pub fn insert_fresh(&mut self, pager: &mut Pager, rowid: RowId, payload: &[u8]) -> Result<()> {
+        self.insert_at(pager, rowid, payload, true)
+    }
+
+    fn insert_at(
+        &mut self,
+        pager: &mut Pager,
+        rowid: RowId,
+        payload: &[u8],
+        known_fresh: bool,
+    ) -> Result<()> {
         let lim = Limits::new(pager.usable_size());
         let key = match &self.kind {
             TreeKind::Table => KeyRef::Row(rowid.0),
             TreeKind::Index(_) => KeyRef::Rec(payload),
         };
-        let found = if self.append_position(pager, rowid.0, &lim)? {
+        let found = if self.append_position(pager, rowid.0, &lim, known_fresh)? {
             false
-        } else if let Some(found) = self.leaf_position(pager, rowid.0)? {
+        } else if let Some(found) = self.leaf_position(pager, rowid.0, known_fresh)? {
             found
         } else {
             self.seek_key_ref(pager, key, Ordering::Equal)?
@@ -203,8 +220,18 @@ impl BTreeCursor {
     /// Append bias: when a table cursor sits on the last entry of the tree and
     /// the new rowid is larger, the insertion point is right after it, no
     /// seek needed (sequential inserts).
-    fn append_position(&mut self, pager: &Pager, rowid: i64, lim: &Limits) -> Result<bool> {
-        if !self.kind.is_table() || !self.valid || self.after_delete || !self.is_fresh(pager)? {
+    fn append_position(
+        &mut self,
+        pager: &Pager,
+        rowid: i64,
+        lim: &Limits,
+        known_fresh: bool,
+    ) -> Result<bool> {
+        if !self.kind.is_table()
+            || !self.valid
+            || self.after_delete
+            || !(known_fresh || self.is_fresh(pager)?)
+        {
             return Ok(false);
         }
         let Some((t, upper)) = self.stack.split_last_mut() else {
@@ -227,11 +254,16 @@ impl BTreeCursor {
     /// Table trees: find the insertion point inside the leaf the cursor is on
     /// when its pages are current (an insert right after a seek or a
     /// conflict check for the same rowid needs no second descent).
-    fn leaf_position(&mut self, pager: &Pager, rowid: i64) -> Result<Option<bool>> {
+    fn leaf_position(
+        &mut self,
+        pager: &Pager,
+        rowid: i64,
+        known_fresh: bool,
+    ) -> Result<Option<bool>> {
         if !self.kind.is_table() || self.after_delete || self.stack.is_empty() {
             return Ok(None);
         }
-        if !self.is_fresh(pager)? {
+        if !known_fresh && !self.is_fresh(pager)? {
             return Ok(None);
         }
         self.seek_rowid_in_leaf(rowid)
