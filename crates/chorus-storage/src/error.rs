@@ -40,6 +40,8 @@ impl ResultCode {
     pub const IOERR_FSTAT: ResultCode = ResultCode(10 | (7 << 8));
     pub const IOERR_LOCK: ResultCode = ResultCode(10 | (15 << 8));
     pub const IOERR_DELETE: ResultCode = ResultCode(10 | (10 << 8));
+    /// Deleting a file that does not exist.
+    pub const IOERR_DELETE_NOENT: ResultCode = ResultCode(10 | (23 << 8));
     pub const BUSY_SNAPSHOT: ResultCode = ResultCode(5 | (2 << 8));
     pub const CORRUPT_INDEX: ResultCode = ResultCode(11 | (3 << 8));
 

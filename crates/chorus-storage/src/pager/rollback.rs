@@ -8,7 +8,10 @@
 //!    original images (including pages about to be truncated away); at FULL
 //!    and EXTRA synced, then nRec filled in and synced again; at NORMAL nRec
 //!    filled in and synced once (PERSIST: twice, as FULL, because its file
-//!    holds stale records); at OFF nRec = -1 and no sync;
+//!    holds stale records); at OFF nRec = -1 and no sync.
+//!    Then (unless OFF) the directory is synced, so the journal's entry is
+//!    durable before the database is touched (SQLite does the same on the
+//!    journal's first sync);
 //! 3. dirty pages written, file truncated to the new size, file synced
 //!    (NORMAL: fsync, FULL/EXTRA: full sync, OFF: none);
 //! 4. commit point: DELETE deletes the journal (EXTRA also syncs the
@@ -113,6 +116,18 @@ impl Pager {
         }
     }
 
+    /// After the journal's first segment of a transaction is written and
+    /// synced, before any database page is overwritten: make the journal's
+    /// directory entry durable, so a power cut cannot lose a journal the
+    /// database file depends on. SQLite's unix VFS does this on the first
+    /// sync of every journal it opens with create (each transaction); at
+    /// synchronous=OFF nothing is synced.
+    fn sync_journal_dir(&self) {
+        if self.synchronous != Synchronous::Off {
+            self.vfs.sync_dir(&self.journal_path());
+        }
+    }
+
     /// Spill if the cache is full of dirty pages (see the module comment).
     pub(super) fn maybe_spill(&mut self) -> Result<()> {
         if self.wal_attached || !self.rollback_mode.uses_file() {
@@ -133,7 +148,8 @@ impl Pager {
         }
         let orig_size = self.saved.as_ref().map_or(0, |s| s.db_size);
         let jf = self.vfs.open(&self.journal_path(), rw())?;
-        if !self.journal_written {
+        let first_segment = !self.journal_written;
+        if first_segment {
             self.journal_nonce = nonce();
         }
         self.journal_written = true;
@@ -158,6 +174,9 @@ impl Pager {
             if !recs.is_empty() {
                 self.journal_end = end;
             }
+        }
+        if first_segment {
+            self.sync_journal_dir();
         }
         drop(recs);
         self.originals.clear();
@@ -228,6 +247,7 @@ impl Pager {
         let pages = self.cache.get_mut().dirty_pages();
         if self.rollback_mode.uses_file() {
             let jf = self.vfs.open(&self.journal_path(), rw())?;
+            let first_segment = !self.journal_written;
             self.journal_written = true;
             let mut recs: Vec<(u32, &[u8])> =
                 self.originals.iter().map(|(n, p)| (*n, p.data())).collect();
@@ -247,6 +267,9 @@ impl Pager {
                     sync,
                     true,
                 )?;
+            }
+            if first_segment {
+                self.sync_journal_dir();
             }
         }
         self.file_touched = true;
@@ -283,9 +306,13 @@ impl Pager {
                 }
             }
             _ => {
-                if self.vfs.exists(&path)? {
-                    self.vfs
-                        .delete(&path, self.synchronous == Synchronous::Extra)?;
+                // No separate existence check: a journal already gone is fine.
+                match self
+                    .vfs
+                    .delete(&path, self.synchronous == Synchronous::Extra)
+                {
+                    Err(e) if e.code != ResultCode::IOERR_DELETE_NOENT => return Err(e),
+                    _ => {}
                 }
             }
         }

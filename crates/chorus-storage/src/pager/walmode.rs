@@ -10,7 +10,7 @@
 //! frames back (automatically once the log reaches `wal_autocheckpoint`
 //! frames, and at the close of the last pager, which then deletes the WAL).
 
-use super::{LockingMode, Pager, Txn};
+use super::{LockingMode, Pager, Synchronous, Txn};
 use crate::error::{Error, Result, ResultCode};
 use crate::journal::JournalMode;
 use crate::vfs::{LockLevel, OpenFlags, VfsFile};
@@ -38,6 +38,11 @@ fn shm_in_use(vfs: &dyn crate::vfs::Vfs, db_path: &str) -> Result<bool> {
         Err(_) => return Ok(false),
     };
     f.locked_by_other_process(SHM_DMS_BYTE, 1)
+}
+
+/// The WAL file's path for database `db_path`.
+fn wal_path(db_path: &str) -> String {
+    format!("{db_path}-wal")
 }
 
 impl Pager {
@@ -249,14 +254,27 @@ impl Pager {
         let detached = || Error::new(ResultCode::INTERNAL, "WAL detached during commit");
         // Prepare and publish under the lock; write the frames (and fsync)
         // without it, so readers of this process are not held up.
-        let pending = {
+        // At FULL/EXTRA the frames are synced: the first such sync of the
+        // log file is followed by a directory sync (see `Wal::take_dir_sync`).
+        let log_synced = matches!(self.synchronous, Synchronous::Full | Synchronous::Extra);
+        let (pending, dir_sync) = {
             let mut s = self.shared.lock();
-            s.wal
-                .as_mut()
-                .ok_or_else(detached)?
-                .prepare_append(self.synchronous)?
+            let wal = s.wal.as_mut().ok_or_else(detached)?;
+            let p = wal.prepare_append(self.synchronous)?;
+            (p, log_synced && wal.take_dir_sync())
         };
-        let cksum = pending.write(&refs, db_size, self.synchronous)?;
+        let written = pending.write(&refs, db_size, self.synchronous);
+        if dir_sync {
+            match &written {
+                Ok(_) => self.vfs.sync_dir(wal_path(&self.path).as_str()),
+                Err(_) => {
+                    if let Some(w) = self.shared.lock().wal.as_mut() {
+                        w.restore_dir_sync();
+                    }
+                }
+            }
+        }
+        let cksum = written?;
         let mut s = self.shared.lock();
         let wal = s.wal.as_mut().ok_or_else(detached)?;
         wal.publish(&pending, refs.iter().map(|r| r.0), db_size, cksum);
@@ -283,17 +301,29 @@ impl Pager {
     /// under it again.
     fn checkpoint_step(&self, mode: CheckpointMode) -> Result<CheckpointResult> {
         let detached = || Error::new(ResultCode::INTERNAL, "WAL detached");
-        let plan = self
-            .shared
-            .lock()
-            .wal
-            .as_mut()
-            .ok_or_else(detached)?
-            .plan_checkpoint();
+        let (plan, dir_sync) = {
+            let mut s = self.shared.lock();
+            let wal = s.wal.as_mut().ok_or_else(detached)?;
+            let plan = wal.plan_checkpoint();
+            // The checkpoint syncs the log first (unless OFF): the first
+            // sync of the file is followed by a directory sync.
+            let d = plan.is_some() && self.synchronous != Synchronous::Off && wal.take_dir_sync();
+            (plan, d)
+        };
         let ran = match &plan {
             Some(p) => p.run(&*self.file, self.synchronous),
             None => Ok(()),
         };
+        if dir_sync {
+            match &ran {
+                Ok(()) => self.vfs.sync_dir(wal_path(&self.path).as_str()),
+                Err(_) => {
+                    if let Some(w) = self.shared.lock().wal.as_mut() {
+                        w.restore_dir_sync();
+                    }
+                }
+            }
+        }
         let mut s = self.shared.lock();
         let r = s.wal.as_mut().ok_or_else(detached)?.finish_checkpoint(
             plan.as_ref(),
@@ -535,8 +565,16 @@ impl Drop for Pager {
             let mut s = self.shared.lock();
             s.wal_users = s.wal_users.saturating_sub(1);
             if s.wal_users == 0 {
-                if let Some(w) = s.wal.take() {
+                if let Some(mut w) = s.wal.take() {
                     if !self.no_ckpt_on_close {
+                        // The closing checkpoint syncs the log: the first
+                        // sync of the file is followed by a directory sync.
+                        if self.synchronous != Synchronous::Off
+                            && w.mx_frame() > 0
+                            && w.take_dir_sync()
+                        {
+                            self.vfs.sync_dir(&wal_path(&self.path));
+                        }
                         let _ = w.close(&*self.vfs, &*self.file, self.synchronous);
                     }
                 }

@@ -63,6 +63,8 @@ struct State {
     pending: HashMap<String, Vec<Pending>>,
     /// How many faults fired (for tests).
     fired: u64,
+    /// Directory syncs requested (for tests).
+    dir_syncs: u64,
 }
 
 impl State {
@@ -111,6 +113,7 @@ impl FaultVfs {
                 rng: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
                 pending: HashMap::new(),
                 fired: 0,
+                dir_syncs: 0,
             })),
         })
     }
@@ -118,6 +121,11 @@ impl FaultVfs {
     /// Points seen so far.
     pub fn points(&self) -> u64 {
         lock(&self.st).points
+    }
+
+    /// Directory syncs requested so far ([`Vfs::sync_dir`]).
+    pub fn dir_syncs(&self) -> u64 {
+        lock(&self.st).dir_syncs
     }
 
     /// Make point `n` (counted from 0 since creation) fail with `fault`.
@@ -281,6 +289,17 @@ impl Vfs for FaultVfs {
             return Err(dead());
         }
         self.inner.exists(path)
+    }
+
+    /// Not a fault point: directory entries are durable at once in this
+    /// VFS's model, and a failed directory sync is ignored (as SQLite does).
+    fn sync_dir(&self, path: &str) {
+        let mut st = lock(&self.st);
+        if !st.crashed {
+            st.dir_syncs += 1;
+            drop(st);
+            self.inner.sync_dir(path);
+        }
     }
 
     fn identity(&self, path: &str) -> String {

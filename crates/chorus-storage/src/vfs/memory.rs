@@ -97,7 +97,7 @@ impl Vfs for MemoryVfs {
         match guard(&self.files).remove(path) {
             Some(_) => Ok(()),
             None => Err(Error::new(
-                ResultCode::IOERR_DELETE,
+                ResultCode::IOERR_DELETE_NOENT,
                 format!("no such file: {path}"),
             )),
         }

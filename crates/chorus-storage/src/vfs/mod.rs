@@ -55,6 +55,11 @@ pub trait Vfs: Send + Sync {
     fn delete(&self, path: &str, sync_dir: bool) -> Result<()>;
     /// Does the file exist?
     fn exists(&self, path: &str) -> Result<bool>;
+    /// Make the directory entry of `path` durable (fsync its directory), as
+    /// SQLite's unix VFS does on the first sync of a journal or WAL file it
+    /// opened with create. Best effort like SQLite's: a directory that cannot
+    /// be opened or synced is ignored. VFSes without directories do nothing.
+    fn sync_dir(&self, _path: &str) {}
     /// A key naming the file `path` uniquely within this process (connections
     /// of one file share their writer lock and wal-index through it). The
     /// default is the path itself.

@@ -140,21 +140,28 @@ impl Vfs for OsVfs {
     fn delete(&self, path: &str, sync_dir: bool) -> Result<()> {
         std::fs::remove_file(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                Error::new(ResultCode::IOERR_DELETE, format!("no such file: {path}"))
+                Error::new(
+                    ResultCode::IOERR_DELETE_NOENT,
+                    format!("no such file: {path}"),
+                )
             } else {
                 Error::io(ResultCode::IOERR_DELETE, &e)
             }
         })?;
         if sync_dir {
-            let dir = std::path::Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty());
-            let dir = dir.unwrap_or_else(|| std::path::Path::new("."));
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
+            self.sync_dir(path);
         }
         Ok(())
+    }
+
+    fn sync_dir(&self, path: &str) {
+        let dir = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty());
+        let dir = dir.unwrap_or_else(|| std::path::Path::new("."));
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
     }
 
     fn exists(&self, path: &str) -> Result<bool> {
@@ -567,7 +574,7 @@ mod tests {
         assert!(!OsVfs.exists(path).unwrap());
         assert_eq!(
             OsVfs.delete(path, false).unwrap_err().code,
-            ResultCode::IOERR_DELETE
+            ResultCode::IOERR_DELETE_NOENT
         );
     }
 

@@ -211,6 +211,10 @@ pub struct Wal {
     commit_count: u64,
     /// A checkpoint is copying frames (outside the lock).
     checkpointing: bool,
+    /// The directory has not been synced since this handle opened the file:
+    /// the first sync of the log (a FULL commit or a checkpoint) is followed
+    /// by a directory sync, as SQLite's unix VFS does for a WAL it opens.
+    dir_sync_pending: bool,
 }
 
 fn random_u32() -> u32 {
@@ -258,6 +262,7 @@ impl Wal {
             next_salt1: random_u32(),
             commit_count: 0,
             checkpointing: false,
+            dir_sync_pending: true,
         };
         if let Some(s) = scan(&*wal.file)? {
             let ps = s.header.page_size as usize;
@@ -282,6 +287,17 @@ impl Wal {
             }
         }
         Ok(wal)
+    }
+
+    /// Claim the pending directory sync (true once per open file, until
+    /// [`Wal::restore_dir_sync`] gives it back after a failed sync).
+    pub fn take_dir_sync(&mut self) -> bool {
+        std::mem::take(&mut self.dir_sync_pending)
+    }
+
+    /// The log write that was to be followed by the directory sync failed.
+    pub fn restore_dir_sync(&mut self) {
+        self.dir_sync_pending = true;
     }
 
     pub fn path(&self) -> &str {

@@ -359,7 +359,35 @@ impl<'c> Statement<'c> {
             conn.interrupt
                 .store(false, std::sync::atomic::Ordering::Relaxed);
         }
-        inner.begin_stmt(&conn.db)?;
+        // An autocommit write statement with nothing else running begins its
+        // write transaction at once (as SQLite's OP_Transaction does): one
+        // SHARED → RESERVED step instead of a read transaction that would
+        // be dropped again before waiting for the writer slot. The schema
+        // is then checked (and the statement recompiled) inside it.
+        let early_write = !inner.explicit_txn
+            && inner.readers == 0
+            && !inner.store.in_write()
+            && matches!(
+                self.compiled.program,
+                Program::Insert(_)
+                    | Program::Update(_)
+                    | Program::Delete(_)
+                    | Program::ViewWrite(_)
+            )
+            && inner.store.as_multi().is_none();
+        if early_write {
+            inner.store.begin_write()?;
+        }
+        let abandon = |inner: &mut ConnInner| {
+            if early_write && inner.store.in_write() {
+                let _ = inner.store.rollback();
+            }
+            inner.end_read_if_idle();
+        };
+        if let Err(e) = inner.begin_stmt(&conn.db) {
+            abandon(&mut inner);
+            return Err(e);
+        }
         // A statement with FROM-clause sources inside BEGIN holds the read
         // transaction from then on; outside one, nothing is held after it.
         inner.txn_read = inner.explicit_txn && (inner.txn_read || self.compiled.nslots > 0);
@@ -382,7 +410,7 @@ impl<'c> Statement<'c> {
                     self.temp_gen = schema.temp_gen;
                 }
                 Err(e) => {
-                    inner.end_read_if_idle();
+                    abandon(&mut inner);
                     return Err(e);
                 }
             }
