@@ -1,7 +1,9 @@
 //! Profiling helper: loads the `sql_bench` table into Chorus only, then runs
 //! one workload repeatedly so `perf record` sees just that workload.
 //!
-//! `sql_profile <scan|join|point|index|insert|update> [--rows N] [--reps K] [--db PATH]`
+//! `sql_profile <scan|join|point|index|insert|update|updel|vs|sql> [--rows N] [--reps K] [--db PATH]`
+//! (`updel` is the bench's updates + deletes; `--sqlite` runs `insert` or
+//! `updel` on SQLite alone, for strace/perf comparisons.)
 //!
 //! `vs` compares the scan and join queries (or the `--sql` one) with SQLite
 //! on the same file.
@@ -31,6 +33,10 @@ fn main() {
         .map(|w| w[1].clone());
     let dir = tempfile::tempdir().unwrap();
     let path = keep.clone().unwrap_or_else(|| dir.path().join("p.db"));
+    if std::env::args().any(|a| a == "--sqlite") {
+        sqlite_writes(&what, &path, n, reps);
+        return;
+    }
     let reuse = keep.is_some() && path.exists() && what != "insert";
     let c = chorus::Connection::open(path.to_str().unwrap()).unwrap();
     if !reuse {
@@ -83,6 +89,7 @@ fn main() {
         .map(|_| (rng.next_u64() % n) as i64 + 1)
         .collect();
     for _ in 0..reps {
+        eprintln!("{what} start");
         let c0 = cpu_ns();
         let (d, s) = time(|| {
             match what.as_str() {
@@ -133,6 +140,25 @@ fn main() {
                 c.execute_batch("ROLLBACK").unwrap();
                 0.0
             }
+            "updel" => {
+                // The sql_bench write workload: updates then deletes by key in
+                // one committed transaction (later reps find fewer rows).
+                c.execute_batch("BEGIN").unwrap();
+                let mut st = c
+                    .prepare("UPDATE t SET grp = ?2 WHERE id = ?1 AND ?3 = ''")
+                    .unwrap();
+                for &k in &keys {
+                    st.execute((k, k % 77, "")).unwrap();
+                }
+                let mut st = c
+                    .prepare("DELETE FROM t WHERE id = ?1 AND ?2 = 0 AND ?3 = ''")
+                    .unwrap();
+                for &k in &keys {
+                    st.execute((k, 0, "")).unwrap();
+                }
+                c.execute_batch("COMMIT").unwrap();
+                0.0
+            }
             other => panic!("unknown workload {other}"),
         }
         });
@@ -177,5 +203,63 @@ fn vs_sqlite(c: &chorus::Connection, path: &std::path::Path, reps: usize, extra:
             bs as f64 / 1e6,
             bc as f64 / bs.max(1) as f64
         );
+    }
+}
+
+/// The write workloads on SQLite alone (`--sqlite`), so `strace -c` and
+/// `perf` can compare the two engines doing the same work.
+fn sqlite_writes(what: &str, path: &std::path::Path, n: u64, reps: usize) {
+    let c = rusqlite::Connection::open(path).unwrap();
+    c.execute_batch("CREATE TABLE t(id INTEGER PRIMARY KEY, grp INTEGER, name TEXT);")
+        .unwrap();
+    let load = |c: &rusqlite::Connection| {
+        c.execute_batch("BEGIN").unwrap();
+        let mut st = c
+            .prepare("INSERT INTO t(id, grp, name) VALUES (?1, ?2, ?3)")
+            .unwrap();
+        for i in 1..=n as i64 {
+            let name = format!("name-{:08}", (i * 7919) % n as i64);
+            st.execute((i, i % 1000, name.as_str())).unwrap();
+        }
+        drop(st);
+        c.execute_batch("COMMIT").unwrap();
+    };
+    let mut rng = Rng::new(7);
+    let keys: Vec<i64> = (0..n / 10)
+        .map(|_| (rng.next_u64() % n) as i64 + 1)
+        .collect();
+    if what == "updel" {
+        load(&c);
+        c.execute_batch("CREATE INDEX t_name ON t(name)").unwrap();
+    }
+    for _ in 0..reps {
+        eprintln!("sqlite {what} start");
+        let c0 = cpu_ns();
+        let (d, ()) = time(|| match what {
+            "insert" => {
+                load(&c);
+                c.execute_batch("DELETE FROM t").unwrap();
+            }
+            "updel" => {
+                c.execute_batch("BEGIN").unwrap();
+                let mut st = c
+                    .prepare("UPDATE t SET grp = ?2 WHERE id = ?1 AND ?3 = ''")
+                    .unwrap();
+                for &k in &keys {
+                    st.execute((k, k % 77, "")).unwrap();
+                }
+                let mut st = c
+                    .prepare("DELETE FROM t WHERE id = ?1 AND ?2 = 0 AND ?3 = ''")
+                    .unwrap();
+                for &k in &keys {
+                    st.execute((k, 0, "")).unwrap();
+                }
+                drop(st);
+                c.execute_batch("COMMIT").unwrap();
+            }
+            other => panic!("unknown sqlite workload {other}"),
+        });
+        let cpu = cpu_ns() - c0;
+        eprintln!("sqlite {what} wall {d:?} cpu {:.1}ms", cpu as f64 / 1e6);
     }
 }

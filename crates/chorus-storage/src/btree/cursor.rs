@@ -59,6 +59,10 @@ pub struct BTreeCursor {
     /// Set by `delete`: the cursor rests on the entry after the deleted one
     /// (or is invalid when there is none); `next` then stays put once.
     pub(super) after_delete: bool,
+    /// Scratch buffers reused by `insert` (the new cell, the path down to
+    /// its page), so an insert that needs no balance allocates nothing.
+    pub(super) cell_buf: Vec<u8>,
+    pub(super) path_buf: Vec<(u32, usize)>,
 }
 
 /// The payload of a cell on `data`, borrowed when local, assembled otherwise.
@@ -186,6 +190,8 @@ impl BTreeCursor {
             valid: false,
             ki,
             after_delete: false,
+            cell_buf: Vec::new(),
+            path_buf: Vec::new(),
         }
     }
 
@@ -247,7 +253,7 @@ impl BTreeCursor {
             .ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))
     }
 
-    fn top_mut(&mut self) -> Result<&mut Level> {
+    pub(super) fn top_mut(&mut self) -> Result<&mut Level> {
         self.stack
             .last_mut()
             .ok_or_else(|| Error::new(ResultCode::MISUSE, "cursor not positioned"))

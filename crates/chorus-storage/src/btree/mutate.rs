@@ -14,7 +14,7 @@
 
 use super::balance::{balance, leaf_to_interior, Path};
 use super::cursor::{cell_payload, BTreeCursor};
-use super::overflow::{build_cell, free_chain};
+use super::overflow::{build_cell_into, free_chain};
 use super::page::{parse_cell, put_u32, CellInfo, Limits, PageHeader, PageKind};
 use super::space::{drop_cell, free_bytes, insert_cell, Node};
 use super::TreeKind;
@@ -130,14 +130,31 @@ impl BTreeCursor {
     /// whole record under the tree's `KeyInfo` for indexes) is overwritten.
     /// `rowid` is ignored for index trees. Needs a write transaction.
     pub fn insert(&mut self, pager: &mut Pager, rowid: RowId, payload: &[u8]) -> Result<()> {
+        self.insert_at(pager, rowid, payload, false)
+    }
+
+    /// `insert` for a caller that knows nothing was written since the cursor
+    /// was positioned (its own write generation says so), so the cursor's
+    /// page snapshots are current without comparing them with the pager's.
+    pub fn insert_fresh(&mut self, pager: &mut Pager, rowid: RowId, payload: &[u8]) -> Result<()> {
+        self.insert_at(pager, rowid, payload, true)
+    }
+
+    fn insert_at(
+        &mut self,
+        pager: &mut Pager,
+        rowid: RowId,
+        payload: &[u8],
+        known_fresh: bool,
+    ) -> Result<()> {
         let lim = Limits::new(pager.usable_size());
         let key = match &self.kind {
             TreeKind::Table => KeyRef::Row(rowid.0),
             TreeKind::Index(_) => KeyRef::Rec(payload),
         };
-        let found = if self.append_position(pager, rowid.0, &lim)? {
+        let found = if self.append_position(pager, rowid.0, &lim, known_fresh)? {
             false
-        } else if let Some(found) = self.leaf_position(pager, rowid.0)? {
+        } else if let Some(found) = self.leaf_position(pager, rowid.0, known_fresh)? {
             found
         } else {
             self.seek_key_ref(pager, key, Ordering::Equal)?
@@ -147,7 +164,15 @@ impl BTreeCursor {
             .last()
             .ok_or_else(|| Error::corrupt("empty cursor stack"))?;
         let (pgno, idx, kind) = (top.pgno, top.idx, top.hdr.kind);
-        let mut cell = build_cell(pager, kind, rowid.0, payload, &lim)?;
+        let mut cell = std::mem::take(&mut self.cell_buf);
+        if let Err(e) = build_cell_into(pager, kind, rowid.0, payload, &lim, &mut cell) {
+            self.cell_buf = cell;
+            return Err(e);
+        }
+        let top = self
+            .stack
+            .last()
+            .ok_or_else(|| Error::corrupt("empty cursor stack"))?;
         let old = if found {
             let (_, old) = super::page::cell_at(&top.page, &top.hdr, idx, &lim)?;
             if kind == PageKind::IndexInterior {
@@ -157,7 +182,9 @@ impl BTreeCursor {
         } else {
             None
         };
-        let path = self.path();
+        let mut path = std::mem::take(&mut self.path_buf);
+        path.clear();
+        path.extend(self.stack.iter().map(|l| (l.pgno, l.idx)));
         let mut stack = std::mem::take(&mut self.stack);
         self.invalidate();
         // Let go of the leaf's snapshot before writing it: a page image held
@@ -168,8 +195,10 @@ impl BTreeCursor {
             free_chain(pager, &old, &lim)?;
             drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
         }
-        let balanced = self.place(pager, path.clone(), pgno, idx, cell, &lim)?;
-        if !balanced {
+        let placed = self.place(pager, &path, pgno, idx, &cell, &lim);
+        self.cell_buf = cell;
+        self.path_buf = path;
+        if !placed? {
             // Same pages, same indexes: the cursor is on the new entry. Only
             // the page written changed; the levels above keep their snapshots.
             self.stack = stack;
@@ -191,8 +220,18 @@ impl BTreeCursor {
     /// Append bias: when a table cursor sits on the last entry of the tree and
     /// the new rowid is larger, the insertion point is right after it, no
     /// seek needed (sequential inserts).
-    fn append_position(&mut self, pager: &Pager, rowid: i64, lim: &Limits) -> Result<bool> {
-        if !self.kind.is_table() || !self.valid || self.after_delete || !self.is_fresh(pager)? {
+    fn append_position(
+        &mut self,
+        pager: &Pager,
+        rowid: i64,
+        lim: &Limits,
+        known_fresh: bool,
+    ) -> Result<bool> {
+        if !self.kind.is_table()
+            || !self.valid
+            || self.after_delete
+            || !(known_fresh || self.is_fresh(pager)?)
+        {
             return Ok(false);
         }
         let Some((t, upper)) = self.stack.split_last_mut() else {
@@ -215,11 +254,16 @@ impl BTreeCursor {
     /// Table trees: find the insertion point inside the leaf the cursor is on
     /// when its pages are current (an insert right after a seek or a
     /// conflict check for the same rowid needs no second descent).
-    fn leaf_position(&mut self, pager: &Pager, rowid: i64) -> Result<Option<bool>> {
+    fn leaf_position(
+        &mut self,
+        pager: &Pager,
+        rowid: i64,
+        known_fresh: bool,
+    ) -> Result<Option<bool>> {
         if !self.kind.is_table() || self.after_delete || self.stack.is_empty() {
             return Ok(None);
         }
-        if !self.is_fresh(pager)? {
+        if !known_fresh && !self.is_fresh(pager)? {
             return Ok(None);
         }
         self.seek_rowid_in_leaf(rowid)
@@ -229,21 +273,24 @@ impl BTreeCursor {
     fn place(
         &mut self,
         pager: &mut Pager,
-        mut path: Path,
+        path: &Path,
         pgno: u32,
         idx: usize,
-        cell: Vec<u8>,
+        cell: &[u8],
         lim: &Limits,
     ) -> Result<bool> {
         let h = PageHeader::parse(&pager.read(PageNo(pgno))?, pgno, lim.usable)?;
         let kind = h.kind;
-        if insert_cell(pager.write(PageNo(pgno))?, pgno, idx, &cell, lim)? {
+        if insert_cell(pager.write(PageNo(pgno))?, pgno, idx, cell, lim)? {
             if pager.auto_vacuum() != AutoVacuum::None {
-                let info = parse_cell(&cell, kind, lim)?;
+                let info = parse_cell(cell, kind, lim)?;
                 ptrmap_cell(pager, pgno, &info)?;
             }
             return Ok(false);
         }
+        // The page is full: balancing takes owned copies.
+        let mut path = path.clone();
+        let cell = cell.to_vec();
         let mut level = path.len() - 1;
         if kind == PageKind::TableLeaf && idx == h.ncell && h.ncell > 0 && level == 0 && pgno != 1 {
             // An append that overflows a root leaf: SQLite's balance_deeper
@@ -309,16 +356,31 @@ impl BTreeCursor {
         } else {
             SavedKey::Rec(cell_payload(pager, &t.page, off, &info, &lim)?.into_owned())
         };
-        if kind.is_leaf() {
+        let repositioned = if kind.is_leaf() {
             let path = self.path();
             self.invalidate();
             free_chain(pager, &info, &lim)?;
             drop_cell(pager.write(PageNo(pgno))?, pgno, idx, &lim)?;
-            fix_underflow(pager, path, &lim)?;
+            if fix_underflow(pager, &path, &lim)? {
+                false
+            } else {
+                // No page but the leaf changed, and on it the entries after
+                // the deleted one moved down by one: the path down to it
+                // still holds, and the seek below would land on it (the first
+                // entry above the deleted key) without a descent.
+                for &(p, i) in &path {
+                    self.push(pager, p)?;
+                    self.top_mut()?.idx = i;
+                }
+                true
+            }
         } else {
             self.delete_interior(pager, &info, &lim)?;
+            false
+        };
+        if !repositioned {
+            self.seek_saved(pager, &key, Ordering::Less)?;
         }
-        self.seek_saved(pager, &key, Ordering::Less)?;
         self.settle_forward(pager)?;
         self.after_delete = true;
         Ok(())
@@ -373,13 +435,13 @@ impl BTreeCursor {
         let new_cell = leaf_to_interior(&pred_cell, info.left, lim)?;
         drop_cell(pager.write(PageNo(pgno))?, pgno, idx, lim)?;
         let upper: Path = path[..=level].to_vec();
-        self.place(pager, upper, pgno, idx, new_cell, lim)?;
+        self.place(pager, &upper, pgno, idx, &new_cell, lim)?;
         // Find the predecessor's old leaf again (left of the moved entry) and
         // rebalance it if needed.
         self.seek_saved(pager, &SavedKey::Rec(pred_payload), Ordering::Less)?;
         let path = self.path();
         self.invalidate();
-        fix_underflow(pager, path, lim)
+        fix_underflow(pager, &path, lim).map(|_| ())
     }
 }
 
@@ -424,7 +486,9 @@ fn quick_balance(
 
 /// Rebalance the page at the end of `path` if it is underfull (or an empty
 /// interior root).
-pub(super) fn fix_underflow(pager: &mut Pager, mut path: Path, lim: &Limits) -> Result<()> {
+/// Rebalance the last page of `path` if a delete left it underfull (or an
+/// interior root empty). Returns whether anything was rebalanced.
+pub(super) fn fix_underflow(pager: &mut Pager, path: &Path, lim: &Limits) -> Result<bool> {
     let level = path.len() - 1;
     let pgno = path[level].0;
     let page = pager.read(PageNo(pgno))?;
@@ -436,11 +500,11 @@ pub(super) fn fix_underflow(pager: &mut Pager, mut path: Path, lim: &Limits) -> 
         h.ncell == 0 || free * 3 > lim.usable * 2
     };
     if !need {
-        return Ok(());
+        return Ok(false);
     }
     let node = Node::read(&page, pgno, lim)?;
     drop(page);
-    balance(pager, &mut path, level, node)
+    balance(pager, &mut path.clone(), level, node).map(|()| true)
 }
 
 /// Set pointer-map entries after placing one cell in place.

@@ -27,6 +27,21 @@ pub fn build_cell(
     lim: &Limits,
 ) -> Result<Vec<u8>> {
     let mut cell = Vec::with_capacity(payload.len().min(lim.usable) + 18);
+    build_cell_into(pager, kind, rowid, payload, lim, &mut cell)?;
+    Ok(cell)
+}
+
+/// `build_cell` into `cell` (cleared first), so a caller inserting row
+/// after row reuses one buffer.
+pub fn build_cell_into(
+    pager: &mut Pager,
+    kind: PageKind,
+    rowid: i64,
+    payload: &[u8],
+    lim: &Limits,
+    cell: &mut Vec<u8>,
+) -> Result<()> {
+    cell.clear();
     if kind == PageKind::IndexInterior {
         cell.extend_from_slice(&[0, 0, 0, 0]);
     }
@@ -36,9 +51,9 @@ pub fn build_cell(
             "string or blob too big",
         ));
     }
-    put_varint(payload.len() as u64, &mut cell);
+    put_varint(payload.len() as u64, cell);
     if kind == PageKind::TableLeaf {
-        put_varint(rowid as u64, &mut cell);
+        put_varint(rowid as u64, cell);
     }
     let local = lim.local_size(kind, payload.len() as u64);
     cell.extend_from_slice(&payload[..local]);
@@ -60,12 +75,12 @@ pub fn build_cell(
                 ptrmap::put(pager, pages[i], PtrType::Overflow2, pages[i - 1])?;
             }
         }
-        put_u32_vec(&mut cell, pages[0].get());
+        put_u32_vec(cell, pages[0].get());
     }
     while cell.len() < 4 {
         cell.push(0);
     }
-    Ok(cell)
+    Ok(())
 }
 
 fn put_u32_vec(v: &mut Vec<u8>, x: u32) {

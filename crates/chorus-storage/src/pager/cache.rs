@@ -227,6 +227,17 @@ impl PageCache {
         self.trim();
     }
 
+    /// Some dirty pages now equal the file (a partial spill wrote them):
+    /// they join the clean ring, which is trimmed back to its budget.
+    pub(crate) fn mark_clean(&mut self, pgnos: &[u32]) {
+        for &pgno in pgnos {
+            if let Some(page) = self.dirty.remove(&pgno) {
+                self.insert_clean_slot(pgno, page);
+            }
+        }
+        self.trim();
+    }
+
     /// Forget one clean page (another connection changed it).
     pub(crate) fn forget(&mut self, pgno: u32) {
         self.epoch += 1;

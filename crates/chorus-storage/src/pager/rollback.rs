@@ -30,6 +30,12 @@
 //! first written since), then proceeds as above. Every segment is complete
 //! and synced before any database page it covers is written, so a crash
 //! leaves a hot journal that restores the file (multi-segment playback).
+//! Once a segment is written, a spill that finds at least a quarter of the
+//! cache dirty with pages whose originals are already journaled (or that
+//! are new in the transaction) writes only those, with no journal write or
+//! sync (SQLite's pagerStress likewise spills pages not needing a sync
+//! first), so a long transaction re-dirtying the same pages syncs the
+//! journal about as rarely as SQLite does.
 //! ROLLBACK (or a failed commit) after a spill plays the journal back. Every
 //! segment written over a longer (PERSIST) file zeroes the header position
 //! after it, so a stale segment of an earlier transaction is never played.
@@ -137,6 +143,9 @@ impl Pager {
             Err(e) if e.code == ResultCode::BUSY => return Ok(()),
             Err(e) => return Err(e),
         }
+        if self.spilled && self.spill_synced_pages()? {
+            return Ok(());
+        }
         let orig_size = self.saved.as_ref().map_or(0, |s| s.db_size);
         let jf = self.vfs.open(&self.journal_path(), rw())?;
         let first_segment = !self.journal_written;
@@ -185,6 +194,36 @@ impl Pager {
         cache.mark_all_clean();
         cache.remove_beyond(self.db_size);
         Ok(())
+    }
+
+    /// The cheap spill (SQLite's pagerStress prefers it too): once a segment
+    /// is in the journal, dirty pages whose originals are already in it (or
+    /// that did not exist when the transaction began) may go to the database
+    /// file without writing or syncing anything in the journal. When at
+    /// least a quarter of the cache is such pages, only they are written
+    /// (and become clean); the rest stay dirty. Returns whether it did so.
+    fn spill_synced_pages(&mut self) -> Result<bool> {
+        let db_size = self.db_size;
+        let pending: std::collections::HashSet<u32> =
+            self.originals.iter().map(|(n, _)| *n).collect();
+        let cache = self.cache.get_mut();
+        let want = (cache.capacity() / 4).max(1);
+        let pages: Vec<(u32, super::PageRef)> = cache
+            .dirty_pages()
+            .into_iter()
+            .filter(|(n, _)| *n <= db_size && !pending.contains(n))
+            .collect();
+        if pages.len() < want {
+            return Ok(false);
+        }
+        for (pgno, page) in &pages {
+            self.file
+                .write_at(page.data(), PageNo(*pgno).file_offset(self.page_size))?;
+        }
+        let done: Vec<u32> = pages.iter().map(|(n, _)| *n).collect();
+        drop(pages);
+        self.cache.get_mut().mark_clean(&done);
+        Ok(true)
     }
 
     pub(super) fn commit_rollback_journal(&mut self) -> Result<()> {

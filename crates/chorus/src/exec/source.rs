@@ -295,6 +295,14 @@ impl TableScan {
         }
     }
 
+    /// Exchange this scan's table cursor with `c`. UPDATE and DELETE lend
+    /// their writer's cursor to a scan of their own rowid table
+    /// (stmt/dml.rs `collect_rowids`), so the writer finds each row where
+    /// the scan left it, without a second descent from the root.
+    pub fn swap_cursor(&mut self, c: &mut Option<Box<dyn TableCursor>>) {
+        std::mem::swap(&mut self.cur, c);
+    }
+
     fn start(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
         if self.cur.is_none() {
             let (layout, track) = match &self.wr {

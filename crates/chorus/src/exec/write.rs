@@ -117,6 +117,11 @@ impl TableWriter {
             .ok_or_else(|| Error::new(ResultCode::INTERNAL, "cursor"))
     }
 
+    /// Exchange the writer's table cursor with `c` (see `TableScan::swap_cursor`).
+    pub fn swap_cursor(&mut self, c: &mut Option<Box<dyn TableCursor>>) {
+        std::mem::swap(&mut self.cursor, c);
+    }
+
     fn icursor<'a>(
         iw: &'a mut IndexWriter,
         cx: &mut Cx<'_>,
@@ -596,8 +601,15 @@ impl TableWriter {
     }
 
     /// Delete the row and its index entries (values = the row's current values).
+    /// The table row goes first: the writer's cursor is usually still on it
+    /// (`read_row` just found it), so no descent is needed; index entries
+    /// are found by their keys, built from `values`.
     pub fn delete(&mut self, cx: &mut Cx<'_>, values: &[Value], rowid: i64) -> Result<()> {
         self.set_slot(cx, values, rowid);
+        let c = self.cursor(cx)?;
+        if c.seek_rowid(rowid, SeekOp::Eq)? {
+            c.delete()?;
+        }
         for k in 0..self.indexes.len() {
             if self.plain(k) {
                 self.delete_plain_entry(k, cx, values, rowid)?;
@@ -611,10 +623,6 @@ impl TableWriter {
             if c.seek(&refs, SeekOp::Eq)? {
                 c.delete()?;
             }
-        }
-        let c = self.cursor(cx)?;
-        if c.seek_rowid(rowid, SeekOp::Eq)? {
-            c.delete()?;
         }
         Ok(())
     }

@@ -851,13 +851,47 @@ pub fn plan_update(
     })
 }
 
-fn collect_rowids(scan: &mut Source, slot: usize, cx: &mut Cx<'_>) -> Result<Vec<i64>> {
+/// The rowids of the rows UPDATE or DELETE will change. A scan of the
+/// writer's own rowid table runs on the writer's cursor, lent for the scan:
+/// the writer's `read_row` then finds the (last) row in the leaf the scan
+/// left the cursor on, with no descent from the root (nothing is written
+/// in between, so the cursor's pages are current).
+fn collect_rowids(
+    scan: &mut Source,
+    slot: usize,
+    cx: &mut Cx<'_>,
+    writer: &mut TableWriter,
+) -> Result<Vec<i64>> {
+    let lend = match scan {
+        Source::Table(ts) => {
+            ts.wr.is_none() && ts.root == writer.table.root && writer.table.without_rowid.is_none()
+        }
+        _ => false,
+    };
+    let mut lent = None;
+    if lend {
+        if let Source::Table(ts) = scan {
+            writer.swap_cursor(&mut lent);
+            ts.swap_cursor(&mut lent);
+        }
+    }
     let mut out = Vec::new();
     scan.open();
-    while scan.next(cx)? {
-        out.push(cx.env.slots[slot].rowid);
+    let r = (|| {
+        while scan.next(cx)? {
+            out.push(cx.env.slots[slot].rowid);
+        }
+        Ok(())
+    })();
+    if lend {
+        if let Source::Table(ts) = scan {
+            // Back: the scan's own cursor to the scan, the writer's (or the
+            // one the scan opened in its place) to the writer.
+            ts.swap_cursor(&mut lent);
+            writer.swap_cursor(&mut lent);
+        }
     }
-    Ok(out)
+    r.map(|()| out)
 }
 
 pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> Result<()> {
@@ -879,7 +913,7 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             .into_iter()
             .map(|(r, v)| (r, Some(v)))
             .collect(),
-        None => collect_rowids(&mut p.scan, p.scan_slot, cx)?
+        None => collect_rowids(&mut p.scan, p.scan_slot, cx, &mut p.writer)?
             .into_iter()
             .map(|r| (r, None))
             .collect(),
@@ -1051,7 +1085,7 @@ pub fn run_delete(p: &mut DeletePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         let t = p.writer.table.clone();
         fk::prepare(cx, &t, None)?;
     }
-    let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx)?;
+    let rowids = collect_rowids(&mut p.scan, p.scan_slot, cx, &mut p.writer)?;
     if p.truncate && !fk::active(cx) {
         res.changes += rowids.len() as i64;
         cx.store.clear_tree(p.writer.table.root)?;

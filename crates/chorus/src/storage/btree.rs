@@ -661,13 +661,20 @@ impl CursorState {
     }
 
     fn insert(&mut self, g: &mut Inner, rowid: i64, record: &[u8]) -> Result<()> {
+        // Nothing written since the cursor was positioned: its page
+        // snapshots are current (the B-tree need not compare them).
+        let fresh = self.deleted.is_none() && self.gen == g.gen();
         g.bump();
         let rec = if self.enc.is_utf8() {
             Cow::Borrowed(record)
         } else {
             Cow::Owned(transcode(record, TextEncoding::Utf8, self.enc)?)
         };
-        self.cur.insert(&mut g.pager, RowId(rowid), &rec)?;
+        if fresh {
+            self.cur.insert_fresh(&mut g.pager, RowId(rowid), &rec)?;
+        } else {
+            self.cur.insert(&mut g.pager, RowId(rowid), &rec)?;
+        }
         self.reset(g);
         self.load(g)
     }
