@@ -457,28 +457,9 @@ impl TableWriter {
                     }
                 };
                 if Some(other) != self_rowid {
-                    let t = &self.table;
-                    let cols: Vec<String> = index
-                        .columns
-                        .iter()
-                        .map(|c| match c.col {
-                            Some(i) => format!("{}.{}", t.name, t.columns[i].name),
-                            None => "index".to_string(),
-                        })
-                        .collect();
-                    let msg = if index.columns.iter().any(|c| c.col.is_none()) {
-                        format!("UNIQUE constraint failed: index '{}'", index.name)
-                    } else {
-                        format!("UNIQUE constraint failed: {}", cols.join(", "))
-                    };
-                    let code = if index.origin == crate::schema::IndexOrigin::PrimaryKey {
-                        CONSTRAINT_PRIMARYKEY
-                    } else {
-                        CONSTRAINT_UNIQUE
-                    };
                     out.push((
                         other,
-                        Error::new(code, msg),
+                        unique_error(&self.table, &index),
                         index.on_conflict,
                         Some(index.clone()),
                     ));
@@ -554,22 +535,57 @@ impl TableWriter {
     ) -> Result<()> {
         let mut kb = std::mem::take(&mut self.key_buf);
         kb.clear();
+        let r = match self.index_entry(k, cx, values, rowid, &mut kb) {
+            Ok(true) => self.insert_index_record(k, cx, &kb),
+            other => other.map(|_| ()),
+        };
+        self.key_buf = kb;
+        r
+    }
+
+    /// Append the record of the row's entry in index `k` to `out` (the row
+    /// slot holds the row when the index has expressions or a WHERE):
+    /// false when a partial index leaves the row out.
+    pub fn index_entry(
+        &self,
+        k: usize,
+        cx: &mut Cx<'_>,
+        values: &[Value],
+        rowid: i64,
+        out: &mut Vec<u8>,
+    ) -> Result<bool> {
         if self.plain(k) {
             // Plain columns and the rowid: the key borrows the row's values.
             plain_key(&self.indexes[k].index, &self.table, values, rowid, |refs| {
-                encode_record(refs, &mut kb)
+                encode_record(refs, out)
             });
         } else {
             let Some(key) = self.index_key(k, cx, values, rowid)? else {
-                self.key_buf = kb;
-                return Ok(());
+                return Ok(false);
             };
             let refs: Vec<ValueRef> = key.iter().map(|v| v.as_ref()).collect();
-            encode_record(&refs, &mut kb);
+            encode_record(&refs, out);
         }
-        let r = Self::icursor(&mut self.indexes[k], cx).and_then(|c| c.insert(&kb));
-        self.key_buf = kb;
-        r
+        Ok(true)
+    }
+
+    /// Whether index `k` holds an entry whose leading fields equal `key`.
+    pub fn index_has_key(&mut self, k: usize, cx: &mut Cx<'_>, key: &[ValueRef]) -> Result<bool> {
+        let ki = self.indexes[k].key_info.clone();
+        let c = Self::icursor(&mut self.indexes[k], cx)?;
+        if !c.seek(key, SeekOp::Eq)? {
+            return Ok(false);
+        }
+        let entry = c.key()?;
+        Ok(
+            chorus_storage::record::compare_unpacked(key, entry, &ki, std::cmp::Ordering::Equal)?
+                == std::cmp::Ordering::Equal,
+        )
+    }
+
+    /// Insert an entry record (from `index_entry`) into index `k`.
+    pub fn insert_index_record(&mut self, k: usize, cx: &mut Cx<'_>, rec: &[u8]) -> Result<()> {
+        Self::icursor(&mut self.indexes[k], cx)?.insert(rec)
     }
 
     /// Is index `k`'s key made of plain columns and the rowid only (no
@@ -812,6 +828,27 @@ fn plain_key<'v, R>(
         },
         f,
     )
+}
+
+/// SQLite's error for two rows with one key in UNIQUE index `index`.
+pub fn unique_error(t: &Table, index: &Index) -> Error {
+    let msg = if index.columns.iter().any(|c| c.col.is_none()) {
+        format!("UNIQUE constraint failed: index '{}'", index.name)
+    } else {
+        let cols: Vec<String> = index
+            .columns
+            .iter()
+            .filter_map(|c| c.col.and_then(|i| t.columns.get(i)))
+            .map(|c| format!("{}.{}", t.name, c.name))
+            .collect();
+        format!("UNIQUE constraint failed: {}", cols.join(", "))
+    };
+    let code = if index.origin == crate::schema::IndexOrigin::PrimaryKey {
+        CONSTRAINT_PRIMARYKEY
+    } else {
+        CONSTRAINT_UNIQUE
+    };
+    Error::new(code, msg)
 }
 
 fn notnull_err(t: &Table, i: usize) -> Error {

@@ -12,7 +12,7 @@ use crate::plan::bind::{err, table_col_infos, Binder, Scope, SourceInfo};
 use crate::schema::{index_from_ast, key, name_of, table_from_ast, Schema, SchemaEntry};
 use crate::storage::{HeaderField, SeekOp, Store, TreeKind};
 use chorus_storage::record::{encode_record, RecordReader};
-use chorus_storage::{Error, PageNo, Result, ResultCode, Value, ValueRef};
+use chorus_storage::{Error, PageNo, Result, ResultCode, ValueRef};
 use sqlite3_parser::ast::{self, Stmt};
 use std::sync::Arc;
 
@@ -640,30 +640,106 @@ pub fn populate_index(
         store: &mut *store,
         env: &mut *env,
     };
+    // Each row's entry is computed into one buffer; runs of entries are
+    // sorted and inserted in key order (SQLite sorts too), so the tree
+    // grows at its right edge instead of at random leaves, and only the
+    // index is written.
+    let uses_slot = idx.partial.is_some() || idx.columns.iter().any(|c| c.expr.is_some());
+    let mut run = SortRun::default();
+    let mut first_run = true;
     for r in rowids {
         let Some(vals) = w.read_row(&mut cx, r)? else {
             continue;
         };
-        if idx.unique {
-            let conflicts = w.conflicts(&mut cx, &vals, r, Some(r), false)?;
-            if let Some((_, e, _, _)) = conflicts.into_iter().next() {
-                return Err(e);
-            }
+        if uses_slot {
+            w.set_slot(&mut cx, &vals, r);
         }
-        insert_index_only(&mut w, &mut cx, &vals, r)?;
+        let start = run.bytes.len();
+        if w.index_entry(0, &mut cx, &vals, r, &mut run.bytes)? {
+            run.spans.push((start, run.bytes.len()));
+        }
+        if run.bytes.len() >= SORT_RUN_BYTES {
+            run.insert_sorted(&mut w, &mut cx, &idx, first_run)?;
+            first_run = false;
+        }
     }
-    Ok(())
+    run.insert_sorted(&mut w, &mut cx, &idx, first_run)
 }
 
-fn insert_index_only(
-    w: &mut TableWriter,
-    cx: &mut Cx<'_>,
-    vals: &[Value],
-    rowid: i64,
-) -> Result<()> {
-    // Re-inserting the table row is idempotent (same rowid, same record);
-    // it keeps one code path for index keys.
-    w.insert(cx, vals, rowid)
+/// Bytes of index entries sorted and inserted at a time by CREATE INDEX.
+const SORT_RUN_BYTES: usize = 64 << 20;
+
+/// Index entries waiting to be sorted: their records back to back, and
+/// each one's (start, end) in `bytes`.
+#[derive(Default)]
+struct SortRun {
+    bytes: Vec<u8>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl SortRun {
+    /// Sort the entries by the index's key order and insert them into the
+    /// writer's index 0, then empty the run. A UNIQUE index refuses two
+    /// entries with the same non-NULL key: neighbours in this run, or (for
+    /// a later run) an entry already in the tree.
+    fn insert_sorted(
+        &mut self,
+        w: &mut TableWriter,
+        cx: &mut Cx<'_>,
+        idx: &crate::schema::Index,
+        first_run: bool,
+    ) -> Result<()> {
+        let ki = w.indexes[0].key_info.clone();
+        let bytes = &self.bytes;
+        let mut failed = None;
+        self.spans.sort_unstable_by(|a, b| {
+            match chorus_storage::record::compare_records(&bytes[a.0..a.1], &bytes[b.0..b.1], &ki) {
+                Ok(o) => o,
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    std::cmp::Ordering::Equal
+                }
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        let ncols = idx.columns.len();
+        let mut prev: Option<&[u8]> = None;
+        for &(a, b) in &self.spans {
+            let rec = &bytes[a..b];
+            if idx.unique {
+                let r = chorus_storage::record::RecordReader::new(rec)?;
+                let key = (0..ncols.min(r.column_count()))
+                    .map(|i| r.column(i))
+                    .collect::<Result<Vec<_>>>()?;
+                if !key
+                    .iter()
+                    .any(|v| matches!(v, ValueRef::Null))
+                {
+                    let same_as_prev = match prev {
+                        Some(p) => {
+                            chorus_storage::record::compare_unpacked(
+                                &key,
+                                p,
+                                &ki,
+                                std::cmp::Ordering::Equal,
+                            )? == std::cmp::Ordering::Equal
+                        }
+                        None => false,
+                    };
+                    if same_as_prev || (!first_run && w.index_has_key(0, cx, &key)?) {
+                        return Err(crate::exec::write::unique_error(&w.table, idx));
+                    }
+                }
+            }
+            w.insert_index_record(0, cx, rec)?;
+            prev = Some(rec);
+        }
+        self.bytes.clear();
+        self.spans.clear();
+        Ok(())
+    }
 }
 
 pub(crate) fn validate_table(schema: &Arc<Schema>, t: &crate::schema::Table) -> Result<()> {
