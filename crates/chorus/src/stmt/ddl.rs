@@ -713,10 +713,7 @@ impl SortRun {
                 let key = (0..ncols.min(r.column_count()))
                     .map(|i| r.column(i))
                     .collect::<Result<Vec<_>>>()?;
-                if !key
-                    .iter()
-                    .any(|v| matches!(v, ValueRef::Null))
-                {
+                if !key.iter().any(|v| matches!(v, ValueRef::Null)) {
                     let same_as_prev = match prev {
                         Some(p) => {
                             chorus_storage::record::compare_unpacked(
