@@ -93,6 +93,23 @@ pub fn parse_first_with_offset(
     }
 }
 
+/// When a string literal, quoted name or comment starts at `b[i]`: the
+/// offset just past it (its end or the text's end when unterminated).
+pub(crate) fn skip_quoted_or_comment(b: &[u8], i: usize) -> Option<usize> {
+    let close_at = |from: usize, pat: &[u8]| {
+        b.get(from..)
+            .and_then(|t| t.windows(pat.len()).position(|w| w == pat))
+            .map_or(b.len(), |p| from + p + pat.len())
+    };
+    match *b.get(i)? {
+        q @ (b'\'' | b'"' | b'`') => Some(close_at(i + 1, &[q])),
+        b'[' => Some(close_at(i + 1, b"]")),
+        b'-' if b.get(i + 1) == Some(&b'-') => Some(close_at(i + 2, b"\n").min(b.len())),
+        b'/' if b.get(i + 1) == Some(&b'*') => Some(close_at(i + 2, b"*/")),
+        _ => None,
+    }
+}
+
 /// True when the text's last two bytes are a `/*` in plain SQL (not inside
 /// a literal, a quoted name or another comment).
 fn opener_at_end(b: &[u8]) -> bool {
@@ -101,37 +118,10 @@ fn opener_at_end(b: &[u8]) -> bool {
     }
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'[' => {
-                while i < b.len() && b[i] != b']' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                if i + 2 == b.len() {
-                    return true;
-                }
-                i += 2;
-                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i += 2;
-            }
-            _ => i += 1,
+        if b[i] == b'/' && b.get(i + 1) == Some(&b'*') && i + 2 == b.len() {
+            return true;
         }
+        i = skip_quoted_or_comment(b, i).unwrap_or(i + 1);
     }
     false
 }

@@ -10,7 +10,7 @@
 
 use super::connection::Connection;
 use super::statement::Statement;
-use crate::parse::{parse_first, skip_space, word_at};
+use crate::parse::{parse_first, skip_quoted_or_comment, skip_space, word_at};
 use chorus_storage::Error;
 
 /// The header error that SQLite would report instead of the syntax error
@@ -64,43 +64,21 @@ fn begin_ends(b: &[u8], limit: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < limit {
-        match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'[' => {
-                while i < b.len() && b[i] != b']' {
-                    i += 1;
-                }
+        if let Some(end) = skip_quoted_or_comment(b, i) {
+            i = end;
+            continue;
+        }
+        let c = b[i];
+        if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
+            let s = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80) {
                 i += 1;
             }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+            if i <= limit && b[s..i].eq_ignore_ascii_case(b"BEGIN") {
+                out.push(i);
             }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i += 2;
-            }
-            c if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
-                let s = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                if i <= limit && b[s..i].eq_ignore_ascii_case(b"BEGIN") {
-                    out.push(i);
-                }
-            }
-            _ => i += 1,
+        } else {
+            i += 1;
         }
     }
     out
