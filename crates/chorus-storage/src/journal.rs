@@ -146,6 +146,10 @@ pub fn write_segment(
         (Synchronous::Off, false) => nrec,
         _ => 0,
     };
+    // The size is read before writing: a stat between a write and its sync
+    // makes the kernel (multigrain timestamps) stamp the next write finely,
+    // dirtying the inode, so the second FULL sync would write it again.
+    let size_before = jf.size()?;
     jf.write_at(
         &header_bytes(first_nrec, nonce, db_size, page_size as u32),
         off,
@@ -164,7 +168,7 @@ pub fn write_segment(
         at += buf.len() as u64;
     }
     let next = at.div_ceil(SECTOR_SIZE as u64) * SECTOR_SIZE as u64;
-    if jf.size()? > next {
+    if size_before > next {
         // A reused (PERSIST) file: whatever follows must not read as a
         // segment of this journal.
         jf.write_at(&[0u8; HEADER_FIELDS], next)?;

@@ -730,15 +730,20 @@ impl Pager {
     /// Write the transaction's dirty pages (in page order) to the database and
     /// make them durable; shrink the file to `db_size` pages if it is longer.
     fn write_dirty_pages(&mut self, pages: &[(u32, PageRef)], db_size: u32) -> Result<()> {
+        // Size first: a stat between the writes and the sync would make the
+        // kernel stamp later writes finely and write the inode once more.
+        let size_before = self.file.size()?;
+        let mut end = 0u64;
         for (pgno, page) in pages {
             if *pgno > db_size {
                 continue;
             }
-            self.file
-                .write_at(page.data(), PageNo(*pgno).file_offset(self.page_size))?;
+            let off = PageNo(*pgno).file_offset(self.page_size);
+            self.file.write_at(page.data(), off)?;
+            end = end.max(off + page.data().len() as u64);
         }
         let want = db_size as u64 * self.page_size as u64;
-        if self.file.size()? > want {
+        if size_before.max(end) > want {
             self.file.truncate(want)?;
         }
         self.sync_db()
