@@ -254,7 +254,15 @@ impl Pager {
             recs.sort_unstable_by_key(|r| r.0);
             let sync = self.journal_sync();
             if self.journal_end == 0 {
-                journal::write_journal(&*jf, self.page_size, nonce(), orig_size, &recs, sync)?;
+                let page_size = self.page_size;
+                let mut work =
+                    || journal::write_journal(&*jf, page_size, nonce(), orig_size, &recs, sync);
+                if first_segment && self.synchronous != Synchronous::Off {
+                    // The new journal's directory entry is synced alongside.
+                    self.vfs.sync_dir_during(&self.journal_path(), &mut work)?;
+                } else {
+                    work()?;
+                }
             } else if !recs.is_empty() {
                 // After spills: the last segment.
                 journal::write_segment(
@@ -267,9 +275,6 @@ impl Pager {
                     sync,
                     true,
                 )?;
-            }
-            if first_segment {
-                self.sync_journal_dir();
             }
         }
         self.file_touched = true;

@@ -6,6 +6,8 @@
 //! that cannot be granted fails at once with `SQLITE_BUSY`; waiting and retry
 //! (busy timeout) belong to the layers above.
 
+#[cfg(unix)]
+mod dir_sync;
 pub mod fault;
 pub mod memory;
 #[cfg(unix)]
@@ -60,6 +62,17 @@ pub trait Vfs: Send + Sync {
     /// opened with create. Best effort like SQLite's: a directory that cannot
     /// be opened or synced is ignored. VFSes without directories do nothing.
     fn sync_dir(&self, _path: &str) {}
+    /// Run `work` (writing and syncing a journal just created at `path`) and
+    /// make `path`'s directory entry durable; return when both are done, with
+    /// `work`'s result. Only their completion before the caller goes on
+    /// matters, not their order, so a VFS may overlap the two (the OS VFS
+    /// does). The default runs `work`, then syncs the directory if it
+    /// succeeded.
+    fn sync_dir_during(&self, path: &str, work: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        work()?;
+        self.sync_dir(path);
+        Ok(())
+    }
     /// A key naming the file `path` uniquely within this process (connections
     /// of one file share their writer lock and wal-index through it). The
     /// default is the path itself.

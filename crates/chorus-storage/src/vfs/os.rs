@@ -35,7 +35,7 @@
 //! lock on PENDING_BYTE; `Exclusive`: write lock on the SHARED range instead of
 //! the read lock).
 
-use super::{LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
+use super::{dir_sync, LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
 use crate::error::{Error, Result, ResultCode};
 use std::collections::HashMap;
 use std::ffi::CString;
@@ -155,13 +155,16 @@ impl Vfs for OsVfs {
     }
 
     fn sync_dir(&self, path: &str) {
-        let dir = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty());
-        let dir = dir.unwrap_or_else(|| std::path::Path::new("."));
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
+        dir_sync::fsync_dir(dir_sync::dir_of(path));
+    }
+
+    /// The directory's fsync runs on a helper thread while `work` writes and
+    /// syncs the journal (see `dir_sync`).
+    fn sync_dir_during(&self, path: &str, work: &mut dyn FnMut() -> Result<()>) -> Result<()> {
+        let pending = dir_sync::start(dir_sync::dir_of(path));
+        let r = work();
+        pending.wait();
+        r
     }
 
     fn exists(&self, path: &str) -> Result<bool> {
