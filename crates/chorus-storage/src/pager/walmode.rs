@@ -310,18 +310,22 @@ impl Pager {
             let d = plan.is_some() && self.synchronous != Synchronous::Off && wal.take_dir_sync();
             (plan, d)
         };
+        // The directory sync follows the log's sync and precedes the first
+        // database write, as SQLite's does (its unix VFS syncs the directory
+        // inside the log's first fsync).
+        let mut dir_synced = false;
         let ran = match &plan {
-            Some(p) => p.run(&*self.file, self.synchronous),
+            Some(p) => p.run(&*self.file, self.synchronous, &mut || {
+                if dir_sync {
+                    self.vfs.sync_dir(wal_path(&self.path).as_str());
+                    dir_synced = true;
+                }
+            }),
             None => Ok(()),
         };
-        if dir_sync {
-            match &ran {
-                Ok(()) => self.vfs.sync_dir(wal_path(&self.path).as_str()),
-                Err(_) => {
-                    if let Some(w) = self.shared.lock().wal.as_mut() {
-                        w.restore_dir_sync();
-                    }
-                }
+        if dir_sync && !dir_synced {
+            if let Some(w) = self.shared.lock().wal.as_mut() {
+                w.restore_dir_sync();
             }
         }
         let mut s = self.shared.lock();

@@ -161,11 +161,20 @@ pub struct CheckpointPlan {
 
 impl CheckpointPlan {
     /// Sync the log, copy the frames into `db`, cut `db` to the size as of
-    /// the last copied commit, sync `db`.
-    pub fn run(&self, db: &dyn VfsFile, sync: Synchronous) -> Result<()> {
+    /// the last copied commit, sync `db`. `after_log_sync` runs once the log
+    /// is synced and before `db` is touched (the pager syncs the log's
+    /// directory there on the log's first sync, so that a power cut during
+    /// the copy cannot leave database pages written and the log gone).
+    pub fn run(
+        &self,
+        db: &dyn VfsFile,
+        sync: Synchronous,
+        after_log_sync: &mut dyn FnMut(),
+    ) -> Result<()> {
         if sync != Synchronous::Off {
             self.file.sync(SyncKind::Full)?;
         }
+        after_log_sync();
         let ps = self.page_size;
         let mut buf = vec![0u8; ps];
         for &(pgno, f) in &self.copies {
@@ -647,7 +656,7 @@ impl Wal {
     ) -> Result<CheckpointResult> {
         let plan = self.plan_checkpoint();
         let ran = match &plan {
-            Some(p) => p.run(db, sync),
+            Some(p) => p.run(db, sync, &mut || {}),
             None => Ok(()),
         };
         let r = self.finish_checkpoint(plan.as_ref(), ran.is_ok(), mode, sync);
