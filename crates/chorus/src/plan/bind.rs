@@ -654,6 +654,7 @@ impl Binder {
             plan,
             correlated: correlated || self.in_trigger,
             cache: None,
+            cache_run: 0,
             col: 0,
         })))
     }
