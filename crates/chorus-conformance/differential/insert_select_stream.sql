@@ -58,3 +58,11 @@ SELECT count(*), sum(a), min(b), max(b) FROM big;
 INSERT INTO big(b) SELECT b FROM big WHERE a % 1000 = 0;
 SELECT count(*), max(a) FROM big;
 PRAGMA integrity_check;
+-- Views, FROM subqueries and CTEs as the outer-most source stream too.
+CREATE TABLE t4(a INTEGER PRIMARY KEY, b, c);
+CREATE VIEW vs AS SELECT x FROM s WHERE x > 0;
+INSERT INTO t4(b, c) SELECT last_insert_rowid(), x FROM vs;
+WITH w AS (SELECT x FROM s) INSERT INTO t4(b, c) SELECT last_insert_rowid(), x FROM w;
+INSERT INTO t4(b, c) SELECT last_insert_rowid(), x FROM (SELECT x FROM s ORDER BY x DESC);
+WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3) INSERT INTO t4(b, c) SELECT last_insert_rowid(), i FROM r;
+SELECT * FROM t4 ORDER BY a;

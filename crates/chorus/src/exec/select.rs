@@ -269,6 +269,7 @@ impl Simple {
         self.left = eval_limit(&self.limit, cx, -1)?;
         self.skip = eval_limit(&self.offset, cx, 0)?.max(0);
         if let Some(f) = &mut self.from {
+            f.mark_single_pass();
             f.reset_cache();
             f.open();
         }

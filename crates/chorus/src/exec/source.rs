@@ -1049,6 +1049,11 @@ pub struct MatScan {
     started: bool,
     complete: bool,
     pos: usize,
+    /// The outer-most source of its select (`Source::mark_single_pass`):
+    /// scanned once per opening of the select, so rows stream through the
+    /// slot instead of being kept for rescans (a view or CTE over a large
+    /// table costs no memory). Opened again anyway, it recomputes.
+    single_pass: bool,
 }
 
 impl MatScan {
@@ -1064,6 +1069,7 @@ impl MatScan {
             started: false,
             complete: false,
             pos: 0,
+            single_pass: false,
         }
     }
     /// Set the EXPLAIN QUERY PLAN names (see `label` / `object`).
@@ -1084,13 +1090,16 @@ impl MatScan {
 
     pub fn open(&mut self) {
         self.pos = 0;
-        if self.correlated {
+        if self.correlated || (self.single_pass && self.started) {
             self.rows.clear();
             self.started = false;
             self.complete = false;
         }
     }
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        if self.single_pass {
+            return self.next_streamed(cx);
+        }
         loop {
             if self.pos >= self.rows.len() {
                 if self.complete {
@@ -1111,6 +1120,38 @@ impl MatScan {
             self.pos += 1;
             let s = &mut cx.env.slots[self.slot];
             s.values.clone_from(r);
+            s.materialized = true;
+            s.null_row = false;
+            if let Some(f) = &self.filter {
+                if !f.test(cx)? {
+                    continue;
+                }
+            }
+            return Ok(true);
+        }
+    }
+}
+
+impl MatScan {
+    /// `next` of a single-pass scan: each row of the plan goes straight to
+    /// the slot.
+    fn next_streamed(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        loop {
+            if self.complete {
+                return Ok(false);
+            }
+            if !self.started {
+                self.plan.open(cx)?;
+                self.started = true;
+            }
+            if !self.plan.next(cx)? {
+                self.plan.close();
+                self.complete = true;
+                return Ok(false);
+            }
+            let s = &mut cx.env.slots[self.slot];
+            s.values.clear();
+            s.values.extend_from_slice(self.plan.row());
             s.materialized = true;
             s.null_row = false;
             if let Some(f) = &self.filter {
@@ -1240,6 +1281,16 @@ impl Source {
                 j.left.describe(out);
                 j.right.describe(out);
             }
+        }
+    }
+
+    /// Mark the outer-most leaf (the left spine's end) as scanned once per
+    /// opening of the select (see `MatScan::single_pass`).
+    pub fn mark_single_pass(&mut self) {
+        match self {
+            Source::Mat(m) => m.single_pass = true,
+            Source::Join(j) => j.left.mark_single_pass(),
+            Source::Table(_) => {}
         }
     }
 
