@@ -583,6 +583,11 @@ impl TableWriter {
         )
     }
 
+    /// Index `k`'s cursor (opened on first use).
+    pub fn index_cursor(&mut self, k: usize, cx: &mut Cx<'_>) -> Result<&mut Box<dyn IndexCursor>> {
+        Self::icursor(&mut self.indexes[k], cx)
+    }
+
     /// Insert an entry record (from `index_entry`) into index `k`.
     pub fn insert_index_record(&mut self, k: usize, cx: &mut Cx<'_>, rec: &[u8]) -> Result<()> {
         Self::icursor(&mut self.indexes[k], cx)?.insert(rec)
