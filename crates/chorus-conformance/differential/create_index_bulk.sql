@@ -1,0 +1,64 @@
+-- CREATE INDEX building the new tree bottom-up from sorted entries: small
+-- pages and auto-vacuum so that the tree has several levels, keys long
+-- enough for overflow chains, integer/text/blob keys, DESC, NULLs, REINDEX
+-- (clears and rebuilds), and writes into the built trees afterwards.
+PRAGMA page_size = 512;
+PRAGMA auto_vacuum = FULL;
+PRAGMA page_size;
+PRAGMA auto_vacuum;
+CREATE TABLE big(id INTEGER PRIMARY KEY, i INTEGER, s TEXT, bl BLOB, l TEXT);
+WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 6000)
+INSERT INTO big SELECT k,
+  CASE WHEN k % 11 = 0 THEN NULL ELSE ((k * 7919) % 6007) - 3000 END,
+  printf('s%06d-%s', (k * 104729) % 6007, substr('abcdefghijklmnopqrstuvwxyz', 1 + k % 26)),
+  CASE WHEN k % 7 = 0 THEN NULL ELSE zeroblob(k % 5) || x'ff' || k END,
+  CASE WHEN k % 50 = 0 THEN printf('%.*c', 900 + k % 700, 'x') || k ELSE 'l' || (k % 300) END
+FROM n;
+CREATE INDEX bi ON big(i);
+CREATE INDEX bi_desc ON big(i DESC, s);
+CREATE INDEX bs ON big(s);
+CREATE INDEX bbl ON big(bl);
+CREATE INDEX bl_long ON big(l);
+CREATE INDEX bl_desc ON big(l DESC);
+CREATE INDEX bmix ON big(i, s DESC, bl);
+PRAGMA integrity_check;
+SELECT count(*) > 300 FROM pragma_page_count;
+SELECT count(*), min(i), max(i) FROM big INDEXED BY bi WHERE i > -10000;
+SELECT id FROM big INDEXED BY bi WHERE i BETWEEN -5 AND 5 ORDER BY i, id;
+SELECT id, i FROM big INDEXED BY bi_desc WHERE i < -2990 ORDER BY i DESC, s;
+SELECT count(*) FROM big INDEXED BY bs WHERE s >= 's003000';
+SELECT id FROM big INDEXED BY bbl WHERE bl = x'0000ff3135';
+SELECT id, length(l) FROM big INDEXED BY bl_long WHERE l > 'x' ORDER BY l LIMIT 5;
+SELECT id, length(l) FROM big INDEXED BY bl_desc WHERE l > 'x' ORDER BY l DESC LIMIT 5;
+SELECT count(*) FROM big INDEXED BY bmix WHERE i IS NULL;
+-- UNIQUE over the long keys: duplicates exist ('l' || k % 300)
+-- error: UNIQUE constraint failed: big.l
+CREATE UNIQUE INDEX bl_u ON big(l);
+CREATE UNIQUE INDEX bs_u ON big(s, id);
+-- error: UNIQUE constraint failed: index 'bi_u'
+CREATE UNIQUE INDEX bi_u ON big(i % 1000);
+CREATE UNIQUE INDEX bi_u2 ON big(i, id);
+REINDEX big;
+REINDEX bl_long;
+PRAGMA integrity_check;
+SELECT count(*) > 300 FROM pragma_page_count;
+-- Writes into the built trees.
+DELETE FROM big WHERE id % 3 = 0;
+INSERT INTO big(i, s, bl, l) SELECT i + 1, s || '+', bl, l || '+' FROM big WHERE id % 5 = 1;
+UPDATE big SET s = upper(s) WHERE id % 7 = 2;
+PRAGMA integrity_check;
+SELECT count(*) > 300 FROM pragma_page_count;
+SELECT count(*), sum(i) FROM big INDEXED BY bi WHERE i > -10000;
+SELECT count(*) FROM big INDEXED BY bl_long WHERE l > '';
+-- Partial index with a condition that drops most rows, and an index on
+-- an empty table.
+CREATE INDEX bpart ON big(s) WHERE i > 2900;
+SELECT id FROM big INDEXED BY bpart WHERE i > 2900 AND s > '' ORDER BY s;
+CREATE TABLE e(x);
+CREATE INDEX ex ON e(x);
+INSERT INTO e VALUES (3), (1), (2);
+SELECT x FROM e INDEXED BY ex WHERE x > 0;
+DROP INDEX bs;
+CREATE INDEX bs ON big(s);
+PRAGMA integrity_check;
+SELECT count(*) > 300 FROM pragma_page_count;
