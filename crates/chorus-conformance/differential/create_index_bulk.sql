@@ -1,11 +1,10 @@
--- CREATE INDEX building the new tree bottom-up from sorted entries: small
--- pages and auto-vacuum so that the tree has several levels, keys long
--- enough for overflow chains, integer/text/blob keys, DESC, NULLs, REINDEX
--- (clears and rebuilds), and writes into the built trees afterwards.
-PRAGMA page_size = 512;
-PRAGMA auto_vacuum = FULL;
-PRAGMA page_size;
-PRAGMA auto_vacuum;
+-- CREATE INDEX building the new tree bottom-up from sorted entries: trees
+-- of two levels and more, keys long enough for overflow chains,
+-- integer/text/blob keys, DESC, NULLs, REINDEX (clears and rebuilds), and
+-- writes into the built trees afterwards. (The differential databases are
+-- in memory, where Chorus keeps 4096-byte pages and no auto-vacuum; small
+-- pages and auto-vacuum are covered by chorus-storage's btree_bulk_load
+-- and chorus's create_index_file_compat tests.)
 CREATE TABLE big(id INTEGER PRIMARY KEY, i INTEGER, s TEXT, bl BLOB, l TEXT);
 WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 6000)
 INSERT INTO big SELECT k,
@@ -22,7 +21,7 @@ CREATE INDEX bl_long ON big(l);
 CREATE INDEX bl_desc ON big(l DESC);
 CREATE INDEX bmix ON big(i, s DESC, bl);
 PRAGMA integrity_check;
-SELECT count(*) > 300 FROM pragma_page_count;
+SELECT count(*) FROM pragma_page_count WHERE page_count > 100;
 SELECT count(*), min(i), max(i) FROM big INDEXED BY bi WHERE i > -10000;
 SELECT id FROM big INDEXED BY bi WHERE i BETWEEN -5 AND 5 ORDER BY i, id;
 SELECT id, i FROM big INDEXED BY bi_desc WHERE i < -2990 ORDER BY i DESC, s;
@@ -41,13 +40,13 @@ CREATE UNIQUE INDEX bi_u2 ON big(i, id);
 REINDEX big;
 REINDEX bl_long;
 PRAGMA integrity_check;
-SELECT count(*) > 300 FROM pragma_page_count;
+SELECT count(*) FROM pragma_page_count WHERE page_count > 100;
 -- Writes into the built trees.
 DELETE FROM big WHERE id % 3 = 0;
 INSERT INTO big(i, s, bl, l) SELECT i + 1, s || '+', bl, l || '+' FROM big WHERE id % 5 = 1;
 UPDATE big SET s = upper(s) WHERE id % 7 = 2;
 PRAGMA integrity_check;
-SELECT count(*) > 300 FROM pragma_page_count;
+SELECT count(*) FROM pragma_page_count WHERE page_count > 100;
 SELECT count(*), sum(i) FROM big INDEXED BY bi WHERE i > -10000;
 SELECT count(*) FROM big INDEXED BY bl_long WHERE l > '';
 -- Partial index with a condition that drops most rows, and an index on
@@ -61,4 +60,4 @@ SELECT x FROM e INDEXED BY ex WHERE x > 0;
 DROP INDEX bs;
 CREATE INDEX bs ON big(s);
 PRAGMA integrity_check;
-SELECT count(*) > 300 FROM pragma_page_count;
+SELECT count(*) FROM pragma_page_count WHERE page_count > 100;
