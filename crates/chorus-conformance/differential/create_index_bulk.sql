@@ -61,3 +61,37 @@ DROP INDEX bs;
 CREATE INDEX bs ON big(s);
 PRAGMA integrity_check;
 SELECT count(*) FROM pragma_page_count WHERE page_count > 100;
+-- Entries made straight from table records: REAL columns (integral values
+-- stored as integers, large ones as doubles), the rowid alias as a key
+-- column, short records after ADD COLUMN (the default fills in), STORED
+-- and VIRTUAL generated columns.
+CREATE TABLE r(id INTEGER PRIMARY KEY, x REAL, y NUMERIC, z);
+INSERT INTO r VALUES (1, 1.0, 1.0, 1.0), (2, 2.5, 2.5, 2.5), (3, 140737488355328.0, 1e300, -0.0),
+  (4, 140737488355327, 9223372036854775807, 'x'), (5, -3, '-3', x'00'), (6, NULL, NULL, NULL),
+  (7, '7.0', '7.0', '7.0'), (8, 'abc', 'abc', 'abc'), (9, 1e20, 1e20, 1e20);
+CREATE INDEX rx ON r(x);
+CREATE INDEX ry ON r(y, id);
+CREATE INDEX rz ON r(id, z);
+CREATE UNIQUE INDEX rxu ON r(x, z);
+PRAGMA integrity_check;
+SELECT id, x, typeof(x) FROM r INDEXED BY rx WHERE x IS NOT NULL ORDER BY x;
+SELECT id, y, typeof(y) FROM r INDEXED BY ry WHERE y IS NOT NULL ORDER BY y, id;
+SELECT id FROM r INDEXED BY rx WHERE x = 1;
+SELECT id FROM r INDEXED BY rx WHERE x = 140737488355328;
+ALTER TABLE r ADD COLUMN d TEXT DEFAULT 'dflt';
+ALTER TABLE r ADD COLUMN e REAL DEFAULT 3;
+INSERT INTO r(id, x, d, e) VALUES (10, 10, 'given', 4.5);
+CREATE INDEX rd ON r(d, e);
+CREATE INDEX re ON r(e);
+PRAGMA integrity_check;
+SELECT id, d, e, typeof(e) FROM r INDEXED BY rd WHERE d > '' ORDER BY d, e, id;
+SELECT id FROM r INDEXED BY re WHERE e = 3;
+CREATE TABLE g(id INTEGER PRIMARY KEY, a, s AS (a * 2) STORED, v AS (a || 'v') VIRTUAL);
+INSERT INTO g(id, a) SELECT k, k % 17 FROM (WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 500) SELECT k FROM n);
+CREATE INDEX gs ON g(s);
+CREATE INDEX gv ON g(v);
+CREATE INDEX gsv ON g(a, s, v);
+PRAGMA integrity_check;
+SELECT count(*), sum(id) FROM g INDEXED BY gs WHERE s = 6;
+SELECT count(*), sum(id) FROM g INDEXED BY gv WHERE v = '3v';
+SELECT count(*) FROM g INDEXED BY gsv WHERE a = 3 AND s = 6 AND v = '3v';

@@ -33,6 +33,8 @@ const QUERIES: &[&str] = &[
     "SELECT count(*), sum(id) FROM t INDEXED BY t_desc WHERE i > -100000",
     "SELECT id FROM t INDEXED BY t_i WHERE i BETWEEN -20 AND 20 ORDER BY i, id",
     "SELECT id FROM t INDEXED BY t_u WHERE s = 's001234'",
+    "SELECT count(*), sum(id), sum(x) FROM t INDEXED BY t_x WHERE x > 100",
+    "SELECT id FROM t INDEXED BY t_x WHERE x = 140737488355328 ORDER BY x, s LIMIT 5",
 ];
 
 fn chorus_answers(c: &Connection) -> Vec<String> {
@@ -88,7 +90,7 @@ fn build(pragmas: &str, rows: i64) -> (tempfile::TempDir, std::path::PathBuf) {
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute_batch(&format!(
-            "{pragmas} CREATE TABLE t(id INTEGER PRIMARY KEY, i INTEGER, s TEXT, l TEXT);"
+            "{pragmas} CREATE TABLE t(id INTEGER PRIMARY KEY, i INTEGER, s TEXT, l TEXT, x REAL);"
         ))
         .unwrap();
     let c = Connection::open(path.to_str().unwrap()).unwrap();
@@ -98,8 +100,11 @@ fn build(pragmas: &str, rows: i64) -> (tempfile::TempDir, std::path::PathBuf) {
            CASE WHEN k % 13 = 0 THEN NULL ELSE ((k * 7919) % 20011) - 10000 END,
            printf('s%06d', (k * 104729) % 20011),
            CASE WHEN k % 40 = 0 THEN printf('%.*c', 600 + k % 2000, 'x') || k
-                ELSE 'l' || (k % 500) || char(233 + k % 3, 65536 + k % 7) END
+                ELSE 'l' || (k % 500) || char(233 + k % 3, 65536 + k % 7) END,
+           CASE k % 4 WHEN 0 THEN k WHEN 1 THEN k + 0.5
+                WHEN 2 THEN 140737488355328.0 * (k % 3) ELSE NULL END
          FROM n;
+         CREATE INDEX t_x ON t(x, s);
          CREATE INDEX t_i ON t(i);
          CREATE INDEX t_s ON t(s);
          CREATE INDEX t_l ON t(l);
@@ -130,7 +135,7 @@ fn check_in_sqlite(path: &Path, what: &str, page_size: i64, auto_vacuum: i64) {
     let c = rusqlite::Connection::open(path).unwrap();
     c.execute_batch(
         "DELETE FROM t WHERE id % 3 = 0;
-         INSERT INTO t(i, s, l) SELECT i, s || '+', l || '+' FROM t WHERE id % 4 = 1;",
+         INSERT INTO t(i, s, l, x) SELECT i, s || '+', l || '+', x FROM t WHERE id % 4 = 1;",
     )
     .unwrap();
     assert_eq!(rusqlite_check(path), "ok", "after SQLite writes: {what}");

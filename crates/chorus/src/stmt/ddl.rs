@@ -621,6 +621,42 @@ pub fn populate_index(
     let ki = idx.key_info(table);
     w.indexes
         .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
+    let uses_slot = idx.partial.is_some() || idx.columns.iter().any(|c| c.expr.is_some());
+    let ki = w.indexes[0].key_info.clone();
+    let mut run = SortRun::new();
+    if table.without_rowid.is_none() {
+        // A rowid table is scanned once; a plain index's entry is made
+        // straight from each record (`plain_entry_from_record`), others
+        // read the row as values. Each row's entry goes into one buffer;
+        // runs of entries are sorted and written in key order (SQLite
+        // sorts too): the first run builds the new tree bottom-up, and only
+        // the index is written (stmt/index_build.rs).
+        let mut c = store.table_cursor(table.root)?;
+        let mut cx = Cx {
+            store: &mut *store,
+            env: &mut *env,
+        };
+        let mut ok = c.first()?;
+        while ok {
+            let r = c.rowid();
+            let start = run.bytes.len();
+            if w.plain_entry_from_record(0, c.payload()?, r, &mut run.bytes)? {
+                run.push(start, &ki);
+            } else if let Some(vals) = w.read_row(&mut cx, r)? {
+                if uses_slot {
+                    w.set_slot(&mut cx, &vals, r);
+                }
+                if w.index_entry(0, &mut cx, &vals, r, &mut run.bytes)? {
+                    run.push(start, &ki);
+                }
+            }
+            if run.full() {
+                run.write(&mut w, &mut cx)?;
+            }
+            ok = c.next()?;
+        }
+        return run.write(&mut w, &mut cx);
+    }
     let mut rowids = Vec::new();
     {
         let layout = crate::exec::without_rowid::WrLayout::of(table);
@@ -641,13 +677,6 @@ pub fn populate_index(
         store: &mut *store,
         env: &mut *env,
     };
-    // Each row's entry is computed into one buffer; runs of entries are
-    // sorted and written in key order (SQLite sorts too): the first run
-    // builds the new tree bottom-up, and only the index is written
-    // (stmt/index_build.rs).
-    let uses_slot = idx.partial.is_some() || idx.columns.iter().any(|c| c.expr.is_some());
-    let ki = w.indexes[0].key_info.clone();
-    let mut run = SortRun::new();
     for r in rowids {
         let Some(vals) = w.read_row(&mut cx, r)? else {
             continue;
