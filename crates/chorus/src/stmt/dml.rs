@@ -909,7 +909,7 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         fk::prepare(cx, &t, Some(&changed))?;
     }
     let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
-        Some(q) => super::update_from::rows(q, cx)?
+        Some(q) => super::update_from::rows(q, cx, &mut p.writer)?
             .into_iter()
             .map(|(r, v)| (r, Some(v)))
             .collect(),
