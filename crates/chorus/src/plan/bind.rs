@@ -116,6 +116,10 @@ pub struct Binder {
     /// (`usize::MAX` = rowid): a table scan whose columns one index holds
     /// reads the index alone (plan/covering.rs).
     pub used_cols: std::collections::HashSet<(usize, usize)>,
+    /// Root page of every table a FROM item (or `IN table`) of the
+    /// statement reads, views and subqueries included: INSERT ... SELECT
+    /// streams its rows unless the SELECT reads the target table.
+    pub tables_read: Vec<chorus_storage::PageNo>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -345,6 +349,7 @@ impl Binder {
             trigger_stack: Vec::new(),
             gen_busy: Vec::new(),
             used_cols: Default::default(),
+            tables_read: Vec::new(),
         }
     }
 
@@ -649,6 +654,7 @@ impl Binder {
             plan,
             correlated: correlated || self.in_trigger,
             cache: None,
+            cache_run: 0,
             col: 0,
         })))
     }
