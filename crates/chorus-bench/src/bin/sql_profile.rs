@@ -1,7 +1,7 @@
 //! Profiling helper: loads the `sql_bench` table into Chorus only, then runs
 //! one workload repeatedly so `perf record` sees just that workload.
 //!
-//! `sql_profile <scan|join|point|index|insert|update|updel|vs|sql> [--rows N] [--reps K] [--db PATH]`
+//! `sql_profile <scan|join|point|index|mkindex|insert|update|updel|vs|sql> [--rows N] [--reps K] [--db PATH]`
 //! (`updel` is the bench's updates + deletes; `--sqlite` runs `insert` or
 //! `updel` on SQLite alone, for strace/perf comparisons.)
 //!
@@ -82,6 +82,17 @@ fn main() {
     }
     if what == "vs" {
         vs_sqlite(&c, &path, reps, sql_arg.as_deref());
+        return;
+    }
+    if what == "mkindex" {
+        // CREATE INDEX on the filled table, rebuilt `reps` times.
+        for _ in 0..reps {
+            c.execute_batch("DROP INDEX IF EXISTS t_name").unwrap();
+            let c0 = cpu_ns();
+            let (d, ()) = time(|| c.execute_batch("CREATE INDEX t_name ON t(name)").unwrap());
+            let cpu = cpu_ns() - c0;
+            eprintln!("create index wall {d:?} cpu {:.1}ms", cpu as f64 / 1e6);
+        }
         return;
     }
     let mut rng = Rng::new(7);

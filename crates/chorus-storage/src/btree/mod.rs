@@ -8,6 +8,7 @@
 //! sizes), [`space`] (free space inside a page: freeblocks, fragments,
 //! defragmentation; page content as a `Node`), [`overflow`] (overflow
 //! chains), [`cursor`] (navigation and seeks), [`mutate`] (insert/delete),
+//! [`bulk`] (bottom-up load of an empty index tree from sorted entries),
 //! [`balance`] (splitting/merging pages), [`tree`] (create/clear/drop/count),
 //! [`vacuum`] (auto-vacuum page relocation and incremental vacuum),
 //! [`integrity`] (integrity check).
@@ -60,6 +61,7 @@
 //! [`MAX_DEPTH`], overflow chains are bounded by the payload size.
 
 pub mod balance;
+pub mod bulk;
 pub mod cursor;
 pub mod integrity;
 pub mod mutate;
@@ -69,6 +71,7 @@ pub mod space;
 pub mod tree;
 pub mod vacuum;
 
+pub use bulk::BulkLoader;
 pub use cursor::{BTreeCursor, EntryInfo};
 pub use integrity::integrity_check;
 pub use mutate::SavedPosition;

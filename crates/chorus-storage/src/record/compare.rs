@@ -174,6 +174,35 @@ pub fn compare_records(a: &[u8], b: &[u8], key_info: &KeyInfo) -> Result<Orderin
     }
 }
 
+/// `compare_records` over at most the first `n` fields (an index's key
+/// columns without the trailing rowid: UNIQUE checks).
+pub fn compare_record_prefix(a: &[u8], b: &[u8], key_info: &KeyInfo, n: usize) -> Result<Ordering> {
+    let (mut fa, mut fb) = (Fields::new(a)?, Fields::new(b)?);
+    for i in 0..n {
+        let (Some(x), Some(y)) = (fa.next_field()?, fb.next_field()?) else {
+            break;
+        };
+        let o = cmp_stored(x, y, key_info.col(i), key_info.encoding);
+        if o != Ordering::Equal {
+            return Ok(o);
+        }
+    }
+    Ok(Ordering::Equal)
+}
+
+/// Whether one of the first `n` fields of a record is NULL.
+pub fn prefix_has_null(rec: &[u8], n: usize) -> Result<bool> {
+    let mut f = Fields::new(rec)?;
+    for _ in 0..n {
+        match f.next_field()? {
+            Some(ValueRef::Null) => return Ok(true),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(false)
+}
+
 /// Compare an unpacked key with a packed record over their common prefix;
 /// `default` is returned when every compared field is equal.
 pub fn compare_unpacked(

@@ -18,9 +18,14 @@
 //! lies within the payload. Violations are `SQLITE_CORRUPT`, never a panic.
 
 mod compare;
+mod prefix;
 mod text;
 
-pub use compare::{compare_records, compare_unpacked, Collation, KeyCol, KeyInfo};
+pub use compare::{
+    compare_record_prefix, compare_records, compare_unpacked, prefix_has_null, Collation, KeyCol,
+    KeyInfo,
+};
+pub use prefix::order_prefix;
 pub use text::{decode_text, encode_text, encoded_len, TextEncoding};
 
 use crate::error::{Error, Result};

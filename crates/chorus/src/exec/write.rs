@@ -583,6 +583,65 @@ impl TableWriter {
         )
     }
 
+    /// The entry of plain index `k` (see `plain`) for the row `rowid` whose
+    /// table record is `rec`, built from the record's fields without
+    /// decoding the row into values (CREATE INDEX's scan); the same bytes
+    /// as `index_entry`. False, with nothing written, when the index is not
+    /// plain, a key column is VIRTUAL, or the record is short (ALTER TABLE
+    /// ADD COLUMN): then the caller reads the row and uses `index_entry`.
+    pub fn plain_entry_from_record(
+        &self,
+        k: usize,
+        rec: &[u8],
+        rowid: i64,
+        out: &mut Vec<u8>,
+    ) -> Result<bool> {
+        const STACK: usize = 32;
+        let index = &self.indexes[k].index;
+        let n = index.columns.len() + 1;
+        if !self.plain(k) || n > STACK {
+            return Ok(false);
+        }
+        let t = &self.table;
+        let r = RecordReader::new(rec)?;
+        let mut key = [ValueRef::Null; STACK];
+        for (slot, c) in key.iter_mut().zip(&index.columns) {
+            let Some(col) = c.col else {
+                return Ok(false);
+            };
+            if Some(col) == t.rowid_alias {
+                *slot = ValueRef::Integer(rowid);
+                continue;
+            }
+            let Some(f) = super::generated::record_field(t, col) else {
+                return Ok(false);
+            };
+            if f >= r.column_count() {
+                return Ok(false);
+            }
+            let real = t.columns.get(col).map(|c| c.affinity) == Some(Affinity::Real);
+            // As `read_row` then `stored_ref`: a REAL column's value as a
+            // double, stored as an integer when integral and small.
+            let as_real = |x: f64| match stored_real(&Value::Real(x)) {
+                Some(i) => ValueRef::Integer(i),
+                None => ValueRef::Real(x),
+            };
+            *slot = match r.column(f)? {
+                ValueRef::Integer(x) if real => as_real(x as f64),
+                ValueRef::Real(x) if real => as_real(x),
+                v => v,
+            };
+        }
+        key[n - 1] = ValueRef::Integer(rowid);
+        encode_record(&key[..n], out);
+        Ok(true)
+    }
+
+    /// Index `k`'s cursor (opened on first use).
+    pub fn index_cursor(&mut self, k: usize, cx: &mut Cx<'_>) -> Result<&mut Box<dyn IndexCursor>> {
+        Self::icursor(&mut self.indexes[k], cx)
+    }
+
     /// Insert an entry record (from `index_entry`) into index `k`.
     pub fn insert_index_record(&mut self, k: usize, cx: &mut Cx<'_>, rec: &[u8]) -> Result<()> {
         Self::icursor(&mut self.indexes[k], cx)?.insert(rec)

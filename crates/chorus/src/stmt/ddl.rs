@@ -10,6 +10,7 @@ use crate::exec::write::{IndexWriter, TableWriter};
 use crate::parse::{skip_space, word_at};
 use crate::plan::bind::{err, table_col_infos, Binder, Scope, SourceInfo};
 use crate::schema::{index_from_ast, key, name_of, table_from_ast, Schema, SchemaEntry};
+use crate::stmt::index_build::SortRun;
 use crate::storage::{HeaderField, SeekOp, Store, TreeKind};
 use chorus_storage::record::{encode_record, RecordReader};
 use chorus_storage::{Error, PageNo, Result, ResultCode, ValueRef};
@@ -620,6 +621,42 @@ pub fn populate_index(
     let ki = idx.key_info(table);
     w.indexes
         .push(IndexWriter::new(idx.clone(), ki, exprs, partial));
+    let uses_slot = idx.partial.is_some() || idx.columns.iter().any(|c| c.expr.is_some());
+    let ki = w.indexes[0].key_info.clone();
+    let mut run = SortRun::new();
+    if table.without_rowid.is_none() {
+        // A rowid table is scanned once; a plain index's entry is made
+        // straight from each record (`plain_entry_from_record`), others
+        // read the row as values. Each row's entry goes into one buffer;
+        // runs of entries are sorted and written in key order (SQLite
+        // sorts too): the first run builds the new tree bottom-up, and only
+        // the index is written (stmt/index_build.rs).
+        let mut c = store.table_cursor(table.root)?;
+        let mut cx = Cx {
+            store: &mut *store,
+            env: &mut *env,
+        };
+        let mut ok = c.first()?;
+        while ok {
+            let r = c.rowid();
+            let start = run.bytes.len();
+            if w.plain_entry_from_record(0, c.payload()?, r, &mut run.bytes)? {
+                run.push(start, &ki);
+            } else if let Some(vals) = w.read_row(&mut cx, r)? {
+                if uses_slot {
+                    w.set_slot(&mut cx, &vals, r);
+                }
+                if w.index_entry(0, &mut cx, &vals, r, &mut run.bytes)? {
+                    run.push(start, &ki);
+                }
+            }
+            if run.full() {
+                run.write(&mut w, &mut cx)?;
+            }
+            ok = c.next()?;
+        }
+        return run.write(&mut w, &mut cx);
+    }
     let mut rowids = Vec::new();
     {
         let layout = crate::exec::without_rowid::WrLayout::of(table);
@@ -640,13 +677,6 @@ pub fn populate_index(
         store: &mut *store,
         env: &mut *env,
     };
-    // Each row's entry is computed into one buffer; runs of entries are
-    // sorted and inserted in key order (SQLite sorts too), so the tree
-    // grows at its right edge instead of at random leaves, and only the
-    // index is written.
-    let uses_slot = idx.partial.is_some() || idx.columns.iter().any(|c| c.expr.is_some());
-    let mut run = SortRun::default();
-    let mut first_run = true;
     for r in rowids {
         let Some(vals) = w.read_row(&mut cx, r)? else {
             continue;
@@ -656,87 +686,13 @@ pub fn populate_index(
         }
         let start = run.bytes.len();
         if w.index_entry(0, &mut cx, &vals, r, &mut run.bytes)? {
-            run.spans.push((start, run.bytes.len()));
+            run.push(start, &ki);
         }
-        if run.bytes.len() >= SORT_RUN_BYTES {
-            run.insert_sorted(&mut w, &mut cx, &idx, first_run)?;
-            first_run = false;
+        if run.full() {
+            run.write(&mut w, &mut cx)?;
         }
     }
-    run.insert_sorted(&mut w, &mut cx, &idx, first_run)
-}
-
-/// Bytes of index entries sorted and inserted at a time by CREATE INDEX.
-const SORT_RUN_BYTES: usize = 64 << 20;
-
-/// Index entries waiting to be sorted: their records back to back, and
-/// each one's (start, end) in `bytes`.
-#[derive(Default)]
-struct SortRun {
-    bytes: Vec<u8>,
-    spans: Vec<(usize, usize)>,
-}
-
-impl SortRun {
-    /// Sort the entries by the index's key order and insert them into the
-    /// writer's index 0, then empty the run. A UNIQUE index refuses two
-    /// entries with the same non-NULL key: neighbours in this run, or (for
-    /// a later run) an entry already in the tree.
-    fn insert_sorted(
-        &mut self,
-        w: &mut TableWriter,
-        cx: &mut Cx<'_>,
-        idx: &crate::schema::Index,
-        first_run: bool,
-    ) -> Result<()> {
-        let ki = w.indexes[0].key_info.clone();
-        let bytes = &self.bytes;
-        let mut failed = None;
-        self.spans.sort_unstable_by(|a, b| {
-            match chorus_storage::record::compare_records(&bytes[a.0..a.1], &bytes[b.0..b.1], &ki) {
-                Ok(o) => o,
-                Err(e) => {
-                    failed.get_or_insert(e);
-                    std::cmp::Ordering::Equal
-                }
-            }
-        });
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        let ncols = idx.columns.len();
-        let mut prev: Option<&[u8]> = None;
-        for &(a, b) in &self.spans {
-            let rec = &bytes[a..b];
-            if idx.unique {
-                let r = chorus_storage::record::RecordReader::new(rec)?;
-                let key = (0..ncols.min(r.column_count()))
-                    .map(|i| r.column(i))
-                    .collect::<Result<Vec<_>>>()?;
-                if !key.iter().any(|v| matches!(v, ValueRef::Null)) {
-                    let same_as_prev = match prev {
-                        Some(p) => {
-                            chorus_storage::record::compare_unpacked(
-                                &key,
-                                p,
-                                &ki,
-                                std::cmp::Ordering::Equal,
-                            )? == std::cmp::Ordering::Equal
-                        }
-                        None => false,
-                    };
-                    if same_as_prev || (!first_run && w.index_has_key(0, cx, &key)?) {
-                        return Err(crate::exec::write::unique_error(&w.table, idx));
-                    }
-                }
-            }
-            w.insert_index_record(0, cx, rec)?;
-            prev = Some(rec);
-        }
-        self.bytes.clear();
-        self.spans.clear();
-        Ok(())
-    }
+    run.write(&mut w, &mut cx)
 }
 
 pub(crate) fn validate_table(schema: &Arc<Schema>, t: &crate::schema::Table) -> Result<()> {

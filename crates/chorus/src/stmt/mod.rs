@@ -8,6 +8,7 @@ pub mod default_texts;
 pub mod dml;
 pub mod explain;
 pub mod foreign_key;
+pub mod index_build;
 pub mod insert_columns;
 pub mod pragma;
 pub mod pragma_table;

@@ -284,6 +284,7 @@ impl Store for PagerStore {
                 enc,
                 gen.clone(),
             ),
+            bulk: None,
         }))
     }
 
@@ -780,6 +781,8 @@ impl TableCursor for PagerTableCursor {
 struct PagerIndexCursor {
     inner: Arc<Mutex<Inner>>,
     st: CursorState,
+    /// A bulk load in progress (`bulk_begin` .. `bulk_finish`).
+    bulk: Option<btree::BulkLoader>,
 }
 
 impl IndexCursor for PagerIndexCursor {
@@ -803,5 +806,50 @@ impl IndexCursor for PagerIndexCursor {
     fn insert(&mut self, key: &[u8]) -> Result<()> {
         let mut g = lock(&self.inner);
         self.st.insert(&mut g, 0, key)
+    }
+
+    fn bulk_begin(&mut self) -> Result<bool> {
+        let mut g = lock(&self.inner);
+        g.bump();
+        self.st.cur.invalidate();
+        self.st.entry = None;
+        if !self.st.enc.is_utf8() {
+            // Entries arrive sorted as UTF-8; BINARY order in the tree is
+            // that of the UTF-16 bytes, which differs: insert one by one.
+            return Ok(false);
+        }
+        match btree::BulkLoader::new(&g.pager, self.st.cur.root()) {
+            Ok(l) => {
+                self.bulk = Some(l);
+                Ok(true)
+            }
+            // Not an empty index tree: entries are inserted one by one.
+            Err(e) if e.code == ResultCode::MISUSE => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn bulk_push(&mut self, key: &[u8]) -> Result<()> {
+        let mut g = lock(&self.inner);
+        let Some(l) = self.bulk.as_mut() else {
+            return self.st.insert(&mut g, 0, key);
+        };
+        if self.st.enc.is_utf8() {
+            l.push(&mut g.pager, key)
+        } else {
+            l.push(
+                &mut g.pager,
+                &transcode(key, TextEncoding::Utf8, self.st.enc)?,
+            )
+        }
+    }
+
+    fn bulk_finish(&mut self) -> Result<()> {
+        let mut g = lock(&self.inner);
+        g.bump();
+        match self.bulk.take() {
+            Some(l) => l.finish(&mut g.pager),
+            None => Ok(()),
+        }
     }
 }

@@ -138,6 +138,22 @@ pub trait IndexCursor: Send {
     fn insert(&mut self, key: &[u8]) -> Result<()>;
     /// Delete the current entry.
     fn delete(&mut self) -> Result<()>;
+    /// Start a bulk load (CREATE INDEX into a new tree): true when the tree
+    /// is empty and this store can build it bottom-up; then `bulk_push`
+    /// takes entries in strictly ascending key order and `bulk_finish`
+    /// writes the tree (nothing may touch the tree in between). False:
+    /// entries go through `bulk_push`, which then simply inserts.
+    fn bulk_begin(&mut self) -> Result<bool> {
+        Ok(false)
+    }
+    /// Add the next entry of a bulk load (or insert it, when none began).
+    fn bulk_push(&mut self, key: &[u8]) -> Result<()> {
+        self.insert(key)
+    }
+    /// Complete a bulk load; the cursor is then unpositioned.
+    fn bulk_finish(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// One connection's handle on a database.
