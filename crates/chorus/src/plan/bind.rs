@@ -116,6 +116,9 @@ pub struct Binder {
     /// (`usize::MAX` = rowid): a table scan whose columns one index holds
     /// reads the index alone (plan/covering.rs).
     pub used_cols: std::collections::HashSet<(usize, usize)>,
+    /// Bound key expressions of the expression / VIRTUAL-column indexes of
+    /// the tables being planned, per slot (plan/index_expr.rs).
+    pub index_exprs: Vec<super::index_expr::SlotExprs>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -345,6 +348,7 @@ impl Binder {
             trigger_stack: Vec::new(),
             gen_busy: Vec::new(),
             used_cols: Default::default(),
+            index_exprs: Vec::new(),
         }
     }
 

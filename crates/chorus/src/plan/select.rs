@@ -756,6 +756,12 @@ fn plan_one_inner(
         }
         None => (None, None),
     };
+    // Index expressions of the tables, bound over their slots.
+    for it in &items {
+        if let Some(t) = &it.table {
+            super::index_expr::prepare(b, t, it.slot);
+        }
+    }
     // Join order: greedy, for inner joins only.
     if items.len() > 1
         && right_idx.is_none()
