@@ -120,3 +120,26 @@ SELECT id, p, v FROM g ORDER BY id;
 -- indexes that the planner does not use (partial), results still right
 CREATE INDEX t_part ON t(lower(name)) WHERE a > 0;
 SELECT id FROM t WHERE lower(name) = 'bob' AND a > 0 ORDER BY id;
+-- DESC and UNIQUE expression keys, WITHOUT ROWID tables
+CREATE TABLE d(id INTEGER PRIMARY KEY, s TEXT, q INT);
+INSERT INTO d VALUES(1, 'Ab', 5), (2, 'cD', 3), (3, 'ef', 9), (4, NULL, 1), (5, 'GH', 7);
+CREATE UNIQUE INDEX d_up ON d(upper(s));
+CREATE INDEX d_neg ON d(q * -1 DESC, s);
+EXPLAIN QUERY PLAN SELECT * FROM d WHERE upper(s) = 'CD';
+SELECT * FROM d WHERE upper(s) = 'CD';
+-- error: UNIQUE constraint failed: index 'd_up'
+INSERT INTO d VALUES(6, 'cd', 0);
+EXPLAIN QUERY PLAN SELECT * FROM d WHERE q * -1 = -9;
+SELECT * FROM d WHERE q * -1 = -9;
+SELECT * FROM d WHERE q * -1 < -4 ORDER BY id;
+SELECT * FROM d ORDER BY q * -1 DESC, s;
+SELECT * FROM d ORDER BY q * -1, s DESC;
+CREATE TABLE w(a TEXT, b INT, PRIMARY KEY(a)) WITHOUT ROWID;
+INSERT INTO w VALUES('Xy', 1), ('xY', 2), ('zz', 3), ('Q', 4);
+CREATE INDEX w_low ON w(lower(a));
+EXPLAIN QUERY PLAN SELECT * FROM w WHERE lower(a) = 'xy';
+SELECT * FROM w WHERE lower(a) = 'xy';
+SELECT * FROM w WHERE lower(a) > 'q' ORDER BY a;
+SELECT a FROM w ORDER BY lower(a), a;
+UPDATE w SET b = b * 10 WHERE lower(a) = 'xy';
+SELECT * FROM w ORDER BY a;
