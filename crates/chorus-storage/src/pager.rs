@@ -40,6 +40,7 @@ mod cache;
 mod rollback;
 mod savepoint;
 pub(crate) mod shared;
+mod wal_spill;
 mod walmode;
 
 use crate::error::{Error, Result, ResultCode};
@@ -224,6 +225,8 @@ pub struct Pager {
     journal_nonce: u32,
     /// The open write transaction spilled pages into the database file.
     spilled: bool,
+    /// The open WAL write transaction's frames spilled into the log.
+    wal_spill: Option<wal_spill::WalSpill>,
     locking_mode: LockingMode,
     autocheckpoint: u32,
     holds_writer: bool,
@@ -300,6 +303,7 @@ impl Pager {
             journal_end: 0,
             journal_nonce: 0,
             spilled: false,
+            wal_spill: None,
             locking_mode: LockingMode::Normal,
             autocheckpoint: DEFAULT_AUTOCHECKPOINT,
             holds_writer: false,
@@ -425,7 +429,7 @@ impl Pager {
 
     /// Did the open write transaction spill pages into the database file?
     pub fn has_spilled(&self) -> bool {
-        self.spilled
+        self.spilled || self.wal_spill.is_some()
     }
 
     /// A number that changes whenever a page image this pager handed out may
@@ -639,8 +643,10 @@ impl Pager {
     pub fn commit(&mut self) -> Result<()> {
         self.require_write()?;
         let saved_size = self.saved.as_ref().map_or(0, |s| s.db_size);
-        let changed =
-            self.cache.get_mut().dirty_count() > 0 || self.db_size != saved_size || self.spilled;
+        let changed = self.cache.get_mut().dirty_count() > 0
+            || self.db_size != saved_size
+            || self.spilled
+            || self.wal_spill.is_some();
         if changed {
             let r = if self.wal_attached {
                 self.commit_wal()
@@ -668,6 +674,7 @@ impl Pager {
             return Ok(());
         }
         self.wal_header_ok = false;
+        self.drop_wal_spill();
         let cache = self.cache.get_mut();
         cache.discard_dirty();
         let orig_size = self.saved.as_ref().map_or(self.db_size, |s| s.db_size);
@@ -893,6 +900,11 @@ impl Pager {
     /// Read page `n` as of the open snapshot: from the WAL if a frame of the
     /// snapshot holds it, else from the database file.
     fn read_page_into(&self, n: u32, buf: &mut [u8]) -> Result<()> {
+        // The open transaction's own image, spilled into the log.
+        if let Some((file, off)) = self.spilled_frame(n) {
+            file.read_at(buf, off)?;
+            return Ok(());
+        }
         if let Some(m) = self.read_mark.filter(|m| m.mark > 0) {
             // Locate the frame under the shared mutex, read it outside: the
             // reader's mark keeps the log from restarting over the frame.

@@ -16,8 +16,9 @@
 //! derived from both; `user_version` is the id of the last transaction.
 //!
 //! A spill variant runs wider transactions (more pages each) through a
-//! 10-page cache, so the pager spills dirty pages into the database file in
-//! the middle of transactions, and crashes at every point of those too.
+//! 10-page cache, so the pager spills dirty pages into the database file
+//! (rollback journal) or the log (WAL) in the middle of transactions, and
+//! crashes at every point of those too.
 //!
 //! CHORUS_SOAK=1 runs longer workloads and more seeds.
 
@@ -464,10 +465,20 @@ fn crash_with_cache_spills_at_every_point() {
     assert!(n > 1500, "{n}");
     let spills = SPILLS.with(Cell::get);
     assert!(spills > 50, "the workload must spill: {spills}");
+    // WAL transactions spill into the log (uncommitted frames).
+    let n: u64 = configs(&[JournalMode::Wal], 10)
+        .into_iter()
+        .map(|c| crash_all_points(c, 23))
+        .sum();
+    assert!(n > 500, "{n}");
+    let wal_spills = SPILLS.with(Cell::get) - spills;
+    assert!(wal_spills > 50, "the WAL workload must spill: {wal_spills}");
     for (mode, fault) in [
         (JournalMode::Delete, Fault::Eio),
         (JournalMode::Truncate, Fault::Eio),
         (JournalMode::Persist, Fault::Enospc),
+        (JournalMode::Wal, Fault::Eio),
+        (JournalMode::Wal, Fault::Enospc),
     ] {
         io_errors_at_every_point(mode, fault);
     }

@@ -125,3 +125,100 @@ fn sqlite_files_read_in_chorus() {
         .unwrap();
     assert_eq!(b, 212);
 }
+
+/// WITHOUT ROWID: the record is the PRIMARY KEY, then the other stored
+/// columns in declaration order; VIRTUAL ones are left out.
+const WR_SCHEMA: &str = "CREATE TABLE w(a TEXT, b INT AS (length(a)) STORED, c AS (k * 10), k INTEGER, PRIMARY KEY(k DESC)) WITHOUT ROWID;
+     CREATE INDEX w_c ON w(c);
+     CREATE INDEX w_b ON w(b, a);";
+
+fn wr_rows_sqlite(s: &rusqlite::Connection) -> Vec<(String, i64, i64, i64)> {
+    s.prepare("SELECT a, b, c, k FROM w ORDER BY k")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+fn wr_rows_chorus(c: &Connection) -> Vec<(String, i64, i64, i64)> {
+    let mut st = c.prepare("SELECT a, b, c, k FROM w ORDER BY k").unwrap();
+    let mut out = Vec::new();
+    while st.step().unwrap() {
+        out.push((
+            String::from_utf8_lossy(&st.column_text(0)).into_owned(),
+            st.column_int64(1),
+            st.column_int64(2),
+            st.column_int64(3),
+        ));
+    }
+    out
+}
+
+fn integrity_sqlite(path: &std::path::Path) -> String {
+    let s = rusqlite::Connection::open(path).unwrap();
+    s.query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn without_rowid_generated_columns_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    // Chorus writes, SQLite reads (and checks the indexes on b and c).
+    let path = dir.path().join("cw.db");
+    let c = Connection::open(path.to_str().unwrap()).unwrap();
+    c.execute_batch(WR_SCHEMA).unwrap();
+    c.execute_batch(
+        "INSERT INTO w(a, k) VALUES('one', 1), ('three', 3), ('two', 2);
+         UPDATE w SET a = 'zwei', k = 20 WHERE k = 2;
+         DELETE FROM w WHERE k = 1;",
+    )
+    .unwrap();
+    let ours = wr_rows_chorus(&c);
+    drop(c);
+    assert_eq!(
+        ours,
+        vec![("three".into(), 5, 30, 3), ("zwei".into(), 4, 200, 20)]
+    );
+    assert_eq!(integrity_sqlite(&path), "ok");
+    let s = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(wr_rows_sqlite(&s), ours);
+    let k: i64 = s
+        .query_row("SELECT k FROM w INDEXED BY w_c WHERE c = 200", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(k, 20);
+    drop(s);
+
+    // SQLite writes, Chorus reads and writes, SQLite checks again.
+    let path = dir.path().join("sw.db");
+    {
+        let s = rusqlite::Connection::open(&path).unwrap();
+        s.execute_batch(WR_SCHEMA).unwrap();
+        s.execute_batch("INSERT INTO w(a, k) VALUES('x', 7), ('yy', 8), ('zzz', 9);")
+            .unwrap();
+    }
+    let c = Connection::open(path.to_str().unwrap()).unwrap();
+    assert_eq!(
+        wr_rows_chorus(&c),
+        vec![
+            ("x".into(), 1, 70, 7),
+            ("yy".into(), 2, 80, 8),
+            ("zzz".into(), 3, 90, 9)
+        ]
+    );
+    c.execute_batch("UPDATE w SET a = a || '!' WHERE k = 8; DELETE FROM w WHERE c = 90;")
+        .unwrap();
+    let ok: String = c
+        .query_row("PRAGMA integrity_check", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    drop(c);
+    assert_eq!(integrity_sqlite(&path), "ok");
+    let s = rusqlite::Connection::open(&path).unwrap();
+    assert_eq!(
+        wr_rows_sqlite(&s),
+        vec![("x".into(), 1, 70, 7), ("yy!".into(), 3, 80, 8)]
+    );
+}

@@ -304,10 +304,18 @@ fn prepared_writes_reuse_row_handles_across_runs() {
         .query_row("SELECT n FROM w WHERE k = 'k42'", (), |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1042);
-    let e = c
-        .execute("UPDATE w SET n = 0 FROM (SELECT 1) AS s", ())
-        .unwrap_err();
-    assert!(e.message.contains("WITHOUT ROWID"), "{}", e.message);
+    // UPDATE ... FROM finds WITHOUT ROWID rows by key.
+    let changed = c
+        .execute(
+            "UPDATE w SET n = s.v FROM (SELECT 'k42' AS k, 7 AS v) AS s WHERE w.k = s.k",
+            (),
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let n: i64 = c
+        .query_row("SELECT n FROM w WHERE k = 'k42'", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 7);
     let ok: String = c
         .query_row("PRAGMA integrity_check", (), |r| r.get(0))
         .unwrap();

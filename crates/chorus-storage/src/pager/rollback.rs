@@ -130,7 +130,10 @@ impl Pager {
 
     /// Spill if the cache is full of dirty pages (see the module comment).
     pub(super) fn maybe_spill(&mut self) -> Result<()> {
-        if self.wal_attached || !self.rollback_mode.uses_file() {
+        if self.wal_attached {
+            return self.maybe_spill_wal();
+        }
+        if !self.rollback_mode.uses_file() {
             return Ok(());
         }
         let cache = self.cache.get_mut();

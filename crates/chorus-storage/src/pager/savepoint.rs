@@ -50,9 +50,10 @@ impl Pager {
         if n >= self.savepoints.len() {
             return Err(misuse("no such savepoint"));
         }
-        // After a spill a clean cached page may differ from the file (a later
-        // image was spilled): restored images are rewritten at commit.
-        let spilled = self.spilled;
+        // After a spill a clean cached page may differ from the file or the
+        // snapshot (a later image was spilled into the database file or the
+        // log): restored images are rewritten at commit.
+        let spilled = self.spilled || self.wal_spill.is_some();
         let cache = self.cache.get_mut();
         while self.savepoints.len() > n {
             let Some(sp) = self.savepoints.pop() else {

@@ -41,7 +41,7 @@ fn shm_in_use(vfs: &dyn crate::vfs::Vfs, db_path: &str) -> Result<bool> {
 }
 
 /// The WAL file's path for database `db_path`.
-fn wal_path(db_path: &str) -> String {
+pub(super) fn wal_path(db_path: &str) -> String {
     format!("{db_path}-wal")
 }
 
@@ -241,27 +241,41 @@ impl Pager {
         }
         let pages = self.cache.get_mut().dirty_pages();
         let db_size = self.db_size;
-        let refs: Vec<(u32, &[u8])> = pages
+        let mut refs: Vec<(u32, &[u8])> = pages
             .iter()
             .filter(|(n, _)| *n <= db_size)
             .map(|(n, p)| (*n, p.data()))
             .collect();
+        let page1;
         if refs.is_empty() {
-            drop(refs);
-            self.cache.get_mut().discard_dirty();
-            return Ok(());
+            if self.wal_spill.is_none() {
+                drop(refs);
+                self.cache.get_mut().discard_dirty();
+                return Ok(());
+            }
+            // Spilled frames still need a commit frame: page 1 carries it,
+            // as in SQLite.
+            page1 = self.read(crate::types::PageNo(1))?;
+            refs.push((1, page1.data()));
         }
         let detached = || Error::new(ResultCode::INTERNAL, "WAL detached during commit");
         // Prepare and publish under the lock; write the frames (and fsync)
         // without it, so readers of this process are not held up.
         // At FULL/EXTRA the frames are synced: the first such sync of the
         // log file is followed by a directory sync (see `Wal::take_dir_sync`).
+        // After a spill the frames follow the spilled ones (`wal_spill.rs`).
         let log_synced = matches!(self.synchronous, Synchronous::Full | Synchronous::Extra);
-        let (pending, dir_sync) = {
+        let (pending, base, dir_sync) = {
             let mut s = self.shared.lock();
             let wal = s.wal.as_mut().ok_or_else(detached)?;
-            let p = wal.prepare_append(self.synchronous)?;
-            (p, log_synced && wal.take_dir_sync())
+            let (p, base) = match &self.wal_spill {
+                Some(sp) => (sp.next.clone(), sp.base.clone()),
+                None => {
+                    let p = wal.prepare_append(self.synchronous)?;
+                    (p.clone(), p)
+                }
+            };
+            (p, base, log_synced && wal.take_dir_sync())
         };
         let written = pending.write(&refs, db_size, self.synchronous);
         if dir_sync {
@@ -277,7 +291,14 @@ impl Pager {
         let cksum = written?;
         let mut s = self.shared.lock();
         let wal = s.wal.as_mut().ok_or_else(detached)?;
-        wal.publish(&pending, refs.iter().map(|r| r.0), db_size, cksum);
+        let spilled: &[u32] = self.wal_spill.as_ref().map_or(&[], |sp| &sp.order);
+        wal.publish(
+            &base,
+            spilled.iter().copied().chain(refs.iter().map(|r| r.0)),
+            db_size,
+            cksum,
+        );
+        wal.set_spilling(false);
         if let Some(m) = self.read_mark {
             let nm = wal.advance_reader(m);
             self.read_mark = Some(nm);
@@ -289,6 +310,7 @@ impl Pager {
         }
         let auto = self.autocheckpoint > 0 && wal.mx_frame() >= self.autocheckpoint;
         drop(s);
+        self.wal_spill = None;
         self.cache.get_mut().mark_all_clean();
         if auto {
             // A failed automatic checkpoint does not undo the commit.
@@ -310,18 +332,22 @@ impl Pager {
             let d = plan.is_some() && self.synchronous != Synchronous::Off && wal.take_dir_sync();
             (plan, d)
         };
+        // The directory sync follows the log's sync and precedes the first
+        // database write, as SQLite's does (its unix VFS syncs the directory
+        // inside the log's first fsync).
+        let mut dir_synced = false;
         let ran = match &plan {
-            Some(p) => p.run(&*self.file, self.synchronous),
+            Some(p) => p.run(&*self.file, self.synchronous, &mut || {
+                if dir_sync {
+                    self.vfs.sync_dir(wal_path(&self.path).as_str());
+                    dir_synced = true;
+                }
+            }),
             None => Ok(()),
         };
-        if dir_sync {
-            match &ran {
-                Ok(()) => self.vfs.sync_dir(wal_path(&self.path).as_str()),
-                Err(_) => {
-                    if let Some(w) = self.shared.lock().wal.as_mut() {
-                        w.restore_dir_sync();
-                    }
-                }
+        if dir_sync && !dir_synced {
+            if let Some(w) = self.shared.lock().wal.as_mut() {
+                w.restore_dir_sync();
             }
         }
         let mut s = self.shared.lock();

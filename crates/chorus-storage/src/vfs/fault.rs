@@ -17,15 +17,20 @@
 //!   `_FSYNC` / `_TRUNCATE` / `_DELETE` and does nothing; later points work.
 //! - [`Fault::Enospc`]: the same with `SQLITE_FULL`.
 //!
-//! Model of durability: file creation and deletion are durable at once (a
-//! directory entry is never lost or resurrected); file *contents* are durable
-//! only up to the last `sync` of that file. The undo log per path holds the
+//! Model of durability: file *contents* are durable only up to the last
+//! `sync` of that file. A file's *creation* is durable only once its
+//! directory has been synced ([`Vfs::sync_dir`] of any path in the same
+//! directory) after it was created: at power loss, a file created since is
+//! gone, as on a file system that has not yet written the directory block
+//! (this is what a journal's or WAL's directory fsync guards against;
+//! [`FaultVfs::set_lose_unsynced_creations`] turns it off). Deletion is
+//! durable at once (a deleted file is never resurrected). The undo log per path holds the
 //! bytes each unsynced write or truncate replaced, so power loss can be
 //! simulated on top of any VFS (memory or OS). Deterministic for a seed.
 
 use super::{LockLevel, OpenFlags, SyncKind, Vfs, VfsFile};
 use crate::error::{Error, Result, ResultCode};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The sector size of the simulated disk: the unit of torn writes.
@@ -65,6 +70,15 @@ struct State {
     fired: u64,
     /// Directory syncs requested (for tests).
     dir_syncs: u64,
+    /// Files created since their directory was last synced.
+    unsynced_creations: BTreeSet<String>,
+    /// Drop `unsynced_creations` at power loss.
+    lose_creations: bool,
+}
+
+/// The directory part of `path` ("" for a bare name).
+fn dir_part(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
 }
 
 impl State {
@@ -114,6 +128,8 @@ impl FaultVfs {
                 pending: HashMap::new(),
                 fired: 0,
                 dir_syncs: 0,
+                unsynced_creations: BTreeSet::new(),
+                lose_creations: true,
             })),
         })
     }
@@ -153,11 +169,27 @@ impl FaultVfs {
         lock(&self.st).torn = torn;
     }
 
+    /// With `true` (the default), a file created since its directory was
+    /// last synced is gone after power loss; with `false`, creations are
+    /// durable at once.
+    pub fn set_lose_unsynced_creations(&self, lose: bool) {
+        lock(&self.st).lose_creations = lose;
+    }
+
     /// Make every file look as a disk does after the power comes back (see
     /// the module comment) and resume normal operation. Call after dropping
     /// every handle of the crashed "process".
     pub fn restore_power(&self) -> Result<()> {
         let mut st = lock(&self.st);
+        let created = std::mem::take(&mut st.unsynced_creations);
+        if st.lose_creations {
+            for path in created {
+                if self.inner.exists(&path)? {
+                    self.inner.delete(&path, false)?;
+                }
+                st.pending.remove(&path);
+            }
+        }
         let pending = std::mem::take(&mut st.pending);
         let mut paths: Vec<_> = pending.into_iter().collect();
         paths.sort_by(|a, b| a.0.cmp(&b.0));
@@ -265,7 +297,11 @@ impl Vfs for FaultVfs {
         if lock(&self.st).crashed {
             return Err(dead());
         }
+        let new_file = flags.create && !flags.delete_on_close && !self.inner.exists(path)?;
         let inner = self.inner.open(path, flags)?;
+        if new_file {
+            lock(&self.st).unsynced_creations.insert(path.to_string());
+        }
         Ok(Box::new(FaultFile {
             inner,
             path: path.to_string(),
@@ -278,7 +314,9 @@ impl Vfs for FaultVfs {
             Verdict::Fail(e) => Err(e),
             _ => {
                 self.inner.delete(path, sync_dir)?;
-                lock(&self.st).pending.remove(path);
+                let mut st = lock(&self.st);
+                st.pending.remove(path);
+                st.unsynced_creations.remove(path);
                 Ok(())
             }
         }
@@ -291,12 +329,14 @@ impl Vfs for FaultVfs {
         self.inner.exists(path)
     }
 
-    /// Not a fault point: directory entries are durable at once in this
-    /// VFS's model, and a failed directory sync is ignored (as SQLite does).
+    /// Not a fault point (a failed directory sync is ignored, as SQLite
+    /// does): makes the creation of every file in `path`'s directory durable.
     fn sync_dir(&self, path: &str) {
         let mut st = lock(&self.st);
         if !st.crashed {
             st.dir_syncs += 1;
+            let dir = dir_part(path);
+            st.unsynced_creations.retain(|p| dir_part(p) != dir);
             drop(st);
             self.inner.sync_dir(path);
         }
@@ -441,11 +481,48 @@ mod tests {
     }
 
     #[test]
+    fn a_file_created_without_a_directory_sync_is_lost_at_power_cut() {
+        let mem = MemoryVfs::new_ref();
+        let fv = FaultVfs::new(mem.clone(), 3);
+        // Created, then its directory synced: survives.
+        let g = fv.open("dir/b-wal", rw()).unwrap();
+        g.write_at(b"log", 0).unwrap();
+        g.sync(SyncKind::Full).unwrap();
+        fv.sync_dir("dir/b-wal");
+        // Synced contents, but the directory not synced since: gone.
+        let f = fv.open("dir/a-journal", rw()).unwrap();
+        f.write_at(b"journal", 0).unwrap();
+        f.sync(SyncKind::Full).unwrap();
+        // A file in another directory is not covered by that sync.
+        let h = fv.open("other/c", rw()).unwrap();
+        h.sync(SyncKind::Full).unwrap();
+        fv.arm(fv.points(), Fault::PowerCut);
+        assert!(g.write_at(b"x", 0).is_err());
+        drop((f, g, h));
+        fv.restore_power().unwrap();
+        assert!(!mem.exists("dir/a-journal").unwrap());
+        assert!(!mem.exists("other/c").unwrap());
+        assert_eq!(mem.file_bytes("dir/b-wal").unwrap(), b"log");
+        // Opening an existing file is no creation; turning the model off
+        // makes creations durable at once.
+        fv.set_lose_unsynced_creations(false);
+        let k = fv.open("dir/b-wal", rw()).unwrap();
+        let n = fv.open("dir/new", rw()).unwrap();
+        fv.arm(fv.points(), Fault::PowerCut);
+        assert!(n.write_at(b"y", 0).is_err());
+        drop((k, n));
+        fv.restore_power().unwrap();
+        assert!(mem.exists("dir/b-wal").unwrap());
+        assert!(mem.exists("dir/new").unwrap());
+    }
+
+    #[test]
     fn power_cut_drops_unsynced_writes() {
         let mem = MemoryVfs::new_ref();
         let v = FaultVfs::new(mem.clone(), 1);
         v.set_torn_writes(false);
         let f = v.open("a", rw()).unwrap();
+        v.sync_dir("a");
         f.write_at(&[1u8; 1000], 0).unwrap();
         f.sync(SyncKind::Normal).unwrap();
         f.write_at(&[2u8; 1000], 500).unwrap();
@@ -465,6 +542,8 @@ mod tests {
             let mem = MemoryVfs::new_ref();
             let v = FaultVfs::new(mem.clone(), seed);
             let f = v.open("a", rw()).unwrap();
+            v.sync_dir("a");
+            v.sync_dir("a");
             f.write_at(&[1u8; 4096], 0).unwrap();
             f.sync(SyncKind::Normal).unwrap();
             v.arm(2, Fault::PowerCut);
@@ -488,6 +567,7 @@ mod tests {
         let mem = MemoryVfs::new_ref();
         let v = FaultVfs::new(mem.clone(), 1);
         let f = v.open("a", rw()).unwrap();
+        v.sync_dir("a");
         v.arm(0, Fault::Eio);
         assert_eq!(
             f.write_at(b"x", 0).unwrap_err().code,
@@ -510,6 +590,7 @@ mod tests {
         let v = FaultVfs::new(mem.clone(), 3);
         v.set_torn_writes(false);
         let f = v.open("a", rw()).unwrap();
+        v.sync_dir("a");
         f.write_at(b"hello world", 0).unwrap();
         f.sync(SyncKind::Normal).unwrap();
         f.truncate(5).unwrap();

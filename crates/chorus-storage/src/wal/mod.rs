@@ -114,6 +114,7 @@ impl ReaderMarks {
 }
 
 /// Where a transaction's frames go (see [`Wal::prepare_append`]).
+#[derive(Clone)]
 pub struct PendingAppend {
     file: Arc<dyn VfsFile>,
     header: WalHeader,
@@ -146,6 +147,45 @@ impl PendingAppend {
         }
         Ok(c)
     }
+
+    /// Spill: write `pages` as frames of a transaction that goes on (no
+    /// commit frame, no sync; nobody looks past `mx_frame`, so they stay
+    /// invisible). Returns the append that continues after them, and calls
+    /// `placed(pgno, frame)` for each frame written.
+    pub fn write_uncommitted(
+        &self,
+        pages: &[(u32, &[u8])],
+        placed: &mut dyn FnMut(u32, u32),
+    ) -> Result<PendingAppend> {
+        let h = &self.header;
+        let mut c = self.cksum;
+        let mut buf = Vec::with_capacity(FRAME_HEADER_SIZE + self.page_size);
+        let mut n = self.start;
+        for (pgno, data) in pages {
+            n += 1;
+            c = encode_frame(h, c, *pgno, 0, data, &mut buf);
+            self.file.write_at(&buf, h.frame_offset(n))?;
+            placed(*pgno, n);
+        }
+        Ok(PendingAppend {
+            cksum: c,
+            start: n,
+            ..self.clone()
+        })
+    }
+
+    /// Where the page image of frame `n` of this log lies.
+    pub fn frame_location(&self, n: u32) -> (Arc<dyn VfsFile>, u64) {
+        (
+            self.file.clone(),
+            self.header.frame_offset(n) + FRAME_HEADER_SIZE as u64,
+        )
+    }
+
+    /// The last frame written before this append's first one.
+    pub fn start(&self) -> u32 {
+        self.start
+    }
 }
 
 /// The frames a checkpoint copies (see [`Wal::plan_checkpoint`]).
@@ -161,11 +201,20 @@ pub struct CheckpointPlan {
 
 impl CheckpointPlan {
     /// Sync the log, copy the frames into `db`, cut `db` to the size as of
-    /// the last copied commit, sync `db`.
-    pub fn run(&self, db: &dyn VfsFile, sync: Synchronous) -> Result<()> {
+    /// the last copied commit, sync `db`. `after_log_sync` runs once the log
+    /// is synced and before `db` is touched (the pager syncs the log's
+    /// directory there on the log's first sync, so that a power cut during
+    /// the copy cannot leave database pages written and the log gone).
+    pub fn run(
+        &self,
+        db: &dyn VfsFile,
+        sync: Synchronous,
+        after_log_sync: &mut dyn FnMut(),
+    ) -> Result<()> {
         if sync != Synchronous::Off {
             self.file.sync(SyncKind::Full)?;
         }
+        after_log_sync();
         let ps = self.page_size;
         let mut buf = vec![0u8; ps];
         for &(pgno, f) in &self.copies {
@@ -215,6 +264,9 @@ pub struct Wal {
     /// the first sync of the log (a FULL commit or a checkpoint) is followed
     /// by a directory sync, as SQLite's unix VFS does for a WAL it opens.
     dir_sync_pending: bool,
+    /// The writer has spilled frames past `mx_frame` (its transaction is
+    /// open): the log must not restart or be truncated under them.
+    spilling: bool,
 }
 
 fn random_u32() -> u32 {
@@ -263,6 +315,7 @@ impl Wal {
             commit_count: 0,
             checkpointing: false,
             dir_sync_pending: true,
+            spilling: false,
         };
         if let Some(s) = scan(&*wal.file)? {
             let ps = s.header.page_size as usize;
@@ -420,7 +473,13 @@ impl Wal {
     }
 
     fn can_restart(&self) -> bool {
-        self.n_backfill == self.mx_frame && self.readers.marks().all(|m| m == 0)
+        !self.spilling && self.n_backfill == self.mx_frame && self.readers.marks().all(|m| m == 0)
+    }
+
+    /// The writer spilled frames past `mx_frame` (true) or its transaction
+    /// ended (false); see `spilling`.
+    pub fn set_spilling(&mut self, on: bool) {
+        self.spilling = on;
     }
 
     fn start_new_log(&mut self, sync: Synchronous) -> Result<()> {
@@ -647,7 +706,7 @@ impl Wal {
     ) -> Result<CheckpointResult> {
         let plan = self.plan_checkpoint();
         let ran = match &plan {
-            Some(p) => p.run(db, sync),
+            Some(p) => p.run(db, sync, &mut || {}),
             None => Ok(()),
         };
         let r = self.finish_checkpoint(plan.as_ref(), ran.is_ok(), mode, sync);

@@ -91,11 +91,6 @@ pub fn finish_table(t: &mut Table) -> Result<()> {
     if t.columns.iter().any(|c| c.generated.is_some() && c.pk > 0) {
         return Err(err("generated columns cannot be part of the PRIMARY KEY"));
     }
-    if t.without_rowid.is_some() {
-        return Err(err(
-            "generated columns in WITHOUT ROWID tables are not supported",
-        ));
-    }
     if t.columns.iter().all(|c| c.generated.is_some()) {
         return Err(err("must have at least one non-generated column"));
     }

@@ -135,29 +135,54 @@ pub fn pk_index(t: &Table) -> Option<Index> {
 }
 
 /// How a WITHOUT ROWID table's records are laid out.
+///
+/// Positions are in *record fields*: the table's columns that are stored,
+/// i.e. all but VIRTUAL generated ones, numbered in declaration order (the
+/// fields a rowid table's record would hold; `exec/generated.rs`). SQLite
+/// leaves VIRTUAL columns out of a WITHOUT ROWID record too, and keeps STORED
+/// ones among the non-key columns in declaration order.
 #[derive(Debug)]
 pub struct WrLayout {
     pub root: PageNo,
     pub key_info: KeyInfo,
-    /// Storage position -> table column.
+    /// Storage position -> record field.
     pub order: Vec<usize>,
-    /// Table column -> storage position.
+    /// Record field -> storage position.
     pub pos: Vec<usize>,
-    /// Table columns of the PRIMARY KEY, in key order.
+    /// Record fields of the PRIMARY KEY columns, in key order.
     pub pk: Vec<usize>,
+}
+
+/// The record field of table column `c` (`usize::MAX` for a VIRTUAL column).
+pub fn field_of(t: &Table, c: usize) -> usize {
+    match &t.gen {
+        Some(g) => g.colmap.get(c).copied().unwrap_or(usize::MAX),
+        None => c,
+    }
 }
 
 impl WrLayout {
     pub fn of(t: &Table) -> Option<Arc<WrLayout>> {
         let idx = pk_index(t)?;
-        let pk: Vec<usize> = idx.columns.iter().filter_map(|c| c.col).collect();
+        let nfields = (0..t.columns.len())
+            .filter(|&c| field_of(t, c) != usize::MAX)
+            .count();
+        // Generated columns cannot be in the PRIMARY KEY, so every key
+        // column has a field.
+        let pk: Vec<usize> = idx
+            .columns
+            .iter()
+            .filter_map(|c| c.col)
+            .map(|c| field_of(t, c))
+            .filter(|&f| f != usize::MAX)
+            .collect();
         let mut order = pk.clone();
-        for i in 0..t.columns.len() {
-            if !pk.contains(&i) {
-                order.push(i);
+        for f in 0..nfields {
+            if !pk.contains(&f) {
+                order.push(f);
             }
         }
-        let mut pos = vec![0; t.columns.len()];
+        let mut pos = vec![0; nfields];
         for (p, c) in order.iter().enumerate() {
             if let Some(x) = pos.get_mut(*c) {
                 *x = p;
@@ -575,7 +600,8 @@ pub fn drop_stored_column(store: &mut dyn Store, t: &Table, ci: usize) -> Result
     let Some(l) = WrLayout::of(t) else {
         return Ok(());
     };
-    let Some(&drop) = l.pos.get(ci) else {
+    // A VIRTUAL column has no field to remove.
+    let Some(&drop) = l.pos.get(field_of(t, ci)) else {
         return Ok(());
     };
     let mut rows = Vec::new();

@@ -119,6 +119,10 @@ pub struct Binder {
     /// Bound key expressions of the expression / VIRTUAL-column indexes of
     /// the tables being planned, per slot (plan/index_expr.rs).
     pub index_exprs: Vec<super::index_expr::SlotExprs>,
+    /// Root page of every table a FROM item (or `IN table`) of the
+    /// statement reads, views and subqueries included: INSERT ... SELECT
+    /// streams its rows unless the SELECT reads the target table.
+    pub tables_read: Vec<chorus_storage::PageNo>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -349,6 +353,7 @@ impl Binder {
             gen_busy: Vec::new(),
             used_cols: Default::default(),
             index_exprs: Vec::new(),
+            tables_read: Vec::new(),
         }
     }
 

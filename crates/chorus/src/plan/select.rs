@@ -1234,6 +1234,7 @@ fn plan_from_item(b: &mut Binder, t: &SelectTable) -> Result<(Source, usize, Sou
                     return Err(err(format!("no such index: {ixn}")));
                 }
             }
+            b.tables_read.push(table.root);
             let slot = b.alloc_slot();
             let info = SourceInfo {
                 slot,

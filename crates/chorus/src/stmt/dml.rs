@@ -37,6 +37,13 @@ pub struct InsertPlan {
     /// Reused buffers: the source row and the table row.
     pub src_buf: Vec<Value>,
     pub row_buf: Vec<Value>,
+    /// INSERT ... SELECT may insert each row as the SELECT produces it:
+    /// the SELECT does not read the target table, the target has no
+    /// triggers and no AUTOINCREMENT (SQLite's rule for writing straight
+    /// into the table instead of through a temporary one, made stricter);
+    /// foreign keys, checked at run time, also force materialising, as a
+    /// REPLACE could cascade into a table the SELECT reads.
+    pub stream: bool,
 }
 
 /// Can an INSERT run without a statement savepoint? One row (VALUES with a
@@ -279,6 +286,7 @@ pub fn plan_insert(
     let mut rowid_src = None;
     let mut upsert_plan: Option<DoNothing> = None;
     let n_src;
+    let mut reads_target = false;
     let source = match body {
         ast::InsertBody::DefaultValues => {
             n_src = 0;
@@ -336,7 +344,9 @@ pub fn plan_insert(
             if sel.with.is_none() {
                 sel.with = with.cloned();
             }
+            let mark = b.tables_read.len();
             let (plan, _) = plan_select(b, &sel, None)?;
+            reads_target = b.tables_read[mark..].contains(&t.root);
             n_src = plan.ncols;
             InsertSource::Select(plan)
         }
@@ -420,7 +430,12 @@ pub fn plan_insert(
         movable: false,
         src_buf: Vec::new(),
         row_buf: Vec::new(),
+        stream: false,
     };
+    p.stream = matches!(p.source, InsertSource::Select(_))
+        && !reads_target
+        && p.triggers.is_none()
+        && !t.autoincrement;
     let used: Vec<usize> = p.map.iter().filter_map(|m| *m).collect();
     p.movable = used
         .iter()
@@ -559,6 +574,29 @@ pub fn run_insert(p: &mut InsertPlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
                 }
             }
         }
+        if p.stream && !fk::active(cx) {
+            // Row by row, as the SELECT produces them (see `stream`).
+            let source = std::mem::replace(&mut p.source, InsertSource::DefaultValues);
+            if let InsertSource::Select(mut plan) = source {
+                let r = (|| -> Result<()> {
+                    plan.open(cx)?;
+                    while plan.next(cx)? {
+                        let row = plan.row();
+                        src.truncate(row.len());
+                        src.resize(row.len(), Value::Null);
+                        for (d, v) in src.iter_mut().zip(row) {
+                            crate::exec::write::assign_value(d, v);
+                        }
+                        insert_row(p, cx, res, &mut src, &mut values)?;
+                    }
+                    Ok(())
+                })();
+                plan.close();
+                p.source = InsertSource::Select(plan);
+                return r;
+            }
+            p.source = source;
+        }
         let mut rows: Vec<Vec<Value>> = Vec::new();
         match &mut p.source {
             InsertSource::DefaultValues => rows.push(Vec::new()),
@@ -674,6 +712,9 @@ fn insert_row(
         }
         if p.writer.table.without_rowid.is_none() {
             res.last_rowid = Some(rowid);
+            // Visible at once to the rest of the statement, as SQLite's
+            // last_insert_rowid() is (INSERT ... SELECT streams its rows).
+            cx.env.facts.last_insert_rowid = rowid;
         }
         if let Some(seq) = p.writer.autoinc {
             let name = p.writer.table.name.clone();
@@ -910,7 +951,7 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
         fk::prepare(cx, &t, Some(&changed))?;
     }
     let work: Vec<(i64, Option<Vec<Value>>)> = match &mut p.from {
-        Some(q) => super::update_from::rows(q, cx)?
+        Some(q) => super::update_from::rows(q, cx, &mut p.writer)?
             .into_iter()
             .map(|(r, v)| (r, Some(v)))
             .collect(),
@@ -1245,10 +1286,21 @@ fn bind_upsert_update(
                 return Err(err("row value assignments are not supported"));
             }
             let n = name_of(&s.col_names[0]);
-            let col = t
-                .column_index(&n)
-                .ok_or_else(|| err(format!("no such column: {n}")))?;
-            if t.columns[col].generated.is_some() {
+            // The rowid (or its INTEGER PRIMARY KEY alias) is usize::MAX,
+            // as in UPDATE: the row may move.
+            let col = match t.column_index(&n) {
+                Some(c) if Some(c) == t.rowid_alias => usize::MAX,
+                Some(c) => c,
+                None if t.without_rowid.is_none()
+                    && ["rowid", "oid", "_rowid_"]
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(&n)) =>
+                {
+                    usize::MAX
+                }
+                None => return Err(err(format!("no such column: {n}"))),
+            };
+            if col != usize::MAX && t.columns[col].generated.is_some() {
                 return Err(crate::exec::generated::update_error(&t.columns[col].name));
             }
             out.push((col, b.expr(&s.expr)?));
@@ -1296,12 +1348,21 @@ fn upsert_update(
         }
     }
     let mut new = old.clone();
+    let mut new_rowid = rowid;
     for (col, e) in &up.sets {
-        new[*col] = e.eval(cx)?;
+        let v = e.eval(cx)?;
+        if *col == usize::MAX {
+            match integer_rowid(v)? {
+                Some(r) => new_rowid = r,
+                None => return Err(Error::new(ResultCode::MISMATCH, "datatype mismatch")),
+            }
+        } else {
+            new[*col] = v;
+        }
     }
     w.apply_affinities(&mut new);
     if let Some(a) = w.table.rowid_alias {
-        new[a] = Value::Integer(rowid);
+        new[a] = Value::Integer(new_rowid);
     }
     let mut old = old;
     if let Some(ts) = triggers.as_deref_mut().filter(|t| t.has_before()) {
@@ -1312,7 +1373,7 @@ fn upsert_update(
             },
             RowImage {
                 values: &new,
-                rowid,
+                rowid: new_rowid,
             },
         );
         if !ts.fire_before(cx, Some(o), Some(n), res)? {
@@ -1323,12 +1384,12 @@ fn upsert_update(
             None => return Ok(()),
         }
     }
-    match w.check(cx, &mut new, rowid, None) {
+    match w.check(cx, &mut new, new_rowid, None) {
         Ok(Verdict::Skip) => return Ok(()),
         Ok(Verdict::Write) => {}
         Err(v) => return Err(violation(v, res)),
     }
-    let conflicts = w.conflicts(cx, &new, rowid, Some(rowid), false)?;
+    let conflicts = w.conflicts(cx, &new, new_rowid, Some(rowid), new_rowid != rowid)?;
     if let Some((_, e, _, _)) = conflicts.into_iter().next() {
         return Err(e);
     }
@@ -1336,7 +1397,11 @@ fn upsert_update(
     let fk_on = fk::active(cx);
     let mut changed = vec![false; t.columns.len()];
     for (col, _) in &up.sets {
-        if let Some(c) = changed.get_mut(*col) {
+        let col = match (*col, t.rowid_alias) {
+            (usize::MAX, Some(a)) => a,
+            (c, _) => c,
+        };
+        if let Some(c) = changed.get_mut(col) {
             *c = true;
         }
     }
@@ -1347,11 +1412,15 @@ fn upsert_update(
     if fk_on {
         fk::before_update_new(cx, &t, &new, &changed)?;
     }
-    w.insert(cx, &new, rowid)?;
+    w.insert(cx, &new, new_rowid)?;
     if fk_on {
         fk::after_update(cx, &t, &old, &new, &changed)?;
     }
     res.changes += 1;
+    // RETURNING reports the updated row (left in the row slot).
+    if let Some(r) = w.returning_row(cx)? {
+        res.rows.push(r);
+    }
     if let Some(ts) = triggers.filter(|t| t.has_after()) {
         let (o, n) = (
             RowImage {
@@ -1360,7 +1429,7 @@ fn upsert_update(
             },
             RowImage {
                 values: &new,
-                rowid,
+                rowid: new_rowid,
             },
         );
         ts.fire_after(cx, Some(o), Some(n), res)?;

@@ -1,23 +1,31 @@
 //! `UPDATE t SET ... FROM other ... WHERE ...`: the target joined with the
-//! FROM items is run as a query producing the target's rowid and the new
-//! values of the assigned columns (computed against the joined row); the
-//! first joined row of each target row wins, as in SQLite. The values are
-//! then applied through the ordinary UPDATE path, read from a materialised
-//! slot.
+//! FROM items is run as a query producing the target's key (its rowid, or a
+//! WITHOUT ROWID table's PRIMARY KEY columns) and the new values of the
+//! assigned columns (computed against the joined row); as in SQLite, the
+//! first joined row of each rowid target row wins, and the last of each
+//! WITHOUT ROWID one. The values are then applied
+//! through the ordinary UPDATE path, read from a materialised slot; a
+//! WITHOUT ROWID row is found by its key and named by the writer cursor's
+//! row handle (`exec/without_rowid.rs`).
 
 use crate::exec::expr::{CExpr, Cx};
 use crate::exec::select::SelectPlan;
+use crate::exec::write::TableWriter;
 use crate::plan::bind::{err, Binder};
 use crate::plan::select::plan_select;
 use crate::schema::{name_of, Table};
-use chorus_storage::{Result, Value};
+use chorus_storage::record::encode_record;
+use chorus_storage::{Result, Value, ValueRef};
 use sqlite3_parser::ast::{self, Expr, Name};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The query and the assignments (column, index into its row) of UPDATE FROM.
 pub struct FromQuery {
     pub plan: SelectPlan,
     pub slot: usize,
+    /// Leading result columns naming the target row: 1 (the rowid) or the
+    /// number of PRIMARY KEY columns of a WITHOUT ROWID target.
+    pub nkey: usize,
 }
 
 /// Plan the join; returns the query and the SET list reading its slot.
@@ -29,18 +37,31 @@ pub fn plan(
     from: &ast::FromClause,
     where_clause: Option<&Expr>,
 ) -> Result<(FromQuery, Vec<(usize, CExpr)>)> {
-    if t.without_rowid.is_some() {
-        return Err(err("UPDATE FROM on a WITHOUT ROWID table is not supported"));
-    }
     let qual = match &qn.alias {
         Some(a) => name_of(a),
         None => t.name.clone(),
     };
-    let quoted = Name(format!("\"{}\"", qual.replace('"', "\"\"")).into());
-    let mut columns = vec![ast::ResultColumn::Expr(
-        Expr::Qualified(quoted, Name("rowid".into())),
-        None,
-    )];
+    let quote = |n: &str| Name(format!("\"{}\"", n.replace('"', "\"\"")).into());
+    let key_names: Vec<String> = match &t.without_rowid {
+        None => vec!["rowid".into()],
+        Some(pk) => pk
+            .iter()
+            .filter_map(|c| c.col.and_then(|i| t.columns.get(i)))
+            .map(|c| c.name.clone())
+            .collect(),
+    };
+    let nkey = key_names.len();
+    let mut columns: Vec<ast::ResultColumn> = key_names
+        .iter()
+        .map(|k| {
+            let col = if t.without_rowid.is_some() {
+                quote(k)
+            } else {
+                Name(k.clone().into())
+            };
+            ast::ResultColumn::Expr(Expr::Qualified(quote(&qual), col), None)
+        })
+        .collect();
     for (_, e) in targets {
         columns.push(ast::ResultColumn::Expr((*e).clone(), None));
     }
@@ -85,25 +106,65 @@ pub fn plan(
     let sets = targets
         .iter()
         .enumerate()
-        .map(|(k, (c, _))| (*c, CExpr::Column { slot, col: k + 1 }))
+        .map(|(k, (c, _))| {
+            (
+                *c,
+                CExpr::Column {
+                    slot,
+                    col: k + nkey,
+                },
+            )
+        })
         .collect();
-    Ok((FromQuery { plan, slot }, sets))
+    Ok((FromQuery { plan, slot, nkey }, sets))
 }
 
-/// Run the join: (target rowid, values row) for each target row, first wins.
-pub fn rows(q: &mut FromQuery, cx: &mut Cx<'_>) -> Result<Vec<(i64, Vec<Value>)>> {
+/// Run the join: (target rowid or row handle, values row) for each target
+/// row, first wins. `writer` finds WITHOUT ROWID rows by key.
+pub fn rows(
+    q: &mut FromQuery,
+    cx: &mut Cx<'_>,
+    writer: &mut TableWriter,
+) -> Result<Vec<(i64, Vec<Value>)>> {
+    let wr = writer.table.without_rowid.is_some();
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut keyed: Vec<Vec<Value>> = Vec::new();
+    let mut seen_rowids = HashSet::new();
+    let mut seen_keys: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut key_buf = Vec::new();
     q.plan.open(cx)?;
     while q.plan.next(cx)? {
         let row = q.plan.row();
-        if let Some(Value::Integer(r)) = row.first() {
-            if seen.insert(*r) {
+        if wr {
+            let key: Vec<ValueRef> = row.iter().take(q.nkey).map(|v| v.as_ref()).collect();
+            key_buf.clear();
+            encode_record(&key, &mut key_buf);
+            // SQLite keeps the last joined row of a WITHOUT ROWID target
+            // (its ephemeral key index replaces), the first of a rowid one.
+            match seen_keys.get(&key_buf) {
+                Some(&i) => keyed[i] = row.to_vec(),
+                None => {
+                    seen_keys.insert(key_buf.clone(), keyed.len());
+                    keyed.push(row.to_vec());
+                }
+            }
+        } else if let Some(Value::Integer(r)) = row.first() {
+            if seen_rowids.insert(*r) {
                 out.push((*r, row.to_vec()));
             }
         }
     }
     q.plan.close();
+    if wr {
+        let c = writer.cursor(cx)?;
+        for row in keyed {
+            let key: Vec<ValueRef> = row.iter().take(q.nkey).map(|v| v.as_ref()).collect();
+            if c.seek_key(&key)? {
+                let h = c.register_current();
+                out.push((h, row));
+            }
+        }
+    }
     Ok(out)
 }
 
