@@ -143,3 +143,13 @@ SELECT * FROM w WHERE lower(a) > 'q' ORDER BY a;
 SELECT a FROM w ORDER BY lower(a), a;
 UPDATE w SET b = b * 10 WHERE lower(a) = 'xy';
 SELECT * FROM w ORDER BY a;
+-- a VIRTUAL column index in a WITHOUT ROWID table
+CREATE TABLE wg(k INT PRIMARY KEY, p TEXT, v INT AS (length(p))) WITHOUT ROWID;
+INSERT INTO wg(k, p) VALUES(1, 'a'), (2, 'bbb'), (3, 'cc'), (4, NULL), (5, 'dd');
+CREATE INDEX wg_v ON wg(v);
+EXPLAIN QUERY PLAN SELECT * FROM wg WHERE v = 2;
+SELECT * FROM wg WHERE v = 2 ORDER BY k;
+SELECT * FROM wg WHERE v >= 2 ORDER BY k;
+SELECT k, v FROM wg ORDER BY v, k;
+UPDATE wg SET p = p || 'x' WHERE v = 2;
+SELECT * FROM wg ORDER BY k;
