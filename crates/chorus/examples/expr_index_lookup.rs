@@ -40,7 +40,10 @@ fn main() {
 
     let mut plan = c.prepare(&format!("EXPLAIN QUERY PLAN {q}")).unwrap();
     while plan.step().unwrap() {
-        println!("chorus plan: {}", String::from_utf8_lossy(&plan.column_text(3)));
+        println!(
+            "chorus plan: {}",
+            String::from_utf8_lossy(&plan.column_text(3))
+        );
     }
     let t0 = Instant::now();
     let mut found = 0i64;
