@@ -415,6 +415,7 @@ impl<'c> Statement<'c> {
                 }
             }
         }
+        self.env.next_run();
         self.env.facts.last_insert_rowid = inner.last_insert_rowid;
         self.env.facts.changes = inner.changes;
         self.env.facts.total_changes = inner.total_changes;

@@ -248,6 +248,9 @@ pub struct Env {
     pub interrupt: Arc<std::sync::atomic::AtomicBool>,
     /// Row handles of WITHOUT ROWID tables (exec/without_rowid.rs).
     pub wr_rows: super::without_rowid::WrRegistry,
+    /// Which execution of the statement is running (`next_run`): results
+    /// cached by uncorrelated subqueries hold only within one run.
+    pub run: u64,
     /// Foreign key state of a writing statement (None: enforcement off).
     pub fk: Option<Box<crate::exec::foreign_key::FkState>>,
 }
@@ -265,7 +268,14 @@ impl Env {
             interrupt: Default::default(),
             wr_rows: Default::default(),
             fk: None,
+            run: 0,
         }
+    }
+
+    /// Start a new execution of the statement (see `run`).
+    pub fn next_run(&mut self) {
+        static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     /// SQLITE_INTERRUPT when the connection was interrupted.
     #[inline]

@@ -47,8 +47,10 @@ pub type ScalarFn = crate::exec::func::ScalarImpl;
 pub struct SubQuery {
     pub plan: SelectPlan,
     pub correlated: bool,
-    /// Cached result of an uncorrelated subquery.
+    /// Cached result of an uncorrelated subquery, valid in run `cache_run`
+    /// of the statement (`Env::run`).
     pub cache: Option<SubCache>,
+    pub cache_run: u64,
     /// The column a scalar use reads (a row-value element reads column i).
     pub col: usize,
 }
@@ -783,7 +785,17 @@ fn writes_aggregates(plan: &SelectPlan) -> bool {
     }
 }
 
+/// Drop a cached result from an earlier run of the statement.
+#[inline]
+fn expire_cache(s: &mut SubQuery, cx: &Cx<'_>) {
+    if s.cache_run != cx.env.run {
+        s.cache = None;
+        s.cache_run = cx.env.run;
+    }
+}
+
 fn scalar(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<Value> {
+    expire_cache(s, cx);
     if !s.correlated {
         if let Some(SubCache::Scalar(v)) = &s.cache {
             return Ok(v.get(s.col).cloned().unwrap_or(Value::Null));
@@ -800,6 +812,7 @@ fn scalar(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<Value> {
 }
 
 fn exists(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<bool> {
+    expire_cache(s, cx);
     if !s.correlated {
         if let Some(SubCache::Exists(b)) = &s.cache {
             return Ok(*b);
@@ -816,6 +829,7 @@ fn exists(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<bool> {
 
 /// Run an IN subquery into its row set (once, unless correlated).
 fn fill_set(s: &mut SubQuery, cx: &mut Cx<'_>) -> Result<()> {
+    expire_cache(s, cx);
     if s.correlated || !matches!(s.cache, Some(SubCache::Set { .. })) {
         let mut rows = Vec::new();
         run_rows(&mut s.plan, cx, None, &mut rows)?;

@@ -1076,6 +1076,15 @@ impl MatScan {
         self
     }
 
+    /// Forget the materialised rows: the next pass recomputes them (a new
+    /// execution of the select that owns this scan).
+    pub fn reset(&mut self) {
+        self.pos = 0;
+        self.rows.clear();
+        self.started = false;
+        self.complete = false;
+    }
+
     pub fn open(&mut self) {
         self.pos = 0;
         if self.correlated {
@@ -1241,7 +1250,8 @@ impl Source {
     pub fn reset_cache(&mut self) {
         match self {
             Source::Table(t) => t.reset_cache(),
-            Source::Mat(_) => {}
+            // Rows materialised by an earlier execution may be stale.
+            Source::Mat(m) => m.reset(),
             Source::Join(j) => {
                 j.left.reset_cache();
                 j.right.reset_cache();

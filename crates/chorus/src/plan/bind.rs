@@ -658,6 +658,7 @@ impl Binder {
             plan,
             correlated: correlated || self.in_trigger,
             cache: None,
+            cache_run: 0,
             col: 0,
         })))
     }
