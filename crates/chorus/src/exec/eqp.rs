@@ -146,12 +146,14 @@ struct Walker {
     /// by the address of their plan.
     numbers: HashMap<*const SelectPlan, usize>,
     counter: usize,
+    /// Instructions SQLite codes beyond one per row, before the next row.
+    extra: i64,
 }
 
 impl Walker {
     fn push(&mut self, parent: i64, detail: String) -> i64 {
         // SQLite's ids are VDBE addresses; a one-line plan's is 2.
-        let id = self.rows.len() as i64 + 2;
+        let id = self.rows.len() as i64 + 2 + self.extra;
         self.rows.push(EqpRow { id, parent, detail });
         id
     }
@@ -369,7 +371,12 @@ impl Walker {
     /// term at the first loop where all its tables are available).
     fn loops(&mut self, s: &Source, parent: i64, outer_inner: bool) {
         match s {
-            Source::Table(_) => {
+            Source::Table(ts) => {
+                // A loop on an index with expression keys takes one more
+                // instruction before its row (SQLite 3.46).
+                if matches!(&ts.access, super::source::Access::Index(ia) if ia.expr_keys) {
+                    self.extra += 1;
+                }
                 let mut lines = Vec::new();
                 s.describe(&mut lines);
                 for mut l in lines {
@@ -427,6 +434,7 @@ pub fn select_rows(plan: &SelectPlan) -> Vec<EqpRow> {
         rows: Vec::new(),
         numbers: HashMap::new(),
         counter: 0,
+        extra: 0,
     };
     w.number(plan);
     w.select(plan, 0);
@@ -440,6 +448,7 @@ pub fn scan_rows(scan: &Source, values: &[&CExpr]) -> Vec<EqpRow> {
         rows: Vec::new(),
         numbers: HashMap::new(),
         counter: 0,
+        extra: 0,
     };
     for (sub, _) in subs_of(values) {
         w.number_sub(sub);

@@ -70,6 +70,9 @@ pub struct IndexAccess {
     /// Index name and column names (for EXPLAIN QUERY PLAN).
     pub name: String,
     pub col_names: Vec<String>,
+    /// Some key column is an expression or a VIRTUAL generated column
+    /// (SQLite's plan ids count one more instruction for such a loop).
+    pub expr_keys: bool,
 }
 
 impl IndexAccess {

@@ -94,6 +94,9 @@ fn choose_access_in(
             *s != slot && (earlier.contains(s) || *s < b.scopes.last().map_or(0, |x| x.first_slot))
         })
     };
+    // A term side's key: a column of the slot, or an indexed expression
+    // (plan/index_expr.rs).
+    let key_of = |e: &CExpr| super::index_expr::term_key(b, slot, e);
     let mut cands: Vec<Cand<'_>> = Vec::new();
     // Conjuncts, with the halves of an AND inside one (BETWEEN) as well.
     let mut flat: Vec<(usize, &CExpr)> = Vec::new();
@@ -121,14 +124,14 @@ fn choose_access_in(
                 aff,
                 coll,
             } => {
-                if let CExpr::Column { slot: s, col } = &**l {
-                    if *s == slot && usable_rhs(r) {
-                        cands.push((*col, *op, Rhs::Expr(r), *aff, coll));
+                if let Some(col) = key_of(l) {
+                    if usable_rhs(r) {
+                        cands.push((col, *op, Rhs::Expr(r), *aff, coll));
                         continue;
                     }
                 }
-                if let CExpr::Column { slot: s, col } = &**r {
-                    if *s == slot && usable_rhs(l) {
+                if let Some(col) = key_of(r) {
+                    if usable_rhs(l) {
                         let flipped = match op {
                             CmpOp::Lt => CmpOp::Gt,
                             CmpOp::Le => CmpOp::Ge,
@@ -136,7 +139,7 @@ fn choose_access_in(
                             CmpOp::Ge => CmpOp::Le,
                             o => *o,
                         };
-                        cands.push((*col, flipped, Rhs::Expr(l), *aff, coll));
+                        cands.push((col, flipped, Rhs::Expr(l), *aff, coll));
                     }
                 }
             }
@@ -148,9 +151,9 @@ fn choose_access_in(
                 coll,
             } => {
                 for (x, v) in [(l, r), (r, l)] {
-                    if let CExpr::Column { slot: s, col } = &**x {
-                        if *s == slot && *col != usize::MAX && usable_rhs(v) {
-                            cands.push((*col, CmpOp::Eq, Rhs::Is(v), *aff, coll));
+                    if let Some(col) = key_of(x) {
+                        if col != usize::MAX && usable_rhs(v) {
+                            cands.push((col, CmpOp::Eq, Rhs::Is(v), *aff, coll));
                             break;
                         }
                     }
@@ -163,22 +166,21 @@ fn choose_access_in(
                 aff,
                 coll,
             } => {
-                let CExpr::Column { slot: s, col } = &**x else {
+                let Some(col) = key_of(x) else {
                     continue;
                 };
                 let a0 = aff.first().copied().flatten();
-                if *s == slot
-                    && !list.is_empty()
+                if !list.is_empty()
                     && aff.iter().all(|a| *a == a0)
                     && list
                         .iter()
                         .all(|e| usable_rhs(e) && e.try_clone().is_some())
                 {
-                    cands.push((*col, CmpOp::Eq, Rhs::List(list.iter().collect()), a0, coll));
+                    cands.push((col, CmpOp::Eq, Rhs::List(list.iter().collect()), a0, coll));
                 }
             }
             CExpr::Or(..) => {
-                if let Some((col, list, aff, coll)) = or_of_equalities(term, slot) {
+                if let Some((col, list, aff, coll)) = or_of_equalities(term, &key_of) {
                     if list
                         .iter()
                         .all(|e| usable_rhs(e) && e.try_clone().is_some())
@@ -194,14 +196,13 @@ fn choose_access_in(
                 aff,
                 coll,
             } => {
-                let ([CExpr::Column { slot: s, col }], Some(a), Some(c)) =
-                    (x.as_slice(), aff.first(), coll.first())
-                else {
+                let ([x], Some(a), Some(c)) = (x.as_slice(), aff.first(), coll.first()) else {
                     continue;
                 };
+                let Some(col) = key_of(x) else { continue };
                 let uncorrelated = sub.try_borrow().is_ok_and(|q| !q.correlated);
-                if *s == slot && uncorrelated && whole && i64::try_from(k).is_ok() {
-                    cands.push((*col, CmpOp::Eq, Rhs::Sub(k), *a, c));
+                if uncorrelated && whole && i64::try_from(k).is_ok() {
+                    cands.push((col, CmpOp::Eq, Rhs::Sub(k), *a, c));
                 }
             }
             _ => {}
@@ -228,7 +229,8 @@ fn choose_access_in(
         if idx.partial.is_some() {
             continue;
         }
-        if let Some((score, acc)) = index_access(t, &idx, &cands) {
+        let ids = super::index_expr::col_ids(b, t, slot, &idx);
+        if let Some((score, acc)) = index_access(t, &idx, &ids, &cands) {
             // A WITHOUT ROWID table's key is the table itself.
             let covers = (t.without_rowid.is_some() && idx.root == t.root)
                 || (select && super::covering::index_covers(b, t, slot, &idx));
@@ -268,10 +270,10 @@ fn choose_access_in(
 
 /// `x = e1 OR x = e2 OR ...` on one column of `slot` (same affinity and
 /// collation throughout): (column, values, affinity, collation).
-fn or_of_equalities(
-    term: &CExpr,
-    slot: usize,
-) -> Option<(usize, Vec<&CExpr>, Option<Affinity>, &Collation)> {
+fn or_of_equalities<'a>(
+    term: &'a CExpr,
+    key_of: &dyn Fn(&CExpr) -> Option<usize>,
+) -> Option<(usize, Vec<&'a CExpr>, Option<Affinity>, &'a Collation)> {
     let mut stack = vec![term];
     let mut found: Option<(usize, Option<Affinity>, &Collation)> = None;
     let mut list = Vec::new();
@@ -288,9 +290,9 @@ fn or_of_equalities(
                 aff,
                 coll,
             } => {
-                let (col, v) = match (&**l, &**r) {
-                    (CExpr::Column { slot: s, col }, v) if *s == slot => (*col, v),
-                    (v, CExpr::Column { slot: s, col }) if *s == slot => (*col, v),
+                let (col, v) = match (key_of(l), key_of(r)) {
+                    (Some(col), _) => (col, &**r),
+                    (None, Some(col)) => (col, &**l),
                     _ => return None,
                 };
                 match found {
@@ -336,22 +338,23 @@ fn coll_name_eq(c: &Collation, name: &Option<String>) -> bool {
     c.name().eq_ignore_ascii_case(n)
 }
 
-fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Access)> {
-    let usable = |ic: &crate::schema::IndexColumn, c: &Cand<'_>| -> bool {
-        let Some(col) = ic.col else { return false };
-        let tc = if Some(col) == t.rowid_alias {
-            usize::MAX
-        } else {
-            col
+/// `ids`: each key column's id and affinity (plan/index_expr.rs).
+fn index_access(
+    t: &Table,
+    idx: &Index,
+    ids: &[Option<(usize, Affinity)>],
+    cands: &[Cand<'_>],
+) -> Option<(usize, Access)> {
+    let usable = |p: usize, c: &Cand<'_>| -> bool {
+        let Some(ic) = idx.columns.get(p) else {
+            return false;
         };
-        if c.0 != tc {
+        let Some(&Some((id, caff))) = ids.get(p) else {
+            return false;
+        };
+        if c.0 != id {
             return false;
         }
-        let caff = t
-            .columns
-            .get(col)
-            .map(|c| c.affinity)
-            .unwrap_or(Affinity::Blob);
         let aff_ok = match c.3 {
             None => true,
             Some(a) if a.is_numeric() => caff.is_numeric(),
@@ -363,22 +366,22 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
         let coll = ic
             .collation
             .clone()
-            .or_else(|| t.columns.get(col).and_then(|c| c.collation.clone()));
+            .or_else(|| ic.col.and_then(|col| t.columns.get(col)?.collation.clone()));
         aff_ok && coll_name_eq(c.4, &coll)
     };
     let mut eq = Vec::new();
     let mut n_in = 0;
-    for ic in &idx.columns {
+    for p in 0..idx.columns.len() {
         // A plain equality first, else an IN term.
         let c = cands
             .iter()
-            .find(|c| c.1 == CmpOp::Eq && matches!(c.2, Rhs::Expr(_)) && usable(ic, c))
+            .find(|c| c.1 == CmpOp::Eq && matches!(c.2, Rhs::Expr(_)) && usable(p, c))
             .or_else(|| {
                 cands
                     .iter()
-                    .find(|c| c.1 == CmpOp::Eq && matches!(c.2, Rhs::Is(_)) && usable(ic, c))
+                    .find(|c| c.1 == CmpOp::Eq && matches!(c.2, Rhs::Is(_)) && usable(p, c))
             })
-            .or_else(|| cands.iter().find(|c| c.1 == CmpOp::Eq && usable(ic, c)));
+            .or_else(|| cands.iter().find(|c| c.1 == CmpOp::Eq && usable(p, c)));
         match c {
             Some(c) => {
                 if !matches!(c.2, Rhs::Expr(_) | Rhs::Is(_)) {
@@ -391,11 +394,12 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
     }
     let mut lo = None;
     let mut hi = None;
-    if let Some(ic) = idx.columns.get(eq.len()) {
+    let p = eq.len();
+    if let Some(ic) = idx.columns.get(p) {
         if !ic.desc {
             if let Some(c) = cands
                 .iter()
-                .find(|c| matches!(c.1, CmpOp::Gt | CmpOp::Ge) && usable(ic, c))
+                .find(|c| matches!(c.1, CmpOp::Gt | CmpOp::Ge) && usable(p, c))
             {
                 lo = Some((
                     rhs_expr(&c.2)?,
@@ -405,7 +409,7 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
             }
             if let Some(c) = cands
                 .iter()
-                .find(|c| matches!(c.1, CmpOp::Lt | CmpOp::Le) && usable(ic, c))
+                .find(|c| matches!(c.1, CmpOp::Lt | CmpOp::Le) && usable(p, c))
             {
                 hi = Some((
                     rhs_expr(&c.2)?,
@@ -441,6 +445,7 @@ fn index_access(t: &Table, idx: &Index, cands: &[Cand<'_>]) -> Option<(usize, Ac
         hi,
         name: idx.name.clone(),
         col_names: index_col_names(t, idx),
+        expr_keys: super::index_expr::has_expr_keys(t, idx),
     }));
     Some((score, acc))
 }
@@ -474,6 +479,7 @@ pub(super) fn index_walk(t: &Table, idx: &Index) -> Access {
         hi: None,
         name: idx.name.clone(),
         col_names: index_col_names(t, idx),
+        expr_keys: super::index_expr::has_expr_keys(t, idx),
     }))
 }
 
@@ -499,7 +505,26 @@ pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<F
         } = c
         {
             for (x, y) in [(l, r), (r, l)] {
-                if let CExpr::Column { slot, col } = &**x {
+                // A column of a level table, or an expression over one
+                // table that an index of it holds (plan/index_expr.rs).
+                let key = match &**x {
+                    CExpr::Column { slot, col } => Some((*slot, *col)),
+                    x => {
+                        let mut xs = Vec::new();
+                        if !x.slots(&mut xs) {
+                            xs.clear();
+                        }
+                        xs.dedup();
+                        match xs.as_slice() {
+                            [s] if level.contains(s) => {
+                                super::index_expr::term_key(b, *s, x).map(|c| (*s, c))
+                            }
+                            _ => None,
+                        }
+                    }
+                };
+                if let Some((slot, col)) = key {
+                    let slot = &slot;
                     if !level.contains(slot) {
                         continue;
                     }
@@ -514,7 +539,7 @@ pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<F
                     if others.contains(slot) {
                         continue;
                     }
-                    eqs.push((*slot, *col, *aff, others));
+                    eqs.push((*slot, col, *aff, others));
                 }
             }
         }
@@ -524,23 +549,21 @@ pub(super) fn reorder(b: &Binder, items: Vec<FromItem>, conj: &[CExpr]) -> Vec<F
         if col == usize::MAX {
             return true;
         }
-        let caff = t
-            .columns
-            .get(col)
-            .map(|c| c.affinity)
-            .unwrap_or(Affinity::Blob);
-        let aff_ok = match aff {
+        let aff_ok = |caff: Affinity| match aff {
             None => true,
             Some(a) if a.is_numeric() => caff.is_numeric(),
             Some(Affinity::Text) => caff == Affinity::Text,
             Some(Affinity::Blob) => caff == Affinity::Blob,
             Some(_) => false,
         };
-        aff_ok
-            && b.schema
-                .indexes_for(t)
-                .iter()
-                .any(|i| i.partial.is_none() && i.columns.first().and_then(|c| c.col) == Some(col))
+        b.schema.indexes_for(t).iter().any(|i| {
+            i.partial.is_none()
+                && super::index_expr::col_ids(b, t, it.slot, i)
+                    .first()
+                    .copied()
+                    .flatten()
+                    .is_some_and(|(id, caff)| id == col && aff_ok(caff))
+        })
     };
     let mut remaining: Vec<Option<FromItem>> = items.into_iter().map(Some).collect();
     let mut placed: Vec<usize> = Vec::new();

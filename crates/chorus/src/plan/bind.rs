@@ -116,6 +116,9 @@ pub struct Binder {
     /// (`usize::MAX` = rowid): a table scan whose columns one index holds
     /// reads the index alone (plan/covering.rs).
     pub used_cols: std::collections::HashSet<(usize, usize)>,
+    /// Bound key expressions of the expression / VIRTUAL-column indexes of
+    /// the tables being planned, per slot (plan/index_expr.rs).
+    pub index_exprs: Vec<super::index_expr::SlotExprs>,
     /// Root page of every table a FROM item (or `IN table`) of the
     /// statement reads, views and subqueries included: INSERT ... SELECT
     /// streams its rows unless the SELECT reads the target table.
@@ -349,6 +352,7 @@ impl Binder {
             trigger_stack: Vec::new(),
             gen_busy: Vec::new(),
             used_cols: Default::default(),
+            index_exprs: Vec::new(),
             tables_read: Vec::new(),
         }
     }

@@ -4,6 +4,7 @@ pub mod access_path;
 pub mod bind;
 pub mod covering;
 pub mod group_index;
+pub mod index_expr;
 pub mod min_max;
 pub mod names;
 pub mod order_index;

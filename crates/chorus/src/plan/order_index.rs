@@ -55,13 +55,14 @@ pub(super) fn satisfies(
                 None => return false,
             },
         };
-        let CExpr::Column { slot, col } = e else {
+        // A column, or an expression an index holds (plan/index_expr.rs).
+        let Some(col) = super::index_expr::term_key(b, ts.slot, e) else {
             return false;
         };
-        if *slot != ts.slot || k.nulls_first == k.desc {
+        if k.nulls_first == k.desc {
             return false;
         }
-        terms.push((*col, k.desc, &k.coll));
+        terms.push((col, k.desc, &k.coll));
     }
     match &ts.access {
         Access::RowidEq(_) => true,
@@ -105,7 +106,8 @@ pub(super) fn satisfies(
                 ts.ordered = true;
                 return true;
             }
-            if let Some(rev) = follows(table, &idx, &pinned, &terms) {
+            let ids = super::index_expr::col_ids(b, table, ts.slot, &idx);
+            if let Some(rev) = follows(table, &idx, &ids, &pinned, &terms) {
                 ts.reverse = rev;
                 ts.ordered = true;
                 return true;
@@ -130,7 +132,8 @@ pub(super) fn satisfies(
                 if other.name == idx.name || ia.has_in() || !same_lead(&other) {
                     continue;
                 }
-                let Some(rev) = follows(table, &other, &pinned, &terms) else {
+                let other_ids = super::index_expr::col_ids(b, table, ts.slot, &other);
+                let Some(rev) = follows(table, &other, &other_ids, &pinned, &terms) else {
                     continue;
                 };
                 let Some(acc) = same_keys(ia, table, &other) else {
@@ -169,6 +172,7 @@ fn same_keys(ia: &IndexAccess, table: &Table, other: &Index) -> Option<Access> {
         hi: bound(&ia.hi)?,
         name: other.name.clone(),
         col_names: super::access_path::index_col_names(table, other),
+        expr_keys: super::index_expr::has_expr_keys(table, other),
     })))
 }
 
@@ -178,10 +182,11 @@ fn full_scan_by_index(b: &Binder, ts: &mut TableScan, table: &Table, terms: &[Te
     type Pick = ((bool, i32, usize), Arc<Index>, bool);
     let mut best: Option<Pick> = None;
     for (n, idx) in b.schema.indexes_for(table).into_iter().enumerate() {
-        if idx.partial.is_some() || idx.columns.iter().any(|c| c.col.is_none()) {
+        if idx.partial.is_some() {
             continue;
         }
-        let Some(rev) = follows(table, &idx, &[], terms) else {
+        let ids = super::index_expr::col_ids(b, table, ts.slot, &idx);
+        let Some(rev) = follows(table, &idx, &ids, &[], terms) else {
             continue;
         };
         let key = (
@@ -202,30 +207,22 @@ fn full_scan_by_index(b: &Binder, ts: &mut TableScan, table: &Table, terms: &[Te
     true
 }
 
-/// A table column as the planner names it (the rowid alias is the rowid).
-fn rowid_col(t: &Table, c: usize) -> usize {
-    if Some(c) == t.rowid_alias {
-        usize::MAX
-    } else {
-        c
-    }
-}
-
 /// Whether `idx`'s entries come in `terms`' order, its first
 /// `pinned.len()` columns being held by equalities (`true`: one value,
 /// which a term may name or not; `false`: an IN term's values, visited in
 /// index order, which the next term must name): Some(walk backwards) when
-/// they do.
-fn follows(t: &Table, idx: &Index, pinned: &[bool], terms: &[Term<'_>]) -> Option<bool> {
+/// they do. `ids`: the key columns' ids (plan/index_expr.rs).
+fn follows(
+    t: &Table,
+    idx: &Index,
+    ids: &[Option<(usize, crate::sqlvalue::Affinity)>],
+    pinned: &[bool],
+    terms: &[Term<'_>],
+) -> Option<bool> {
     fn agree(r: &mut Option<bool>, rev: bool) -> bool {
         *r.get_or_insert(rev) == rev
     }
-    let col_at = |p: usize| {
-        idx.columns
-            .get(p)
-            .and_then(|c| c.col)
-            .map(|c| rowid_col(t, c))
-    };
+    let col_at = |p: usize| ids.get(p).copied().flatten().map(|(id, _)| id);
     let pinned_cols: Vec<usize> = (0..pinned.len())
         .filter(|p| pinned[*p])
         .filter_map(col_at)
@@ -298,7 +295,12 @@ fn without_rowid_key_order(
         }
         terms.push((*col, k.desc, &k.coll));
     }
-    match follows(table, &pk, &[], &terms) {
+    let ids: Vec<_> = pk
+        .columns
+        .iter()
+        .map(|c| c.col.map(|k| (k, crate::sqlvalue::Affinity::Blob)))
+        .collect();
+    match follows(table, &pk, &ids, &[], &terms) {
         Some(rev) => {
             ts.reverse = rev;
             ts.ordered = true;

@@ -756,6 +756,12 @@ fn plan_one_inner(
         }
         None => (None, None),
     };
+    // Index expressions of the tables, bound over their slots.
+    for it in &items {
+        if let Some(t) = &it.table {
+            super::index_expr::prepare(b, t, it.slot);
+        }
+    }
     // Join order: greedy, for inner joins only.
     if items.len() > 1
         && right_idx.is_none()
@@ -1008,7 +1014,9 @@ fn first_agg_name(e: &Expr) -> String {
     "count".into()
 }
 
-/// The slot of `x` in an uncorrelated `x IN (SELECT ...)` over one column.
+/// The slot of `x` in an uncorrelated `x IN (SELECT ...)` over one column
+/// (`x` a column, or an expression over one table's columns, which an
+/// index on that expression may seek).
 fn in_sub_slot(c: &CExpr) -> Option<usize> {
     let CExpr::InSub {
         x, sub, not: false, ..
@@ -1016,7 +1024,15 @@ fn in_sub_slot(c: &CExpr) -> Option<usize> {
     else {
         return None;
     };
-    let [CExpr::Column { slot, .. }] = x.as_slice() else {
+    let [x] = x.as_slice() else {
+        return None;
+    };
+    let mut used = Vec::new();
+    if !x.slots(&mut used) {
+        return None;
+    }
+    used.dedup();
+    let [slot] = used.as_slice() else {
         return None;
     };
     sub.try_borrow().ok().filter(|q| !q.correlated)?;

@@ -765,6 +765,7 @@ fn plan_scan(
                 terms.push(b.expr(c)?);
             }
         }
+        crate::plan::index_expr::prepare(b, t, slot);
         let access = crate::plan::select::choose_access_pub(b, t, slot, &[], &mut terms);
         let mut scan = TableScan::new(slot, t.root, t.rowid_alias, access);
         scan.wr = crate::exec::without_rowid::WrScan::of(t, true);
