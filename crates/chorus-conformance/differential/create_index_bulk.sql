@@ -52,10 +52,12 @@ SELECT count(*) FROM big INDEXED BY bl_long WHERE l > '';
 -- Partial index with a condition that drops most rows, and an index on
 -- an empty table.
 CREATE INDEX bpart ON big(s) WHERE i > 2900;
+-- scan-order
 SELECT id FROM big INDEXED BY bpart WHERE i > 2900 AND s > '' ORDER BY s;
 CREATE TABLE e(x);
 CREATE INDEX ex ON e(x);
 INSERT INTO e VALUES (3), (1), (2);
+-- scan-order
 SELECT x FROM e INDEXED BY ex WHERE x > 0;
 DROP INDEX bs;
 CREATE INDEX bs ON big(s);
@@ -85,6 +87,7 @@ CREATE INDEX rd ON r(d, e);
 CREATE INDEX re ON r(e);
 PRAGMA integrity_check;
 SELECT id, d, e, typeof(e) FROM r INDEXED BY rd WHERE d > '' ORDER BY d, e, id;
+-- scan-order
 SELECT id FROM r INDEXED BY re WHERE e = 3;
 CREATE TABLE g(id INTEGER PRIMARY KEY, a, s AS (a * 2) STORED, v AS (a || 'v') VIRTUAL);
 INSERT INTO g(id, a) SELECT k, k % 17 FROM (WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 500) SELECT k FROM n);

@@ -138,6 +138,7 @@ CREATE TABLE w(a TEXT, b INT, PRIMARY KEY(a)) WITHOUT ROWID;
 INSERT INTO w VALUES('Xy', 1), ('xY', 2), ('zz', 3), ('Q', 4);
 CREATE INDEX w_low ON w(lower(a));
 EXPLAIN QUERY PLAN SELECT * FROM w WHERE lower(a) = 'xy';
+-- scan-order
 SELECT * FROM w WHERE lower(a) = 'xy';
 SELECT * FROM w WHERE lower(a) > 'q' ORDER BY a;
 SELECT a FROM w ORDER BY lower(a), a;

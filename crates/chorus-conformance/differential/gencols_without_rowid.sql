@@ -7,6 +7,7 @@ SELECT * FROM w ORDER BY a;
 SELECT c, typeof(c), d, typeof(d) FROM w ORDER BY a;
 SELECT a FROM w WHERE c = 'qx';
 SELECT a FROM w WHERE d > 2 ORDER BY d DESC;
+-- scan-order
 SELECT count(*), sum(d), max(c), group_concat(c, ',') FROM w;
 UPDATE w SET b = 'z' WHERE a = 1;
 UPDATE w SET a = a + 10 WHERE a = 2;
@@ -42,9 +43,11 @@ PRAGMA integrity_check;
 -- Composite and DESC keys, text keys with a collation.
 CREATE TABLE k(x TEXT COLLATE NOCASE, y INT, z AS (x || y) STORED, v AS (y * y), PRIMARY KEY(y DESC, x)) WITHOUT ROWID;
 INSERT INTO k(x, y) VALUES('b', 1), ('A', 1), ('c', 2), ('B', 2);
+-- scan-order
 SELECT * FROM k;
 SELECT x, y, z, v FROM k WHERE v = 4 ORDER BY x;
 UPDATE k SET y = y + 1 WHERE x = 'a';
+-- scan-order
 SELECT * FROM k;
 -- error: UNIQUE constraint failed: k.y, k.x
 INSERT INTO k(x, y) VALUES('C', 2);

@@ -5,19 +5,25 @@ CREATE TABLE s(x);
 INSERT INTO s VALUES(10), (20), (30);
 CREATE TABLE t2(a INTEGER PRIMARY KEY, b, c);
 INSERT INTO t2(b, c) SELECT last_insert_rowid(), x FROM s;
+-- scan-order
 SELECT * FROM t2 ORDER BY a;
 SELECT last_insert_rowid();
 -- Reading the target: every row is read before the first insert.
 INSERT INTO t2 SELECT NULL, a, last_insert_rowid() FROM t2;
+-- scan-order
 SELECT * FROM t2 ORDER BY a;
 INSERT INTO t2 SELECT NULL, x, last_insert_rowid() FROM s WHERE x IN (SELECT c FROM t2);
+-- scan-order
 SELECT * FROM t2 ORDER BY a;
 CREATE VIEW v2 AS SELECT a, b FROM t2;
 INSERT INTO t2 SELECT NULL, b, last_insert_rowid() FROM v2 WHERE a <= 2;
+-- scan-order
 SELECT * FROM t2 ORDER BY a;
 INSERT INTO t2 SELECT NULL, x, (SELECT max(a) FROM t2) FROM s;
+-- scan-order
 SELECT * FROM t2 ORDER BY a;
 WITH w AS (SELECT a FROM t2 WHERE a > 10) INSERT INTO t2 SELECT NULL, a, last_insert_rowid() FROM w;
+-- scan-order
 SELECT * FROM t2 ORDER BY a;
 -- ORDER BY / LIMIT / DISTINCT / GROUP BY sources.
 CREATE TABLE t3(k INTEGER PRIMARY KEY, v);
@@ -34,13 +40,17 @@ INSERT INTO src VALUES(2, 'b'), (3, 'a'), (4, 'c'), (2, 'd');
 INSERT INTO u SELECT id, name FROM src;
 SELECT * FROM u ORDER BY id;
 INSERT OR IGNORE INTO u SELECT id, name FROM src;
+-- scan-order
 SELECT * FROM u ORDER BY id;
 INSERT OR REPLACE INTO u SELECT id + 10, name FROM src WHERE id > 2;
+-- scan-order
 SELECT * FROM u ORDER BY id;
 INSERT INTO u SELECT id + 20, name FROM src WHERE true ON CONFLICT(name) DO UPDATE SET id = excluded.id + 100;
+-- scan-order
 SELECT * FROM u ORDER BY id;
 -- error: UNIQUE constraint failed: u.id
 INSERT OR FAIL INTO u SELECT id + 50, name || '2' FROM src ORDER BY id;
+-- scan-order
 SELECT * FROM u ORDER BY id;
 -- Triggers and AUTOINCREMENT targets.
 CREATE TABLE log(m);
@@ -48,7 +58,9 @@ CREATE TABLE tr(a INTEGER PRIMARY KEY AUTOINCREMENT, b);
 CREATE TRIGGER tr_ai AFTER INSERT ON tr BEGIN INSERT INTO log VALUES('ins ' || new.a || ' ' || last_insert_rowid()); END;
 INSERT INTO tr(b) SELECT x FROM s;
 INSERT INTO tr(b) SELECT last_insert_rowid() FROM s;
+-- scan-order
 SELECT * FROM tr ORDER BY a;
+-- scan-order
 SELECT * FROM log;
 SELECT * FROM sqlite_sequence;
 -- A larger stream.
@@ -65,4 +77,5 @@ INSERT INTO t4(b, c) SELECT last_insert_rowid(), x FROM vs;
 WITH w AS (SELECT x FROM s) INSERT INTO t4(b, c) SELECT last_insert_rowid(), x FROM w;
 INSERT INTO t4(b, c) SELECT last_insert_rowid(), x FROM (SELECT x FROM s ORDER BY x DESC);
 WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 3) INSERT INTO t4(b, c) SELECT last_insert_rowid(), i FROM r;
+-- scan-order
 SELECT * FROM t4 ORDER BY a;
