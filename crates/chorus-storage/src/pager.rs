@@ -392,6 +392,36 @@ impl Pager {
             .set_capacity(cache_pages(cache_size, self.page_size));
     }
 
+    /// `PRAGMA page_size = n`: the page size a new database is created
+    /// with. As in SQLite it takes effect only while nothing has been
+    /// written to the database (and not in WAL mode); an invalid size is
+    /// ignored. Returns whether it took effect.
+    pub fn set_page_size(&mut self, n: usize) -> Result<bool> {
+        // Nothing written yet: an empty file, and at most the page 1 that
+        // a write transaction on an empty database starts in memory.
+        let fresh = self.db_size == 0
+            || (self.db_size == 1 && self.cache.get_mut().dirty_pages().iter().all(|p| p.0 == 1));
+        if !valid_page_size(n)
+            || n - (self.create.reserved_bytes as usize) < MIN_USABLE_SIZE
+            || !fresh
+            || self.wal_attached
+            || self.file.size()? != 0
+        {
+            return Ok(false);
+        }
+        self.create.page_size = n;
+        self.page_size = n;
+        let cache = self.cache.get_mut();
+        cache.clear();
+        cache.set_capacity(cache_pages(self.cache_size, n));
+        if self.db_size == 1 {
+            self.init_new_database();
+        } else {
+            self.header = DbHeader::new(n as u32, self.create.reserved_bytes);
+        }
+        Ok(true)
+    }
+
     /// Set `PRAGMA synchronous` for later commits.
     pub fn set_synchronous(&mut self, level: Synchronous) {
         self.synchronous = level;

@@ -514,7 +514,12 @@ impl<'c> Statement<'c> {
                     // statement transaction open (an explicit one stays).
                     inner.end_read_if_idle();
                 }
-                let writes = body.is_some() && !control;
+                // `page_size = N` only sets the size a new database gets: like
+                // SQLite, it writes nothing (the file stays empty until the
+                // first table), so a later request can still change it.
+                let writes = body.is_some()
+                    && !control
+                    && !crate::schema::name_of(&name.name).eq_ignore_ascii_case("page_size");
                 let filename = conn.db.factory.filename().to_string();
                 let r = with_write(&mut inner, writes, |inner| {
                     let inner = &mut *inner;

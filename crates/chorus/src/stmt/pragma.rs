@@ -214,10 +214,15 @@ pub fn run_pragma(
             let v = store.header(f)? as i32 as i64;
             Ok(one(&pname, Value::Integer(v)))
         }
-        "page_size" => Ok(if arg.is_some() {
-            empty()
-        } else {
-            one("page_size", header(HeaderField::PageSize, store)?)
+        "page_size" => Ok(match arg {
+            Some(a) => {
+                let n = value_to_i64(arg_value(a)?.as_ref());
+                if let Ok(n) = usize::try_from(n) {
+                    store.set_page_size(n)?;
+                }
+                empty()
+            }
+            None => one("page_size", header(HeaderField::PageSize, store)?),
         }),
         "page_count" => Ok(one("page_count", header(HeaderField::PageCount, store)?)),
         "freelist_count" => Ok(one(

@@ -442,6 +442,9 @@ impl Store for PagerStore {
     fn set_cache_size(&mut self, cache_size: i64) {
         lock(&self.inner).pager.set_cache_size(cache_size)
     }
+    fn set_page_size(&mut self, page_size: usize) -> Result<()> {
+        lock(&self.inner).pager.set_page_size(page_size).map(|_| ())
+    }
 }
 
 /// The key of an entry, kept to find one's place again after the tree changed.

@@ -222,6 +222,12 @@ pub trait Store: Send {
     fn set_cache_size(&mut self, cache_size: i64) {
         let _ = cache_size;
     }
+    /// `PRAGMA page_size = N`: the page size of a database not created yet
+    /// (ignored once it has pages, as SQLite does).
+    fn set_page_size(&mut self, page_size: usize) -> Result<()> {
+        let _ = page_size;
+        Ok(())
+    }
     fn set_synchronous(&mut self, level: u8) {
         let _ = level;
     }

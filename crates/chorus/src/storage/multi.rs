@@ -262,6 +262,9 @@ impl Store for MultiStore {
             s.set_cache_size(cache_size)
         }
     }
+    fn set_page_size(&mut self, page_size: usize) -> Result<()> {
+        self.store(0)?.set_page_size(page_size)
+    }
     fn checkpoint(&mut self, mode: CheckpointMode) -> Result<CheckpointResult> {
         self.store(0)?.checkpoint(mode)
     }
