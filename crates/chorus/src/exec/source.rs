@@ -1100,29 +1100,27 @@ impl MatScan {
         }
     }
     pub fn next(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
-        if self.single_pass {
-            return self.next_streamed(cx);
-        }
         loop {
-            if self.pos >= self.rows.len() {
-                if self.complete {
+            if self.single_pass {
+                // Straight to the slot, nothing kept.
+                if !self.pull(cx)? {
                     return Ok(false);
                 }
-                if !self.started {
-                    self.plan.open(cx)?;
-                    self.started = true;
+                let s = &mut cx.env.slots[self.slot];
+                s.values.clear();
+                s.values.extend_from_slice(self.plan.row());
+            } else {
+                if self.pos >= self.rows.len() {
+                    if !self.pull(cx)? {
+                        return Ok(false);
+                    }
+                    self.rows.push(self.plan.row().to_vec());
                 }
-                if !self.plan.next(cx)? {
-                    self.plan.close();
-                    self.complete = true;
-                    return Ok(false);
-                }
-                self.rows.push(self.plan.row().to_vec());
+                let r = &self.rows[self.pos];
+                self.pos += 1;
+                cx.env.slots[self.slot].values.clone_from(r);
             }
-            let r = &self.rows[self.pos];
-            self.pos += 1;
             let s = &mut cx.env.slots[self.slot];
-            s.values.clone_from(r);
             s.materialized = true;
             s.null_row = false;
             if let Some(f) = &self.filter {
@@ -1133,37 +1131,23 @@ impl MatScan {
             return Ok(true);
         }
     }
-}
 
-impl MatScan {
-    /// `next` of a single-pass scan: each row of the plan goes straight to
-    /// the slot.
-    fn next_streamed(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
-        loop {
-            if self.complete {
-                return Ok(false);
-            }
-            if !self.started {
-                self.plan.open(cx)?;
-                self.started = true;
-            }
-            if !self.plan.next(cx)? {
-                self.plan.close();
-                self.complete = true;
-                return Ok(false);
-            }
-            let s = &mut cx.env.slots[self.slot];
-            s.values.clear();
-            s.values.extend_from_slice(self.plan.row());
-            s.materialized = true;
-            s.null_row = false;
-            if let Some(f) = &self.filter {
-                if !f.test(cx)? {
-                    continue;
-                }
-            }
-            return Ok(true);
+    /// Advance the plan to its next row (opening it on the first call);
+    /// false once it is exhausted.
+    fn pull(&mut self, cx: &mut Cx<'_>) -> Result<bool> {
+        if self.complete {
+            return Ok(false);
         }
+        if !self.started {
+            self.plan.open(cx)?;
+            self.started = true;
+        }
+        if !self.plan.next(cx)? {
+            self.plan.close();
+            self.complete = true;
+            return Ok(false);
+        }
+        Ok(true)
     }
 }
 

@@ -797,23 +797,7 @@ pub fn plan_update(
 ) -> Result<UpdatePlan> {
     let t = target_table(b, qn)?;
     let w = writer(b, &t)?;
-    let set_col = |n: &str| -> Result<usize> {
-        Ok(match t.column_index(n) {
-            Some(c) if Some(c) == t.rowid_alias => usize::MAX,
-            Some(c) if t.columns[c].generated.is_some() => {
-                return Err(crate::exec::generated::update_error(&t.columns[c].name))
-            }
-            Some(c) => c,
-            None if t.without_rowid.is_none()
-                && ["rowid", "oid", "_rowid_"]
-                    .iter()
-                    .any(|r| r.eq_ignore_ascii_case(n)) =>
-            {
-                usize::MAX
-            }
-            None => return Err(err(format!("no such column: {n}"))),
-        })
-    };
+    let set_col = |n: &str| set_target(&t, n);
     if let Some(from) = from {
         // The assigned (column, expression) pairs, row values spread out.
         let mut targets: Vec<(usize, &ast::Expr)> = Vec::new();
@@ -977,18 +961,7 @@ pub fn run_update(p: &mut UpdatePlan, cx: &mut Cx<'_>, res: &mut DmlResult) -> R
             s.null_row = false;
         }
         let mut new = old.clone();
-        let mut new_rowid = rowid;
-        for (col, e) in &p.sets {
-            let v = e.eval(cx)?;
-            if *col == usize::MAX {
-                match integer_rowid(v)? {
-                    Some(r) => new_rowid = r,
-                    None => return Err(Error::new(ResultCode::MISMATCH, "datatype mismatch")),
-                }
-            } else {
-                new[*col] = v;
-            }
-        }
+        let new_rowid = eval_sets(&p.sets, cx, &mut new, rowid)?;
         if let Some(a) = alias {
             if p.sets.iter().any(|(c, _)| *c == usize::MAX) {
                 new[a] = Value::Integer(new_rowid);
@@ -1244,6 +1217,49 @@ pub fn bind_returning(
     r
 }
 
+/// The column an UPDATE or upsert SET assigns: its index, or `usize::MAX`
+/// for the rowid (or its INTEGER PRIMARY KEY alias: the row may move).
+fn set_target(t: &Table, n: &str) -> Result<usize> {
+    Ok(match t.column_index(n) {
+        Some(c) if Some(c) == t.rowid_alias => usize::MAX,
+        Some(c) if t.columns[c].generated.is_some() => {
+            return Err(crate::exec::generated::update_error(&t.columns[c].name))
+        }
+        Some(c) => c,
+        None if t.without_rowid.is_none()
+            && ["rowid", "oid", "_rowid_"]
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(n)) =>
+        {
+            usize::MAX
+        }
+        None => return Err(err(format!("no such column: {n}"))),
+    })
+}
+
+/// Evaluate SET assignments over `new` (the old row's copy); returns the
+/// row's rowid afterwards (`rowid` unless the rowid is assigned).
+fn eval_sets(
+    sets: &[(usize, CExpr)],
+    cx: &mut Cx<'_>,
+    new: &mut [Value],
+    rowid: i64,
+) -> Result<i64> {
+    let mut new_rowid = rowid;
+    for (col, e) in sets {
+        let v = e.eval(cx)?;
+        if *col == usize::MAX {
+            match integer_rowid(v)? {
+                Some(r) => new_rowid = r,
+                None => return Err(Error::new(ResultCode::MISMATCH, "datatype mismatch")),
+            }
+        } else if let Some(slot) = new.get_mut(*col) {
+            *slot = v;
+        }
+    }
+    Ok(new_rowid)
+}
+
 fn bind_upsert_update(
     b: &mut Binder,
     t: &Arc<Table>,
@@ -1285,24 +1301,7 @@ fn bind_upsert_update(
             if s.col_names.len() != 1 {
                 return Err(err("row value assignments are not supported"));
             }
-            let n = name_of(&s.col_names[0]);
-            // The rowid (or its INTEGER PRIMARY KEY alias) is usize::MAX,
-            // as in UPDATE: the row may move.
-            let col = match t.column_index(&n) {
-                Some(c) if Some(c) == t.rowid_alias => usize::MAX,
-                Some(c) => c,
-                None if t.without_rowid.is_none()
-                    && ["rowid", "oid", "_rowid_"]
-                        .iter()
-                        .any(|r| r.eq_ignore_ascii_case(&n)) =>
-                {
-                    usize::MAX
-                }
-                None => return Err(err(format!("no such column: {n}"))),
-            };
-            if col != usize::MAX && t.columns[col].generated.is_some() {
-                return Err(crate::exec::generated::update_error(&t.columns[col].name));
-            }
+            let col = set_target(t, &name_of(&s.col_names[0]))?;
             out.push((col, b.expr(&s.expr)?));
         }
         let filter = match where_clause {
@@ -1348,18 +1347,7 @@ fn upsert_update(
         }
     }
     let mut new = old.clone();
-    let mut new_rowid = rowid;
-    for (col, e) in &up.sets {
-        let v = e.eval(cx)?;
-        if *col == usize::MAX {
-            match integer_rowid(v)? {
-                Some(r) => new_rowid = r,
-                None => return Err(Error::new(ResultCode::MISMATCH, "datatype mismatch")),
-            }
-        } else {
-            new[*col] = v;
-        }
-    }
+    let new_rowid = eval_sets(&up.sets, cx, &mut new, rowid)?;
     w.apply_affinities(&mut new);
     if let Some(a) = w.table.rowid_alias {
         new[a] = Value::Integer(new_rowid);
